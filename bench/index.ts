@@ -1,0 +1,16 @@
+// `npm run bench`: every benchmark, each printed beside a baseline measured in the same run.
+import { benchActivation } from './activation';
+
+async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY?.split(',');
+  const sections: [string, () => Promise<void>][] = [['activation', benchActivation]];
+  for (const [name, run] of sections) {
+    if (only && !only.includes(name)) continue;
+    await run();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});

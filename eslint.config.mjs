@@ -1,0 +1,37 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const noVscode = {
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [{ name: 'vscode', message: 'The API and domain layers must not import vscode: put VS Code adapters under src/vscode/.' }],
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'dist-vsix/**', '.vscode-test/**', 'test-results/**', 'test/fixtures/**', 'bench/fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly', require: 'readonly', __dirname: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+    },
+  },
+  // The layering of style.md, held by construction.
+  { files: ['src/api/**/*.ts', 'src/domain/**/*.ts', 'test/emulator/**/*.ts'], rules: noVscode },
+  // Only the client factory may import the SDK at runtime; everything else gets its types.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/api/sdk.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@anthropic-ai/sdk', message: 'Only src/api/sdk.ts loads the SDK; use `import type` elsewhere.', allowTypeImports: true }] },
+      ],
+    },
+  },
+);

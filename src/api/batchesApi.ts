@@ -1,0 +1,80 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { apiOrigin, ForeignOriginError } from './client';
+import { ResultsNotReadyError } from './errors';
+import type { BatchRequest, DeletedMessageBatch, MessageBatch, MessageBatchIndividualResponse } from './types';
+
+export interface BatchPage {
+  batches: MessageBatch[];
+  hasMore: boolean;
+  /** Cursor for the next (older) page; null on an empty page. */
+  lastId: string | null;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * The Batches endpoints as the extension uses them. Wraps one SDK client; holds no state.
+ *
+ * Request options always go in the SDK's third argument (`retrieve(id, {}, {signal})`): passed
+ * second they are silently dropped.
+ */
+export class BatchesApi {
+  constructor(private readonly client: Anthropic) {}
+
+  /** The origin every request goes to, for messages ("cannot reach api.anthropic.com"). */
+  get baseUrl(): string {
+    return this.client.baseURL;
+  }
+
+  /** One page of batches, newest first. `afterId` is the previous page's `lastId`. */
+  async listPage(options: CallOptions & { limit?: number; afterId?: string } = {}): Promise<BatchPage> {
+    const page = await this.client.messages.batches.list(
+      { limit: options.limit, after_id: options.afterId },
+      { signal: options.signal },
+    );
+    return { batches: page.data, hasMore: page.has_more, lastId: page.last_id };
+  }
+
+  retrieve(batchId: string, options: CallOptions = {}): Promise<MessageBatch> {
+    return this.client.messages.batches.retrieve(batchId, {}, { signal: options.signal });
+  }
+
+  /**
+   * Creates a batch. Sent exactly once: the SDK would otherwise retry a create whose response was
+   * lost, and the API has no idempotency key, so a retry can bill a second batch. Callers that
+   * see an ambiguous failure must look for the batch before offering to send again.
+   */
+  create(requests: BatchRequest[], options: CallOptions = {}): Promise<MessageBatch> {
+    return this.client.messages.batches.create({ requests }, { signal: options.signal, maxRetries: 0 });
+  }
+
+  cancel(batchId: string, options: CallOptions = {}): Promise<MessageBatch> {
+    return this.client.messages.batches.cancel(batchId, {}, { signal: options.signal });
+  }
+
+  delete(batchId: string, options: CallOptions = {}): Promise<DeletedMessageBatch> {
+    return this.client.messages.batches.delete(batchId, {}, { signal: options.signal });
+  }
+
+  /**
+   * Streams the results of an ended batch, one parsed line at a time, in the API's (arbitrary)
+   * order. Refuses before downloading when `results_url` points at another origin than the
+   * API's, since the SDK would send the key there.
+   */
+  async results(
+    batchId: string,
+    options: CallOptions = {},
+  ): Promise<{ batch: MessageBatch; results: AsyncIterable<MessageBatchIndividualResponse> }> {
+    const batch = await this.retrieve(batchId, options);
+    if (!batch.results_url) throw new ResultsNotReadyError(batch);
+    {
+      const origin = apiOrigin(this.client);
+      const resultsUrl = new URL(batch.results_url, this.client.baseURL);
+      if (resultsUrl.origin !== origin) throw new ForeignOriginError(resultsUrl.href, origin);
+    }
+    const results = await this.client.messages.batches.results(batchId, {}, { signal: options.signal });
+    return { batch, results };
+  }
+}

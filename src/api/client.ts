@@ -1,0 +1,66 @@
+import type Anthropic from '@anthropic-ai/sdk';
+
+/** What the client factory needs; everything comes from the caller, nothing from the environment. */
+export interface ClientConfig {
+  apiKey: string;
+  /** Empty or undefined: the SDK's own default, which honours ANTHROPIC_BASE_URL. */
+  baseUrl?: string;
+  maxRetries?: number;
+  timeoutMs?: number;
+}
+
+export type SdkModule = typeof import('./sdk');
+
+let sdk: SdkModule | undefined;
+
+/** Loads the SDK bundle the first time it is needed (see esbuild.mjs for why it is separate). */
+export function loadSdk(): SdkModule {
+  // A plain require keeps the SDK out of the activation path: esbuild resolves './sdk' to the
+  // sibling bundle dist/sdk.js instead of inlining it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  sdk ??= require('./sdk') as SdkModule;
+  return sdk;
+}
+
+/** Thrown before anything is sent when a request would carry the API key to another origin. */
+export class ForeignOriginError extends Error {
+  constructor(
+    readonly url: string,
+    readonly allowedOrigin: string,
+  ) {
+    super(`Refused to send the API key to ${new URL(url).origin}: only ${allowedOrigin} is trusted.`);
+    this.name = 'ForeignOriginError';
+  }
+}
+
+/**
+ * Builds the SDK client. The only place in the extension that constructs one.
+ *
+ * The API key is passed explicitly (the SDK would otherwise look for profiles and environment
+ * variables), and every request goes through a fetch that refuses any origin but the API's own:
+ * `results()` follows `results_url` verbatim, and the key must never follow it to another host.
+ */
+export function createClient(config: ClientConfig): Anthropic {
+  const { Anthropic: AnthropicClient } = loadSdk();
+  const client = new AnthropicClient({
+    apiKey: config.apiKey,
+    authToken: null,
+    baseURL: config.baseUrl?.trim() ? config.baseUrl.trim() : undefined,
+    maxRetries: config.maxRetries ?? 2,
+    timeout: config.timeoutMs,
+    fetch: (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      const allowed = apiOrigin(client);
+      if (new URL(url).origin !== allowed) {
+        return Promise.reject(new ForeignOriginError(url, allowed));
+      }
+      return fetch(input, init);
+    },
+  });
+  return client;
+}
+
+/** The origin (scheme, host, port) the client talks to. */
+export function apiOrigin(client: Pick<Anthropic, 'baseURL'>): string {
+  return new URL(client.baseURL).origin;
+}

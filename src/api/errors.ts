@@ -1,0 +1,230 @@
+import { ForeignOriginError, loadSdk } from './client';
+
+/** What kind of failure a user is looking at; decides the wording and what the UI offers. */
+export type ErrorKind =
+  | 'auth'
+  | 'permission'
+  | 'notFound'
+  | 'badRequest'
+  | 'tooLarge'
+  | 'rateLimited'
+  | 'overloaded'
+  | 'server'
+  | 'connection'
+  | 'timeout'
+  | 'aborted'
+  | 'foreignOrigin'
+  | 'notReady'
+  | 'unknown';
+
+export interface UserFacingError {
+  kind: ErrorKind;
+  /** One or two sentences: what happened and what to do. Ends with the request id when known. */
+  message: string;
+  /** The API's `request-id`, which Anthropic support asks for. */
+  requestId?: string;
+  /** HTTP status, when the API answered. */
+  status?: number;
+  /** Whether trying the same thing again later can succeed. */
+  retryable: boolean;
+  /** Seconds the API asked us to wait, from `retry-after`. */
+  retryAfterSeconds?: number;
+}
+
+/** Results were asked for before the batch ended: expected, not a fault. */
+export class ResultsNotReadyError extends Error {
+  constructor(readonly batch: { id: string; processing_status: string }) {
+    super(`The batch ${batch.id} is still ${batch.processing_status.replace('_', ' ')}: its results can be opened once it has ended.`);
+    this.name = 'ResultsNotReadyError';
+  }
+}
+
+export interface DescribeContext {
+  /** What the user was doing, e.g. "Cancelling the batch msgbatch_01". Prefixes the message. */
+  action?: string;
+  /** The API base URL, named in connection errors. */
+  baseUrl?: string;
+}
+
+/**
+ * Turns any error thrown by the SDK (or by our own client wrapper) into words for a person:
+ * what happened, what to do next, and the request id when there is one. Uses the SDK's error
+ * classes and structured fields (`status`, `type`, `apiMessage`, `requestID`), never the text of
+ * `err.message`.
+ */
+export function describeError(err: unknown, context: DescribeContext = {}): UserFacingError {
+  const described = classify(err, context.baseUrl);
+  const prefix = context.action ? `${context.action} failed: ` : '';
+  const suffix = described.requestId ? ` (request id ${described.requestId})` : '';
+  return { ...described, message: `${prefix}${described.message}${suffix}` };
+}
+
+function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
+  const host = describeHost(baseUrl);
+  if (err instanceof ForeignOriginError) {
+    return {
+      kind: 'foreignOrigin',
+      retryable: false,
+      message: `${err.message} Check the claudeBatches.baseUrl setting.`,
+    };
+  }
+
+  if (err instanceof ResultsNotReadyError) {
+    return { kind: 'notReady', retryable: true, message: err.message };
+  }
+
+  const sdk = loadSdk();
+  if (err instanceof sdk.APIUserAbortError) {
+    return { kind: 'aborted', retryable: true, message: 'The request was cancelled.' };
+  }
+  if (err instanceof sdk.APIConnectionTimeoutError) {
+    return {
+      kind: 'timeout',
+      retryable: true,
+      message: `The Anthropic API at ${host} did not answer in time. Check your connection and try again.`,
+    };
+  }
+  if (err instanceof sdk.APIConnectionError) {
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause instanceof ForeignOriginError) return classify(cause, baseUrl);
+    return {
+      kind: 'connection',
+      retryable: true,
+      message: `Cannot reach the Anthropic API at ${host}${causeDetail(cause)}. Check your network or the claudeBatches.baseUrl setting, then try again.`,
+    };
+  }
+  if (err instanceof sdk.APIError) {
+    return classifyApiError(err);
+  }
+  if (err instanceof sdk.AnthropicError) {
+    return { kind: 'unknown', retryable: false, message: sentence(err.message) };
+  }
+  if (err instanceof Error && err.name === 'AbortError') {
+    return { kind: 'aborted', retryable: true, message: 'The request was cancelled.' };
+  }
+  const text = err instanceof Error ? err.message : String(err);
+  return { kind: 'unknown', retryable: false, message: sentence(text) };
+}
+
+type SdkApiError = InstanceType<ReturnType<typeof loadSdk>['APIError']>;
+
+function classifyApiError(err: SdkApiError): UserFacingError {
+  const status = err.status;
+  const requestId = err.requestID ?? undefined;
+  const detail = err.apiMessage ? ` The API said: ${sentence(err.apiMessage)}` : '';
+  const base = { status, requestId };
+  const retryAfterSeconds = readRetryAfter(err.headers);
+
+  if (status === 401) {
+    return {
+      ...base,
+      kind: 'auth',
+      retryable: false,
+      message: 'The API key was rejected. Set a valid key with "Claude Batches: Set API Key".',
+    };
+  }
+  if (status === 403) {
+    return {
+      ...base,
+      kind: 'permission',
+      retryable: false,
+      message: `This API key is not allowed to do that.${detail}`,
+    };
+  }
+  if (status === 404) {
+    return {
+      ...base,
+      kind: 'notFound',
+      retryable: false,
+      message: `The batch no longer exists (it may have been deleted, or belongs to another workspace).${detail}`,
+    };
+  }
+  if (status === 413) {
+    return {
+      ...base,
+      kind: 'tooLarge',
+      retryable: false,
+      message: 'The batch is too large: a batch holds at most 100,000 requests or 256 MB. Split the file into smaller batches.',
+    };
+  }
+  if (status === 429) {
+    const wait = retryAfterSeconds !== undefined ? ` The API asked to wait ${formatSeconds(retryAfterSeconds)}.` : '';
+    return {
+      ...base,
+      kind: 'rateLimited',
+      retryable: true,
+      retryAfterSeconds,
+      message: `Rate limited by the Anthropic API: too many requests for now.${wait} Try again later.`,
+    };
+  }
+  if (status === 529 || err.type === 'overloaded_error') {
+    return {
+      ...base,
+      kind: 'overloaded',
+      retryable: true,
+      retryAfterSeconds,
+      message: 'The Anthropic API is overloaded right now. Nothing was lost; try again in a few minutes.',
+    };
+  }
+  if (status !== undefined && status >= 500) {
+    return {
+      ...base,
+      kind: 'server',
+      retryable: true,
+      retryAfterSeconds,
+      message: `The Anthropic API had an internal error (HTTP ${status}). Try again in a few minutes; if it persists, check status.anthropic.com.`,
+    };
+  }
+  if (status === 400 || status === 422) {
+    return {
+      ...base,
+      kind: 'badRequest',
+      retryable: false,
+      message: `The API refused the request.${detail || ' It gave no reason.'}`,
+    };
+  }
+  return {
+    ...base,
+    kind: 'unknown',
+    retryable: false,
+    message: `The Anthropic API answered with HTTP ${status ?? 'error'}.${detail}`,
+  };
+}
+
+function readRetryAfter(headers: Headers | undefined): number | undefined {
+  if (!headers) return undefined;
+  const ms = headers.get('retry-after-ms');
+  if (ms && Number.isFinite(Number(ms))) return Number(ms) / 1000;
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  if (Number.isFinite(Number(value))) return Number(value);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds < 90) return `${Math.ceil(seconds)} s`;
+  return `${Math.ceil(seconds / 60)} min`;
+}
+
+function describeHost(baseUrl: string | undefined): string {
+  // The same default the SDK applies when no base URL is configured.
+  baseUrl ||= process.env.ANTHROPIC_BASE_URL;
+  if (!baseUrl) return 'api.anthropic.com';
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}
+
+function causeDetail(cause: unknown): string {
+  const code = (cause as { code?: unknown; cause?: { code?: unknown } } | undefined)?.code ??
+    (cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code === 'string' ? ` (${code})` : '';
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}

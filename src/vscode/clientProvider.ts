@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import { BatchesApi, createClient } from '../api';
+import type { ApiKeyStore, KeySource } from './apiKeyStore';
+import type { Log } from './log';
+import { Settings } from './settings';
+
+export interface ApiHandle {
+  api: BatchesApi;
+  keySource: KeySource;
+}
+
+/**
+ * The one place the extension gets an API client. Builds it from the current key and base URL,
+ * keeps it until either changes, and tells listeners when they do.
+ */
+export class ClientProvider implements vscode.Disposable {
+  private cached: { key: string; baseUrl: string; handle: ApiHandle } | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the key or the base URL changed: whatever was loaded may belong to another account. */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly keys: ApiKeyStore,
+    private readonly log: Log,
+  ) {
+    this.disposables.push(
+      keys.onDidChange(() => this.invalidate('API key changed')),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('claudeBatches.baseUrl')) this.invalidate('base URL changed');
+      }),
+    );
+  }
+
+  /** The client for the current key, or undefined when there is no key at all. */
+  async get(): Promise<ApiHandle | undefined> {
+    const { key, source } = await this.keys.resolve();
+    await vscode.commands.executeCommand('setContext', 'claudeBatches.keyState', key ? 'present' : 'missing');
+    if (!key) return undefined;
+    this.log.addSecret(key);
+    const baseUrl = Settings.baseUrl();
+    if (this.cached && this.cached.key === key && this.cached.baseUrl === baseUrl) return this.cached.handle;
+    const api = new BatchesApi(createClient({ apiKey: key, baseUrl }));
+    this.log.info(`Using the API at ${api.baseUrl} with the key from ${source === 'secretStorage' ? 'secret storage' : 'ANTHROPIC_API_KEY'}.`);
+    this.cached = { key, baseUrl, handle: { api, keySource: source } };
+    return this.cached.handle;
+  }
+
+  /** A throwaway client for checking a key before storing it. */
+  probe(key: string): BatchesApi {
+    return new BatchesApi(createClient({ apiKey: key, baseUrl: Settings.baseUrl(), maxRetries: 1 }));
+  }
+
+  private invalidate(reason: string): void {
+    this.cached = undefined;
+    this.log.info(`${reason}; reconnecting.`);
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.changed.dispose();
+  }
+}

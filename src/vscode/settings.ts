@@ -1,0 +1,18 @@
+import * as vscode from 'vscode';
+
+/** Typed reads of the `claudeBatches.*` settings. */
+export const Settings = {
+  section: 'claudeBatches',
+
+  /** Empty string: the SDK's default (api.anthropic.com, or ANTHROPIC_BASE_URL). */
+  baseUrl(): string {
+    // Machine-scoped (VS Code ignores it in workspace settings) and restricted in untrusted
+    // workspaces (package.json): a workspace cannot redirect the key to its own server.
+    return (vscode.workspace.getConfiguration(this.section).get<string>('baseUrl') ?? '').trim();
+  },
+
+  pageSize(): number {
+    const value = vscode.workspace.getConfiguration(this.section).get<number>('pageSize', 20);
+    return Math.min(1000, Math.max(1, Math.floor(value)));
+  },
+};

@@ -1,0 +1,46 @@
+// Runs inside a code-server that has the packaged .vsix installed (not loaded from source):
+// proves the package installs, activates, and carries everything it needs and nothing more.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+describe('the packaged .vsix', () => {
+  const ext = () => {
+    const found = vscode.extensions.getExtension('claude-batches.claude-batches');
+    assert.ok(found, 'the installed .vsix is not visible to VS Code');
+    return found;
+  };
+
+  it('is installed from the package, not loaded from the source tree', () => {
+    const repo = process.env.CLAUDE_BATCHES_REPO;
+    assert.ok(repo, 'the runner did not say where the repo is');
+    assert.ok(!ext().extensionPath.startsWith(repo), `loaded from ${ext().extensionPath}`);
+  });
+
+  it('ships only the bundles, media and docs', () => {
+    const root = ext().extensionPath;
+    assert.deepEqual(fs.readdirSync(path.join(root, 'dist')).sort(), ['extension.js', 'sdk.js']);
+    for (const absent of ['node_modules', 'src', 'test', 'out', 'tsconfig.json']) {
+      assert.equal(fs.existsSync(path.join(root, absent)), false, `${absent} must not ship`);
+    }
+    // vsce may rename README/CHANGELOG/LICENSE (readme.md, LICENSE.txt): compare case-insensitively.
+    const top = fs.readdirSync(root).map((f) => f.toLowerCase());
+    for (const doc of ['readme', 'changelog', 'license']) {
+      assert.ok(top.some((f) => f.startsWith(doc)), `${doc} must ship (found ${top.join(', ')})`);
+    }
+    for (const asset of ['media/icon.png', 'media/batches.svg']) {
+      assert.equal(fs.existsSync(path.join(root, asset)), true, `${asset} must ship`);
+    }
+  });
+
+  it('activates, registers its commands and loads its SDK bundle', async () => {
+    await ext().activate();
+    assert.equal(ext().isActive, true);
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes('claudeBatches.refresh'));
+    const exports = ext().exports as { clients: { probe(key: string): unknown } };
+    // probe() builds an SDK client, which requires dist/sdk.js from the installed package.
+    assert.ok(exports.clients.probe('sk-ant-probe-only-not-sent'));
+  });
+});
