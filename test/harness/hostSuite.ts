@@ -78,3 +78,6 @@ export function exitWith(promise: Promise<number>): void {
     },
   );
 }
+
+/** A key the extension-host suite knows; it never leaves this machine (the suite only talks to loopback). */
+export const HOST_TEST_KEY = 'sk-ant-host-suite-0000000000';
