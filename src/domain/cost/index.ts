@@ -1,0 +1,40 @@
+// Cost estimates for batches: one price table, user overrides, the input-token heuristic.
+export {
+  BATCH_DISCOUNT,
+  BUILT_IN_PRICES,
+  CACHE_READ_MULTIPLIER,
+  CACHE_WRITE_1H_MULTIPLIER,
+  CACHE_WRITE_MULTIPLIER,
+  DEFAULT_PRICE_TABLE,
+  findPrice,
+  mergePrices,
+  PRICES_AS_OF,
+  type MergedPrices,
+  type ModelPrice,
+  type PriceEntry,
+  type PriceOverrides,
+  type PriceTable,
+} from './prices';
+export {
+  estimateActualCost,
+  estimateCost,
+  type ActualCost,
+  type CostEstimate,
+  type ModelActualCost,
+  type ModelCostEstimate,
+  type ModelRequestSummary,
+  type UsageTotals,
+} from './costEstimate';
+export { formatUsd } from './formatUsd';
+export {
+  base64DecodedBytes,
+  CHARS_PER_TOKEN,
+  emptyTally,
+  estimateInputTokens,
+  IMAGE_TOKENS,
+  MESSAGE_OVERHEAD_TOKENS,
+  PDF_BYTES_PER_TOKEN,
+  TOOL_USE_SYSTEM_PROMPT_TOKENS,
+  UNSIZED_DOCUMENT_TOKENS,
+  type InputTally,
+} from './tokenEstimate';

@@ -1,0 +1,72 @@
+// Rules for the request object a line holds: exactly `custom_id` and `params`. Problems here fail
+// the whole create call (the API validates every item before it accepts the batch).
+
+import { RuleCode } from './codes';
+import { describe, isPlainObject, LineFindings, quote } from './issues';
+import { checkParams, KNOWN_PARAMS, REJECTED_PARAMS } from './paramsRules';
+
+export const CUSTOM_ID_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
+export const CUSTOM_ID_MAX_LENGTH = 64;
+
+const CUSTOM_ID_RULE = 'use 1–64 letters, digits, "_" or "-"';
+const CUSTOM_ID_LOOKALIKES: ReadonlySet<string> = new Set(['customid', 'custom-id', 'custom_id ', 'id', 'request_id', 'customerid', 'custom_ids']);
+
+function isIdChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
+}
+
+/** Why `id` is not a valid custom_id, or undefined when it is. */
+export function customIdProblem(id: string): string | undefined {
+  if (CUSTOM_ID_PATTERN.test(id)) return undefined;
+  if (id.length === 0) return `custom_id is empty: ${CUSTOM_ID_RULE}`;
+  const base = `custom_id ${quote(id)} is invalid: ${CUSTOM_ID_RULE}`;
+  if (id.length > CUSTOM_ID_MAX_LENGTH) return `${base} (it has ${id.length} characters)`;
+  for (const ch of id) {
+    if (ch.length > 1 || !isIdChar(ch.charCodeAt(0))) return `${base} (${JSON.stringify(ch)} is not allowed)`;
+  }
+  return base;
+}
+
+function unknownKeyMessage(key: string): string {
+  if (KNOWN_PARAMS.has(key) || REJECTED_PARAMS.has(key)) {
+    return `"${key}" belongs inside "params": a request line has only "custom_id" and "params" (the API rejects the whole batch otherwise)`;
+  }
+  const lower = key.toLowerCase().replace(/_/g, '');
+  let hint = '';
+  if (CUSTOM_ID_LOOKALIKES.has(key.toLowerCase()) || lower === 'customid') hint = ' Did you mean "custom_id"?';
+  else if (lower === 'param' || lower === 'parameters' || lower === 'body' || lower === 'request') hint = ' Did you mean "params"?';
+  return `"${key}" is not allowed here: a request line has only "custom_id" and "params"; the API rejects the whole batch.${hint}`;
+}
+
+/** Checks one parsed request object; sets f.customId when it holds a valid one. */
+export function checkRequest(request: Record<string, unknown>, f: LineFindings): void {
+  let hasCustomId = false;
+  let hasParams = false;
+  for (const key in request) {
+    if (key === 'custom_id') hasCustomId = true;
+    else if (key === 'params') hasParams = true;
+    else f.error(RuleCode.unknownKey, [key], unknownKeyMessage(key), 'key');
+  }
+
+  if (!hasCustomId) {
+    f.error(RuleCode.missingCustomId, [], `this request has no "custom_id": add a unique id (${CUSTOM_ID_RULE.slice(4)}) to match its result`, 'line');
+  } else {
+    const id = request.custom_id;
+    if (typeof id !== 'string') {
+      const hint = typeof id === 'number' ? `: write it in quotes ("${id}")` : '';
+      f.error(RuleCode.customIdNotString, ['custom_id'], `custom_id must be a string, got ${describe(id)}${hint}`);
+    } else {
+      const problem = customIdProblem(id);
+      if (problem) f.error(RuleCode.invalidCustomId, ['custom_id'], problem);
+      else f.customId = id;
+    }
+  }
+
+  if (!hasParams) {
+    f.error(RuleCode.missingParams, [], 'this request has no "params": add {"model": …, "max_tokens": …, "messages": […]}', 'line');
+  } else if (!isPlainObject(request.params)) {
+    f.error(RuleCode.paramsNotObject, ['params'], `"params" must be an object with "model", "max_tokens" and "messages", got ${describe(request.params)}`);
+  } else {
+    checkParams(request.params, f);
+  }
+}
