@@ -1,9 +1,15 @@
 // `npm run bench`: every benchmark, each printed beside a baseline measured in the same run.
 import { benchActivation } from './activation';
+import { benchPolling } from './polling';
+import { benchValidation } from './validation';
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(',');
-  const sections: [string, () => Promise<void>][] = [['activation', benchActivation]];
+  const sections: [string, () => Promise<void>][] = [
+    ['activation', benchActivation],
+    ['validation', benchValidation],
+    ['polling', benchPolling],
+  ];
   for (const [name, run] of sections) {
     if (only && !only.includes(name)) continue;
     await run();

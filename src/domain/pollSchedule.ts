@@ -1,0 +1,97 @@
+// The pure timing rules of the poller: how long to wait before the next look at the API.
+// No clock and no timers here, so the rules can be read (and tested) on their own.
+
+/** What the user can set (`claudeBatches.pollIntervalSeconds`, `…maxPollIntervalSeconds`). */
+export interface PollSettings {
+  /** The interval right after something changed. Default 30, never below 10. */
+  intervalSeconds: number;
+  /** The longest interval while nothing changes (focused window). Default 300. */
+  maxIntervalSeconds: number;
+}
+
+export const POLL_DEFAULTS: PollSettings = { intervalSeconds: 30, maxIntervalSeconds: 300 };
+
+/** All batch endpoints share one requests-per-minute limit: never poll more often than this. */
+export const MIN_INTERVAL_SECONDS = 10;
+/** While a tick changes nothing, the next interval is this much longer. */
+export const BACKOFF_FACTOR = 1.5;
+/** While the window is unfocused, intervals are this much longer… */
+export const UNFOCUSED_FACTOR = 4;
+/** …up to this (or the focused maximum, when the user set that higher). */
+export const UNFOCUSED_MAX_MS = 10 * 60_000;
+/** After poke() (refresh, submit, cancel): the next look comes this soon. */
+export const POKE_DELAY_MS = 1_000;
+/** On focus return, a far-away poll is brought forward to a random moment within this. */
+export const FOCUS_JITTER_MS = 3_000;
+
+/** The intervals in milliseconds that the settings allow, made sane whatever was typed. */
+export function effectiveIntervals(settings: PollSettings): { baseMs: number; maxMs: number } {
+  const base = finiteOr(settings.intervalSeconds, POLL_DEFAULTS.intervalSeconds);
+  const max = finiteOr(settings.maxIntervalSeconds, POLL_DEFAULTS.maxIntervalSeconds);
+  const baseMs = Math.max(MIN_INTERVAL_SECONDS, base) * 1000;
+  return { baseMs, maxMs: Math.max(baseMs, max * 1000) };
+}
+
+/**
+ * The backoff: starts at the base interval, grows by BACKOFF_FACTOR after every tick that changed
+ * nothing (or failed) up to the maximum, and goes back to the base when something changed or the
+ * user asked for fresh data. Unfocused windows wait UNFOCUSED_FACTOR times longer.
+ */
+export class PollSchedule {
+  private intervalMs: number | undefined;
+  /** Set by reset(): the next tick's interval is the base one, even when that tick is quiet. */
+  private fresh = false;
+
+  constructor(private readonly settings: () => PollSettings) {}
+
+  /** The interval before the first tick after polling starts. */
+  start(focused: boolean): number {
+    this.intervalMs = this.bounds().baseMs;
+    this.fresh = false;
+    return this.delay(focused);
+  }
+
+  /** Something changed or the user asked: the tick after the next one comes after the base interval. */
+  reset(): void {
+    this.intervalMs = this.bounds().baseMs;
+    this.fresh = true;
+  }
+
+  /** The delay before the next tick, given what the tick that just ran found. */
+  afterTick(outcome: 'changed' | 'quiet' | 'failed', focused: boolean): number {
+    const { baseMs, maxMs } = this.bounds();
+    if (outcome === 'changed') this.reset();
+    if (this.fresh || this.intervalMs === undefined) {
+      this.intervalMs = baseMs;
+      this.fresh = false;
+    } else {
+      this.intervalMs = Math.min(maxMs, Math.max(baseMs, roundToSecond(this.intervalMs * BACKOFF_FACTOR)));
+    }
+    return this.delay(focused);
+  }
+
+  /** The current (focused) interval, for leases and logs. */
+  get currentMs(): number {
+    return this.intervalMs ?? this.bounds().baseMs;
+  }
+
+  private delay(focused: boolean): number {
+    const { baseMs, maxMs } = this.bounds();
+    const interval = Math.min(maxMs, Math.max(baseMs, this.intervalMs ?? baseMs));
+    if (focused) return interval;
+    return Math.min(interval * UNFOCUSED_FACTOR, Math.max(UNFOCUSED_MAX_MS, maxMs));
+  }
+
+  private bounds(): { baseMs: number; maxMs: number } {
+    return effectiveIntervals(this.settings());
+  }
+}
+
+/** Whole seconds read better in logs and keep windows' schedules comparable. */
+function roundToSecond(ms: number): number {
+  return Math.round(ms / 1000) * 1000;
+}
+
+function finiteOr(value: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}

@@ -1,0 +1,191 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BatchesApi, createClient, type MessageBatch } from '../../../src/api';
+import { BatchStore } from '../../../src/domain/batchStore';
+import { Poller } from '../../../src/domain/poller';
+import { FilePollCoordinator, pollScope } from '../../../src/domain/pollCoordinator';
+import { startEmulator, type Emulator } from '../../emulator';
+import { FakeTimers } from './fakeTimers';
+import { request } from './world';
+
+const MINUTE = 60_000;
+
+describe('FilePollCoordinator', () => {
+  let dir: string;
+  let timers: FakeTimers;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poll-coord-'));
+    timers = new FakeTimers();
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const until = (ms: number) => timers.now() + ms;
+
+  it('gives the lease to one window until it lapses', () => {
+    const a = new FilePollCoordinator(dir, 'a', timers);
+    const b = new FilePollCoordinator(dir, 'b', timers);
+    assert.equal(a.acquire({ until: until(MINUTE), focused: true }).leader, true);
+    assert.equal(b.acquire({ until: until(MINUTE), focused: true }).leader, false);
+    assert.equal(a.acquire({ until: until(MINUTE), focused: true }).leader, true, 'renewed by its holder');
+    timers.advance(MINUTE);
+    assert.equal(b.acquire({ until: until(MINUTE), focused: true }).leader, true, 'a closed window’s lease lapses');
+    assert.equal(a.acquire({ until: until(MINUTE), focused: true }).leader, false);
+  });
+
+  it('a focused window takes the lease from an unfocused one; force takes it from anyone; release gives it up', () => {
+    const a = new FilePollCoordinator(dir, 'a', timers);
+    const b = new FilePollCoordinator(dir, 'b', timers);
+    assert.equal(a.acquire({ until: until(MINUTE), focused: false }).leader, true);
+    assert.equal(b.acquire({ until: until(MINUTE), focused: false }).leader, false);
+    assert.equal(b.acquire({ until: until(MINUTE), focused: true }).leader, true);
+    assert.equal(a.acquire({ until: until(MINUTE), focused: true, force: true }).leader, true);
+    b.release(); // not the holder: nothing happens
+    assert.equal(b.acquire({ until: until(MINUTE), focused: false }).leader, false);
+    a.release();
+    assert.equal(b.acquire({ until: until(MINUTE), focused: false }).leader, true);
+  });
+
+  it('shares retry-after with every window', () => {
+    const a = new FilePollCoordinator(dir, 'a', timers);
+    const b = new FilePollCoordinator(dir, 'b', timers);
+    a.acquire({ until: until(MINUTE), focused: true, notBefore: until(2 * MINUTE) });
+    timers.advance(MINUTE + 1);
+    const grant = b.acquire({ until: until(MINUTE), focused: true });
+    assert.equal(grant.leader, true);
+    assert.equal(grant.notBefore, timers.now() + MINUTE - 1);
+  });
+
+  it('shares results newer than what a window has seen, and forgets old ones', () => {
+    const a = new FilePollCoordinator(dir, 'a', timers);
+    const b = new FilePollCoordinator(dir, 'b', timers);
+    const t = timers.now();
+    const running = fakeBatch('msgbatch_1', 'in_progress');
+    const endedLongAgo = fakeBatch('msgbatch_old', 'ended', new Date(t - 3 * 24 * 3600_000).toISOString());
+    const endedJustNow = fakeBatch('msgbatch_new', 'ended', new Date(t - MINUTE).toISOString());
+    a.publish({ at: t, batches: [running, endedLongAgo, endedJustNow] });
+    a.publish({ at: t + 1000, batches: [], removed: ['msgbatch_2'] });
+    assert.deepEqual(b.readSince(0).batches.map((e) => e.batch.id), ['msgbatch_1', 'msgbatch_new'], 'long-ended batches are not shared');
+    assert.deepEqual(b.readSince(0).removed, [{ batchId: 'msgbatch_2', seenAt: t + 1000 }]);
+    assert.deepEqual(b.readSince(t).batches, []);
+    a.publish({ at: t + 25 * 3600_000, batches: [] });
+    assert.deepEqual(b.readSince(0), { batches: [], removed: [] });
+  });
+
+  it('survives garbage in its files and an unwritable folder', () => {
+    fs.writeFileSync(path.join(dir, 'poll-lease.json'), '{not json');
+    fs.writeFileSync(path.join(dir, 'poll-results.json'), '[]');
+    const a = new FilePollCoordinator(dir, 'a', timers);
+    assert.deepEqual(a.readSince(0), { batches: [], removed: [] });
+    assert.equal(a.acquire({ until: until(MINUTE), focused: true }).leader, true);
+    const blocked = path.join(dir, 'file');
+    fs.writeFileSync(blocked, '');
+    const lines: string[] = [];
+    const c = new FilePollCoordinator(path.join(blocked, 'sub'), 'c', timers, (l) => lines.push(l));
+    assert.equal(c.acquire({ until: until(MINUTE), focused: true }).leader, true, 'polls by itself rather than not at all');
+    assert.equal(lines.length, 1);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['file', 'poll-lease.json', 'poll-results.json'], 'no temp file left behind');
+  });
+
+  it('scopes by account', () => {
+    assert.equal(pollScope('https://api.anthropic.com', 'k1'), pollScope('https://api.anthropic.com', 'k1'));
+    assert.notEqual(pollScope('https://api.anthropic.com', 'k1'), pollScope('https://api.anthropic.com', 'k2'));
+    assert.match(pollScope('x', 'y'), /^[0-9a-f]{16}$/);
+  });
+});
+
+describe('Pollers in several windows', () => {
+  let emulator: Emulator;
+  let dir: string;
+  let timers: FakeTimers;
+  afterEach(async () => {
+    await emulator?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  interface Window {
+    store: BatchStore;
+    poller: Poller;
+  }
+
+  /** Two batches ending 20 and 50 minutes in; `windows` pollers on one machine; 2 simulated hours. */
+  async function run(windows: number, options: { closeFirstAt?: number } = {}) {
+    timers = new FakeTimers();
+    emulator = await startEmulator({ timing: 'manual', now: () => timers.now() });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poll-windows-'));
+    const ids = [20, 50].map((minutes, i) => emulator.createBatch([request(`r${i}`)], { timing: { perRequestMs: minutes * MINUTE } }).id);
+    const list: Window[] = [];
+    for (let w = 0; w < windows; w++) {
+      const api = new BatchesApi(createClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, maxRetries: 0 }));
+      const store = new BatchStore({ api: async () => api, pageSize: () => 20 });
+      await store.refresh();
+      const poller = new Poller({
+        store,
+        api: async () => api,
+        timers,
+        settings: () => ({ intervalSeconds: 30, maxIntervalSeconds: 300 }),
+        coordinator: windows > 1 ? new FilePollCoordinator(dir, `window-${w}`, timers) : undefined,
+      });
+      list.push({ store, poller });
+    }
+    const before = emulator.requests.length;
+    const end = timers.now() + 120 * MINUTE;
+    let closed = false;
+    while (timers.fireNext(end)) {
+      await Promise.all(list.map((w) => w.poller.settled()));
+      if (options.closeFirstAt !== undefined && !closed && timers.now() >= options.closeFirstAt) {
+        list[0].poller.dispose();
+        closed = true;
+      }
+    }
+    return { windows: list, ids, requests: emulator.requests.slice(before) };
+  }
+
+  it('two windows make as many requests as one, and the follower still sees every batch end', async () => {
+    const solo = await run(1);
+    await emulator.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.ok(solo.requests.length > 5);
+    assert.equal(solo.windows[0].store.inFlight().length, 0);
+
+    const pair = await run(2);
+    assert.equal(pair.requests.length, solo.requests.length, 'no request is doubled');
+    assert.deepEqual(
+      pair.requests.map((r) => `${r.route} ${r.time}`),
+      solo.requests.map((r) => `${r.route} ${r.time}`),
+    );
+    for (const w of pair.windows) {
+      assert.equal(w.store.inFlight().length, 0);
+      for (const id of pair.ids) assert.equal(w.store.get(id)?.processing_status, 'ended');
+      assert.equal(w.poller.state.kind, 'idle');
+    }
+    assert.equal(timers.pending, 0);
+    assert.equal(fs.existsSync(path.join(dir, 'poll-lease.json')), false, 'the lease is given up when polling stops');
+  });
+
+  it('when the polling window closes another one takes over', async () => {
+    const start = Date.UTC(2026, 10, 2, 9, 0, 0);
+    const pair = await run(2, { closeFirstAt: start + 10 * MINUTE });
+    const follower = pair.windows[1];
+    for (const id of pair.ids) assert.equal(follower.store.get(id)?.processing_status, 'ended');
+    assert.equal(follower.poller.state.kind, 'idle');
+    const after = pair.requests.filter((r) => r.time > start + 10 * MINUTE);
+    assert.ok(after.length >= 2, 'the second window polled after the first closed');
+  });
+});
+
+function fakeBatch(id: string, status: MessageBatch['processing_status'], endedAt: string | null = null): MessageBatch {
+  return {
+    id,
+    type: 'message_batch',
+    processing_status: status,
+    request_counts: { processing: 1, succeeded: 0, errored: 0, canceled: 0, expired: 0 },
+    created_at: '2026-11-02T09:00:00Z',
+    expires_at: '2026-11-03T09:00:00Z',
+    ended_at: endedAt,
+    cancel_initiated_at: null,
+    archived_at: null,
+    results_url: null,
+  };
+}

@@ -1,0 +1,138 @@
+import { strict as assert } from 'node:assert';
+import { effectiveIntervals, PollSchedule, type PollSettings } from '../../../src/domain/pollSchedule';
+import { PollWorld } from './world';
+
+describe('poll schedule (pure)', () => {
+  const defaults: PollSettings = { intervalSeconds: 30, maxIntervalSeconds: 300 };
+
+  it('grows ×1.5 while nothing changes, up to the maximum, and stays there', () => {
+    const schedule = new PollSchedule(() => defaults);
+    const delays = [schedule.start(true)];
+    for (let i = 0; i < 8; i++) delays.push(schedule.afterTick('quiet', true));
+    assert.deepEqual(delays.map((ms) => ms / 1000), [30, 45, 68, 102, 153, 230, 300, 300, 300]);
+  });
+
+  it('goes back to the base interval after a change, and failures back off like quiet ticks', () => {
+    const schedule = new PollSchedule(() => defaults);
+    schedule.start(true);
+    schedule.afterTick('quiet', true);
+    schedule.afterTick('failed', true);
+    assert.equal(schedule.afterTick('changed', true), 30_000);
+    assert.equal(schedule.afterTick('failed', true), 45_000);
+  });
+
+  it('unfocused: four times longer, at most ten minutes', () => {
+    const schedule = new PollSchedule(() => defaults);
+    const delays = [schedule.start(false)];
+    for (let i = 0; i < 5; i++) delays.push(schedule.afterTick('quiet', false));
+    assert.deepEqual(delays.map((ms) => ms / 1000), [120, 180, 272, 408, 600, 600]);
+  });
+
+  it('enforces a 10 s minimum, a maximum no lower than the interval, and defaults for nonsense', () => {
+    assert.deepEqual(effectiveIntervals({ intervalSeconds: 2, maxIntervalSeconds: 300 }), { baseMs: 10_000, maxMs: 300_000 });
+    assert.deepEqual(effectiveIntervals({ intervalSeconds: 60, maxIntervalSeconds: 20 }), { baseMs: 60_000, maxMs: 60_000 });
+    assert.deepEqual(effectiveIntervals({ intervalSeconds: NaN, maxIntervalSeconds: -1 }), { baseMs: 30_000, maxMs: 300_000 });
+  });
+});
+
+describe('Poller schedule (fake clock, emulator)', () => {
+  let world: PollWorld;
+  beforeEach(async () => {
+    world = await PollWorld.start();
+  });
+  afterEach(() => world.close());
+
+  async function oneInFlight(count = 1) {
+    const batches = world.seed(count);
+    await world.store.refresh();
+    world.startPoller();
+    return batches;
+  }
+
+  it('while nothing changes the intervals grow by the factor up to the cap', async () => {
+    await oneInFlight();
+    for (let i = 0; i < 8; i++) await world.tick();
+    assert.deepEqual(world.delays(), [30, 45, 68, 102, 153, 230, 300, 300, 300]);
+    assert.deepEqual(world.schedules.map((s) => s.reason), ['start', ...Array(8).fill('tick')]);
+    assert.equal(world.kind(), 'polling');
+  });
+
+  it('resets to the base interval when a batch changed', async () => {
+    const [a] = await oneInFlight(2);
+    for (let i = 0; i < 6; i++) await world.tick();
+    assert.equal(world.delays().at(-1), 300);
+    world.emulator.finish(a.id);
+    await world.tick();
+    assert.equal(world.store.get(a.id)?.processing_status, 'ended');
+    assert.equal(world.ticks.at(-1)?.changed, true);
+    await world.tick();
+    assert.deepEqual(world.delays().slice(-3), [300, 30, 45]);
+  });
+
+  it('poke() polls within a couple of seconds and restarts the backoff', async () => {
+    await oneInFlight();
+    for (let i = 0; i < 6; i++) await world.tick();
+    const before = world.timers.now();
+    world.poller.poke();
+    world.poller.poke(); // twice: still one tick
+    assert.equal(world.timers.pending, 1);
+    const requests = await world.tick();
+    assert.equal(requests.length, 1);
+    assert.ok(world.timers.now() - before <= 2_000, 'polled within 2 s');
+    await world.tick();
+    assert.deepEqual(world.delays().slice(-4), [300, 1, 30, 45]);
+    assert.deepEqual(world.schedules.slice(-4).map((s) => s.reason), ['tick', 'poke', 'tick', 'tick']);
+  });
+
+  it('poke() during a tick: the next tick comes within a second, still one request per tick', async () => {
+    await oneInFlight();
+    for (let i = 0; i < 4; i++) await world.tick();
+    const before = world.emulator.requests.length;
+    world.timers.fireNext();
+    world.poller.poke();
+    assert.equal(world.timers.pending, 0, 'nothing scheduled beside the running tick');
+    await world.poller.settled();
+    assert.equal(world.emulator.requests.length, before + 1);
+    assert.deepEqual(world.delays().slice(-2), [153, 1]);
+    await world.tick();
+    assert.equal(world.delays().at(-1), 30);
+  });
+
+  it('unfocused: longer intervals; on focus a far-away poll comes within 3 s', async () => {
+    const randoms = [0.999];
+    await oneInFlight();
+    world.poller.dispose();
+    world.schedules.length = 0;
+    world.startPoller({ random: () => randoms.shift() ?? 0.5 });
+    world.poller.setFocused(false);
+    for (let i = 0; i < 6; i++) await world.tick();
+    // The first interval was scheduled while focused.
+    assert.deepEqual(world.delays(), [30, 180, 272, 408, 600, 600, 600]);
+
+    world.poller.setFocused(true);
+    const focus = world.schedules.at(-1)!;
+    assert.equal(focus.reason, 'focus');
+    assert.ok(focus.delayMs >= 0 && focus.delayMs < 3_000, `jitter ${focus.delayMs} ms`);
+    assert.equal(world.timers.pending, 1);
+    await world.tick();
+    assert.equal(world.delays().at(-1), 300, 'focused again: the focused interval');
+
+    // Unfocus and refocus with the next poll near: nothing is moved.
+    world.poller.setFocused(false);
+    world.poller.setFocused(true);
+    assert.equal(world.schedules.at(-1)!.reason, 'focus');
+    assert.ok(world.schedules.at(-1)!.delayMs < 3_000);
+    const count = world.schedules.length;
+    world.timers.advance(world.timers.nextAt()! - world.timers.now() - 1_000);
+    world.poller.setFocused(false);
+    world.poller.setFocused(true);
+    assert.equal(world.schedules.length, count, 'a poll due within 3 s is left alone');
+  });
+
+  it('honours the setting, never below 10 s', async () => {
+    world.settings = { intervalSeconds: 1, maxIntervalSeconds: 12 };
+    await oneInFlight();
+    for (let i = 0; i < 3; i++) await world.tick();
+    assert.deepEqual(world.delays(), [10, 12, 12, 12]);
+  });
+});
