@@ -1,35 +1,43 @@
 import * as vscode from 'vscode';
+import { BatchStore } from './domain/batchStore';
+import { SubmissionRegistry } from './domain/submissionRegistry';
 import { ApiKeyStore } from './vscode/apiKeyStore';
 import { ClientProvider } from './vscode/clientProvider';
-import { CommandIds } from './vscode/commandIds';
-import { registerCommand } from './vscode/commandRunner';
-import { clearApiKey, setApiKey } from './vscode/commands/apiKeyCommands';
+import { registerCommands } from './vscode/commands';
 import type { ExtensionApi } from './vscode/extensionApi';
 import { Log } from './vscode/log';
-import { BatchesTreeProvider } from './vscode/views/batchesTree';
+import { Settings } from './vscode/settings';
+import { setUi } from './vscode/ui';
+import { createBatchesView } from './vscode/views/batchesView';
 
 /** Only wires: builds the services, hands them to the features, registers every disposable. */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Log();
   const keys = new ApiKeyStore(context.secrets);
   const clients = new ClientProvider(keys, log);
-  const tree = new BatchesTreeProvider(clients, log);
+  const store = new BatchStore({
+    api: async () => (await clients.get())?.api,
+    pageSize: () => Settings.pageSize(),
+    baseUrl: () => Settings.baseUrl() || undefined,
+  });
+  const registry = new SubmissionRegistry(context.globalState);
+  const batchesView = createBatchesView(store, registry);
   context.subscriptions.push(
     log,
     keys,
     clients,
-    tree,
-    vscode.window.registerTreeDataProvider('claudeBatches.batches', tree),
-    clients.onDidChange(() => tree.refresh()),
+    ...batchesView.disposables,
+    // Another key or server may be another account: forget what was listed, then list again.
+    clients.onDidChange(() => {
+      store.reset();
+      void store.refresh();
+    }),
   );
 
-  registerCommand(context, log, CommandIds.refresh, () => tree.refresh());
-  registerCommand(context, log, CommandIds.setApiKey, () => setApiKey(keys, clients, log));
-  registerCommand(context, log, CommandIds.clearApiKey, () => clearApiKey(keys, log));
-  registerCommand(context, log, CommandIds.showLog, () => log.show());
+  registerCommands({ context, log, keys, clients, store, registry, view: batchesView.view, revealBatch: batchesView.reveal });
 
   log.info(`Claude Batches ${context.extension.packageJSON.version as string} activated.`);
-  return { clients };
+  return { clients, store, registry, setUi, logUri: context.logUri.fsPath };
 }
 
 export function deactivate(): void {

@@ -12,6 +12,8 @@ export interface BatchPage {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** Overrides the client's retries for this call (the poller retries on its own schedule). */
+  maxRetries?: number;
 }
 
 /**
@@ -32,13 +34,13 @@ export class BatchesApi {
   async listPage(options: CallOptions & { limit?: number; afterId?: string } = {}): Promise<BatchPage> {
     const page = await this.client.messages.batches.list(
       { limit: options.limit, after_id: options.afterId },
-      { signal: options.signal },
+      { signal: options.signal, maxRetries: options.maxRetries },
     );
     return { batches: page.data, hasMore: page.has_more, lastId: page.last_id };
   }
 
   retrieve(batchId: string, options: CallOptions = {}): Promise<MessageBatch> {
-    return this.client.messages.batches.retrieve(batchId, {}, { signal: options.signal });
+    return this.client.messages.batches.retrieve(batchId, {}, { signal: options.signal, maxRetries: options.maxRetries });
   }
 
   /**

@@ -29,6 +29,8 @@ export interface UserFacingError {
   retryable: boolean;
   /** Seconds the API asked us to wait, from `retry-after`. */
   retryAfterSeconds?: number;
+  /** The system error code of a connection failure (ECONNREFUSED, ENOTFOUND, ECONNRESET…). */
+  networkCode?: string;
 }
 
 /** Results were asked for before the batch ended: expected, not a fault. */
@@ -87,10 +89,12 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
   if (err instanceof sdk.APIConnectionError) {
     const cause = (err as { cause?: unknown }).cause;
     if (cause instanceof ForeignOriginError) return classify(cause, baseUrl);
+    const networkCode = causeCode(cause);
     return {
       kind: 'connection',
       retryable: true,
-      message: `Cannot reach the Anthropic API at ${host}${causeDetail(cause)}. Check your network or the claudeBatches.baseUrl setting, then try again.`,
+      networkCode,
+      message: `Cannot reach the Anthropic API at ${host}${networkCode ? ` (${networkCode})` : ''}. Check your network or the claudeBatches.baseUrl setting, then try again.`,
     };
   }
   if (err instanceof sdk.APIError) {
@@ -218,10 +222,11 @@ function describeHost(baseUrl: string | undefined): string {
   }
 }
 
-function causeDetail(cause: unknown): string {
-  const code = (cause as { code?: unknown; cause?: { code?: unknown } } | undefined)?.code ??
-    (cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  return typeof code === 'string' ? ` (${code})` : '';
+/** fetch wraps the socket error: the code sits on the cause or on the cause's cause. */
+function causeCode(cause: unknown): string | undefined {
+  const outer = cause as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = outer?.code ?? outer?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 function sentence(text: string): string {

@@ -35,7 +35,6 @@ export class ClientProvider implements vscode.Disposable {
   /** The client for the current key, or undefined when there is no key at all. */
   async get(): Promise<ApiHandle | undefined> {
     const { key, source } = await this.keys.resolve();
-    await vscode.commands.executeCommand('setContext', 'claudeBatches.keyState', key ? 'present' : 'missing');
     if (!key) return undefined;
     this.log.addSecret(key);
     const baseUrl = Settings.baseUrl();

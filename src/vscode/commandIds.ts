@@ -3,7 +3,13 @@
  * these (a test checks both directions).
  */
 export const CommandIds = {
+  submitFile: 'claudeBatches.submitFile',
+  cancel: 'claudeBatches.cancel',
+  delete: 'claudeBatches.delete',
   refresh: 'claudeBatches.refresh',
+  loadMore: 'claudeBatches.loadMore',
+  openResults: 'claudeBatches.openResults',
+  copyId: 'claudeBatches.copyId',
   setApiKey: 'claudeBatches.setApiKey',
   clearApiKey: 'claudeBatches.clearApiKey',
   showLog: 'claudeBatches.showLog',

@@ -3,6 +3,7 @@ import { describeError } from '../api';
 import type { CommandId } from './commandIds';
 import type { Log } from './log';
 import { Settings } from './settings';
+import { ui } from './ui';
 
 /** Thrown (or returned through) when the user backs out of a prompt: stays quiet. */
 export class UserCancelled extends Error {
@@ -20,14 +21,16 @@ export function registerCommand(
   context: vscode.ExtensionContext,
   log: Log,
   id: CommandId,
-  handler: (...args: never[]) => unknown,
+  handler: (arg?: unknown) => unknown,
+  /** What the command does, for error messages: "Cancelling the batch failed: …". */
+  action?: string,
 ): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    vscode.commands.registerCommand(id, async (arg?: unknown) => {
       try {
-        return await (handler as (...a: unknown[]) => unknown)(...args);
+        return await handler(arg);
       } catch (err) {
-        reportError(log, err, undefined);
+        reportError(log, err, action);
         return undefined;
       }
     }),
@@ -40,7 +43,9 @@ export function reportError(log: Log, err: unknown, action: string | undefined):
   const described = describeError(err, { action, baseUrl: Settings.baseUrl() || undefined });
   if (described.kind === 'aborted') return;
   log.error(described.message, err);
-  void vscode.window.showErrorMessage(described.message, 'Show Log').then((choice) => {
-    if (choice === 'Show Log') log.show();
-  });
+  void ui()
+    .error(described.message, 'Show Log')
+    .then((choice) => {
+      if (choice === 'Show Log') log.show();
+    });
 }

@@ -1,9 +1,19 @@
+import type { BatchStore } from '../domain/batchStore';
+import type { SubmissionRegistry } from '../domain/submissionRegistry';
 import type { ClientProvider } from './clientProvider';
+import type { Ui } from './ui';
 
 /**
  * What `activate()` returns. Not a public API: the extension-host tests use it to reach the
- * services the running extension built, instead of building second copies.
+ * services the running extension built (instead of building second copies), and to answer the
+ * extension's dialogs.
  */
 export interface ExtensionApi {
   readonly clients: ClientProvider;
+  readonly store: BatchStore;
+  readonly registry: SubmissionRegistry;
+  /** The extension's log folder; the log files of this window's extension host sit beside it. */
+  readonly logUri: string;
+  /** Replaces the dialogs with scripted answers; undefined restores VS Code's own. */
+  setUi(ui: Ui | undefined): void;
 }

@@ -32,3 +32,13 @@ export async function screenshot(name: string): Promise<string> {
   await world().page.screenshot({ path: file });
   return file;
 }
+
+/** Writes a user setting the way VS Code stores it; the running workbench picks the change up. */
+export async function setUserSetting(key: string, value: unknown): Promise<void> {
+  const file = path.join(world().server.userDataDir, 'User', 'settings.json');
+  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  settings[key] = value;
+  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+  // VS Code watches the file; give it a moment to reload the configuration.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+}

@@ -17,10 +17,14 @@ describe('the API client', () => {
     assert.ok(handle, 'no client although ANTHROPIC_API_KEY is set');
     assert.equal(handle.keySource, 'environment');
     assert.equal(new URL(handle.api.baseUrl).origin, emulator.url);
+    // The extension's own view may list too (it reacts to the setting): count only this call.
+    const before = emulator.requests.length;
     const page = await handle.api.listPage({ limit: 5 });
     assert.equal(page.batches.length, 1);
-    const listCalls = emulator.requests.filter((r) => r.route === 'list');
-    assert.equal(listCalls.length, 1);
-    assert.equal(listCalls[0].status, 200);
+    const calls = emulator.requests.slice(before);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].route, 'list');
+    assert.equal(calls[0].status, 200);
+    assert.equal(calls[0].query.limit, '5');
   });
 });

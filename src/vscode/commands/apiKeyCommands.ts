@@ -4,13 +4,14 @@ import type { ApiKeyStore } from '../apiKeyStore';
 import type { ClientProvider } from '../clientProvider';
 import { UserCancelled } from '../commandRunner';
 import type { Log } from '../log';
+import { ui } from '../ui';
 
 /**
  * "Set API Key": asks in a password box, checks the key with one cheap call (a one-item list),
  * and only then stores it in SecretStorage. A rejected key is never stored.
  */
 export async function setApiKey(keys: ApiKeyStore, clients: ClientProvider, log: Log): Promise<boolean> {
-  const key = await vscode.window.showInputBox({
+  const key = await ui().input({
     title: 'Claude Batches: Set API Key',
     prompt: 'Paste your Anthropic API key. It is kept in VS Code secret storage, never in settings.',
     placeHolder: 'sk-ant-…',
@@ -37,20 +38,16 @@ export async function setApiKey(keys: ApiKeyStore, clients: ClientProvider, log:
     const described = describeError(checked, { action: 'Checking the API key' });
     log.warn(described.message);
     if (described.kind === 'auth' || described.kind === 'permission') {
-      void vscode.window.showErrorMessage(`${described.message} The key was not saved.`);
+      void ui().error(`${described.message} The key was not saved.`);
       return false;
     }
     // The API could not be reached: the key may be fine. Let the user decide.
-    const choice = await vscode.window.showWarningMessage(
-      `${described.message} Save the key anyway?`,
-      { modal: true },
-      'Save Anyway',
-    );
+    const choice = await ui().confirm('Save the API key without checking it?', described.message, 'Save Anyway');
     if (choice !== 'Save Anyway') return false;
   }
   await keys.store(trimmed);
   log.info('API key saved to secret storage.');
-  void vscode.window.showInformationMessage('Claude Batches: API key saved.');
+  void ui().info('Claude Batches: API key saved.');
   return true;
 }
 
@@ -58,7 +55,7 @@ export async function clearApiKey(keys: ApiKeyStore, log: Log): Promise<void> {
   await keys.clear();
   log.info('API key removed from secret storage.');
   const fromEnv = process.env.ANTHROPIC_API_KEY?.trim();
-  void vscode.window.showInformationMessage(
+  void ui().info(
     fromEnv
       ? 'Claude Batches: stored API key removed. ANTHROPIC_API_KEY from the environment is used now.'
       : 'Claude Batches: API key removed.',

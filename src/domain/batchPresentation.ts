@@ -1,0 +1,118 @@
+// How a batch reads to a person: label, one-line description, icon, capabilities, tooltip text.
+// Pure functions of the batch and what this machine remembers of it; the tree renders them.
+import type { MessageBatch } from '../api';
+import type { SubmissionRecord } from './submissionRegistry';
+
+export const RETENTION_DAYS = 29;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function batchLabel(batch: MessageBatch, record: SubmissionRecord | undefined): string {
+  return record?.label ?? batch.id;
+}
+
+const number = new Intl.NumberFormat('en-US');
+export const formatCount = (n: number): string => number.format(n);
+
+/** e.g. `ended · 980 ✓ 15 ✗ 5 expired`, `in progress · 1,000 requests · 12m`. */
+export function batchDescription(batch: MessageBatch, now: number): string {
+  const c = batch.request_counts;
+  const total = c.processing + c.succeeded + c.errored + c.canceled + c.expired;
+  if (batch.processing_status === 'in_progress') {
+    return `in progress · ${formatCount(total)} ${total === 1 ? 'request' : 'requests'} · ${formatDuration(now - Date.parse(batch.created_at))}`;
+  }
+  if (batch.processing_status === 'canceling') return `canceling · ${formatCount(total)} requests`;
+  const parts = [`${formatCount(c.succeeded)} ✓`];
+  if (c.errored) parts.push(`${formatCount(c.errored)} ✗`);
+  if (c.expired) parts.push(`${formatCount(c.expired)} expired`);
+  if (c.canceled) parts.push(`${formatCount(c.canceled)} canceled`);
+  const status = batch.archived_at ? 'ended · results deleted' : batch.cancel_initiated_at ? 'canceled' : 'ended';
+  return `${status} · ${parts.join(' ')}`;
+}
+
+/** A codicon id (with ~spin where it should turn) and a theme color id for it. */
+export function batchIcon(batch: MessageBatch): { id: string; color?: string } {
+  const c = batch.request_counts;
+  switch (batch.processing_status) {
+    case 'in_progress':
+      return { id: 'sync~spin', color: 'charts.blue' };
+    case 'canceling':
+      return { id: 'loading~spin', color: 'charts.yellow' };
+    default:
+      if (batch.archived_at) return { id: 'archive' };
+      if (batch.cancel_initiated_at) return { id: 'circle-slash', color: 'disabledForeground' };
+      if (c.errored || c.expired) return { id: 'warning', color: 'list.warningForeground' };
+      return { id: 'pass', color: 'testing.iconPassed' };
+  }
+}
+
+/**
+ * Capabilities as tokens for `contextValue` (`batch cancelable`, `batch deletable hasResults`),
+ * matched in package.json menus with `viewItem =~ /\bcancelable\b/`.
+ */
+export function batchCapabilities(batch: MessageBatch): string {
+  const tokens = ['batch'];
+  if (batch.processing_status === 'in_progress') tokens.push('cancelable');
+  if (batch.processing_status === 'ended') tokens.push('deletable');
+  if (batch.processing_status === 'ended' && batch.results_url && !batch.archived_at) tokens.push('hasResults');
+  return tokens.join(' ');
+}
+
+/** When the API deletes the results: 29 days after creation. */
+export function resultsDeletedAt(batch: MessageBatch): number {
+  return Date.parse(batch.created_at) + RETENTION_DAYS * DAY_MS;
+}
+
+/** Markdown for the tooltip: every field a person may want, in words. */
+export function batchTooltip(batch: MessageBatch, record: SubmissionRecord | undefined, now: number): string {
+  const c = batch.request_counts;
+  const rows: [string, string][] = [
+    ['ID', `\`${batch.id}\``],
+    ['Status', batch.processing_status.replace('_', ' ')],
+    ['Created', formatDate(batch.created_at)],
+  ];
+  if (batch.ended_at) rows.push(['Ended', formatDate(batch.ended_at)]);
+  else rows.push(['Expires', `${formatDate(batch.expires_at)} (in ${formatDuration(Date.parse(batch.expires_at) - now)})`]);
+  if (batch.cancel_initiated_at) rows.push(['Cancel requested', formatDate(batch.cancel_initiated_at)]);
+  const deletedAt = resultsDeletedAt(batch);
+  if (batch.archived_at) rows.push(['Results', `deleted by the API on ${formatDate(batch.archived_at)}`]);
+  else if (batch.processing_status === 'ended') {
+    rows.push(['Results deleted', `${formatDate(new Date(deletedAt).toISOString())} (in ${formatDuration(deletedAt - now)})`]);
+  }
+  rows.push(
+    ['Succeeded', formatCount(c.succeeded)],
+    ['Errored', formatCount(c.errored)],
+    ['Canceled', formatCount(c.canceled)],
+    ['Expired', formatCount(c.expired)],
+    ['Processing', formatCount(c.processing)],
+  );
+  if (record) {
+    rows.push(['Source', record.sourcePath ? `\`${record.sourcePath}\`` : record.label]);
+    rows.push(['Submitted', `${formatDate(record.submittedAt)}${record.machine ? ` from ${record.machine}` : ''}${record.workspace ? ` (${record.workspace})` : ''}`]);
+    if (record.parentBatchId) rows.push(['Retries', `\`${record.parentBatchId}\``]);
+  } else {
+    rows.push(['Source', 'not submitted from this machine']);
+  }
+  const title = `**${escapeMarkdown(batchLabel(batch, record))}**`;
+  return [title, '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
+}
+
+export function formatDate(iso: string): string {
+  const d = new Date(iso);
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** 45s, 12m, 3h 5m, 2d 4h. Negative durations read as 0s. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d}d ${h % 24}h` : `${d}d`;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|]/g, '\\$&');
+}

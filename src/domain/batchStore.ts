@@ -1,0 +1,192 @@
+import { describeError, type BatchesApi, type MessageBatch, type UserFacingError } from '../api';
+import { Emitter, type Event } from './events';
+
+/** What the Batches view should show when it has no rows to show, or above its rows. */
+export type ListState =
+  | { kind: 'noKey' }
+  | { kind: 'loading' }
+  | { kind: 'ready' }
+  | { kind: 'error'; error: UserFacingError };
+
+export interface StoreChange {
+  /** The batch that changed, when a single one did; undefined when the whole list changed. */
+  batch?: MessageBatch;
+  /** A batch that was in flight and has ended (for notifications). */
+  ended?: MessageBatch[];
+}
+
+export interface BatchStoreOptions {
+  /** The API for the current key, or undefined when there is no key. */
+  api: () => Promise<BatchesApi | undefined>;
+  pageSize: () => number;
+  /** Where to say which base URL could not be reached. */
+  baseUrl?: () => string | undefined;
+}
+
+/**
+ * The one owner of the account's batches as far as they are loaded: the pages fetched so far,
+ * newest first. The tree, the status bar and documents subscribe; nothing else calls `list`.
+ */
+export class BatchStore {
+  private list: MessageBatch[] = [];
+  private more = false;
+  private cursor: string | null = null;
+  private current: ListState = { kind: 'loading' };
+  private loaded = false;
+  private refreshing: Promise<void> | undefined;
+  private generation = 0;
+  private readonly changed = new Emitter<StoreChange>();
+  readonly onDidChange: Event<StoreChange> = this.changed.event;
+
+  constructor(private readonly options: BatchStoreOptions) {}
+
+  get batches(): readonly MessageBatch[] {
+    return this.list;
+  }
+  get hasMore(): boolean {
+    return this.more;
+  }
+  get state(): ListState {
+    return this.current;
+  }
+  /** Whether a first page has ever been loaded for the current key. */
+  get isLoaded(): boolean {
+    return this.loaded;
+  }
+
+  get(batchId: string): MessageBatch | undefined {
+    return this.list.find((b) => b.id === batchId);
+  }
+
+  /** Batches still running or canceling, oldest first. */
+  inFlight(): MessageBatch[] {
+    return this.list.filter((b) => b.processing_status !== 'ended').reverse();
+  }
+
+  /**
+   * Reloads everything loaded so far in one request (up to 1000 batches). Concurrent calls share
+   * one request.
+   */
+  refresh(): Promise<void> {
+    if (!this.refreshing) {
+      const pending = this.doRefresh().finally(() => {
+        if (this.refreshing === pending) this.refreshing = undefined;
+      });
+      this.refreshing = pending;
+    }
+    return this.refreshing;
+  }
+
+  /** Loads the next (older) page. */
+  async loadMore(): Promise<void> {
+    if (!this.more || !this.cursor) return;
+    const generation = this.generation;
+    const api = await this.options.api();
+    if (!api) return this.setNoKey();
+    try {
+      const page = await api.listPage({ limit: this.options.pageSize(), afterId: this.cursor });
+      if (generation !== this.generation) return;
+      const known = new Set(this.list.map((b) => b.id));
+      this.list = [...this.list, ...page.batches.filter((b) => !known.has(b.id))];
+      this.more = page.hasMore;
+      this.cursor = page.lastId ?? this.cursor;
+      this.current = { kind: 'ready' };
+    } catch (err) {
+      if (generation !== this.generation) return;
+      this.current = { kind: 'error', error: describeError(err, { action: 'Loading more batches', baseUrl: this.options.baseUrl?.() }) };
+    }
+    this.changed.fire({});
+  }
+
+  /**
+   * Puts a batch the extension learned about (created, cancelled, polled) into the list at its
+   * place by creation time, and reports it as ended when it was in flight before.
+   */
+  upsert(batch: MessageBatch): void {
+    const index = this.list.findIndex((b) => b.id === batch.id);
+    const before = index >= 0 ? this.list[index] : undefined;
+    if (before && sameBatch(before, batch)) return;
+    if (index >= 0) {
+      this.list = this.list.map((b, i) => (i === index ? batch : b));
+    } else {
+      const at = this.list.findIndex((b) => b.created_at < batch.created_at);
+      this.list = at < 0 ? [...this.list, batch] : [...this.list.slice(0, at), batch, ...this.list.slice(at)];
+    }
+    const ended = before && before.processing_status !== 'ended' && batch.processing_status === 'ended' ? [batch] : undefined;
+    this.changed.fire({ batch, ended });
+  }
+
+  remove(batchId: string): void {
+    const before = this.list.length;
+    this.list = this.list.filter((b) => b.id !== batchId);
+    if (this.list.length !== before) this.changed.fire({});
+  }
+
+  /** Forgets everything (the key or the base URL changed: it may be another account). */
+  reset(): void {
+    this.generation++;
+    // A refresh under way belongs to the old key; the next refresh must not join it.
+    this.refreshing = undefined;
+    this.list = [];
+    this.more = false;
+    this.cursor = null;
+    this.loaded = false;
+    this.current = { kind: 'loading' };
+    this.changed.fire({});
+  }
+
+  private async doRefresh(): Promise<void> {
+    const generation = this.generation;
+    const api = await this.options.api();
+    if (!api) return this.setNoKey();
+    if (!this.loaded) {
+      this.current = { kind: 'loading' };
+      this.changed.fire({});
+    }
+    try {
+      const limit = Math.min(1000, Math.max(this.options.pageSize(), this.list.length));
+      const page = await api.listPage({ limit });
+      if (generation !== this.generation) return;
+      const previous = new Map(this.list.map((b) => [b.id, b]));
+      const ended = page.batches.filter((b) => {
+        const was = previous.get(b.id);
+        return was && was.processing_status !== 'ended' && b.processing_status === 'ended';
+      });
+      this.list = page.batches;
+      this.more = page.hasMore;
+      this.cursor = page.lastId;
+      this.loaded = true;
+      this.current = { kind: 'ready' };
+      this.changed.fire({ ended: ended.length ? ended : undefined });
+    } catch (err) {
+      if (generation !== this.generation) return;
+      this.current = { kind: 'error', error: describeError(err, { action: 'Listing batches', baseUrl: this.options.baseUrl?.() }) };
+      this.changed.fire({});
+    }
+  }
+
+  private setNoKey(): void {
+    this.list = [];
+    this.more = false;
+    this.cursor = null;
+    this.loaded = false;
+    this.current = { kind: 'noKey' };
+    this.changed.fire({});
+  }
+}
+
+function sameBatch(a: MessageBatch, b: MessageBatch): boolean {
+  const ca = a.request_counts;
+  const cb = b.request_counts;
+  return (
+    a.processing_status === b.processing_status &&
+    a.ended_at === b.ended_at &&
+    a.archived_at === b.archived_at &&
+    a.cancel_initiated_at === b.cancel_initiated_at &&
+    ca.processing === cb.processing &&
+    ca.succeeded === cb.succeeded &&
+    ca.errored === cb.errored &&
+    ca.canceled === cb.canceled &&
+    ca.expired === cb.expired
+  );
+}

@@ -1,0 +1,91 @@
+import { describeError, type BatchesApi, type BatchRequest, type MessageBatch, type UserFacingError } from '../api';
+
+/**
+ * The result of trying to create a batch. Only `failed` means for certain that nothing was
+ * created; `unknown` means the API may have created (and will bill) a batch we could not find.
+ */
+export type SubmitOutcome =
+  | { kind: 'created'; batch: MessageBatch }
+  | { kind: 'adopted'; batch: MessageBatch; error: UserFacingError }
+  | { kind: 'unknown'; error: UserFacingError; checkError?: UserFacingError }
+  | { kind: 'failed'; error: UserFacingError };
+
+export interface SubmitParams {
+  api: BatchesApi;
+  requests: BatchRequest[];
+  /** Batches already known to belong to other submissions: never adopted. */
+  isKnownBatch: (batchId: string) => boolean;
+  now?: () => number;
+  signal?: AbortSignal;
+  action?: string;
+}
+
+/** How far the API's clock may be behind ours when we look for a batch created "since we sent". */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Creates a batch at most once. The create call is sent without retries (see BatchesApi.create).
+ * When it fails in a way that leaves open whether the API created the batch (the connection
+ * dropped, a timeout, a 5xx after the body was sent), it looks for a batch created since the
+ * submission began with the same number of requests, and adopts it. It never sends again itself.
+ */
+export async function submitOnce(params: SubmitParams): Promise<SubmitOutcome> {
+  const now = params.now ?? Date.now;
+  const startedAt = now();
+  try {
+    const batch = await params.api.create(params.requests, { signal: params.signal });
+    return { kind: 'created', batch };
+  } catch (err) {
+    const error = describeError(err, { action: params.action, baseUrl: params.api.baseUrl });
+    if (!isAmbiguous(error)) return { kind: 'failed', error };
+    return findCreated(params, error, startedAt);
+  }
+}
+
+/**
+ * Looks again for the batch an ambiguous submission may have created, e.g. when the user asks
+ * "check again" before deciding to resend.
+ */
+export async function findCreated(
+  params: Pick<SubmitParams, 'api' | 'requests' | 'isKnownBatch' | 'action'>,
+  error: UserFacingError,
+  startedAt: number,
+): Promise<SubmitOutcome> {
+  try {
+    const page = await params.api.listPage({ limit: 100 });
+    const since = startedAt - CLOCK_SKEW_MS;
+    const candidates = page.batches.filter(
+      (b) =>
+        Date.parse(b.created_at) >= since &&
+        totalRequests(b) === params.requests.length &&
+        !params.isKnownBatch(b.id),
+    );
+    // Newest first from the API; the newest unknown match is the one this submission created.
+    if (candidates.length > 0) return { kind: 'adopted', batch: candidates[0], error };
+    return { kind: 'unknown', error };
+  } catch (checkErr) {
+    return { kind: 'unknown', error, checkError: describeError(checkErr, { action: 'Looking for the batch', baseUrl: params.api.baseUrl }) };
+  }
+}
+
+/** Whether the API may have acted on a request that failed this way. */
+export function isAmbiguous(error: UserFacingError): boolean {
+  switch (error.kind) {
+    case 'connection':
+      // Refused or unresolvable: the request never reached a server.
+      return !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(error.networkCode ?? '');
+    case 'timeout':
+    case 'server':
+    case 'overloaded':
+    case 'aborted':
+      return true;
+    default:
+      // 4xx: the API refused the request; nothing was created.
+      return false;
+  }
+}
+
+export function totalRequests(batch: MessageBatch): number {
+  const c = batch.request_counts;
+  return c.processing + c.succeeded + c.errored + c.canceled + c.expired;
+}

@@ -1,0 +1,74 @@
+import { Emitter, type Event } from './events';
+
+/** Key-value storage the registry persists to (VS Code's globalState in the extension). */
+export interface KeyValueStorage {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): PromiseLike<void>;
+}
+
+/** What this machine remembers about a batch it submitted: the API does not keep any of it. */
+export interface SubmissionRecord {
+  batchId: string;
+  /** Absolute path of the source file, when it was a file. */
+  sourcePath?: string;
+  /** What the user recognises: the file name. */
+  label: string;
+  /** sha256 of the exact bytes submitted, hex. */
+  contentHash: string;
+  requestCount: number;
+  byteSize: number;
+  /** ISO time the submission started. */
+  submittedAt: string;
+  models: string[];
+  /** Host name and workspace folder it was submitted from. */
+  machine?: string;
+  workspace?: string;
+  /** The batch this one retries, if any. */
+  parentBatchId?: string;
+  /** How the batch was found after an ambiguous failure, if it was. */
+  adopted?: boolean;
+}
+
+const STORAGE_KEY = 'claudeBatches.submissions';
+
+/**
+ * The local memory of submitted batches: source file, content hash, submit time. Persisted in
+ * VS Code's global storage, so every window and workspace on this machine sees it.
+ */
+export class SubmissionRegistry {
+  private readonly changed = new Emitter<SubmissionRecord>();
+  readonly onDidChange: Event<SubmissionRecord> = this.changed.event;
+
+  constructor(private readonly storage: KeyValueStorage) {}
+
+  private all(): Record<string, SubmissionRecord> {
+    return this.storage.get<Record<string, SubmissionRecord>>(STORAGE_KEY) ?? {};
+  }
+
+  get(batchId: string): SubmissionRecord | undefined {
+    return this.all()[batchId];
+  }
+
+  /** Earlier submissions of exactly the same content, newest first. */
+  findByHash(contentHash: string): SubmissionRecord[] {
+    return Object.values(this.all())
+      .filter((r) => r.contentHash === contentHash)
+      .sort((a, b) => b.submittedAt.localeCompare(a.submittedAt));
+  }
+
+  has(batchId: string): boolean {
+    return batchId in this.all();
+  }
+
+  async record(record: SubmissionRecord): Promise<void> {
+    await this.storage.update(STORAGE_KEY, { ...this.all(), [record.batchId]: record });
+    this.changed.fire(record);
+  }
+
+  async forget(batchId: string): Promise<void> {
+    const all = this.all();
+    if (!(batchId in all)) return;
+    delete all[batchId];
+    await this.storage.update(STORAGE_KEY, all);
+  }
+}

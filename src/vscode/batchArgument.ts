@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import type { BatchesApi, MessageBatch } from '../api';
+import { batchDescription, batchLabel } from '../domain/batchPresentation';
+import { UserCancelled } from './commandRunner';
+import type { Services } from './services';
+import { ui } from './ui';
+import { BatchNode } from './views/batchesTree';
+
+/** What item commands receive: a tree node (menus), a batch id (tests, links), or nothing (palette). */
+export type BatchArgument = BatchNode | string | undefined;
+
+/**
+ * The batch an item command applies to. From the palette, offers a quick pick of the batches the
+ * command applies to; says so when there are none.
+ */
+export async function resolveBatch(
+  services: Services,
+  arg: unknown,
+  options: { applies: (b: MessageBatch) => boolean; placeHolder: string; none: string },
+): Promise<MessageBatch> {
+  if (arg instanceof BatchNode) return services.store.get(arg.batch.id) ?? arg.batch;
+  if (typeof arg === 'string') {
+    const known = services.store.get(arg);
+    if (known) return known;
+    const batch = await (await requireApi(services)).retrieve(arg);
+    services.store.upsert(batch);
+    return batch;
+  }
+  if (!services.store.isLoaded) await services.store.refresh();
+  const candidates = services.store.batches.filter(options.applies);
+  if (candidates.length === 0) {
+    void ui().info(options.none);
+    throw new UserCancelled();
+  }
+  const now = Date.now();
+  const picked = await ui().pick(
+    candidates.map((batch) => ({
+      label: batchLabel(batch, services.registry.get(batch.id)),
+      description: batchDescription(batch, now),
+      detail: batch.id,
+      batch,
+    })),
+    { placeHolder: options.placeHolder, matchOnDescription: true, matchOnDetail: true },
+  );
+  if (!picked) throw new UserCancelled();
+  return picked.batch;
+}
+
+/** The API for the current key; offers to set a key when there is none. */
+export async function requireApi(services: Services): Promise<BatchesApi> {
+  const handle = await services.clients.get();
+  if (handle) return handle.api;
+  const choice = await ui().error('Claude Batches needs an Anthropic API key for this.', 'Set API Key');
+  if (choice === 'Set API Key') void vscode.commands.executeCommand('claudeBatches.setApiKey');
+  throw new UserCancelled();
+}
+
+export function labelOf(services: Services, batch: MessageBatch): string {
+  return batchLabel(batch, services.registry.get(batch.id));
+}

@@ -1,0 +1,160 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { describeError, type MessageBatch } from '../../api';
+import { downloadResults } from '../../domain/resultsDownload';
+import { labelOf, requireApi, resolveBatch } from '../batchArgument';
+import { UserCancelled } from '../commandRunner';
+import type { Services } from '../services';
+import { ui } from '../ui';
+
+const isRunning = (b: MessageBatch) => b.processing_status === 'in_progress';
+const isEnded = (b: MessageBatch) => b.processing_status === 'ended';
+
+/** Runs an API call on a batch; a 404 means it vanished, so it leaves the view too. */
+async function onBatch<T>(services: Services, batch: MessageBatch, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (describeError(err).kind === 'notFound') services.store.remove(batch.id);
+    throw err;
+  }
+}
+
+export async function cancelBatch(services: Services, arg: unknown): Promise<MessageBatch | undefined> {
+  const batch = await resolveBatch(services, arg, {
+    applies: isRunning,
+    placeHolder: 'Select a running batch to cancel',
+    none: 'No batch is running: there is nothing to cancel.',
+  });
+  const label = labelOf(services, batch);
+  if (!isRunning(batch)) {
+    void ui().info(`"${label}" is ${batch.processing_status.replace('_', ' ')}: there is nothing to cancel.`);
+    return undefined;
+  }
+  const choice = await ui().confirm(
+    `Cancel the batch "${label}"?`,
+    'Requests not yet processed are canceled and not billed; requests already being processed may still finish. This cannot be undone.',
+    'Cancel Batch',
+  );
+  if (choice !== 'Cancel Batch') throw new UserCancelled();
+  const api = await requireApi(services);
+  const updated = await onBatch(services, batch, () => api.cancel(batch.id));
+  services.store.upsert(updated);
+  services.log.info(`Cancel requested for ${batch.id} (${label}).`);
+  void ui().info(`Cancel requested for "${label}". It ends once requests in flight finish.`);
+  return updated;
+}
+
+export async function deleteBatch(services: Services, arg: unknown): Promise<boolean> {
+  const batch = await resolveBatch(services, arg, {
+    applies: isEnded,
+    placeHolder: 'Select an ended batch to delete',
+    none: 'No batch has ended yet: only ended batches can be deleted.',
+  });
+  const label = labelOf(services, batch);
+  if (!isEnded(batch)) {
+    const choice = await ui().error(
+      `"${label}" is still ${batch.processing_status.replace('_', ' ')} and cannot be deleted. Cancel it first, then delete it once it has ended.`,
+      ...(isRunning(batch) ? ['Cancel Batch'] : []),
+    );
+    if (choice === 'Cancel Batch') await cancelBatch(services, batch.id);
+    return false;
+  }
+  const hasResults = !!batch.results_url && !batch.archived_at;
+  const choice = await ui().confirm(
+    `Delete the batch "${label}"?`,
+    hasResults
+      ? "The batch and its results are deleted from Anthropic's servers. Results you have not saved are gone for good."
+      : "The batch is deleted from Anthropic's servers.",
+    'Delete',
+    ...(hasResults ? ['Save Results First'] : []),
+  );
+  if (choice === 'Save Results First') {
+    const saved = await saveResultsAs(services, batch);
+    if (!saved) throw new UserCancelled();
+  } else if (choice !== 'Delete') {
+    throw new UserCancelled();
+  }
+  const api = await requireApi(services);
+  await onBatch(services, batch, () => api.delete(batch.id));
+  services.store.remove(batch.id);
+  services.log.info(`Deleted ${batch.id} (${label}).`);
+  void ui().info(`Deleted "${label}".`);
+  return true;
+}
+
+/** Streams the results into a file the user picks. Returns false when they backed out. */
+export async function saveResultsAs(services: Services, batch: MessageBatch): Promise<boolean> {
+  const label = labelOf(services, batch);
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+  const target = await ui().saveDialog({
+    title: `Save the results of "${label}"`,
+    defaultUri: vscode.Uri.joinPath(base, `${path.parse(label).name}.results.jsonl`),
+    filters: { 'JSON Lines': ['jsonl'] },
+    saveLabel: 'Save Results',
+  });
+  if (!target) return false;
+  await downloadWithProgress(services, batch, target.fsPath);
+  void ui().info(`Saved the results of "${label}" to ${vscode.workspace.asRelativePath(target)}.`);
+  return true;
+}
+
+async function downloadWithProgress(services: Services, batch: MessageBatch, file: string): Promise<void> {
+  const api = await requireApi(services);
+  const label = labelOf(services, batch);
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Downloading results of "${label}"`, cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      let reported = 0;
+      await onBatch(services, batch, () =>
+        downloadResults(api, batch.id, file, {
+          signal: controller.signal,
+          onProgress: ({ lines, total }) => {
+            const increment = total ? ((lines - reported) / total) * 100 : undefined;
+            reported = lines;
+            progress.report({ message: `${lines.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`, increment });
+          },
+        }),
+      );
+    },
+  );
+}
+
+/**
+ * Opens the results of an ended batch. For now a local JSONL copy in the extension's storage,
+ * downloaded once; the grouped results document replaces this.
+ */
+export async function openResults(services: Services, arg: unknown): Promise<vscode.Uri | undefined> {
+  const batch = await resolveBatch(services, arg, {
+    applies: (b) => isEnded(b) && !b.archived_at,
+    placeHolder: 'Select a batch to open its results',
+    none: 'No batch has results yet: results can be opened once a batch has ended.',
+  });
+  const label = labelOf(services, batch);
+  if (!isEnded(batch)) {
+    void ui().info(`"${label}" is still ${batch.processing_status.replace('_', ' ')}: its results can be opened once it has ended.`);
+    return undefined;
+  }
+  const file = vscode.Uri.joinPath(services.context.globalStorageUri, 'results', `${batch.id}.jsonl`);
+  const exists = await vscode.workspace.fs.stat(file).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) await downloadWithProgress(services, batch, file.fsPath);
+  await vscode.window.showTextDocument(file, { preview: false });
+  return file;
+}
+
+export async function copyBatchId(services: Services, arg: unknown): Promise<string> {
+  const batch = await resolveBatch(services, arg, {
+    applies: () => true,
+    placeHolder: 'Select a batch to copy its id',
+    none: 'There are no batches yet.',
+  });
+  await vscode.env.clipboard.writeText(batch.id);
+  vscode.window.setStatusBarMessage(`$(copy) Copied ${batch.id}`, 3000);
+  return batch.id;
+}

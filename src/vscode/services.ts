@@ -1,0 +1,20 @@
+import type * as vscode from 'vscode';
+import type { BatchStore } from '../domain/batchStore';
+import type { SubmissionRegistry } from '../domain/submissionRegistry';
+import type { ApiKeyStore } from './apiKeyStore';
+import type { ClientProvider } from './clientProvider';
+import type { Log } from './log';
+import type { BatchesTreeNode } from './views/batchesTree';
+
+/** What activate() builds once and hands to every feature. */
+export interface Services {
+  context: vscode.ExtensionContext;
+  log: Log;
+  keys: ApiKeyStore;
+  clients: ClientProvider;
+  store: BatchStore;
+  registry: SubmissionRegistry;
+  view: vscode.TreeView<BatchesTreeNode>;
+  /** Shows the Batches view with this batch's row selected. */
+  revealBatch(batchId: string): Promise<void>;
+}

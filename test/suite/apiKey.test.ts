@@ -1,0 +1,91 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ScriptedUi } from './scriptedUi';
+import { extensionApi, resetStore, scriptUi, useEmulator } from './helpers';
+
+/** Every file under the extension host's log folder (output channels included). */
+function logFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...logFiles(full));
+    else out.push(full);
+  }
+  return out;
+}
+
+describe('the API key', () => {
+  let emulator: Awaited<ReturnType<typeof useEmulator>>;
+  let ui: ScriptedUi;
+  let restore: () => void;
+  const storedKey = 'sk-ant-stored-key-for-tests-42';
+
+  beforeEach(async () => {
+    emulator = await useEmulator({ apiKey: storedKey });
+    ({ ui, restore } = await scriptUi());
+  });
+  afterEach(async () => {
+    restore();
+    await vscode.commands.executeCommand('claudeBatches.clearApiKey');
+    await emulator.stop();
+  });
+
+  it('is checked with one cheap call, stored in secret storage, and used at once; the view follows', async () => {
+    const { clients, store } = await extensionApi();
+    await resetStore();
+    // The environment's key is not the one this emulator accepts: the list fails first.
+    assert.equal(store.state.kind === 'error' && store.state.error.kind, 'auth');
+    ui.answer('input', /Paste your Anthropic API key/, storedKey);
+    const saved = await vscode.commands.executeCommand<boolean>('claudeBatches.setApiKey');
+    ui.verify();
+    assert.equal(saved, true);
+    const check = emulator.requests.filter((r) => r.route === 'list').at(-1)!;
+    assert.equal(check.query.limit, '1');
+    const handle = await clients.get();
+    assert.equal(handle?.keySource, 'secretStorage');
+    // The store listed again by itself with the new key.
+    await store.refresh();
+    assert.equal(store.state.kind, 'ready');
+  });
+
+  it('a rejected key is not stored', async () => {
+    ui.answer('input', /Paste your Anthropic API key/, 'sk-ant-wrong-0000000000');
+    const saved = await vscode.commands.executeCommand<boolean>('claudeBatches.setApiKey');
+    ui.verify();
+    assert.equal(saved, false);
+    assert.match(ui.messages('error')[0], /API key was rejected.*The key was not saved/);
+    const { clients } = await extensionApi();
+    assert.equal((await clients.get())?.keySource, 'environment');
+  });
+
+  it('clearing it falls back to ANTHROPIC_API_KEY and says so', async () => {
+    ui.answer('input', /Paste/, storedKey);
+    await vscode.commands.executeCommand('claudeBatches.setApiKey');
+    await vscode.commands.executeCommand('claudeBatches.clearApiKey');
+    const { clients } = await extensionApi();
+    assert.equal((await clients.get())?.keySource, 'environment');
+    assert.match(ui.messages('info').at(-1)!, /ANTHROPIC_API_KEY from the environment is used now/);
+  });
+
+  it('never appears in the logs, the settings or the messages', async () => {
+    ui.answer('input', /Paste/, storedKey);
+    await vscode.commands.executeCommand('claudeBatches.setApiKey');
+    ui.answer('input', /Paste/, 'sk-ant-wrong-key-for-log-test');
+    await vscode.commands.executeCommand('claudeBatches.setApiKey');
+    const { logUri } = await extensionApi();
+    const exthostLogs = path.dirname(logUri);
+    const files = logFiles(exthostLogs);
+    assert.ok(files.some((f) => /Claude Batches/.test(path.basename(f)) || f.includes('claude-batches')), `no log file of ours in ${exthostLogs}`);
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      assert.ok(!text.includes(storedKey), `the key appears in ${file}`);
+      assert.ok(!text.includes('sk-ant-wrong-key-for-log-test'), `the rejected key appears in ${file}`);
+      assert.ok(!text.includes(process.env.ANTHROPIC_API_KEY!), `the environment key appears in ${file}`);
+    }
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('claudeBatches'));
+    assert.ok(!settings.includes(storedKey));
+    for (const shown of ui.shown) assert.ok(!`${shown.message} ${shown.detail ?? ''}`.includes(storedKey));
+  });
+});

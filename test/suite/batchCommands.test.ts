@@ -1,0 +1,225 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { MessageBatch } from '../../src/api';
+import type { ScriptedUi } from './scriptedUi';
+import { extensionApi, resetStore, scriptUi, useEmulator } from './helpers';
+
+const request = (id: string) => ({ custom_id: id, params: { model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: `hi ${id}` }] } });
+
+describe('batch commands', () => {
+  let emulator: Awaited<ReturnType<typeof useEmulator>>;
+  let ui: ScriptedUi;
+  let restore: () => void;
+
+  beforeEach(async () => {
+    emulator = await useEmulator({ timing: 'manual' });
+    await resetStore();
+    ({ ui, restore } = await scriptUi());
+  });
+  afterEach(async () => {
+    restore();
+    await emulator.stop();
+  });
+
+  async function listed(): Promise<void> {
+    const { store } = await extensionApi();
+    await store.refresh();
+  }
+
+  describe('cancel', () => {
+    it('asks, then cancels a running batch; the view shows it canceling, then ended with canceled counts', async () => {
+      const running = emulator.createBatch([request('a'), request('b'), request('c')]);
+      await listed();
+      ui.answer('confirm', /^Cancel the batch "msgbatch_/, 'Cancel Batch');
+      const updated = await vscode.commands.executeCommand<MessageBatch>('claudeBatches.cancel', running.id);
+      ui.verify();
+      assert.equal(updated.processing_status, 'canceling');
+      const { store } = await extensionApi();
+      assert.equal(store.get(running.id)?.processing_status, 'canceling');
+      assert.match(ui.shown[0].detail!, /not yet processed are canceled and not billed/);
+      emulator.finish(running.id);
+      await store.refresh();
+      assert.equal(store.get(running.id)?.processing_status, 'ended');
+      assert.equal(store.get(running.id)?.request_counts.canceled, 3);
+    });
+
+    it('does nothing when the user says no', async () => {
+      const running = emulator.createBatch([request('a')]);
+      await listed();
+      ui.answer('confirm', /^Cancel the batch/, undefined);
+      await vscode.commands.executeCommand('claudeBatches.cancel', running.id);
+      ui.verify();
+      assert.equal(emulator.requests.filter((r) => r.route === 'cancel').length, 0);
+    });
+
+    it('from the palette, offers only running batches', async () => {
+      const done = emulator.createBatch([request('a')]);
+      emulator.finish(done.id);
+      const running = emulator.createBatch([request('b')]);
+      await listed();
+      let offered: string[] = [];
+      ui.answer('pick', /Select a running batch to cancel/, (items: { detail?: string }[]) => {
+        offered = items.map((i) => i.detail!);
+        return items[0];
+      });
+      ui.answer('confirm', /^Cancel the batch/, 'Cancel Batch');
+      await vscode.commands.executeCommand('claudeBatches.cancel');
+      ui.verify();
+      assert.deepEqual(offered, [running.id]);
+    });
+
+    it('an ended batch: says there is nothing to cancel, sends nothing', async () => {
+      const done = emulator.createBatch([request('a')]);
+      emulator.finish(done.id);
+      await listed();
+      await vscode.commands.executeCommand('claudeBatches.cancel', done.id);
+      assert.match(ui.messages('info')[0], /is ended: there is nothing to cancel/);
+      assert.equal(emulator.requests.filter((r) => r.route === 'cancel').length, 0);
+    });
+
+    it('a batch that ended meanwhile: the API refusal is shown with its reason and request id', async () => {
+      const batch = emulator.createBatch([request('a')]);
+      await listed(); // the view still thinks it runs
+      emulator.finish(batch.id);
+      ui.answer('confirm', /^Cancel the batch/, 'Cancel Batch');
+      await vscode.commands.executeCommand('claudeBatches.cancel', batch.id);
+      ui.verify();
+      assert.match(ui.messages('error')[0], /^Cancelling the batch failed: The API refused the request\. The API said: .+\(request id req_\w+\)$/);
+    });
+
+    it('a batch that vanished: says it no longer exists and removes it from the view', async () => {
+      const batch = emulator.createBatch([request('a')]);
+      await listed();
+      emulator.finish(batch.id);
+      await fetch(`${emulator.url}/v1/messages/batches/${batch.id}`, {
+        method: 'DELETE',
+        headers: { 'x-api-key': emulator.apiKey, 'anthropic-version': '2023-06-01' },
+      });
+      ui.answer('confirm', /^Cancel the batch/, 'Cancel Batch');
+      await vscode.commands.executeCommand('claudeBatches.cancel', batch.id);
+      ui.verify();
+      assert.match(ui.messages('error')[0], /no longer exists/);
+      const { store } = await extensionApi();
+      assert.equal(store.get(batch.id), undefined);
+    });
+  });
+
+  describe('delete', () => {
+    it('refuses a batch that has not ended, saying to cancel first', async () => {
+      const running = emulator.createBatch([request('a')]);
+      await listed();
+      await vscode.commands.executeCommand('claudeBatches.delete', running.id);
+      assert.match(ui.messages('error')[0], /is still in progress and cannot be deleted\. Cancel it first/);
+      assert.equal(emulator.requests.filter((r) => r.route === 'delete').length, 0);
+    });
+
+    it('asks, warning the results will be gone, then deletes an ended batch', async () => {
+      const done = emulator.createBatch([request('a')]);
+      emulator.finish(done.id);
+      await listed();
+      ui.answer('confirm', /^Delete the batch/, 'Delete');
+      const deleted = await vscode.commands.executeCommand<boolean>('claudeBatches.delete', done.id);
+      ui.verify();
+      assert.equal(deleted, true);
+      assert.match(ui.shown[0].detail!, /Results you have not saved are gone for good/);
+      assert.deepEqual(ui.shown[0].actions, ['Delete', 'Save Results First']);
+      assert.equal(emulator.batch(done.id), undefined);
+      const { store } = await extensionApi();
+      assert.equal(store.get(done.id), undefined);
+    });
+
+    it('"Save Results First" saves every result to the chosen file, then deletes', async () => {
+      const done = emulator.createBatch([request('a'), request('b')]);
+      emulator.finish(done.id);
+      await listed();
+      const target = vscode.Uri.file(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cb-save-')), 'saved.jsonl'));
+      ui.answer('confirm', /^Delete the batch/, 'Save Results First');
+      ui.answer('saveDialog', /Save the results/, target);
+      await vscode.commands.executeCommand('claudeBatches.delete', done.id);
+      ui.verify();
+      const lines = fs.readFileSync(target.fsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { custom_id: string });
+      assert.deepEqual(lines.map((l) => l.custom_id).sort(), ['a', 'b']);
+      assert.equal(emulator.batch(done.id), undefined);
+    });
+
+    it('keeps the batch when the save dialog is dismissed', async () => {
+      const done = emulator.createBatch([request('a')]);
+      emulator.finish(done.id);
+      await listed();
+      ui.answer('confirm', /^Delete the batch/, 'Save Results First');
+      ui.answer('saveDialog', /Save the results/, undefined);
+      await vscode.commands.executeCommand('claudeBatches.delete', done.id);
+      ui.verify();
+      assert.ok(emulator.batch(done.id));
+    });
+  });
+
+  describe('the list', () => {
+    it('pages with Load more: 45 batches at a page size of 20', async () => {
+      const start = Date.now() - 45 * 60_000;
+      for (let i = 0; i < 45; i++) emulator.createBatch([request(`r${i}`)], { createdAt: start + i * 60_000 });
+      await vscode.workspace.getConfiguration('claudeBatches').update('pageSize', 20, vscode.ConfigurationTarget.Global);
+      try {
+        const { store } = await extensionApi();
+        await store.refresh();
+        assert.equal(store.batches.length, 20);
+        assert.equal(store.hasMore, true);
+        await vscode.commands.executeCommand('claudeBatches.loadMore');
+        assert.equal(store.batches.length, 40);
+        await vscode.commands.executeCommand('claudeBatches.loadMore');
+        assert.equal(store.batches.length, 45);
+        assert.equal(store.hasMore, false);
+        const created = store.batches.map((b) => b.created_at);
+        assert.deepEqual(created, [...created].sort().reverse(), 'newest first');
+        // A refresh keeps everything loaded, in one request.
+        const before = emulator.requests.filter((r) => r.route === 'list').length;
+        await vscode.commands.executeCommand('claudeBatches.refresh');
+        assert.equal(store.batches.length, 45);
+        assert.equal(emulator.requests.filter((r) => r.route === 'list').length, before + 1);
+      } finally {
+        await vscode.workspace.getConfiguration('claudeBatches').update('pageSize', undefined, vscode.ConfigurationTarget.Global);
+      }
+    });
+
+    it('a rejected key: the list says so (welcome view state keyRejected)', async () => {
+      emulator.faults.add({ route: 'list', status: 401 });
+      const { store } = await extensionApi();
+      await store.refresh();
+      assert.equal(store.state.kind, 'error');
+      assert.equal(store.state.kind === 'error' && store.state.error.kind, 'auth');
+    });
+
+    it('cannot reach the API: unreachable state, and a retry recovers', async () => {
+      emulator.faults.add({ route: 'list', drop: 'before-commit', times: 3 });
+      const { store } = await extensionApi();
+      await store.refresh();
+      assert.equal(store.state.kind === 'error' && store.state.error.kind, 'connection');
+      await vscode.commands.executeCommand('claudeBatches.refresh');
+      assert.equal(store.state.kind, 'ready');
+    });
+  });
+
+  it('copies a batch id to the clipboard', async () => {
+    const batch = emulator.createBatch([request('a')]);
+    await listed();
+    await vscode.commands.executeCommand('claudeBatches.copyId', batch.id);
+    assert.equal(await vscode.env.clipboard.readText(), batch.id);
+  });
+
+  it('opens the results of an ended batch, and says when a batch is still running', async () => {
+    const running = emulator.createBatch([request('a')]);
+    const done = emulator.createBatch([request('b'), request('c')]);
+    emulator.finish(done.id);
+    await listed();
+    await vscode.commands.executeCommand('claudeBatches.openResults', running.id);
+    assert.match(ui.messages('info')[0], /still in progress: its results can be opened once it has ended/);
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('claudeBatches.openResults', done.id);
+    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
+    assert.equal(text.trim().split('\n').length, 2);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+});

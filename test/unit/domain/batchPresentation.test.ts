@@ -1,0 +1,70 @@
+import { strict as assert } from 'node:assert';
+import type { MessageBatch } from '../../../src/api';
+import { batchCapabilities, batchDescription, batchIcon, batchLabel, batchTooltip, formatDuration, resultsDeletedAt } from '../../../src/domain/batchPresentation';
+
+const T0 = Date.parse('2026-11-01T10:00:00Z');
+const batch = (over: Partial<MessageBatch> & { counts?: Partial<MessageBatch['request_counts']> } = {}): MessageBatch => ({
+  id: 'msgbatch_01abc',
+  type: 'message_batch',
+  processing_status: 'ended',
+  created_at: new Date(T0).toISOString(),
+  expires_at: new Date(T0 + 24 * 3600_000).toISOString(),
+  ended_at: new Date(T0 + 3600_000).toISOString(),
+  cancel_initiated_at: null,
+  archived_at: null,
+  results_url: 'https://api.anthropic.com/v1/messages/batches/msgbatch_01abc/results',
+  ...over,
+  request_counts: { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 0, ...over.counts },
+});
+
+describe('batch presentation', () => {
+  it('describes an ended batch with its counts', () => {
+    assert.equal(batchDescription(batch({ counts: { succeeded: 980, errored: 15, expired: 5 } }), T0), 'ended · 980 ✓ 15 ✗ 5 expired');
+    assert.equal(batchDescription(batch({ counts: { succeeded: 1200 } }), T0), 'ended · 1,200 ✓');
+  });
+
+  it('describes a running batch by size and elapsed time, since counts say nothing yet', () => {
+    const running = batch({ processing_status: 'in_progress', ended_at: null, results_url: null, counts: { processing: 1000 } });
+    assert.equal(batchDescription(running, T0 + 12 * 60_000), 'in progress · 1,000 requests · 12m');
+  });
+
+  it('says canceled, and results deleted', () => {
+    assert.equal(batchDescription(batch({ cancel_initiated_at: new Date(T0).toISOString(), counts: { succeeded: 2, canceled: 8 } }), T0), 'canceled · 2 ✓ 8 canceled');
+    assert.equal(batchDescription(batch({ archived_at: new Date(T0).toISOString(), counts: { succeeded: 1 } }), T0), 'ended · results deleted · 1 ✓');
+  });
+
+  it('capabilities: running → cancelable; ended → deletable (+ hasResults while the API keeps them)', () => {
+    assert.equal(batchCapabilities(batch({ processing_status: 'in_progress', results_url: null })), 'batch cancelable');
+    assert.equal(batchCapabilities(batch({ processing_status: 'canceling', results_url: null })), 'batch');
+    assert.equal(batchCapabilities(batch()), 'batch deletable hasResults');
+    assert.equal(batchCapabilities(batch({ archived_at: new Date(T0).toISOString() })), 'batch deletable');
+  });
+
+  it('icons spin while running', () => {
+    assert.equal(batchIcon(batch({ processing_status: 'in_progress' })).id, 'sync~spin');
+    assert.equal(batchIcon(batch({ counts: { errored: 1 } })).id, 'warning');
+    assert.equal(batchIcon(batch({ counts: { succeeded: 1 } })).id, 'pass');
+  });
+
+  it('labels with the source file when this machine submitted it', () => {
+    assert.equal(batchLabel(batch(), undefined), 'msgbatch_01abc');
+    const record = { batchId: 'msgbatch_01abc', label: 'prompts.jsonl', contentHash: 'x', requestCount: 1, byteSize: 1, submittedAt: new Date(T0).toISOString(), models: [] };
+    assert.equal(batchLabel(batch(), record), 'prompts.jsonl');
+  });
+
+  it('the tooltip has every field, and when the results will be deleted', () => {
+    const text = batchTooltip(batch({ counts: { succeeded: 3, errored: 1 } }), undefined, T0 + 2 * 86_400_000);
+    for (const field of ['ID', 'Created', 'Ended', 'Results deleted', 'Succeeded', 'Errored', 'Canceled', 'Expired', 'Processing', 'Source']) {
+      assert.match(text, new RegExp(`\\| ${field} \\|`));
+    }
+    assert.match(text, /in 27d/);
+    assert.equal(resultsDeletedAt(batch()), T0 + 29 * 86_400_000);
+  });
+
+  it('formats durations', () => {
+    assert.equal(formatDuration(45_000), '45s');
+    assert.equal(formatDuration(3 * 3600_000 + 5 * 60_000), '3h 5m');
+    assert.equal(formatDuration(50 * 3600_000), '2d 2h');
+    assert.equal(formatDuration(-5), '0s');
+  });
+});
