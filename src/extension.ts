@@ -9,6 +9,9 @@ import { Log } from './vscode/log';
 import { Settings } from './vscode/settings';
 import { setUi } from './vscode/ui';
 import { createBatchesView } from './vscode/views/batchesView';
+import { EndNotifications } from './vscode/endNotifications';
+import { PollingService } from './vscode/polling';
+import { BatchStatusBar } from './vscode/statusBar';
 
 /** Only wires: builds the services, hands them to the features, registers every disposable. */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -22,11 +25,17 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   });
   const registry = new SubmissionRegistry(context.globalState);
   const batchesView = createBatchesView(store, registry);
+  const polling = new PollingService(context, store, clients, registry, log);
+  const statusBar = new BatchStatusBar(store, registry, polling);
+  const endNotifications = new EndNotifications(store, registry, context.globalState, log);
   context.subscriptions.push(
     log,
     keys,
     clients,
     ...batchesView.disposables,
+    polling,
+    statusBar,
+    endNotifications,
     // Another key or server may be another account: forget what was listed, then list again.
     clients.onDidChange(() => {
       store.reset();
@@ -34,10 +43,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
   );
 
-  registerCommands({ context, log, keys, clients, store, registry, view: batchesView.view, revealBatch: batchesView.reveal });
+  registerCommands({ context, log, keys, clients, store, registry, polling, view: batchesView.view, revealBatch: batchesView.reveal });
 
   log.info(`Claude Batches ${context.extension.packageJSON.version as string} activated.`);
-  return { clients, store, registry, setUi, logUri: context.logUri.fsPath };
+  return { clients, store, registry, polling, statusBar: statusBar.item, endNotifications, setUi, logUri: context.logUri.fsPath };
 }
 
 export function deactivate(): void {

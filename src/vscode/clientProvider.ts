@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { BatchesApi, createClient } from '../api';
+import { pollScope } from '../domain/pollCoordinator';
 import type { ApiKeyStore, KeySource } from './apiKeyStore';
 import type { Log } from './log';
 import { Settings } from './settings';
@@ -7,6 +8,8 @@ import { Settings } from './settings';
 export interface ApiHandle {
   api: BatchesApi;
   keySource: KeySource;
+  /** A short hash of base URL + key: names per-account state (shared poll results) without the key. */
+  accountScope: string;
 }
 
 /**
@@ -41,7 +44,7 @@ export class ClientProvider implements vscode.Disposable {
     if (this.cached && this.cached.key === key && this.cached.baseUrl === baseUrl) return this.cached.handle;
     const api = new BatchesApi(createClient({ apiKey: key, baseUrl }));
     this.log.info(`Using the API at ${api.baseUrl} with the key from ${source === 'secretStorage' ? 'secret storage' : 'ANTHROPIC_API_KEY'}.`);
-    this.cached = { key, baseUrl, handle: { api, keySource: source } };
+    this.cached = { key, baseUrl, handle: { api, keySource: source, accountScope: pollScope(api.baseUrl, key) } };
     return this.cached.handle;
   }
 

@@ -9,6 +9,7 @@ export const CommandIds = {
   refresh: 'claudeBatches.refresh',
   loadMore: 'claudeBatches.loadMore',
   openResults: 'claudeBatches.openResults',
+  saveResults: 'claudeBatches.saveResults',
   copyId: 'claudeBatches.copyId',
   setApiKey: 'claudeBatches.setApiKey',
   clearApiKey: 'claudeBatches.clearApiKey',

@@ -1,6 +1,9 @@
 import type { BatchStore } from '../domain/batchStore';
 import type { SubmissionRegistry } from '../domain/submissionRegistry';
+import type * as vscode from 'vscode';
 import type { ClientProvider } from './clientProvider';
+import type { EndNotifications } from './endNotifications';
+import type { PollingService } from './polling';
 import type { Ui } from './ui';
 
 /**
@@ -12,6 +15,9 @@ export interface ExtensionApi {
   readonly clients: ClientProvider;
   readonly store: BatchStore;
   readonly registry: SubmissionRegistry;
+  readonly polling: PollingService;
+  readonly statusBar: vscode.StatusBarItem;
+  readonly endNotifications: EndNotifications;
   /** The extension's log folder; the log files of this window's extension host sit beside it. */
   readonly logUri: string;
   /** Replaces the dialogs with scripted answers; undefined restores VS Code's own. */

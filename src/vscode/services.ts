@@ -4,6 +4,7 @@ import type { SubmissionRegistry } from '../domain/submissionRegistry';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { ClientProvider } from './clientProvider';
 import type { Log } from './log';
+import type { PollingService } from './polling';
 import type { BatchesTreeNode } from './views/batchesTree';
 
 /** What activate() builds once and hands to every feature. */
@@ -15,6 +16,7 @@ export interface Services {
   store: BatchStore;
   registry: SubmissionRegistry;
   view: vscode.TreeView<BatchesTreeNode>;
+  polling: PollingService;
   /** Shows the Batches view with this batch's row selected. */
   revealBatch(batchId: string): Promise<void>;
 }

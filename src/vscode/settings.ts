@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { POLL_DEFAULTS, type PollSettings } from '../domain/pollSchedule';
 
 /** Typed reads of the `claudeBatches.*` settings. */
 export const Settings = {
@@ -9,6 +10,18 @@ export const Settings = {
     // Machine-scoped (VS Code ignores it in workspace settings) and restricted in untrusted
     // workspaces (package.json): a workspace cannot redirect the key to its own server.
     return (vscode.workspace.getConfiguration(this.section).get<string>('baseUrl') ?? '').trim();
+  },
+
+  poll(): PollSettings {
+    const config = vscode.workspace.getConfiguration(this.section);
+    return {
+      intervalSeconds: config.get<number>('pollIntervalSeconds', POLL_DEFAULTS.intervalSeconds),
+      maxIntervalSeconds: config.get<number>('maxPollIntervalSeconds', POLL_DEFAULTS.maxIntervalSeconds),
+    };
+  },
+
+  notifyOnEnd(): boolean {
+    return vscode.workspace.getConfiguration(this.section).get<boolean>('notifyOnEnd', true);
   },
 
   pageSize(): number {

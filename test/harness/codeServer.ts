@@ -81,6 +81,13 @@ export interface StartOptions {
   userDataDir?: string;
   /** Listen on this port; default: any free port. */
   port?: number;
+  /**
+   * The workbench's smoke-test driver: needed for the `payload` that loads an extension under
+   * development and a test module, but it also turns off notification toasts. Default true.
+   */
+  smokeTestDriver?: boolean;
+  /** Links this extension folder into the extensions dir, so it loads as if installed. */
+  linkExtension?: string;
   /** A .vsix to install (with `code-server --install-extension`) before the server starts. */
   installVsix?: string;
   extensionsDir?: string;
@@ -109,6 +116,10 @@ export async function startCodeServer(install: CodeServerInstall, options: Start
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
+  if (options.linkExtension) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(options.linkExtension, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+    fs.symlinkSync(options.linkExtension, path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
+  }
   for (const scope of ['User', 'Machine']) {
     const file = path.join(userDataDir, scope, 'settings.json');
     const existing = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8') || '{}') as object) : {};
@@ -123,7 +134,7 @@ export async function startCodeServer(install: CodeServerInstall, options: Start
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--vscode-option', 'enable-smoke-test-driver',
+    ...(options.smokeTestDriver === false ? [] : ['--vscode-option', 'enable-smoke-test-driver']),
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
   ];

@@ -18,6 +18,10 @@ async function main(): Promise<number> {
     // No key in the environment: the journeys set one through the UI, as a person does.
     env: { ANTHROPIC_API_KEY: undefined, ANTHROPIC_BASE_URL: undefined },
     settings: { 'claudeBatches.baseUrl': emulator.url },
+    // Loaded as an installed extension (linked), not through the smoke-test driver's payload:
+    // that driver turns notification toasts off, and the journeys must see what a person sees.
+    smokeTestDriver: false,
+    linkExtension: repoRoot,
     log: verbose ? (line) => console.log(line) : undefined,
   });
   const browser = await launchChromium();
@@ -26,7 +30,6 @@ async function main(): Promise<number> {
   fs.writeFileSync(logFile, '');
   try {
     const page = await openWorkbench(browser, server, {
-      extensionDevelopmentPath: repoRoot,
       onLog: (type, args) => fs.appendFileSync(logFile, `[${type}] ${args.map(String).join(' ')}\n`),
     });
     setWorld({ page, emulator, server });

@@ -5,11 +5,13 @@ import { screenshot, setUserSetting, world } from './world';
 const request = (id: string) => ({ custom_id: id, params: { model: 'claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: id }] } });
 
 describe('journey: Load more…', () => {
-  it('shows 45 batches 20 at a time', async () => {
+  it('shows 45+ batches 20 at a time', async () => {
     const { page, emulator } = world();
-    emulator.reset();
-    const start = Date.now() - 60 * 60_000;
-    for (let i = 0; i < 45; i++) emulator.createBatch([request(`r${i}`)], { createdAt: start + i * 60_000 });
+    // 45 older, ended batches besides those the earlier journeys left (ids stay unique: no reset).
+    const start = Date.now() - 48 * 60 * 60_000;
+    for (let i = 0; i < 45; i++) emulator.finish(emulator.createBatch([request(`r${i}`)], { createdAt: start + i * 60_000 }).id);
+    const total = emulator.batchIds().length;
+    assert.ok(total > 40 && total <= 60, `unexpected number of batches: ${total}`);
     await setUserSetting('claudeBatches.pageSize', 20);
     const container = await openBatchesView(page);
     await clickViewAction(page, 'Refresh');
@@ -32,7 +34,7 @@ describe('journey: Load more…', () => {
     await batchRows(page).first().click();
     await page.keyboard.press('End');
     await loadMore.click();
-    await rowCount('45');
+    await rowCount(String(total));
     assert.equal(await loadMore.count(), 0);
     assert.ok((await batchRows(page).count()) > 0);
     await screenshot('05-load-more-2-all');

@@ -90,9 +90,9 @@ export async function widenSidebar(page: Page, width = 560): Promise<void> {
 }
 
 /** Waits until a notification toast containing the text shows, and returns its text. */
-export async function notification(page: Page, text: RegExp): Promise<string> {
+export async function notification(page: Page, text: RegExp, timeout = 30_000): Promise<string> {
   const toast = page.locator('.notification-toast').filter({ hasText: text });
-  await toast.first().waitFor({ state: 'visible', timeout: 30_000 });
+  await toast.first().waitFor({ state: 'visible', timeout });
   return (await toast.first().innerText()).trim();
 }
 

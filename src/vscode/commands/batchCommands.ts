@@ -148,6 +148,19 @@ export async function openResults(services: Services, arg: unknown): Promise<vsc
   return file;
 }
 
+export async function saveResults(services: Services, arg: unknown): Promise<boolean> {
+  const batch = await resolveBatch(services, arg, {
+    applies: (b) => isEnded(b) && !b.archived_at,
+    placeHolder: 'Select a batch to save its results',
+    none: 'No batch has results yet: results can be saved once a batch has ended.',
+  });
+  if (!isEnded(batch)) {
+    void ui().info(`"${labelOf(services, batch)}" is still ${batch.processing_status.replace('_', ' ')}: its results can be saved once it has ended.`);
+    return false;
+  }
+  return saveResultsAs(services, batch);
+}
+
 export async function copyBatchId(services: Services, arg: unknown): Promise<string> {
   const batch = await resolveBatch(services, arg, {
     applies: () => true,

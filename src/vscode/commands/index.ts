@@ -2,23 +2,34 @@ import { CommandIds } from '../commandIds';
 import { registerCommand } from '../commandRunner';
 import type { Services } from '../services';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
-import { cancelBatch, copyBatchId, deleteBatch, openResults } from './batchCommands';
+import { cancelBatch, copyBatchId, deleteBatch, openResults, saveResults } from './batchCommands';
 import { submitFile } from './submitFile';
 
 /** Registers every command in the CommandIds table, each behind the one error wrapper. */
 export function registerCommands(services: Services): void {
-  const { context, log, keys, clients, store } = services;
+  const { context, log, keys, clients, store, polling } = services;
+  /** After what the user did, check on running batches soon (and forget the poller's backoff). */
+  const thenPoke =
+    <T>(run: (arg?: unknown) => Promise<T>) =>
+    async (arg?: unknown): Promise<T> => {
+      try {
+        return await run(arg);
+      } finally {
+        polling.poke();
+      }
+    };
   const register = (id: Parameters<typeof registerCommand>[2], action: string, handler: (arg?: unknown) => unknown) =>
     registerCommand(context, log, id, handler, action);
 
-  register(CommandIds.submitFile, 'Submitting the file', (arg) => submitFile(services, arg));
-  register(CommandIds.cancel, 'Cancelling the batch', (arg) => cancelBatch(services, arg));
+  register(CommandIds.submitFile, 'Submitting the file', thenPoke((arg) => submitFile(services, arg)));
+  register(CommandIds.cancel, 'Cancelling the batch', thenPoke((arg) => cancelBatch(services, arg)));
   register(CommandIds.delete, 'Deleting the batch', (arg) => deleteBatch(services, arg));
   register(CommandIds.openResults, 'Opening the results', (arg) => openResults(services, arg));
+  register(CommandIds.saveResults, 'Saving the results', (arg) => saveResults(services, arg));
   register(CommandIds.copyId, 'Copying the batch id', (arg) => copyBatchId(services, arg));
-  register(CommandIds.refresh, 'Refreshing the batches', () => store.refresh());
+  register(CommandIds.refresh, 'Refreshing the batches', thenPoke(() => store.refresh()));
   register(CommandIds.loadMore, 'Loading more batches', () => store.loadMore());
-  register(CommandIds.setApiKey, 'Setting the API key', () => setApiKey(keys, clients, log));
+  register(CommandIds.setApiKey, 'Setting the API key', thenPoke(() => setApiKey(keys, clients, log)));
   register(CommandIds.clearApiKey, 'Clearing the API key', () => clearApiKey(keys, log));
   register(CommandIds.showLog, 'Showing the log', () => log.show());
 }

@@ -1,0 +1,50 @@
+import type { MessageBatch } from '../api';
+import type { KeyValueStorage } from './submissionRegistry';
+
+const STORAGE_KEY = 'claudeBatches.announcedEnds';
+/** Announced ids are forgotten after this long; the API forgets the batches' results by then too. */
+const KEEP_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Decides which ended batches to announce, once each: across restarts (a batch that ended while
+ * VS Code was closed is announced on the next start, not every start) and across windows
+ * (the record is in global storage, shared by every window on the machine).
+ */
+export class EndAnnouncer {
+  constructor(
+    private readonly storage: KeyValueStorage,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private announced(): Record<string, number> {
+    return this.storage.get<Record<string, number>>(STORAGE_KEY) ?? {};
+  }
+
+  /**
+   * The batches to announce now, marked as announced before returning. `watched` are batches
+   * seen in flight in this session; `mine` says which batches this machine submitted (those are
+   * announced even when they ended while VS Code was closed).
+   */
+  async take(ended: readonly MessageBatch[], watched: (id: string) => boolean, mine: (id: string) => boolean): Promise<MessageBatch[]> {
+    const announced = this.announced();
+    const fresh = ended.filter(
+      (b) => b.processing_status === 'ended' && !(b.id in announced) && (watched(b.id) || mine(b.id)) && !b.archived_at,
+    );
+    if (fresh.length === 0) return [];
+    const now = this.now();
+    const kept = Object.fromEntries(Object.entries(announced).filter(([, at]) => now - at < KEEP_MS));
+    for (const b of fresh) kept[b.id] = now;
+    await this.storage.update(STORAGE_KEY, kept);
+    return fresh;
+  }
+}
+
+/** `"prompts.jsonl" ended: 980 succeeded, 15 errored, 5 expired` */
+export function endSummary(label: string, batch: MessageBatch): string {
+  const c = batch.request_counts;
+  const parts = [`${c.succeeded.toLocaleString('en-US')} succeeded`];
+  if (c.errored) parts.push(`${c.errored.toLocaleString('en-US')} errored`);
+  if (c.expired) parts.push(`${c.expired.toLocaleString('en-US')} expired`);
+  if (c.canceled) parts.push(`${c.canceled.toLocaleString('en-US')} canceled`);
+  return `"${label}" ended: ${parts.join(', ')}`;
+}

@@ -1,0 +1,100 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { BatchStore } from '../domain/batchStore';
+import { FilePollCoordinator } from '../domain/pollCoordinator';
+import { Poller, systemTimers, type PollerState } from '../domain/poller';
+import type { SubmissionRegistry } from '../domain/submissionRegistry';
+import type { ClientProvider } from './clientProvider';
+import type { Log } from './log';
+import { Settings } from './settings';
+import { ui } from './ui';
+
+/**
+ * Runs the one poller for the current account, and rebuilds it when the key or the base URL
+ * changes (another account has other batches, and another shared poll file). Windows on the same
+ * machine share one poll through a lease in the extension's global storage.
+ */
+export class PollingService implements vscode.Disposable {
+  private poller: Poller | undefined;
+  private subscriptions: vscode.Disposable[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly stateChanged = new vscode.EventEmitter<PollerState>();
+  readonly onDidChangeState = this.stateChanged.event;
+  private generation = 0;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly store: BatchStore,
+    private readonly clients: ClientProvider,
+    private readonly registry: SubmissionRegistry,
+    private readonly log: Log,
+  ) {
+    this.disposables.push(
+      this.stateChanged,
+      clients.onDidChange(() => void this.rebuild()),
+      vscode.window.onDidChangeWindowState((e) => this.poller?.setFocused(e.focused)),
+    );
+    void this.rebuild();
+  }
+
+  get state(): PollerState {
+    return this.poller?.state ?? { kind: 'idle' };
+  }
+
+  /** The user acted (refresh, submit, cancel, new key): poll soon and forget the backoff. */
+  poke(): void {
+    this.poller?.poke();
+  }
+
+  private async rebuild(): Promise<void> {
+    const generation = ++this.generation;
+    this.teardown();
+    const handle = await this.clients.get();
+    if (generation !== this.generation) return;
+    const coordinator = handle
+      ? new FilePollCoordinator(
+          path.join(this.context.globalStorageUri.fsPath, 'polling', handle.accountScope),
+          vscode.env.sessionId,
+          systemTimers,
+          (line) => this.log.debug(`[poll] ${line}`),
+        )
+      : undefined;
+    const poller = new Poller({
+      store: this.store,
+      api: async () => (await this.clients.get())?.api,
+      timers: systemTimers,
+      settings: () => Settings.poll(),
+      coordinator,
+      log: (line) => this.log.debug(`[poll] ${line}`),
+    });
+    poller.setFocused(vscode.window.state.focused);
+    this.poller = poller;
+    this.subscriptions = [
+      poller.onDidChangeState((state) => {
+        if (state.kind === 'failing') this.log.warn(`Polling is failing: ${state.error.message}`);
+        if (state.kind === 'stopped') this.log.warn(`Polling stopped: ${state.error.message}`);
+        this.stateChanged.fire(state);
+      }),
+      poller.onDidRemoveBatch(({ batchId }) => {
+        const record = this.registry.get(batchId);
+        const label = record?.label ?? batchId;
+        void ui().warn(`The batch "${label}" no longer exists (deleted elsewhere, or another workspace's); it was removed from the view.`);
+      }),
+      { dispose: () => poller.dispose() },
+    ];
+    this.stateChanged.fire(poller.state);
+  }
+
+  private teardown(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions = [];
+    this.poller = undefined;
+  }
+
+  dispose(): void {
+    this.generation++;
+    this.teardown();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+

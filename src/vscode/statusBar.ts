@@ -1,0 +1,104 @@
+import * as vscode from 'vscode';
+import type { MessageBatch } from '../api';
+import { batchLabel, formatDuration } from '../domain/batchPresentation';
+import type { BatchStore } from '../domain/batchStore';
+import type { SubmissionRegistry } from '../domain/submissionRegistry';
+import type { PollingService } from './polling';
+
+/** How long "1 batch ended" stays in the status bar after the last batch ends. */
+const ENDED_VISIBLE_MS = 60_000;
+
+/**
+ * `$(sync~spin) 2 batches running` while batches run; hidden when nothing runs and nothing has
+ * just ended. Rendered from the store (so it never disagrees with the tree) and the poller's
+ * state (a warning look while polling fails). Click: the Batches view.
+ */
+export class BatchStatusBar implements vscode.Disposable {
+  readonly item = vscode.window.createStatusBarItem('claudeBatches.status', vscode.StatusBarAlignment.Left, 50);
+  private readonly recentlyEnded = new Map<string, number>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private ticker: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly store: BatchStore,
+    private readonly registry: SubmissionRegistry,
+    private readonly polling: PollingService,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.item.name = 'Claude Batches';
+    this.item.command = { command: 'claudeBatches.batches.focus', title: 'Show Claude Batches' };
+    this.disposables.push(
+      this.item,
+      store.onDidChange((change) => {
+        for (const b of change.ended ?? []) this.recentlyEnded.set(b.id, this.now());
+        this.render();
+      }),
+      polling.onDidChangeState(() => this.render()),
+      { dispose: () => this.ticker && clearInterval(this.ticker) },
+    );
+    this.render();
+  }
+
+  render(): void {
+    const now = this.now();
+    // Forget what is too old, and what the store no longer has (deleted, or another account).
+    for (const [id, at] of this.recentlyEnded) if (now - at > ENDED_VISIBLE_MS || !this.store.get(id)) this.recentlyEnded.delete(id);
+    const running = this.store.inFlight();
+    const state = this.polling.state;
+    if (running.length === 0 && this.recentlyEnded.size === 0) {
+      this.item.hide();
+      this.setTicking(false);
+      return;
+    }
+    const failing = state.kind === 'failing' || state.kind === 'stopped';
+    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 'es'}`;
+    const icon = failing ? '$(warning)' : running.length ? '$(sync~spin)' : '$(pass)';
+    this.item.text = running.length
+      ? `${icon} ${count(running.length, 'batch')} running`
+      : `${icon} ${count(this.recentlyEnded.size, 'batch')} ended`;
+    this.item.backgroundColor = failing ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+
+    const lines: string[] = [];
+    if (state.kind === 'failing') {
+      lines.push(`$(warning) **Checking on batches is failing:** ${state.error.message}`, '', `Trying again at ${time(state.nextPollAt)}.`, '');
+    } else if (state.kind === 'stopped') {
+      lines.push(`$(warning) **Stopped checking on batches:** ${state.error.message}`, '', '[Set API Key](command:claudeBatches.setApiKey)', '');
+    }
+    if (running.length) {
+      lines.push('**Running**', '');
+      for (const b of running) lines.push(`- $(sync~spin) ${this.label(b)}: ${b.processing_status.replace('_', ' ')} for ${formatDuration(now - Date.parse(b.created_at))}, expires in ${formatDuration(Date.parse(b.expires_at) - now)}`);
+    }
+    const ended = [...this.recentlyEnded.keys()].map((id) => this.store.get(id)).filter((b): b is MessageBatch => !!b);
+    if (ended.length) {
+      lines.push('', '**Just ended**', '');
+      for (const b of ended) lines.push(`- $(pass) ${this.label(b)}`);
+    }
+    if (state.kind === 'polling' && running.length) lines.push('', `Next check at ${time(state.nextPollAt)}.`);
+    const tooltip = new vscode.MarkdownString(lines.join('\n'), true);
+    tooltip.isTrusted = { enabledCommands: ['claudeBatches.setApiKey'] };
+    this.item.tooltip = tooltip;
+    this.item.show();
+    this.setTicking(true);
+  }
+
+  private label(batch: MessageBatch): string {
+    return batchLabel(batch, this.registry.get(batch.id)).replace(/[[\]*_`]/g, '\\$&');
+  }
+
+  /** Elapsed times and the "just ended" window move on without any API call. */
+  private setTicking(on: boolean): void {
+    if (on && !this.ticker) this.ticker = setInterval(() => this.render(), 30_000);
+    if (!on && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function time(at: number): string {
+  return new Date(at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
