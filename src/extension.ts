@@ -9,6 +9,7 @@ import { Log } from './vscode/log';
 import { Settings } from './vscode/settings';
 import { setUi } from './vscode/ui';
 import { createBatchesView } from './vscode/views/batchesView';
+import { registerAuthoring } from './vscode/authoring';
 import { EndNotifications } from './vscode/endNotifications';
 import { PollingService } from './vscode/polling';
 import { BatchStatusBar } from './vscode/statusBar';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const polling = new PollingService(context, store, clients, registry, log);
   const statusBar = new BatchStatusBar(store, registry, polling);
   const endNotifications = new EndNotifications(store, registry, context.globalState, log);
+  const authoring = registerAuthoring();
   context.subscriptions.push(
     log,
     keys,
@@ -36,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     polling,
     statusBar,
     endNotifications,
+    ...authoring.disposables,
     // Another key or server may be another account: forget what was listed, then list again.
     clients.onDidChange(() => {
       store.reset();
@@ -46,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerCommands({ context, log, keys, clients, store, registry, polling, view: batchesView.view, revealBatch: batchesView.reveal });
 
   log.info(`Claude Batches ${context.extension.packageJSON.version as string} activated.`);
-  return { clients, store, registry, polling, statusBar: statusBar.item, endNotifications, setUi, logUri: context.logUri.fsPath };
+  return { clients, store, registry, polling, statusBar: statusBar.item, endNotifications, diagnostics: authoring.diagnostics, setUi, logUri: context.logUri.fsPath };
 }
 
 export function deactivate(): void {

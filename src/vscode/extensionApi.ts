@@ -1,6 +1,7 @@
 import type { BatchStore } from '../domain/batchStore';
 import type { SubmissionRegistry } from '../domain/submissionRegistry';
 import type * as vscode from 'vscode';
+import type { BatchDiagnostics } from './authoring/batchDiagnostics';
 import type { ClientProvider } from './clientProvider';
 import type { EndNotifications } from './endNotifications';
 import type { PollingService } from './polling';
@@ -18,6 +19,7 @@ export interface ExtensionApi {
   readonly polling: PollingService;
   readonly statusBar: vscode.StatusBarItem;
   readonly endNotifications: EndNotifications;
+  readonly diagnostics: BatchDiagnostics;
   /** The extension's log folder; the log files of this window's extension host sit beside it. */
   readonly logUri: string;
   /** Replaces the dialogs with scripted answers; undefined restores VS Code's own. */

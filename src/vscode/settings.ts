@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { mergePrices, type PriceTable } from '../domain/cost';
 import { POLL_DEFAULTS, type PollSettings } from '../domain/pollSchedule';
 
 /** Typed reads of the `claudeBatches.*` settings. */
@@ -22,6 +23,12 @@ export const Settings = {
 
   notifyOnEnd(): boolean {
     return vscode.workspace.getConfiguration(this.section).get<boolean>('notifyOnEnd', true);
+  },
+
+  /** The price table with the user's overrides (claudeBatches.prices) merged in. */
+  prices(): PriceTable {
+    const overrides = vscode.workspace.getConfiguration(this.section).get<unknown>('prices');
+    return mergePrices(overrides ?? {}).table;
   },
 
   pageSize(): number {

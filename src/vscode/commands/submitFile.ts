@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BatchRequest, MessageBatch } from '../../api';
 import { formatCount, formatDate } from '../../domain/batchPresentation';
+import { estimateCost, formatUsd } from '../../domain/cost';
+import { Settings } from '../settings';
 import { RuleCode, validateBatchStream, type BatchValidation, type Diagnostic } from '../../domain/jsonl';
 import { findCreated, submitOnce, type SubmitOutcome } from '../../domain/submission';
 import { requireApi } from '../batchArgument';
@@ -66,6 +68,7 @@ export async function submitFile(services: Services, arg: unknown): Promise<Mess
     [
       `Size: ${formatBytes(validation.byteSize)}${source.unsaved ? ' (including unsaved changes in the editor)' : ''}.`,
       `Models: ${models}.`,
+      costLine(validation),
       'Batches are billed at 50% of standard prices. Most end within an hour; unfinished requests expire after 24 hours.',
       validation.warningCount ? `${validation.warningCount} warning(s) in the file; see the Problems panel.` : '',
     ]
@@ -212,6 +215,16 @@ async function refuseInvalid(source: SourceText, validation: BatchValidation): P
 async function showPosition(uri: vscode.Uri, d: Diagnostic): Promise<void> {
   const position = new vscode.Position(d.line - 1, Math.max(0, d.column - 1));
   await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position) });
+}
+
+/** The estimate shown before paying: never a promise, always marked as an estimate. */
+function costLine(validation: BatchValidation): string {
+  const cost = estimateCost(validation.models, Settings.prices());
+  const unknown = cost.unknownModels.length ? ` No price known for ${cost.unknownModels.join(', ')} (set claudeBatches.prices).` : '';
+  return (
+    `Estimated cost at batch prices: at most ${formatUsd(cost.totalMaxUsd)} ` +
+    `(input ≈ ${formatUsd(cost.inputUsd)}, output at most ${formatUsd(cost.maxOutputUsd)} if every request uses all its max_tokens).${unknown}`
+  );
 }
 
 export function formatBytes(bytes: number): string {

@@ -1,0 +1,279 @@
+// The local copy of each batch's results, kept after the API deletes its own (29 days after the
+// batch was created). One folder; per batch:
+//   <id>.jsonl          the results, complete (renamed into place only once the stream ended well)
+//   <id>.partial.jsonl  what arrived of a download that broke; never mistaken for complete
+//   <id>.meta.json      the batch as of the download, when, how many lines, complete or not
+// Downloads write to a temp `.part` file first, so a crash leaves no half-written file under
+// either name. Downloading again replaces a partial copy; a complete copy is only replaced by
+// another complete one.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { MessageBatch } from '../../api';
+import { readResults, type ResultsReader } from './resultsReader';
+import { streamResultsToFile, type IncompleteReason, type ResultsSource, type StreamOptions } from './resultsStream';
+
+const META_VERSION = 1;
+
+/** What `<id>.meta.json` holds. */
+export interface ArchiveMeta {
+  version: number;
+  batchId: string;
+  /** The batch object as retrieved at the start of the download. */
+  batch?: MessageBatch;
+  /** ISO time the download finished (or broke). */
+  downloadedAt: string;
+  /** Results in the file. */
+  lines: number;
+  /** Requests in the batch. */
+  total: number;
+  complete: boolean;
+  /** File name (in the archive folder) holding the results. */
+  file: string;
+  via?: 'raw' | 'decoder';
+  reason?: IncompleteReason;
+  /** One sentence on what broke the download, for the results document. */
+  error?: string;
+  blankLines?: number;
+  suspectLines?: number;
+}
+
+export interface ArchiveStatus {
+  batchId: string;
+  exists: true;
+  complete: boolean;
+  lines: number;
+  total: number;
+  /** Absolute path of the file holding the results (the partial file when incomplete). */
+  path: string;
+  downloadedAt: string;
+  batch?: MessageBatch;
+  reason?: IncompleteReason;
+  error?: string;
+}
+
+export interface ArchiveDownload extends ArchiveStatus {
+  batch: MessageBatch;
+  via: 'raw' | 'decoder';
+  blankLines: number;
+  suspectLines: number;
+  /** The error that broke the stream (give it to describeError); undefined when complete. */
+  failure?: unknown;
+  /** The download broke but an earlier complete copy existed and was kept; `path` points at it. */
+  keptPrevious?: boolean;
+}
+
+/** The archive has nothing for this batch. */
+export class ArchiveMissingError extends Error {
+  constructor(readonly batchId: string) {
+    super(`No local copy of the results of ${batchId}: download them first.`);
+    this.name = 'ArchiveMissingError';
+  }
+}
+
+const BATCH_ID = /^[A-Za-z0-9_-]{1,128}$/;
+let tempCounter = 0;
+
+function checkId(batchId: string): string {
+  // The id becomes a file name: refuse anything that could climb out of the folder.
+  if (!BATCH_ID.test(batchId)) throw new Error(`Not a batch id: ${JSON.stringify(batchId)}`);
+  return batchId;
+}
+
+function describe(err: unknown): string | undefined {
+  if (err === undefined) return undefined;
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.promises.stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+}
+
+async function removeQuietly(file: string): Promise<void> {
+  await fs.promises.rm(file, { force: true });
+}
+
+/** Counts the newlines of a file without decoding it (for a copy written before meta files). */
+async function countLines(file: string): Promise<number> {
+  let count = 0;
+  let last = 10;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+    const buffer = chunk as Buffer;
+    let at = -1;
+    while ((at = buffer.indexOf(10, at + 1)) !== -1) count++;
+    if (buffer.length > 0) last = buffer[buffer.length - 1];
+  }
+  return last === 10 ? count : count + 1;
+}
+
+export class ResultsArchive {
+  constructor(
+    readonly dir: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Where the complete results of a batch live (whether or not they exist yet). */
+  completePath(batchId: string): string {
+    return path.join(this.dir, `${checkId(batchId)}.jsonl`);
+  }
+
+  partialPath(batchId: string): string {
+    return path.join(this.dir, `${checkId(batchId)}.partial.jsonl`);
+  }
+
+  metaPath(batchId: string): string {
+    return path.join(this.dir, `${checkId(batchId)}.meta.json`);
+  }
+
+  /**
+   * Downloads the results of an ended batch into the archive, streaming. Throws when nothing
+   * could be fetched (not ended, auth, network: see describeError). A stream that breaks midway
+   * keeps what arrived as `<id>.partial.jsonl` and resolves with `complete: false`.
+   */
+  async download(source: ResultsSource, batchId: string, options: StreamOptions = {}): Promise<ArchiveDownload> {
+    checkId(batchId);
+    await fs.promises.mkdir(this.dir, { recursive: true });
+    const part = path.join(this.dir, `${batchId}.${process.pid}-${Date.now().toString(36)}-${++tempCounter}.part`);
+    let streamed;
+    try {
+      streamed = await streamResultsToFile(source, batchId, part, options);
+    } catch (err) {
+      await removeQuietly(part);
+      throw err;
+    }
+    const downloadedAt = new Date(this.now()).toISOString();
+    const base = {
+      batchId,
+      exists: true as const,
+      batch: streamed.batch,
+      lines: streamed.lines,
+      total: streamed.total,
+      downloadedAt,
+      via: streamed.via,
+      blankLines: streamed.blankLines,
+      suspectLines: streamed.suspectLines,
+    };
+    if (streamed.complete) {
+      const file = this.completePath(batchId);
+      await fs.promises.rename(part, file);
+      await this.writeMeta({ ...this.metaOf(base, file), complete: true });
+      await removeQuietly(this.partialPath(batchId));
+      return { ...base, complete: true, path: file };
+    }
+    const error = describe(streamed.error);
+    const previous = await this.status(batchId);
+    if (previous?.complete) {
+      // Never trade a complete copy for a partial one.
+      await removeQuietly(part);
+      return { ...previous, batch: previous.batch ?? streamed.batch, via: streamed.via, blankLines: streamed.blankLines, suspectLines: streamed.suspectLines, failure: streamed.error, reason: streamed.reason, error, keptPrevious: true };
+    }
+    const file = this.partialPath(batchId);
+    await fs.promises.rename(part, file);
+    await this.writeMeta({ ...this.metaOf(base, file), complete: false, reason: streamed.reason, error });
+    return { ...base, complete: false, path: file, reason: streamed.reason, error, failure: streamed.error };
+  }
+
+  private metaOf(base: { batchId: string; batch: MessageBatch; lines: number; total: number; downloadedAt: string; via: 'raw' | 'decoder'; blankLines: number; suspectLines: number }, file: string): Omit<ArchiveMeta, 'complete'> {
+    return {
+      version: META_VERSION,
+      batchId: base.batchId,
+      batch: base.batch,
+      downloadedAt: base.downloadedAt,
+      lines: base.lines,
+      total: base.total,
+      file: path.basename(file),
+      via: base.via,
+      blankLines: base.blankLines,
+      suspectLines: base.suspectLines,
+    };
+  }
+
+  private async writeMeta(meta: ArchiveMeta): Promise<void> {
+    const file = this.metaPath(meta.batchId);
+    const temp = `${file}.${process.pid}-${++tempCounter}.tmp`;
+    await fs.promises.writeFile(temp, `${JSON.stringify(meta, null, 2)}\n`);
+    await fs.promises.rename(temp, file);
+  }
+
+  private async readMeta(batchId: string): Promise<ArchiveMeta | undefined> {
+    try {
+      const meta = JSON.parse(await fs.promises.readFile(this.metaPath(batchId), 'utf8')) as ArchiveMeta;
+      if (typeof meta !== 'object' || meta === null || meta.batchId !== batchId || typeof meta.file !== 'string') return undefined;
+      return meta;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** What the archive holds for a batch, or undefined when it holds nothing. Cheap: reads the meta file. */
+  async status(batchId: string): Promise<ArchiveStatus | undefined> {
+    const meta = await this.readMeta(batchId);
+    const complete = this.completePath(batchId);
+    const partial = this.partialPath(batchId);
+    const fromMeta = (m: ArchiveMeta, file: string): ArchiveStatus => ({
+      batchId,
+      exists: true,
+      complete: m.complete && file === complete,
+      lines: m.lines,
+      total: m.total,
+      path: file,
+      downloadedAt: m.downloadedAt,
+      batch: m.batch,
+      reason: m.reason,
+      error: m.error,
+    });
+    const completeExists = await exists(complete);
+    if (meta && meta.complete && meta.file === path.basename(complete) && completeExists) return fromMeta(meta, complete);
+    if (completeExists) {
+      // A complete copy whose meta is missing or stale (written before meta files existed, or a
+      // crash between the rename and the meta): files only get this name once complete.
+      const lines = await countLines(complete);
+      const downloadedAt = (await fs.promises.stat(complete)).mtime.toISOString();
+      const adopted: ArchiveMeta = { version: META_VERSION, batchId, batch: meta?.batch, downloadedAt, lines, total: Math.max(lines, meta?.total ?? 0), complete: true, file: path.basename(complete) };
+      await this.writeMeta(adopted);
+      return fromMeta(adopted, complete);
+    }
+    if (await exists(partial)) {
+      if (meta && meta.file === path.basename(partial)) return fromMeta({ ...meta, complete: false }, partial);
+      const lines = await countLines(partial);
+      const downloadedAt = (await fs.promises.stat(partial)).mtime.toISOString();
+      return { batchId, exists: true, complete: false, lines, total: meta?.total ?? lines, path: partial, downloadedAt, batch: meta?.batch, reason: 'cut' };
+    }
+    return undefined;
+  }
+
+  /**
+   * The archived results, parsed one line at a time from the file (complete or partial). Blank
+   * and malformed lines are skipped and counted in `stats`. Throws ArchiveMissingError on
+   * iteration when there is nothing archived.
+   */
+  open(batchId: string, options: { signal?: AbortSignal } = {}): ResultsReader {
+    checkId(batchId);
+    let reader: ResultsReader | undefined;
+    const stats = { lines: 0, results: 0, blankLines: 0, malformedLines: 0, malformedLineNumbers: [] as number[] };
+    const status = () => this.status(batchId);
+    return {
+      get stats() {
+        return reader?.stats ?? stats;
+      },
+      async *[Symbol.asyncIterator]() {
+        const found = await status();
+        if (!found) throw new ArchiveMissingError(batchId);
+        reader = readResults(found.path, options);
+        yield* reader;
+      },
+    };
+  }
+
+  /** Removes everything the archive holds for a batch. */
+  async delete(batchId: string): Promise<void> {
+    checkId(batchId);
+    await removeQuietly(this.completePath(batchId));
+    await removeQuietly(this.partialPath(batchId));
+    await removeQuietly(this.metaPath(batchId));
+    const names = await fs.promises.readdir(this.dir).catch(() => [] as string[]);
+    await Promise.all(names.filter((n) => n.startsWith(`${batchId}.`) && n.endsWith('.part')).map((n) => removeQuietly(path.join(this.dir, n))));
+  }
+}

@@ -1,0 +1,88 @@
+// Reading a local results file (JSONL, one `{custom_id, result}` per line) one line at a time.
+// A blank or unreadable line is skipped and counted, never fatal: one bad line must not hide the
+// 99,999 good ones after it.
+import type { MessageBatchIndividualResponse } from '../../api';
+import { isBlank, LineSplitter, readLines, READ_CHUNK_BYTES, type LineRange } from './lineReader';
+import { isResultLine } from './outcomes';
+import * as fs from 'node:fs';
+
+export interface ResultsReadStats {
+  /** Lines in the file, blank ones included. */
+  lines: number;
+  /** Lines that parsed as results. */
+  results: number;
+  blankLines: number;
+  /** Lines that are not JSON, or JSON without a custom_id and a result type. */
+  malformedLines: number;
+  /** 1-based line numbers of the first few malformed lines, for the message that reports them. */
+  malformedLineNumbers: number[];
+}
+
+const MALFORMED_EXAMPLES = 10;
+
+export function emptyReadStats(): ResultsReadStats {
+  return { lines: 0, results: 0, blankLines: 0, malformedLines: 0, malformedLineNumbers: [] };
+}
+
+/** Where a result sits in its file, for reading it again without another pass. */
+export type ResultHandler = (result: MessageBatchIndividualResponse, where: LineRange & { line: number }) => void;
+
+function lineHandler(stats: ResultsReadStats, onResult: ResultHandler) {
+  return (buffer: Buffer, start: number, end: number, offset: number, line: number): void => {
+    stats.lines++;
+    if (isBlank(buffer, start, end)) {
+      stats.blankLines++;
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(buffer.toString('utf8', start, end));
+    } catch {
+      parsed = undefined;
+    }
+    if (!isResultLine(parsed)) {
+      stats.malformedLines++;
+      if (stats.malformedLineNumbers.length < MALFORMED_EXAMPLES) stats.malformedLineNumbers.push(line);
+      return;
+    }
+    stats.results++;
+    onResult(parsed, { offset, length: end - start, line });
+  };
+}
+
+/**
+ * The fast path: one streaming pass calling `onResult` for each readable result. Used by the
+ * summary, the retry builder and the exports.
+ */
+export async function scanResults(file: string, onResult: ResultHandler, options: { signal?: AbortSignal } = {}): Promise<ResultsReadStats> {
+  const stats = emptyReadStats();
+  await readLines(file, lineHandler(stats, onResult), { signal: options.signal });
+  return stats;
+}
+
+/** Results read one at a time; `stats` fills in as the iteration goes and is final at its end. */
+export interface ResultsReader extends AsyncIterable<MessageBatchIndividualResponse> {
+  readonly stats: ResultsReadStats;
+}
+
+/**
+ * An async iterable over a results file, parsed line by line from a stream: memory holds one
+ * chunk's results at most. Iterate it once.
+ */
+export function readResults(file: string, options: { signal?: AbortSignal } = {}): ResultsReader {
+  const stats = emptyReadStats();
+  async function* iterate(): AsyncGenerator<MessageBatchIndividualResponse> {
+    let batch: MessageBatchIndividualResponse[] = [];
+    const splitter = new LineSplitter(lineHandler(stats, (result) => batch.push(result)));
+    const stream = fs.createReadStream(file, { highWaterMark: READ_CHUNK_BYTES, signal: options.signal });
+    for await (const chunk of stream) {
+      splitter.push(chunk as Buffer);
+      const ready = batch;
+      batch = [];
+      yield* ready;
+    }
+    splitter.end();
+    yield* batch;
+  }
+  return { stats, [Symbol.asyncIterator]: () => iterate() };
+}

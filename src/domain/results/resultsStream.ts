@@ -1,0 +1,302 @@
+// Streaming a batch's results from the API into a file as they arrive. Memory holds about one
+// megabyte of pending writes, whatever the number of results.
+//
+// Two ways in, chosen by what the source offers:
+// - raw (preferred): the JSONL body as bytes. Lines are copied as the API sent them, blank lines
+//   are dropped and counted, and a line that does not look like a JSON object is kept and counted
+//   (the reader skips it later): one bad line costs that line only, and nothing is parsed twice.
+// - decoder: the SDK's parsed results, written back one JSON line each. The SDK's decoder throws
+//   on a blank or malformed line and the rest of the stream is lost with it; what arrived before
+//   is kept and the download is reported incomplete ('malformed'), never complete.
+import * as fs from 'node:fs';
+import type { MessageBatch, MessageBatchIndividualResponse } from '../../api';
+import { asBuffer, isBlank } from './lineReader';
+
+/** What the archive needs from the API; `BatchesApi` provides `results`. */
+export interface ResultsSource {
+  results(batchId: string, options?: { signal?: AbortSignal }): Promise<{ batch: MessageBatch; results: AsyncIterable<MessageBatchIndividualResponse> }>;
+  /**
+   * The raw JSONL body of the results, when the source can give it: preferred over `results`,
+   * because a blank or malformed line then costs that line instead of the rest of the stream.
+   */
+  resultsBody?(batchId: string, options?: { signal?: AbortSignal }): Promise<{ batch: MessageBatch; body: AsyncIterable<Uint8Array> }>;
+}
+
+export interface DownloadProgress {
+  lines: number;
+  total: number;
+}
+
+export interface StreamOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: DownloadProgress) => void;
+  /** Default 'auto': raw when the source offers it, else the decoder. */
+  via?: 'auto' | 'raw' | 'decoder';
+}
+
+/** Why a download is not complete. */
+export type IncompleteReason =
+  /** The connection broke or the server stopped mid-stream. */
+  | 'cut'
+  /** The user cancelled. */
+  | 'aborted'
+  /** The SDK's decoder met a line it could not parse (decoder mode only); the rest was lost. */
+  | 'malformed'
+  /** The stream ended cleanly but with fewer results than the batch counts. */
+  | 'short'
+  /** Writing the file failed (disk full, permissions). */
+  | 'write';
+
+export interface StreamedResults {
+  batch: MessageBatch;
+  /** Results written (non-blank lines). */
+  lines: number;
+  /** Requests in the batch, from its counts. */
+  total: number;
+  complete: boolean;
+  reason?: IncompleteReason;
+  /** What broke the stream, for describeError. */
+  error?: unknown;
+  via: 'raw' | 'decoder';
+  /** Blank lines the API sent (dropped). */
+  blankLines: number;
+  /** Lines kept that do not look like one JSON object (raw mode); the reader skips them. */
+  suspectLines: number;
+  /** Bytes of an unfinished last line dropped when the stream broke. */
+  droppedBytes: number;
+}
+
+export function totalOf(batch: MessageBatch): number {
+  const c = batch.request_counts;
+  return c.processing + c.succeeded + c.errored + c.canceled + c.expired;
+}
+
+const FLUSH_BYTES = 1024 * 1024;
+const PROGRESS_EVERY = 1000;
+const LF = 10;
+const CR = 13;
+const NEWLINE = Buffer.from('\n');
+
+/** Buffers writes into ~1 MB blocks; each block is one awaited write, so memory stays bounded. */
+class FileSink {
+  private parts: Buffer[] = [];
+  private bytes = 0;
+  private text: string[] = [];
+  private textLength = 0;
+
+  constructor(private readonly handle: fs.promises.FileHandle) {}
+
+  async add(buffer: Buffer): Promise<void> {
+    this.parts.push(buffer);
+    this.bytes += buffer.length;
+    if (this.bytes >= FLUSH_BYTES) await this.flush();
+  }
+
+  async addText(text: string): Promise<void> {
+    this.text.push(text);
+    this.textLength += text.length;
+    if (this.textLength >= FLUSH_BYTES) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.textLength > 0) {
+      this.parts.push(Buffer.from(this.text.join(''), 'utf8'));
+      this.text = [];
+      this.textLength = 0;
+    }
+    if (this.parts.length === 0) return;
+    const block = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+    this.parts = [];
+    this.bytes = 0;
+    let written = 0;
+    while (written < block.length) {
+      const { bytesWritten } = await this.handle.write(block, written, block.length - written);
+      written += bytesWritten;
+    }
+  }
+}
+
+class WriteError extends Error {
+  constructor(readonly failure: unknown) {
+    super(failure instanceof Error ? failure.message : String(failure));
+    this.name = 'WriteError';
+  }
+}
+
+async function guarded(write: Promise<void>): Promise<void> {
+  try {
+    await write;
+  } catch (err) {
+    throw new WriteError(err);
+  }
+}
+
+/** Does a non-blank line look like one JSON object? First and last non-space bytes are braces. */
+function looksLikeObject(buffer: Buffer, start: number, end: number): boolean {
+  if (buffer[start] === 123 && (buffer[end - 1] === 125 || (buffer[end - 1] === CR && buffer[end - 2] === 125))) return true;
+  while (start < end && (buffer[start] === 32 || buffer[start] === 9)) start++;
+  while (end > start && (buffer[end - 1] === 32 || buffer[end - 1] === 9 || buffer[end - 1] === CR)) end--;
+  return end - start >= 2 && buffer[start] === 123 && buffer[end - 1] === 125;
+}
+
+/** Splits raw chunks into lines and hands runs of good lines to the sink without copying them. */
+class RawLines {
+  lines = 0;
+  blankLines = 0;
+  suspectLines = 0;
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+
+  constructor(private readonly sink: FileSink) {}
+
+  get partialBytes(): number {
+    return this.carryBytes;
+  }
+
+  private count(buffer: Buffer, start: number, end: number): boolean {
+    if (isBlank(buffer, start, end)) {
+      this.blankLines++;
+      return false;
+    }
+    this.lines++;
+    if (!looksLikeObject(buffer, start, end)) this.suspectLines++;
+    return true;
+  }
+
+  async push(chunk: Uint8Array): Promise<void> {
+    const buffer = asBuffer(chunk);
+    const lastNl = buffer.lastIndexOf(LF);
+    if (lastNl === -1) {
+      this.carry.push(Buffer.from(buffer));
+      this.carryBytes += buffer.length;
+      return;
+    }
+    let start = 0;
+    if (this.carryBytes > 0) {
+      // Finish the line that began in an earlier chunk.
+      const nl = buffer.indexOf(LF);
+      this.carry.push(buffer.subarray(0, nl));
+      const line = Buffer.concat(this.carry, this.carryBytes + nl);
+      this.carry = [];
+      this.carryBytes = 0;
+      if (this.count(line, 0, line.length)) {
+        await this.sink.add(line);
+        await this.sink.add(NEWLINE);
+      }
+      start = nl + 1;
+    }
+    // Whole lines [start, lastNl]: written as runs, cut only around blank lines.
+    let runStart = start;
+    let pos = start;
+    while (pos <= lastNl) {
+      const nl = buffer.indexOf(LF, pos);
+      if (!this.count(buffer, pos, nl)) {
+        if (pos > runStart) await this.sink.add(buffer.subarray(runStart, pos));
+        runStart = nl + 1;
+      }
+      pos = nl + 1;
+    }
+    if (runStart <= lastNl) await this.sink.add(buffer.subarray(runStart, lastNl + 1));
+    if (lastNl + 1 < buffer.length) {
+      // A copy: the producer may reuse its buffer.
+      this.carry.push(Buffer.from(buffer.subarray(lastNl + 1)));
+      this.carryBytes = buffer.length - lastNl - 1;
+    }
+  }
+
+  /** The stream ended cleanly: a last line without "\n" is a whole line. */
+  async end(): Promise<void> {
+    if (this.carryBytes === 0) return;
+    const line = Buffer.concat(this.carry, this.carryBytes);
+    this.carry = [];
+    this.carryBytes = 0;
+    if (this.count(line, 0, line.length)) {
+      await this.sink.add(line);
+      await this.sink.add(NEWLINE);
+    }
+  }
+}
+
+function reasonFor(err: unknown, signal: AbortSignal | undefined, via: 'raw' | 'decoder'): IncompleteReason {
+  if (err instanceof WriteError) return 'write';
+  if (signal?.aborted) return 'aborted';
+  const name = err instanceof Error ? err.name : '';
+  if (name === 'AbortError' || name === 'APIUserAbortError') return 'aborted';
+  if (via === 'decoder' && err instanceof SyntaxError) return 'malformed';
+  return 'cut';
+}
+
+/**
+ * Streams the results of `batchId` into `file` (created or truncated). Failures before the first
+ * byte (the batch has not ended, auth, network) throw; a stream that breaks afterwards returns
+ * `complete: false` with what arrived already in the file.
+ */
+export async function streamResultsToFile(source: ResultsSource, batchId: string, file: string, options: StreamOptions = {}): Promise<StreamedResults> {
+  const via = options.via === 'decoder' || (options.via !== 'raw' && !source.resultsBody) ? 'decoder' : 'raw';
+  if (via === 'raw' && !source.resultsBody) throw new Error('This results source cannot give the raw body.');
+  const signal = options.signal;
+  const opened =
+    via === 'raw'
+      ? await source.resultsBody!(batchId, { signal }).then(({ batch, body }) => ({ batch, body, results: undefined }))
+      : await source.results(batchId, { signal }).then(({ batch, results }) => ({ batch, results, body: undefined }));
+  const batch = opened.batch;
+  const total = totalOf(batch);
+  const handle = await fs.promises.open(file, 'w');
+  const sink = new FileSink(handle);
+  const raw = new RawLines(sink);
+  let decoded = 0;
+  let reported = 0;
+  const lines = () => (via === 'raw' ? raw.lines : decoded);
+  const progress = (force = false) => {
+    const n = lines();
+    if (force || n - reported >= PROGRESS_EVERY) {
+      reported = n;
+      options.onProgress?.({ lines: n, total });
+    }
+  };
+  let error: unknown;
+  let droppedBytes = 0;
+  try {
+    if (opened.body) {
+      for await (const chunk of opened.body) {
+        signal?.throwIfAborted();
+        await guarded(raw.push(chunk));
+        progress();
+      }
+      await guarded(raw.end());
+    } else if (opened.results) {
+      for await (const result of opened.results) {
+        signal?.throwIfAborted();
+        await guarded(sink.addText(`${JSON.stringify(result)}\n`));
+        decoded++;
+        progress();
+      }
+    }
+  } catch (err) {
+    error = err;
+    droppedBytes = raw.partialBytes;
+  }
+  try {
+    await sink.flush();
+  } catch (err) {
+    error ??= new WriteError(err);
+  } finally {
+    await handle.close();
+  }
+  progress(true);
+  const n = lines();
+  let reason: IncompleteReason | undefined = error === undefined ? undefined : reasonFor(error, signal, via);
+  if (!reason && n < total) reason = 'short';
+  return {
+    batch,
+    lines: n,
+    total,
+    complete: reason === undefined,
+    reason,
+    error: error instanceof WriteError ? error.failure : error,
+    via,
+    blankLines: raw.blankLines,
+    suspectLines: raw.suspectLines,
+    droppedBytes,
+  };
+}

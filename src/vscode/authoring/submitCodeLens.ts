@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import { estimateCost, formatUsd } from '../../domain/cost';
+import { formatCount } from '../../domain/batchPresentation';
+import { CommandIds } from '../commandIds';
+import { Settings } from '../settings';
+import type { BatchDiagnostics } from './batchDiagnostics';
+import { DocumentValidation, isBatchDocument } from './documentValidation';
+
+/** At the top of a batch file: `Submit as batch · 1,234 requests · 2 models · est. ≤ $4.10`. */
+export class SubmitCodeLens implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(
+    private readonly validation: DocumentValidation,
+    diagnostics: BatchDiagnostics,
+  ) {
+    diagnostics.onDidUpdate(() => this.changed.fire());
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!isBatchDocument(document) || document.lineCount === 0 || document.getText().trim() === '') return [];
+    const result = this.validation.get(document);
+    const top = new vscode.Range(0, 0, 0, 0);
+    const models = Object.keys(result.models).length;
+    const parts = [`${formatCount(result.requestCount)} ${result.requestCount === 1 ? 'request' : 'requests'}`, `${models} ${models === 1 ? 'model' : 'models'}`];
+    const cost = estimateCost(result.models, Settings.prices());
+    if (cost.totalMaxUsd > 0) {
+      const usd = formatUsd(cost.totalMaxUsd);
+      parts.push(usd.startsWith('<') ? `est. ${usd}` : `est. ≤ ${usd}`);
+    }
+    if (cost.unknownModels.length) parts.push(`no price for ${cost.unknownModels.join(', ')}`);
+    const lenses = [
+      new vscode.CodeLens(top, {
+        title: `$(cloud-upload) Submit as batch · ${parts.join(' · ')}`,
+        tooltip:
+          `Estimate at batch prices (50% of standard, prices as of ${cost.pricesAsOf}): ` +
+          `input ≈ ${formatCount(cost.inputTokens)} tokens (${formatUsd(cost.inputUsd)}), ` +
+          `output at most ${formatCount(cost.maxOutputTokens)} tokens (${formatUsd(cost.maxOutputUsd)}). Input tokens are estimated locally.`,
+        command: CommandIds.submitFile,
+        arguments: [document.uri],
+      }),
+    ];
+    if (result.errorCount > 0) {
+      lenses.push(
+        new vscode.CodeLens(top, {
+          title: `$(error) ${formatCount(result.errorCount)} ${result.errorCount === 1 ? 'problem' : 'problems'} to fix first`,
+          command: 'workbench.actions.view.problems',
+        }),
+      );
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
