@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each printed beside a baseline measured in the same run.
 import { benchActivation } from './activation';
 import { benchPolling } from './polling';
+import { benchUpload } from './upload';
 import { benchValidation } from './validation';
 
 async function main(): Promise<void> {
@@ -8,6 +9,7 @@ async function main(): Promise<void> {
   const sections: [string, () => Promise<void>][] = [
     ['activation', benchActivation],
     ['validation', benchValidation],
+    ['upload', benchUpload],
     ['polling', benchPolling],
   ];
   for (const [name, run] of sections) {

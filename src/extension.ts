@@ -49,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerCommands({ context, log, keys, clients, store, registry, polling, view: batchesView.view, revealBatch: batchesView.reveal });
 
   log.info(`Claude Batches ${context.extension.packageJSON.version as string} activated.`);
-  return { clients, store, registry, polling, statusBar: statusBar.item, endNotifications, diagnostics: authoring.diagnostics, setUi, logUri: context.logUri.fsPath };
+  return { clients, store, registry, polling, statusBar: statusBar.item, endNotifications, diagnostics: authoring.diagnostics, tree: batchesView.provider, setUi, logUri: context.logUri.fsPath };
 }
 
 export function deactivate(): void {

@@ -52,6 +52,19 @@ export class BatchesApi {
     return this.client.messages.batches.create({ requests }, { signal: options.signal, maxRetries: 0 });
   }
 
+  /**
+   * Creates a batch from a request body streamed as bytes (`{"requests":[…]}`), so a file of any
+   * size is sent without being held in memory. Sent exactly once, like `create`.
+   */
+  createFromStream(body: AsyncIterable<Uint8Array>, options: CallOptions = {}): Promise<MessageBatch> {
+    return this.client.post<MessageBatch>('/v1/messages/batches', {
+      body,
+      headers: { 'content-type': 'application/json' },
+      signal: options.signal,
+      maxRetries: 0,
+    });
+  }
+
   cancel(batchId: string, options: CallOptions = {}): Promise<MessageBatch> {
     return this.client.messages.batches.cancel(batchId, {}, { signal: options.signal });
   }

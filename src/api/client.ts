@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import { hasStreamBody, streamingFetch } from './streamingFetch';
 
 /** What the client factory needs; everything comes from the caller, nothing from the environment. */
 export interface ClientConfig {
@@ -54,7 +55,7 @@ export function createClient(config: ClientConfig): Anthropic {
       if (new URL(url).origin !== allowed) {
         return Promise.reject(new ForeignOriginError(url, allowed));
       }
-      return fetch(input, init);
+      return hasStreamBody(init) ? streamingFetch(url, init!) : fetch(input, init);
     },
   });
   return client;

@@ -15,6 +15,7 @@ export type ErrorKind =
   | 'aborted'
   | 'foreignOrigin'
   | 'notReady'
+  | 'bodySource'
   | 'unknown';
 
 export interface UserFacingError {
@@ -31,6 +32,17 @@ export interface UserFacingError {
   retryAfterSeconds?: number;
   /** The system error code of a connection failure (ECONNREFUSED, ENOTFOUND, ECONNRESET…). */
   networkCode?: string;
+}
+
+/**
+ * The request body could not be produced (e.g. the file changed while it was streamed). The body
+ * stopped before it was complete, so the API cannot have acted on it.
+ */
+export class BodySourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BodySourceError';
+  }
 }
 
 /** Results were asked for before the batch ended: expected, not a fault. */
@@ -71,6 +83,8 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
     };
   }
 
+  const bodyError = findCause(err, BodySourceError);
+  if (bodyError) return { kind: 'bodySource', retryable: false, message: bodyError.message };
   if (err instanceof ResultsNotReadyError) {
     return { kind: 'notReady', retryable: true, message: err.message };
   }
@@ -220,6 +234,15 @@ function describeHost(baseUrl: string | undefined): string {
   } catch {
     return baseUrl;
   }
+}
+
+/** The first error of this class along the `cause` chain (fetch and the SDK each wrap once). */
+function findCause<T>(err: unknown, type: new (...args: never[]) => T): T | undefined {
+  for (let current = err, depth = 0; current && depth < 5; depth++) {
+    if (current instanceof type) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** fetch wraps the socket error: the code sits on the cause or on the cause's cause. */

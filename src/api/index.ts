@@ -1,5 +1,5 @@
 // The API layer: talks to the Anthropic API through the SDK. Imports no `vscode`.
 export { createClient, apiOrigin, ForeignOriginError, type ClientConfig } from './client';
 export { BatchesApi, type BatchPage, type CallOptions } from './batchesApi';
-export { describeError, ResultsNotReadyError, type UserFacingError, type ErrorKind, type DescribeContext } from './errors';
+export { describeError, BodySourceError, ResultsNotReadyError, type UserFacingError, type ErrorKind, type DescribeContext } from './errors';
 export type * from './types';

@@ -1,12 +1,12 @@
+// Saving a batch's results straight to a file the user chose (no archive): the same streaming
+// writer as the archive, with the same guarantee that a cut-off download never passes for a
+// complete one. Kept for "Save Results…" until it goes through the archive and exportResults.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { once } from 'node:events';
-import type { BatchesApi, MessageBatch } from '../api';
+import type { MessageBatch } from '../api';
+import { streamResultsToFile, type DownloadProgress, type IncompleteReason, type ResultsSource } from './results';
 
-export interface DownloadProgress {
-  lines: number;
-  total: number;
-}
+export type { DownloadProgress } from './results';
 
 export interface DownloadResult {
   batch: MessageBatch;
@@ -15,38 +15,48 @@ export interface DownloadResult {
   file: string;
 }
 
+/** A download that stopped before the end; what arrived is in `partialFile`. */
+export class IncompleteDownloadError extends Error {
+  constructor(
+    readonly partialFile: string,
+    readonly partialLines: number,
+    readonly total: number,
+    readonly reason: IncompleteReason,
+    readonly failure: unknown,
+  ) {
+    super(`The download stopped after ${partialLines} of ${total} results (${reason}).`);
+    this.name = 'IncompleteDownloadError';
+  }
+}
+
 /**
  * Streams a batch's results into a JSONL file, one result per line, as they arrive: memory does
- * not grow with the number of results. Writes to `<file>.part` and renames when complete, so a
- * cut-off download never passes for a complete one.
+ * not grow with the number of results. Writes to `<file>.part` and renames when complete; when
+ * the stream breaks, the `.part` file keeps what arrived and the error thrown is the one that
+ * broke it (or an IncompleteDownloadError for a short or malformed stream), with `partialLines`
+ * and `partialFile` on it.
  */
 export async function downloadResults(
-  api: BatchesApi,
+  api: ResultsSource,
   batchId: string,
   file: string,
   options: { signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void } = {},
 ): Promise<DownloadResult> {
-  const { batch, results } = await api.results(batchId, { signal: options.signal });
-  const c = batch.request_counts;
-  const total = c.succeeded + c.errored + c.canceled + c.expired + c.processing;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.part`;
-  const out = fs.createWriteStream(partial);
-  let lines = 0;
+  let streamed;
   try {
-    for await (const result of results) {
-      if (!out.write(`${JSON.stringify(result)}\n`)) await once(out, 'drain');
-      lines++;
-      if (lines % 500 === 0) options.onProgress?.({ lines, total });
-    }
-    out.end();
-    await once(out, 'finish');
+    streamed = await streamResultsToFile(api, batchId, partial, options);
   } catch (err) {
-    out.end();
-    await once(out, 'close').catch(() => undefined);
-    throw Object.assign(err as object, { partialLines: lines, partialFile: partial });
+    fs.rmSync(partial, { force: true });
+    throw err;
+  }
+  if (!streamed.complete) {
+    const reason = streamed.reason ?? 'cut';
+    const incomplete = new IncompleteDownloadError(partial, streamed.lines, streamed.total, reason, streamed.error);
+    const thrown = streamed.error instanceof Error && reason !== 'short' ? streamed.error : incomplete;
+    throw Object.assign(thrown, { partialLines: streamed.lines, partialFile: partial });
   }
   fs.renameSync(partial, file);
-  options.onProgress?.({ lines, total });
-  return { batch, lines, total, file };
+  return { batch: streamed.batch, lines: streamed.lines, total: streamed.total, file };
 }

@@ -1,4 +1,4 @@
-import { describeError, type BatchesApi, type BatchRequest, type MessageBatch, type UserFacingError } from '../api';
+import { describeError, type BatchesApi, type MessageBatch, type UserFacingError } from '../api';
 
 /**
  * The result of trying to create a batch. Only `failed` means for certain that nothing was
@@ -12,7 +12,10 @@ export type SubmitOutcome =
 
 export interface SubmitParams {
   api: BatchesApi;
-  requests: BatchRequest[];
+  /** How many requests the batch holds: how a batch created by a lost response is recognised. */
+  requestCount: number;
+  /** Sends the create call once (a fresh body each time it is called). */
+  send: (api: BatchesApi, signal?: AbortSignal) => Promise<MessageBatch>;
   /** Batches already known to belong to other submissions: never adopted. */
   isKnownBatch: (batchId: string) => boolean;
   now?: () => number;
@@ -33,7 +36,7 @@ export async function submitOnce(params: SubmitParams): Promise<SubmitOutcome> {
   const now = params.now ?? Date.now;
   const startedAt = now();
   try {
-    const batch = await params.api.create(params.requests, { signal: params.signal });
+    const batch = await params.send(params.api, params.signal);
     return { kind: 'created', batch };
   } catch (err) {
     const error = describeError(err, { action: params.action, baseUrl: params.api.baseUrl });
@@ -47,7 +50,7 @@ export async function submitOnce(params: SubmitParams): Promise<SubmitOutcome> {
  * "check again" before deciding to resend.
  */
 export async function findCreated(
-  params: Pick<SubmitParams, 'api' | 'requests' | 'isKnownBatch' | 'action'>,
+  params: Pick<SubmitParams, 'api' | 'requestCount' | 'isKnownBatch' | 'action'>,
   error: UserFacingError,
   startedAt: number,
 ): Promise<SubmitOutcome> {
@@ -57,7 +60,7 @@ export async function findCreated(
     const candidates = page.batches.filter(
       (b) =>
         Date.parse(b.created_at) >= since &&
-        totalRequests(b) === params.requests.length &&
+        totalRequests(b) === params.requestCount &&
         !params.isKnownBatch(b.id),
     );
     // Newest first from the API; the newest unknown match is the one this submission created.

@@ -27,6 +27,8 @@ export interface SubmissionRecord {
   parentBatchId?: string;
   /** How the batch was found after an ambiguous failure, if it was. */
   adopted?: boolean;
+  /** A file over one batch's limits is sent as several batches: which one this is. */
+  group?: { id: string; part: number; parts: number; label: string };
 }
 
 const STORAGE_KEY = 'claudeBatches.submissions';

@@ -5,6 +5,7 @@ import type { BatchDiagnostics } from './authoring/batchDiagnostics';
 import type { ClientProvider } from './clientProvider';
 import type { EndNotifications } from './endNotifications';
 import type { PollingService } from './polling';
+import type { BatchesTreeProvider } from './views/batchesTree';
 import type { Ui } from './ui';
 
 /**
@@ -20,6 +21,8 @@ export interface ExtensionApi {
   readonly statusBar: vscode.StatusBarItem;
   readonly endNotifications: EndNotifications;
   readonly diagnostics: BatchDiagnostics;
+  /** The Batches view's data, as the tree shows it. */
+  readonly tree: BatchesTreeProvider;
   /** The extension's log folder; the log files of this window's extension host sit beside it. */
   readonly logUri: string;
   /** Replaces the dialogs with scripted answers; undefined restores VS Code's own. */

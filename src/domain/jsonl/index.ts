@@ -8,3 +8,4 @@ export { HEADER_PARAMS, KNOWN_PARAMS, REJECTED_PARAMS } from './paramsRules';
 export { MESSAGE_BLOCK_TYPES, TOOL_RESULT_BLOCK_TYPES } from './contentRules';
 export { fixDuplicateCustomId, fixInvalidCustomId, fixMissingCustomId, uniqueCustomId } from './quickFixes';
 export { findSyntaxError, locate, type JsonPath, type Span } from './jsonLocator';
+export { splitLines, type RawLine } from './lineSplitter';

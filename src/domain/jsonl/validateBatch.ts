@@ -4,9 +4,9 @@
 // and each line's byte size comes for free.
 
 import { BatchValidator } from './batchValidator';
+import { splitLines } from './lineSplitter';
 import type { BatchValidation, StreamValidationOptions } from './types';
 
-const LF = 10;
 
 /** Validates a whole batch file held in memory (e.g. an editor document). */
 export function validateBatchText(text: string, options?: StreamValidationOptions): BatchValidation {
@@ -25,12 +25,27 @@ export function validateBatchText(text: string, options?: StreamValidationOption
   return validator.finish(Buffer.byteLength(text, 'utf8'));
 }
 
-function asBuffer(chunk: Uint8Array): Buffer {
-  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-}
-
 function isHighSurrogate(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
+}
+
+/** Bytes from chunks that may be strings; a string chunk may end between the halves of a surrogate pair. */
+async function* asBytes(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array> {
+  let heldSurrogate = '';
+  for await (const chunk of chunks) {
+    if (typeof chunk !== 'string') {
+      yield chunk;
+      continue;
+    }
+    let text = heldSurrogate ? heldSurrogate + chunk : chunk;
+    heldSurrogate = '';
+    if (text.length > 0 && isHighSurrogate(text.charCodeAt(text.length - 1))) {
+      heldSurrogate = text.slice(-1);
+      text = text.slice(0, -1);
+    }
+    yield Buffer.from(text, 'utf8');
+  }
+  if (heldSurrogate) yield Buffer.from(heldSurrogate, 'utf8');
 }
 
 /**
@@ -43,54 +58,9 @@ export async function validateBatchStream(
   options?: StreamValidationOptions,
 ): Promise<BatchValidation> {
   const validator = new BatchValidator(options);
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
   let byteSize = 0;
-  // A string chunk may end between the two halves of a surrogate pair: keep the first half.
-  let heldSurrogate = '';
-  for await (const chunk of chunks) {
-    let buffer: Buffer;
-    if (typeof chunk === 'string') {
-      let text = heldSurrogate ? heldSurrogate + chunk : chunk;
-      heldSurrogate = '';
-      if (text.length > 0 && isHighSurrogate(text.charCodeAt(text.length - 1))) {
-        heldSurrogate = text.slice(-1);
-        text = text.slice(0, -1);
-      }
-      buffer = Buffer.from(text, 'utf8');
-    } else {
-      buffer = asBuffer(chunk);
-    }
-    byteSize += buffer.length;
-    let start = 0;
-    let nl: number;
-    while ((nl = buffer.indexOf(LF, start)) !== -1) {
-      if (pendingBytes > 0 || pending.length > 0) {
-        pending.push(buffer.subarray(start, nl));
-        const line = Buffer.concat(pending, pendingBytes + nl - start);
-        pending = [];
-        pendingBytes = 0;
-        validator.pushLine(line.toString('utf8'), line.length);
-      } else {
-        validator.pushLine(buffer.toString('utf8', start, nl), nl - start);
-      }
-      start = nl + 1;
-    }
-    if (start < buffer.length) {
-      // A copy: the producer may reuse its buffer for the next chunk.
-      pending.push(Buffer.from(buffer.subarray(start)));
-      pendingBytes += buffer.length - start;
-    }
-  }
-  if (heldSurrogate) {
-    const tail = Buffer.from(heldSurrogate, 'utf8');
-    pending.push(tail);
-    pendingBytes += tail.length;
-    byteSize += tail.length;
-  }
-  if (pendingBytes > 0) {
-    const line = Buffer.concat(pending, pendingBytes);
-    validator.pushLine(line.toString('utf8'), line.length);
+  for await (const line of splitLines(asBytes(chunks), (chunk) => (byteSize += chunk.length))) {
+    validator.pushLine(line.text, line.byteLength);
   }
   return validator.finish(byteSize);
 }

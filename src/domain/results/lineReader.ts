@@ -83,6 +83,8 @@ export interface ReadLinesOptions {
   signal?: AbortSignal;
   /** Called with each raw chunk before it is split (e.g. to hash the file in the same pass). */
   onChunk?: (chunk: Buffer) => void;
+  /** Awaited after each chunk's lines were handled (e.g. to write out what they produced). */
+  afterChunk?: () => Promise<void>;
 }
 
 /** Big reads: one system call per MB instead of per 64 KB. */
@@ -95,8 +97,10 @@ export async function readLines(file: string, onLine: LineHandler, options: Read
   for await (const chunk of stream) {
     options.onChunk?.(chunk as Buffer);
     splitter.push(chunk as Buffer);
+    if (options.afterChunk) await options.afterChunk();
   }
   splitter.end();
+  if (options.afterChunk) await options.afterChunk();
 }
 
 /** A byte range of a file: one line, without its newline. */

@@ -24,8 +24,15 @@ export function emptyReadStats(): ResultsReadStats {
   return { lines: 0, results: 0, blankLines: 0, malformedLines: 0, malformedLineNumbers: [] };
 }
 
-/** Where a result sits in its file, for reading it again without another pass. */
-export type ResultHandler = (result: MessageBatchIndividualResponse, where: LineRange & { line: number }) => void;
+/** Where a result sits in its file (to read it again without another pass) and its text. */
+export interface ResultLocation extends LineRange {
+  /** 1-based line number. */
+  line: number;
+  /** The line as it is in the file. */
+  text: string;
+}
+
+export type ResultHandler = (result: MessageBatchIndividualResponse, where: ResultLocation) => void;
 
 function lineHandler(stats: ResultsReadStats, onResult: ResultHandler) {
   return (buffer: Buffer, start: number, end: number, offset: number, line: number): void => {
@@ -35,8 +42,9 @@ function lineHandler(stats: ResultsReadStats, onResult: ResultHandler) {
       return;
     }
     let parsed: unknown;
+    const text = buffer.toString('utf8', start, end);
     try {
-      parsed = JSON.parse(buffer.toString('utf8', start, end));
+      parsed = JSON.parse(text);
     } catch {
       parsed = undefined;
     }
@@ -46,7 +54,7 @@ function lineHandler(stats: ResultsReadStats, onResult: ResultHandler) {
       return;
     }
     stats.results++;
-    onResult(parsed, { offset, length: end - start, line });
+    onResult(parsed, { offset, length: end - start, line, text });
   };
 }
 
@@ -54,9 +62,9 @@ function lineHandler(stats: ResultsReadStats, onResult: ResultHandler) {
  * The fast path: one streaming pass calling `onResult` for each readable result. Used by the
  * summary, the retry builder and the exports.
  */
-export async function scanResults(file: string, onResult: ResultHandler, options: { signal?: AbortSignal } = {}): Promise<ResultsReadStats> {
+export async function scanResults(file: string, onResult: ResultHandler, options: { signal?: AbortSignal; afterChunk?: () => Promise<void> } = {}): Promise<ResultsReadStats> {
   const stats = emptyReadStats();
-  await readLines(file, lineHandler(stats, onResult), { signal: options.signal });
+  await readLines(file, lineHandler(stats, onResult), options);
   return stats;
 }
 

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -7,6 +9,7 @@ import { labelOf, requireApi, resolveBatch } from '../batchArgument';
 import { UserCancelled } from '../commandRunner';
 import type { Services } from '../services';
 import { ui } from '../ui';
+import { GroupNode } from '../views/batchesTree';
 
 const isRunning = (b: MessageBatch) => b.processing_status === 'in_progress';
 const isEnded = (b: MessageBatch) => b.processing_status === 'ended';
@@ -100,6 +103,45 @@ export async function saveResultsAs(services: Services, batch: MessageBatch): Pr
   return true;
 }
 
+/** The results of every batch of a split file, merged into one JSONL file. */
+async function saveGroupResults(services: Services, groupId: string): Promise<boolean> {
+  const part = (b: MessageBatch) => services.registry.get(b.id)?.group;
+  const batches = services.store.batches.filter((b) => part(b)?.id === groupId).sort((a, b) => part(a)!.part - part(b)!.part);
+  const info = batches[0] && part(batches[0]);
+  if (!info) {
+    void ui().error('None of the batches of this group are listed any more.');
+    return false;
+  }
+  if (batches.length < info.parts || batches.some((b) => !isEnded(b))) {
+    void ui().info(`"${info.label}" has ${info.parts} batches; ${batches.filter(isEnded).length} of them have ended and are listed. Its results can be saved merged once all have ended.`);
+    return false;
+  }
+  const group = { label: info.label, members: batches };
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+  const target = await ui().saveDialog({
+    title: `Save the results of "${group.label}" (${group.members.length} batches, merged)`,
+    defaultUri: vscode.Uri.joinPath(base, `${path.parse(group.label).name}.results.jsonl`),
+    filters: { 'JSON Lines': ['jsonl'] },
+    saveLabel: 'Save Results',
+  });
+  if (!target) return false;
+  const parts: string[] = [];
+  for (const member of group.members) {
+    const file = `${target.fsPath}.${member.id}.part`;
+    await downloadWithProgress(services, member, file);
+    parts.push(file);
+  }
+  const out = fs.createWriteStream(target.fsPath);
+  for (const file of parts) {
+    for await (const chunk of fs.createReadStream(file)) if (!out.write(chunk)) await once(out, 'drain');
+    fs.rmSync(file, { force: true });
+  }
+  out.end();
+  await once(out, 'finish');
+  void ui().info(`Saved the merged results of "${group.label}" (${group.members.length} batches) to ${vscode.workspace.asRelativePath(target)}.`);
+  return true;
+}
+
 async function downloadWithProgress(services: Services, batch: MessageBatch, file: string): Promise<void> {
   const api = await requireApi(services);
   const label = labelOf(services, batch);
@@ -149,6 +191,8 @@ export async function openResults(services: Services, arg: unknown): Promise<vsc
 }
 
 export async function saveResults(services: Services, arg: unknown): Promise<boolean> {
+  if (arg instanceof GroupNode) return saveGroupResults(services, arg.groupId);
+  if (typeof arg === 'string' && arg.startsWith('group:')) return saveGroupResults(services, arg.slice('group:'.length));
   const batch = await resolveBatch(services, arg, {
     applies: (b) => isEnded(b) && !b.archived_at,
     placeHolder: 'Select a batch to save its results',

@@ -1,37 +1,42 @@
-import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BatchRequest, MessageBatch } from '../../api';
+import type { MessageBatch } from '../../api';
 import { formatCount, formatDate } from '../../domain/batchPresentation';
+import { partBody, scanBatchFile, type BatchFileScan, type BatchSource, type PartPlan } from '../../domain/batchUpload';
 import { estimateCost, formatUsd } from '../../domain/cost';
-import { Settings } from '../settings';
-import { RuleCode, validateBatchStream, type BatchValidation, type Diagnostic } from '../../domain/jsonl';
+import { RuleCode, type BatchValidation, type Diagnostic } from '../../domain/jsonl';
 import { findCreated, submitOnce, type SubmitOutcome } from '../../domain/submission';
 import { requireApi } from '../batchArgument';
 import { UserCancelled } from '../commandRunner';
 import type { Services } from '../services';
+import { Settings } from '../settings';
 import { ui } from '../ui';
 
-/** The text to submit: the editor's unsaved text when the file is open and dirty, else the file. */
-interface SourceText {
+/** The bytes to submit: the editor's unsaved text when the file is open and dirty, else the file. */
+interface SubmitSource extends BatchSource {
   uri: vscode.Uri;
   name: string;
-  text: string;
-  bytes: number;
   unsaved: boolean;
 }
 
 const MAX_LISTED_ERRORS = 5;
+const CHUNK = 1 << 20;
 
 /**
- * "Submit as Batch": validate, confirm (count, size, models), create exactly once, remember the
- * source, show the new batch at the top of the view.
+ * "Submit as Batch": validate (streaming), confirm (count, size, models, cost), create each batch
+ * exactly once with the body streamed from the file, remember the source, show the new batch.
+ * A file over one batch's limits is offered as several batches, remembered as one group.
  */
 export async function submitFile(services: Services, arg: unknown): Promise<MessageBatch | undefined> {
   const uri = await resolveFile(arg);
-  const source = await readSource(uri);
-  const { validation, requests } = await validate(source);
+  const source = await openSource(uri);
+  const scan = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Checking ${source.name}…` },
+    () => scanBatchFile(source),
+  );
+  const { validation } = scan;
   const onlyEmpty = validation.diagnostics.every((d) => d.severity !== 'error' || d.code === RuleCode.noRequests);
   if (validation.requestCount === 0 && onlyEmpty) {
     void ui().error(`${source.name} has no requests: a batch needs at least one line like {"custom_id": "…", "params": {…}}.`);
@@ -42,13 +47,12 @@ export async function submitFile(services: Services, arg: unknown): Promise<Mess
     return undefined;
   }
 
-  const contentHash = createHash('sha256').update(source.text).digest('hex');
-  const earlier = services.registry.findByHash(contentHash);
+  const earlier = services.registry.findByHash(scan.contentHash);
   if (earlier.length > 0) {
     const first = earlier[0];
     const choice = await ui().confirm(
       `${source.name} was already submitted with exactly this content.`,
-      `As batch ${first.batchId} on ${formatDate(first.submittedAt)}${earlier.length > 1 ? `, and ${earlier.length - 1} more time(s)` : ''}. Submitting it again creates a second batch, billed again.`,
+      `As batch ${first.batchId} on ${formatDate(first.submittedAt)}${earlier.length > 1 ? `, and ${earlier.length - 1} more time(s)` : ''}. Submitting it again creates another batch, billed again.`,
       'Submit Again',
       'Show Batch',
     );
@@ -59,33 +63,55 @@ export async function submitFile(services: Services, arg: unknown): Promise<Mess
     if (choice !== 'Submit Again') throw new UserCancelled();
   }
 
-  const models = Object.entries(validation.models)
-    .sort((a, b) => b[1].requests - a[1].requests)
-    .map(([model, s]) => `${model} (${formatCount(s.requests)})`)
-    .join(', ');
-  const confirmed = await ui().confirm(
-    `Submit ${formatCount(validation.requestCount)} ${validation.requestCount === 1 ? 'request' : 'requests'} from ${source.name} as a batch?`,
-    [
-      `Size: ${formatBytes(validation.byteSize)}${source.unsaved ? ' (including unsaved changes in the editor)' : ''}.`,
-      `Models: ${models}.`,
-      costLine(validation),
-      'Batches are billed at 50% of standard prices. Most end within an hour; unfinished requests expire after 24 hours.',
-      validation.warningCount ? `${validation.warningCount} warning(s) in the file; see the Problems panel.` : '',
-    ]
-      .filter(Boolean)
-      .join('\n'),
-    'Submit',
-  );
-  if (confirmed !== 'Submit') throw new UserCancelled();
-
+  await confirm(source, scan);
   const api = await requireApi(services);
+  const group = scan.parts.length > 1 ? { id: `${scan.contentHash.slice(0, 12)}-${Date.now().toString(36)}`, parts: scan.parts.length, label: source.name } : undefined;
+  const created: MessageBatch[] = [];
+  for (let i = 0; i < scan.parts.length; ) {
+    const part = scan.parts[i];
+    const batch = await submitPart(services, api, source, scan, part, group);
+    if (batch) {
+      created.push(batch);
+      i++;
+      continue;
+    }
+    if (!group) return undefined;
+    // A part failed for certain: say what was sent, and offer to go on from this part.
+    const choice = await ui().error(
+      `Part ${part.index + 1} of ${group.parts} of ${source.name} was not submitted. ${created.length ? `Parts 1–${created.length} were (${created.map((b) => b.id).join(', ')}).` : 'No part was.'} Nothing was sent twice.`,
+      'Retry Remaining Parts',
+    );
+    if (choice !== 'Retry Remaining Parts') return created[0];
+  }
+  if (group) void ui().info(`Submitted ${source.name} as ${group.parts} batches (${formatCount(validation.requestCount)} requests).`);
+  return created[0];
+}
+
+/** Sends one part exactly once; after an ambiguous failure, finds it or lets the user decide. */
+async function submitPart(
+  services: Services,
+  api: Awaited<ReturnType<typeof requireApi>>,
+  source: SubmitSource,
+  scan: BatchFileScan,
+  part: PartPlan,
+  group: { id: string; parts: number; label: string } | undefined,
+): Promise<MessageBatch | undefined> {
+  const label = group ? `${source.name} (part ${part.index + 1} of ${group.parts})` : source.name;
+  const action = `Submitting ${label}`;
   const startedAt = Date.now();
-  const action = `Submitting ${source.name}`;
-  let outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Submitting ${source.name}`, cancellable: false },
+  const isKnownBatch = (id: string) => services.registry.has(id) || !!services.store.get(id);
+  const params = {
+    api,
+    action,
+    requestCount: part.requests,
+    isKnownBatch,
+    send: (a: typeof api, signal?: AbortSignal) => a.createFromStream(partBody(source, part), { signal }),
+  };
+  let outcome: SubmitOutcome = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Submitting ${label}`, cancellable: false },
     async (progress) => {
-      progress.report({ message: `uploading ${formatCount(requests.length)} requests (${formatBytes(validation.byteSize)})…` });
-      return submitOnce({ api, requests, action, isKnownBatch: (id) => services.registry.has(id) || !!services.store.get(id) });
+      progress.report({ message: `uploading ${formatCount(part.requests)} requests (${formatBytes(part.bodyBytes)})…` });
+      return submitOnce(params);
     },
   );
 
@@ -93,68 +119,93 @@ export async function submitFile(services: Services, arg: unknown): Promise<Mess
   while (outcome.kind === 'unknown') {
     const since = new Date(startedAt).toISOString();
     const choice = await ui().confirm(
-      `It is not known whether ${source.name} was submitted.`,
+      `It is not known whether ${label} was submitted.`,
       [
         outcome.error.message,
         outcome.checkError
           ? `Looking for the batch failed too: ${outcome.checkError.message}`
-          : `No batch with ${formatCount(requests.length)} requests created since ${formatDate(since)} was found (yet).`,
+          : `No batch with ${formatCount(part.requests)} requests created since ${formatDate(since)} was found (yet).`,
         'Submitting again creates a second, billed batch if the first one did arrive. Check again first if unsure.',
       ].join('\n\n'),
       'Check Again',
       'Submit Again',
     );
     if (choice === 'Check Again') {
-      outcome = await findCreated({ api, requests, action, isKnownBatch: (id) => services.registry.has(id) }, outcome.error, startedAt);
+      outcome = await findCreated(params, outcome.error, startedAt);
     } else if (choice === 'Submit Again') {
       services.log.warn(`${action}: resending after an ambiguous failure, on the user's explicit choice.`);
-      outcome = await submitOnce({ api, requests, action, isKnownBatch: (id) => services.registry.has(id) });
+      outcome = await submitOnce(params);
     } else {
       services.log.warn(`${action}: left undecided after an ambiguous failure (${outcome.error.message}).`);
       throw new UserCancelled();
     }
   }
 
-  return finish(services, source, validation, contentHash, startedAt, outcome);
-}
-
-async function finish(
-  services: Services,
-  source: SourceText,
-  validation: BatchValidation,
-  contentHash: string,
-  startedAt: number,
-  outcome: Exclude<SubmitOutcome, { kind: 'unknown' }>,
-): Promise<MessageBatch | undefined> {
   if (outcome.kind === 'failed') {
     services.log.error(outcome.error.message);
-    void ui().error(outcome.error.message);
+    if (!group) void ui().error(outcome.error.message);
+    else services.log.warn(`${label} was not submitted.`);
     return undefined;
   }
   const batch = outcome.batch;
   await services.registry.record({
     batchId: batch.id,
     sourcePath: source.uri.scheme === 'file' ? source.uri.fsPath : source.uri.toString(),
-    label: source.name,
-    contentHash,
-    requestCount: validation.requestCount,
-    byteSize: validation.byteSize,
+    label,
+    contentHash: scan.contentHash,
+    requestCount: part.requests,
+    byteSize: part.bodyBytes,
     submittedAt: new Date(startedAt).toISOString(),
-    models: Object.keys(validation.models),
+    models: Object.keys(scan.validation.models),
     machine: os.hostname(),
     workspace: vscode.workspace.name,
     adopted: outcome.kind === 'adopted' || undefined,
+    group: group && { ...group, part: part.index + 1 },
   });
   services.store.upsert(batch);
   await services.revealBatch(batch.id);
   if (outcome.kind === 'adopted') {
-    services.log.warn(`Submitting ${source.name} failed ambiguously (${outcome.error.message}); found and adopted ${batch.id}.`);
-    void ui().warn(`The connection failed while submitting ${source.name}, but the batch it created was found (${batch.id}). Nothing was sent twice.`);
+    services.log.warn(`${action} failed ambiguously (${outcome.error.message}); found and adopted ${batch.id}.`);
+    void ui().warn(`The connection failed while submitting ${label}, but the batch it created was found (${batch.id}). Nothing was sent twice.`);
   } else {
-    services.log.info(`Submitted ${source.name} as ${batch.id} (${validation.requestCount} requests).`);
-    void ui().info(`Submitted ${source.name} as batch ${batch.id} (${formatCount(validation.requestCount)} requests).`);
+    services.log.info(`Submitted ${label} as ${batch.id} (${part.requests} requests).`);
+    if (!group) void ui().info(`Submitted ${label} as batch ${batch.id} (${formatCount(part.requests)} requests).`);
   }
   return batch;
+}
+
+async function confirm(source: SubmitSource, scan: BatchFileScan): Promise<void> {
+  const { validation, parts } = scan;
+  const models = Object.entries(validation.models)
+    .sort((a, b) => b[1].requests - a[1].requests)
+    .map(([model, s]) => `${model} (${formatCount(s.requests)})`)
+    .join(', ');
+  const count = `${formatCount(validation.requestCount)} ${validation.requestCount === 1 ? 'request' : 'requests'}`;
+  const title =
+    parts.length > 1 ? `Submit ${count} from ${source.name} as ${parts.length} batches?` : `Submit ${count} from ${source.name} as a batch?`;
+  const split =
+    parts.length > 1
+      ? [
+          'It is over the limits of one batch (100,000 requests or 256 MB), so it is sent as several, remembered as one group:',
+          ...parts.map((p) => `  part ${p.index + 1}: lines ${formatCount(p.firstLine)}–${formatCount(p.lastLine)}, ${formatCount(p.requests)} requests, ${formatBytes(p.bodyBytes)}`),
+        ]
+      : [];
+  const bodyBytes = parts.reduce((n, p) => n + p.bodyBytes, 0);
+  const choice = await ui().confirm(
+    title,
+    [
+      `Size: ${formatBytes(bodyBytes)}${source.unsaved ? ' (including unsaved changes in the editor)' : ''}.`,
+      `Models: ${models}.`,
+      costLine(validation),
+      ...split,
+      'Batches are billed at 50% of standard prices. Most end within an hour; unfinished requests expire after 24 hours.',
+      validation.warningCount ? `${validation.warningCount} warning(s) in the file; see the Problems panel.` : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    parts.length > 1 ? `Submit ${parts.length} Batches` : 'Submit',
+  );
+  if (choice !== (parts.length > 1 ? `Submit ${parts.length} Batches` : 'Submit')) throw new UserCancelled();
 }
 
 async function resolveFile(arg: unknown): Promise<vscode.Uri> {
@@ -178,30 +229,27 @@ function isJsonl(uri: vscode.Uri): boolean {
   return uri.path.toLowerCase().endsWith('.jsonl');
 }
 
-async function readSource(uri: vscode.Uri): Promise<SourceText> {
+/** Streams from disk for saved files (any size, bounded memory); from the editor's text when dirty. */
+async function openSource(uri: vscode.Uri): Promise<SubmitSource> {
   const name = path.basename(uri.path);
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open?.isDirty) {
-    const text = open.getText();
-    return { uri, name, text, bytes: Buffer.byteLength(text), unsaved: true };
+    const bytes = Buffer.from(open.getText(), 'utf8');
+    return { uri, name, unsaved: true, open: () => slices(bytes) };
   }
-  const bytes = await vscode.workspace.fs.readFile(uri);
-  return { uri, name, text: Buffer.from(bytes).toString('utf8'), bytes: bytes.byteLength, unsaved: false };
+  if (uri.scheme === 'file') {
+    await fs.promises.access(uri.fsPath, fs.constants.R_OK);
+    return { uri, name, unsaved: false, open: () => fs.createReadStream(uri.fsPath, { highWaterMark: CHUNK }) };
+  }
+  const bytes = Buffer.from(await vscode.workspace.fs.readFile(uri));
+  return { uri, name, unsaved: false, open: () => slices(bytes) };
 }
 
-async function validate(source: SourceText): Promise<{ validation: BatchValidation; requests: BatchRequest[] }> {
-  const requests: BatchRequest[] = [];
-  const validation = await validateBatchStream(single(source.text), {
-    onRequestLine: (line) => requests.push(JSON.parse(line.json) as BatchRequest),
-  });
-  return { validation, requests };
+async function* slices(bytes: Buffer): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += CHUNK) yield bytes.subarray(i, i + CHUNK);
 }
 
-async function* single(text: string): AsyncIterable<string> {
-  yield text;
-}
-
-async function refuseInvalid(source: SourceText, validation: BatchValidation): Promise<void> {
+async function refuseInvalid(source: SubmitSource, validation: BatchValidation): Promise<void> {
   const errors = validation.diagnostics.filter((d) => d.severity === 'error');
   const listed = errors.slice(0, MAX_LISTED_ERRORS).map((d) => `${source.name}:${d.line}:${d.column}: ${d.message}`);
   const more = validation.errorCount - listed.length;

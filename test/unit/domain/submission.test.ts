@@ -26,7 +26,8 @@ describe('submitOnce', () => {
   });
 
   const creates = () => emulator.requests.filter((r) => r.route === 'create').length;
-  const submit = (n = 3) => submitOnce({ api, requests: requests(n), isKnownBatch: (id) => known.has(id) });
+  const submit = (n = 3) =>
+    submitOnce({ api, requestCount: n, send: (a, signal) => a.create(requests(n), { signal }), isKnownBatch: (id) => known.has(id) });
 
   it('created: one request, one batch', async () => {
     const outcome = await submit();
@@ -89,7 +90,7 @@ describe('submitOnce', () => {
       });
     });
     const offline = new BatchesApi(createClient({ apiKey: 'sk-ant-x-123456789', baseUrl: `http://127.0.0.1:${port}` }));
-    const outcome = await submitOnce({ api: offline, requests: requests(1), isKnownBatch: () => false });
+    const outcome = await submitOnce({ api: offline, requestCount: 1, send: (a) => a.create(requests(1)), isKnownBatch: () => false });
     assert.equal(outcome.kind, 'failed');
     assert.equal(outcome.kind === 'failed' && outcome.error.networkCode, 'ECONNREFUSED');
   });
@@ -101,7 +102,7 @@ describe('submitOnce', () => {
     assert.equal(outcome.kind, 'unknown');
     assert.equal(outcome.kind === 'unknown' && outcome.checkError?.kind, 'auth');
     // Checking again later finds it.
-    const again = await findCreated({ api, requests: requests(3), isKnownBatch: () => false }, outcome.kind === 'unknown' ? outcome.error : (undefined as never), Date.now() - 1000);
+    const again = await findCreated({ api, requestCount: 3, isKnownBatch: () => false }, outcome.kind === 'unknown' ? outcome.error : (undefined as never), Date.now() - 1000);
     assert.equal(again.kind, 'adopted');
   });
 

@@ -1,0 +1,99 @@
+// One measurement of bench/results.ts, in a fresh process so that no run inherits another's heap:
+//   node out/bench/resultsWorker.js <baseline|ours|ours-decoder> <baseUrl> <apiKey> <batchId> <dir> [source]
+// Prints one JSON line: total ms, per-phase ms, RSS at start and peak RSS − start (sampled every 20 ms).
+import type Anthropic from '@anthropic-ai/sdk';
+import { BatchesApi, createClient, ResultsNotReadyError } from '../src/api';
+import { renderResultsDocument, ResultsArchive, summarizeResults, type ResultsSource } from '../src/domain/results';
+
+const SAMPLE_MS = 20;
+
+interface Outcome {
+  lines: number;
+  phases: Record<string, number>;
+  documentChars?: number;
+}
+
+/** The floor: GET the results URL, split the body into lines, JSON.parse each one. Nothing kept. */
+async function baseline(baseUrl: string, apiKey: string, batchId: string): Promise<Outcome> {
+  const started = performance.now();
+  const batch = (await (await fetch(`${baseUrl}/v1/messages/batches/${batchId}`, { headers: { 'x-api-key': apiKey, 'anthropic-version': '2023-06-01' } })).json()) as { results_url: string };
+  const response = await fetch(batch.results_url, { headers: { 'x-api-key': apiKey, 'anthropic-version': '2023-06-01' } });
+  if (!response.ok || !response.body) throw new Error(`results: HTTP ${response.status}`);
+  const decoder = new TextDecoder();
+  let carry = '';
+  let lines = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    const text = carry + decoder.decode(chunk, { stream: true });
+    let start = 0;
+    let nl: number;
+    while ((nl = text.indexOf('\n', start)) !== -1) {
+      if (nl > start) {
+        JSON.parse(text.slice(start, nl));
+        lines++;
+      }
+      start = nl + 1;
+    }
+    carry = text.slice(start);
+  }
+  carry += decoder.decode();
+  if (carry.trim()) {
+    JSON.parse(carry);
+    lines++;
+  }
+  return { lines, phases: { download: performance.now() - started } };
+}
+
+/** The same raw-body source the unit tests use: the SDK client's own GET of results_url. */
+function rawSource(baseUrl: string, apiKey: string): ResultsSource {
+  const client = createClient({ apiKey, baseUrl, maxRetries: 0 });
+  const api = new BatchesApi(client);
+  return {
+    results: (id, options) => api.results(id, options),
+    async resultsBody(id, options) {
+      const batch = await api.retrieve(id, options);
+      if (!batch.results_url) throw new ResultsNotReadyError(batch);
+      const response = await (client as Anthropic).get(batch.results_url, { headers: { Accept: 'application/binary' }, signal: options?.signal }).asResponse();
+      return { batch, body: response.body as unknown as AsyncIterable<Uint8Array> };
+    },
+  };
+}
+
+/** "Open Results" minus VS Code: archive download, one summary pass, the default document. */
+async function ours(baseUrl: string, apiKey: string, batchId: string, dir: string, source: string | undefined, decoder: boolean): Promise<Outcome> {
+  const archive = new ResultsArchive(dir);
+  const phases: Record<string, number> = {};
+  let t = performance.now();
+  const api = decoder ? { results: rawSource(baseUrl, apiKey).results } : rawSource(baseUrl, apiKey);
+  const got = await archive.download(api, batchId);
+  if (!got.complete) throw new Error(`download incomplete: ${got.reason} ${got.error ?? ''}`);
+  phases.download = performance.now() - t;
+  t = performance.now();
+  const summary = await summarizeResults(got.path, { source });
+  phases.summary = performance.now() - t;
+  t = performance.now();
+  const doc = renderResultsDocument(summary, { batch: got.batch, label: 'bench.jsonl', sourcePath: source, archive: got });
+  phases.render = performance.now() - t;
+  if (summary.results !== got.lines) throw new Error(`summary read ${summary.results} of ${got.lines}`);
+  return { lines: got.lines, phases, documentChars: doc.text.length };
+}
+
+async function main(): Promise<void> {
+  const [mode, baseUrl, apiKey, batchId, dir, source] = process.argv.slice(2);
+  if (!mode || !baseUrl || !apiKey || !batchId) throw new Error('usage: resultsWorker <baseline|ours|ours-decoder> <baseUrl> <apiKey> <batchId> <dir> [source]');
+  const rssBefore = process.memoryUsage.rss();
+  let peak = rssBefore;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, SAMPLE_MS);
+  const started = performance.now();
+  const outcome = mode === 'baseline' ? await baseline(baseUrl, apiKey, batchId) : await ours(baseUrl, apiKey, batchId, dir, source || undefined, mode === 'ours-decoder');
+  const ms = performance.now() - started;
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage.rss());
+  process.stdout.write(`${JSON.stringify({ mode, ms, ...outcome, rssBefore, peakRssDelta: peak - rssBefore })}\n`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});

@@ -1,0 +1,263 @@
+// How each kind of content block of a reply reads in the results document: text as text, tool
+// calls as a name and pretty JSON, thinking quoted, redacted thinking as a placeholder, server
+// tool results in a few readable lines, and any block type this code does not know as its JSON.
+// Every line is indented by the caller's indent, so nothing in a reply can look like a heading.
+import type Anthropic from '@anthropic-ai/sdk';
+import { formatCount } from '../batchPresentation';
+import { clip } from './sourceIndex';
+
+type ContentBlock = Anthropic.Messages.ContentBlock;
+type Json = Record<string, unknown>;
+
+/** Collects the lines of one entry within a character budget; what is over it is counted, not kept. */
+export class LineBudget {
+  readonly lines: string[] = [];
+  /** Characters left out once the budget ran out. */
+  omittedChars = 0;
+
+  constructor(private remaining: number) {}
+
+  get exhausted(): boolean {
+    return this.remaining <= 0;
+  }
+
+  push(indent: string, text: string): void {
+    if (this.remaining <= 0) {
+      this.omittedChars += text.length;
+      return;
+    }
+    if (text.length > this.remaining) {
+      this.omittedChars += text.length - this.remaining;
+      text = clip(text, this.remaining + 1);
+    }
+    this.remaining -= Math.max(1, text.length);
+    this.lines.push(indent + text);
+  }
+
+  /** Each line of a multi-line text (CRLF or LF), with the same indent. */
+  pushText(indent: string, text: string, prefix = ''): void {
+    let start = 0;
+    for (;;) {
+      if (this.remaining <= 0) {
+        this.omittedChars += text.length - start;
+        return;
+      }
+      const nl = text.indexOf('\n', start);
+      let end = nl < 0 ? text.length : nl;
+      const next = nl < 0 ? -1 : nl + 1;
+      if (end > start && text.charCodeAt(end - 1) === 13) end--;
+      this.push(indent, prefix + text.slice(start, end));
+      if (next < 0) return;
+      start = next;
+    }
+  }
+
+  /** Pretty JSON of a value, one line per line. */
+  pushJson(indent: string, value: unknown): void {
+    let json: string;
+    try {
+      json = JSON.stringify(value, null, 2) ?? String(value);
+    } catch {
+      json = String(value);
+    }
+    this.pushText(indent, json);
+  }
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** "page 3" or "pages 3–5" from a start and an exclusive end. */
+function span(unit: string, start: unknown, endExclusive: unknown): string {
+  const a = Number(start);
+  const b = Number(endExclusive) - 1;
+  if (!Number.isFinite(a) || !Number.isFinite(b) || b <= a) return `${unit} ${start}`;
+  return `${unit}s ${a}–${b}`;
+}
+
+/** One citation of a text block, in a line: what is quoted and where it is from. */
+function citationLine(citation: Json): string {
+  const quoted = `"${clip(String(citation.cited_text ?? '').replace(/\s+/g, ' ').trim(), 120)}"`;
+  switch (citation.type) {
+    case 'char_location':
+      return `${quoted} — ${str(citation.document_title) ?? `document ${Number(citation.document_index) + 1}`}, ${span('character', citation.start_char_index, citation.end_char_index)}`;
+    case 'page_location':
+      return `${quoted} — ${str(citation.document_title) ?? `document ${Number(citation.document_index) + 1}`}, ${span('page', citation.start_page_number, citation.end_page_number)}`;
+    case 'content_block_location':
+      return `${quoted} — ${str(citation.document_title) ?? `document ${Number(citation.document_index) + 1}`}, ${span('block', citation.start_block_index, citation.end_block_index)}`;
+    case 'web_search_result_location':
+      return `${quoted} — ${str(citation.title) ?? 'web page'} <${str(citation.url) ?? ''}>`;
+    case 'search_result_location':
+      return `${quoted} — ${str(citation.title) ?? str(citation.source) ?? 'search result'} (${str(citation.source) ?? ''})`;
+    default:
+      return `${quoted} — ${JSON.stringify(citation)}`;
+  }
+}
+
+function outputFiles(out: LineBudget, indent: string, content: unknown): void {
+  if (!Array.isArray(content) || content.length === 0) return;
+  const ids = content.map((file) => (isObject(file) ? (str(file.file_id) ?? '?') : '?'));
+  out.push(indent, `output files: ${ids.join(', ')}`);
+}
+
+function streams(out: LineBudget, indent: string, result: Json): void {
+  const stdout = str(result.stdout);
+  const stderr = str(result.stderr);
+  if (stdout) {
+    out.push(indent, 'stdout:');
+    out.pushText(`${indent}  `, stdout.replace(/\n$/, ''));
+  }
+  if (str(result.encrypted_stdout) !== undefined) out.push(indent, 'stdout: (encrypted)');
+  if (stderr) {
+    out.push(indent, 'stderr:');
+    out.pushText(`${indent}  `, stderr.replace(/\n$/, ''));
+  }
+  if (!stdout && !stderr && str(result.encrypted_stdout) === undefined) out.push(indent, '(no output)');
+}
+
+function errorCode(content: Json): string {
+  const message = str(content.error_message);
+  return `${str(content.error_code) ?? 'error'}${message ? `: ${message}` : ''}`;
+}
+
+function webFetch(out: LineBudget, indent: string, content: Json): void {
+  if (content.type === 'web_fetch_tool_result_error') {
+    out.push(indent, `web fetch failed: ${errorCode(content)}`);
+    return;
+  }
+  const retrieved = str(content.retrieved_at);
+  out.push(indent, `web fetch: <${str(content.url) ?? '?'}>${retrieved ? ` retrieved ${retrieved}` : ''}`);
+  const doc = isObject(content.content) ? content.content : undefined;
+  const source = isObject(doc?.source) ? doc.source : undefined;
+  if (doc && str(doc.title)) out.push(`${indent}  `, `title: ${str(doc.title)}`);
+  if (source?.type === 'text' && typeof source.data === 'string') {
+    out.push(`${indent}  `, `text (${formatCount(source.data.length)} characters):`);
+    out.pushText(`${indent}    `, clip(source.data, 1000));
+  } else if (source?.type === 'base64') {
+    out.push(`${indent}  `, `${str(source.media_type) ?? 'binary'} document (${formatCount(Math.floor((String(source.data ?? '').length * 3) / 4))} bytes)`);
+  }
+}
+
+function textEditor(out: LineBudget, indent: string, content: Json): void {
+  switch (content.type) {
+    case 'text_editor_code_execution_view_result': {
+      const range = content.start_line != null && content.num_lines != null ? `, ${span('line', content.start_line, Number(content.start_line) + Number(content.num_lines))}` : '';
+      const total = content.total_lines != null ? ` of ${content.total_lines}` : '';
+      out.push(indent, `text editor: viewed a ${str(content.file_type) ?? 'text'} file${range}${total}`);
+      if (content.file_type === 'text' || content.file_type === undefined) out.pushText(`${indent}  `, String(content.content ?? ''));
+      return;
+    }
+    case 'text_editor_code_execution_create_result':
+      out.push(indent, content.is_file_update ? 'text editor: updated a file' : 'text editor: created a file');
+      return;
+    case 'text_editor_code_execution_str_replace_result': {
+      const old = content.old_start != null ? span('line', content.old_start, Number(content.old_start) + Number(content.old_lines ?? 1)) : 'text';
+      const now = content.new_start != null ? ` (now ${span('line', content.new_start, Number(content.new_start) + Number(content.new_lines ?? 1))})` : '';
+      out.push(indent, `text editor: replaced ${old}${now}`);
+      if (Array.isArray(content.lines)) for (const line of content.lines) out.push(`${indent}  `, String(line));
+      return;
+    }
+    case 'text_editor_code_execution_tool_result_error':
+      out.push(indent, `text editor failed: ${errorCode(content)}`);
+      return;
+    default:
+      out.push(indent, 'text editor result:');
+      out.pushJson(`${indent}  `, content);
+  }
+}
+
+/** Lines for one content block of a reply. */
+export function renderBlock(out: LineBudget, indent: string, block: ContentBlock | Json): void {
+  const b = block as Json;
+  const inner = `${indent}  `;
+  switch (b.type) {
+    case 'text': {
+      out.pushText(indent, String(b.text ?? ''));
+      if (Array.isArray(b.citations) && b.citations.length > 0) {
+        for (const citation of b.citations) if (isObject(citation)) out.push(inner, `[cites] ${citationLine(citation)}`);
+      }
+      return;
+    }
+    case 'thinking':
+      out.push(indent, 'thinking:');
+      out.pushText(indent, String(b.thinking ?? ''), '> ');
+      return;
+    case 'redacted_thinking':
+      out.push(indent, `[redacted thinking: ${formatCount(String(b.data ?? '').length)} characters of encrypted data, not shown]`);
+      return;
+    case 'tool_use':
+      out.push(indent, `tool call: ${str(b.name) ?? '?'} (${str(b.id) ?? 'no id'})`);
+      out.pushJson(inner, b.input ?? {});
+      return;
+    case 'server_tool_use':
+      out.push(indent, `server tool call: ${str(b.name) ?? '?'} (${str(b.id) ?? 'no id'})`);
+      out.pushJson(inner, b.input ?? {});
+      return;
+    case 'web_search_tool_result': {
+      const content = b.content;
+      if (Array.isArray(content)) {
+        out.push(indent, `web search results (${content.length}) for ${str(b.tool_use_id) ?? '?'}:`);
+        content.forEach((r, i) => {
+          if (!isObject(r)) return;
+          const age = str(r.page_age);
+          out.push(inner, `${i + 1}. ${str(r.title) ?? '(untitled)'} <${str(r.url) ?? '?'}>${age ? ` (${age})` : ''}`);
+        });
+      } else if (isObject(content)) {
+        out.push(indent, `web search failed: ${errorCode(content)}`);
+      }
+      return;
+    }
+    case 'web_fetch_tool_result':
+      if (isObject(b.content)) webFetch(out, indent, b.content);
+      return;
+    case 'code_execution_tool_result':
+    case 'bash_code_execution_tool_result': {
+      const what = b.type === 'bash_code_execution_tool_result' ? 'bash' : 'code execution';
+      const content = isObject(b.content) ? b.content : {};
+      if (String(content.type ?? '').endsWith('_error')) {
+        out.push(indent, `${what} failed: ${errorCode(content)}`);
+        return;
+      }
+      out.push(indent, `${what}: return code ${content.return_code ?? '?'}${content.type === 'encrypted_code_execution_result' ? ' (output encrypted)' : ''}`);
+      streams(out, inner, content);
+      outputFiles(out, inner, content.content);
+      return;
+    }
+    case 'text_editor_code_execution_tool_result':
+      if (isObject(b.content)) textEditor(out, indent, b.content);
+      return;
+    case 'tool_search_tool_result': {
+      const content = isObject(b.content) ? b.content : {};
+      if (content.type === 'tool_search_tool_result_error') {
+        out.push(indent, `tool search failed: ${errorCode(content)}`);
+        return;
+      }
+      const refs = Array.isArray(content.tool_references) ? content.tool_references : [];
+      const names = refs.map((r) => (isObject(r) ? (str(r.tool_name) ?? '?') : '?'));
+      out.push(indent, `tool search found ${names.length === 0 ? 'no tools' : names.join(', ')}`);
+      return;
+    }
+    case 'container_upload':
+      out.push(indent, `container upload: file ${str(b.file_id) ?? '?'}`);
+      return;
+    default:
+      out.push(indent, `[${str(b.type) ?? 'untyped'} block]`);
+      out.pushJson(inner, block);
+  }
+}
+
+/** Lines for the whole content of a reply. */
+export function renderContent(out: LineBudget, indent: string, content: unknown): void {
+  if (typeof content === 'string') {
+    out.pushText(indent, content);
+    return;
+  }
+  if (!Array.isArray(content) || content.length === 0) {
+    out.push(indent, '(empty reply)');
+    return;
+  }
+  for (const block of content) {
+    if (isObject(block)) renderBlock(out, indent, block);
+    else out.pushJson(indent, block);
+  }
+}

@@ -1,0 +1,36 @@
+// Batch results on this machine: the local archive that outlives the API's 29 days, the one-pass
+// summary, the results document, the retry batch and the exports. Imports no `vscode`.
+export { ResultsArchive, ArchiveMissingError, type ArchiveDownload, type ArchiveMeta, type ArchiveStatus } from './resultsArchive';
+export { streamResultsToFile, totalOf, type DownloadProgress, type IncompleteReason, type ResultsSource, type StreamedResults, type StreamOptions } from './resultsStream';
+export { readResults, scanResults, type ResultHandler, type ResultLocation, type ResultsReader, type ResultsReadStats } from './resultsReader';
+export {
+  errorMessageOf,
+  errorRequestIdOf,
+  errorTypeOf,
+  FIX_REQUEST_ERROR_TYPES,
+  inSection,
+  isRetryableErrorType,
+  outcomeOf,
+  OUTCOMES,
+  parseSectionId,
+  sectionIdOf,
+  type Outcome,
+  type SectionId,
+} from './outcomes';
+export { indexSource, promptStart, SourceFileMissingError, SourceIndex, type SourceLine } from './sourceIndex';
+export {
+  DEFAULT_MAX_ENTRIES,
+  SmallestN,
+  summarizeResults,
+  type EntryList,
+  type ErrorGroup,
+  type ModelUsage,
+  type ResultEntry,
+  type ResultsSummary,
+  type SourceSummary,
+  type SummaryOptions,
+} from './resultsSummary';
+export { renderResultsDocument, type ArchiveInfo, type DocumentEntry, type DocumentSection, type FoldingRange, type RenderOptions, type ResultsDocument } from './resultsDocument';
+export { LineBudget, renderBlock, renderContent } from './contentRendering';
+export { buildRetryBatch, type FixNeeded, type RetryBuild, type RetryOptions } from './retryBuilder';
+export { exportResults, type ExportOptions, type ExportSummary } from './resultsExport';

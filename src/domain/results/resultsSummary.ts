@@ -1,0 +1,422 @@
+// Everything the results document shows, from ONE streaming pass over the local results file:
+// counts per outcome, errors grouped by category, token usage and cost per model, and the first
+// N entries of each section. Memory is bounded by N per section plus the custom_ids of failed
+// requests (what a retry needs) — never by the number of results.
+//
+// With the source file, entries follow the input order: the source is indexed first (ids and
+// byte ranges only), each section keeps the N results with the smallest input position in a
+// bounded heap, and the prompts of just those N are read back by byte range afterwards.
+import type { MessageBatchResult } from '../../api';
+import { DEFAULT_PRICE_TABLE, estimateActualCost, type ActualCost, type PriceTable, type UsageTotals } from '../cost';
+import { errorTypeOf, isRetryableErrorType, outcomeOf, parseSectionId, type Outcome, type SectionId } from './outcomes';
+import { scanResults, type ResultsReadStats } from './resultsReader';
+import { indexSource, promptStart, SourceFileMissingError, type SourceIndex } from './sourceIndex';
+
+export const DEFAULT_MAX_ENTRIES = 200;
+
+export interface ResultEntry {
+  customId: string;
+  result: MessageBatchResult;
+  /** Position among the source's requests (0-based), when the source has this custom_id. */
+  inputIndex?: number;
+  /** 1-based line of the request in the source file. */
+  sourceLine?: number;
+  /** The start of the request's prompt, when the source is known. */
+  prompt?: string;
+}
+
+export interface EntryList {
+  count: number;
+  /** The first entries (input order with a source, else the results file's order), at most maxEntries. */
+  entries: ResultEntry[];
+}
+
+export interface ErrorGroup extends EntryList {
+  /** The API's error category (`result.error.error.type`). */
+  type: string;
+  /** Resubmitting unchanged can succeed; otherwise the request needs fixing first. */
+  retryable: boolean;
+  section: SectionId;
+}
+
+export interface ModelUsage {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationInputTokens: number;
+  cacheCreation1hInputTokens: number;
+  cacheReadInputTokens: number;
+}
+
+export interface SourceSummary {
+  path: string;
+  /** The file was not found: entries are in the results file's order, without prompts. */
+  missing?: boolean;
+  /** Another problem reading it (then as if missing). */
+  error?: string;
+  requests: number;
+  sha256?: string;
+  /** Results whose custom_id the source does not have (edited since, or another file). */
+  resultsNotInSource: number;
+  /** Source requests without a result in the file (an incomplete download, or edited since). */
+  requestsWithoutResult: number;
+  /** Results whose custom_id came up more than once. */
+  duplicateResults: number;
+}
+
+export interface ResultsSummary {
+  resultsPath: string;
+  maxEntries: number;
+  /** When set, only this section kept entries (rendering one section on its own). */
+  focus?: SectionId;
+  /** Results read (readable lines). */
+  results: number;
+  counts: Record<Outcome, number>;
+  /** Results with a type none of the four outcomes (a newer API): counted, not shown. */
+  otherTypes: number;
+  read: ResultsReadStats;
+  succeeded: EntryList;
+  errored: EntryList & { groups: ErrorGroup[] };
+  expired: EntryList;
+  canceled: EntryList;
+  /** custom_ids of every request that errored with a retryable category (input order with a source). */
+  retryableIds: string[];
+  /** custom_ids of every request whose error says the request must be fixed. */
+  fixIds: string[];
+  expiredIds: string[];
+  canceledIds: string[];
+  usage: { perModel: Record<string, ModelUsage>; totals: ModelUsage };
+  /** At batch prices; an estimate (prices change, see cost.pricesAsOf). */
+  cost: ActualCost;
+  order: 'input' | 'results';
+  source?: SourceSummary;
+}
+
+export interface SummaryOptions {
+  /** Entries kept per section and per error group. Default 200. */
+  maxEntries?: number;
+  /** Keep entries for this section only (the others are counted). */
+  section?: SectionId;
+  /** The source JSONL (path or an index already built): entries then follow the input order. */
+  source?: string | SourceIndex;
+  /** Characters of each prompt to show. Default 160. */
+  promptChars?: number;
+  prices?: PriceTable;
+  signal?: AbortSignal;
+}
+
+/** Keeps the `limit` items with the smallest keys seen, in a max-heap: O(log limit) per offer. */
+export class SmallestN<T> {
+  private readonly keys: number[] = [];
+  private readonly items: T[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** Would an item with this key be kept? (Lets callers skip building it.) */
+  accepts(key: number): boolean {
+    return this.limit > 0 && (this.keys.length < this.limit || key < this.keys[0]);
+  }
+
+  offer(key: number, item: T): void {
+    if (!this.accepts(key)) return;
+    const keys = this.keys;
+    const items = this.items;
+    if (keys.length < this.limit) {
+      let i = keys.length;
+      keys.push(key);
+      items.push(item);
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (keys[parent] >= keys[i]) break;
+        this.swap(i, parent);
+        i = parent;
+      }
+      return;
+    }
+    keys[0] = key;
+    items[0] = item;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let largest = i;
+      if (left < keys.length && keys[left] > keys[largest]) largest = left;
+      if (right < keys.length && keys[right] > keys[largest]) largest = right;
+      if (largest === i) break;
+      this.swap(i, largest);
+      i = largest;
+    }
+  }
+
+  private swap(a: number, b: number): void {
+    const k = this.keys[a];
+    this.keys[a] = this.keys[b];
+    this.keys[b] = k;
+    const t = this.items[a];
+    this.items[a] = this.items[b];
+    this.items[b] = t;
+  }
+
+  /** The kept items, smallest key first. */
+  sorted(): T[] {
+    const order = this.keys.map((_, i) => i).sort((a, b) => this.keys[a] - this.keys[b]);
+    return order.map((i) => this.items[i]);
+  }
+}
+
+function emptyUsage(): ModelUsage {
+  return { requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheCreation1hInputTokens: 0, cacheReadInputTokens: 0 };
+}
+
+function addUsage(into: ModelUsage, from: ModelUsage): void {
+  into.requests += from.requests;
+  into.inputTokens += from.inputTokens;
+  into.outputTokens += from.outputTokens;
+  into.cacheCreationInputTokens += from.cacheCreationInputTokens;
+  into.cacheCreation1hInputTokens += from.cacheCreation1hInputTokens;
+  into.cacheReadInputTokens += from.cacheReadInputTokens;
+}
+
+const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+
+/** custom_ids with their sort keys, sorted at the end (ids of failures only). */
+class IdList {
+  private readonly keys: number[] = [];
+  private readonly ids: string[] = [];
+
+  push(key: number, id: string): void {
+    this.keys.push(key);
+    this.ids.push(id);
+  }
+
+  sorted(): string[] {
+    const order = this.keys.map((_, i) => i);
+    // Keys are arrival numbers without a source, already sorted.
+    for (let i = 1; i < this.keys.length; i++) {
+      if (this.keys[i] < this.keys[i - 1]) {
+        order.sort((a, b) => this.keys[a] - this.keys[b]);
+        break;
+      }
+    }
+    return order.map((i) => this.ids[i]);
+  }
+}
+
+interface Collector {
+  count: number;
+  heap: SmallestN<ResultEntry>;
+}
+
+async function openSource(source: string | SourceIndex | undefined, signal: AbortSignal | undefined): Promise<{ index?: SourceIndex; summary?: SourceSummary }> {
+  if (source === undefined) return {};
+  if (typeof source !== 'string') return { index: source };
+  try {
+    return { index: await indexSource(source, { signal }) };
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    const base = { path: source, requests: 0, resultsNotInSource: 0, requestsWithoutResult: 0, duplicateResults: 0 };
+    if (err instanceof SourceFileMissingError) return { summary: { ...base, missing: true } };
+    return { summary: { ...base, error: err instanceof Error ? err.message : String(err) } };
+  }
+}
+
+/** One streaming pass over a local results file (see the top of this file). */
+export async function summarizeResults(resultsPath: string, options: SummaryOptions = {}): Promise<ResultsSummary> {
+  const maxEntries = Math.max(0, Math.floor(options.maxEntries ?? DEFAULT_MAX_ENTRIES));
+  const focus = options.section !== undefined ? parseSectionId(options.section) : undefined;
+  if (options.section !== undefined && !focus) throw new Error(`Unknown results section: ${options.section}`);
+  const limitFor = (outcome: Outcome, errorType?: string): number => {
+    if (!focus) return maxEntries;
+    if (focus.outcome !== outcome) return 0;
+    return focus.errorType === undefined || focus.errorType === errorType ? maxEntries : 0;
+  };
+
+  const { index, summary: sourceProblem } = await openSource(options.source, options.signal);
+  const seen = index ? new Uint8Array(index.size) : undefined;
+  let resultsNotInSource = 0;
+  let duplicateResults = 0;
+
+  const sections: Record<Exclude<Outcome, 'errored'>, Collector> = {
+    succeeded: { count: 0, heap: new SmallestN(limitFor('succeeded')) },
+    expired: { count: 0, heap: new SmallestN(limitFor('expired')) },
+    canceled: { count: 0, heap: new SmallestN(limitFor('canceled')) },
+  };
+  const groups = new Map<string, Collector>();
+  const retryableIds = new IdList();
+  const fixIds = new IdList();
+  const expiredIds = new IdList();
+  const canceledIds = new IdList();
+  const perModel = new Map<string, ModelUsage>();
+  let errored = 0;
+  let otherTypes = 0;
+  let arrival = 0;
+  const base = index ? index.size : 0;
+
+  const read = await scanResults(
+    resultsPath,
+    (line) => {
+      const result = line.result;
+      const customId = line.custom_id;
+      const inputIndex = index?.indexOf(customId);
+      if (index) {
+        if (inputIndex === undefined) resultsNotInSource++;
+        else if (seen![inputIndex]) duplicateResults++;
+        else seen![inputIndex] = 1;
+      }
+      // Input position first; results the source lacks after every request, in file order.
+      const key = inputIndex ?? base + arrival;
+      arrival++;
+      const entry = (): ResultEntry => {
+        if (inputIndex === undefined) return { customId, result };
+        return { customId, result, inputIndex, sourceLine: index!.at(inputIndex).line };
+      };
+      switch (outcomeOf(result)) {
+        case 'succeeded': {
+          const section = sections.succeeded;
+          section.count++;
+          if (section.heap.accepts(key)) section.heap.offer(key, entry());
+          const message = (result as Extract<MessageBatchResult, { type: 'succeeded' }>).message;
+          const model = typeof message?.model === 'string' ? message.model : 'unknown model';
+          let usage = perModel.get(model);
+          if (!usage) perModel.set(model, (usage = emptyUsage()));
+          const u = message?.usage;
+          usage.requests++;
+          if (u) {
+            usage.inputTokens += num(u.input_tokens);
+            usage.outputTokens += num(u.output_tokens);
+            usage.cacheCreationInputTokens += num(u.cache_creation_input_tokens);
+            usage.cacheReadInputTokens += num(u.cache_read_input_tokens);
+            usage.cacheCreation1hInputTokens += num(u.cache_creation?.ephemeral_1h_input_tokens);
+          }
+          break;
+        }
+        case 'errored': {
+          errored++;
+          const type = errorTypeOf(result);
+          let group = groups.get(type);
+          if (!group) groups.set(type, (group = { count: 0, heap: new SmallestN(limitFor('errored', type)) }));
+          group.count++;
+          (isRetryableErrorType(type) ? retryableIds : fixIds).push(key, customId);
+          if (group.heap.accepts(key)) group.heap.offer(key, entry());
+          break;
+        }
+        case 'expired': {
+          sections.expired.count++;
+          expiredIds.push(key, customId);
+          if (sections.expired.heap.accepts(key)) sections.expired.heap.offer(key, entry());
+          break;
+        }
+        case 'canceled': {
+          sections.canceled.count++;
+          canceledIds.push(key, customId);
+          if (sections.canceled.heap.accepts(key)) sections.canceled.heap.offer(key, entry());
+          break;
+        }
+        default:
+          otherTypes++;
+      }
+    },
+    { signal: options.signal },
+  );
+
+  const errorGroups: ErrorGroup[] = [...groups.entries()].map(([type, g]) => ({
+    type,
+    retryable: isRetryableErrorType(type),
+    section: `errored:${type}` as SectionId,
+    count: g.count,
+    entries: g.heap.sorted(),
+  }));
+  // What needs the user's hands first, then the biggest groups.
+  errorGroups.sort((a, b) => Number(a.retryable) - Number(b.retryable) || b.count - a.count || a.type.localeCompare(b.type));
+
+  const summary: ResultsSummary = {
+    resultsPath,
+    maxEntries,
+    focus: options.section,
+    results: read.results,
+    counts: { succeeded: sections.succeeded.count, errored, expired: sections.expired.count, canceled: sections.canceled.count },
+    otherTypes,
+    read,
+    succeeded: { count: sections.succeeded.count, entries: sections.succeeded.heap.sorted() },
+    errored: { count: errored, entries: errorGroups.flatMap((g) => g.entries), groups: errorGroups },
+    expired: { count: sections.expired.count, entries: sections.expired.heap.sorted() },
+    canceled: { count: sections.canceled.count, entries: sections.canceled.heap.sorted() },
+    retryableIds: retryableIds.sorted(),
+    fixIds: fixIds.sorted(),
+    expiredIds: expiredIds.sorted(),
+    canceledIds: canceledIds.sorted(),
+    usage: usageOf(perModel),
+    cost: estimateActualCost(usageTotalsOf(perModel), options.prices ?? DEFAULT_PRICE_TABLE),
+    order: index ? 'input' : 'results',
+    source: sourceProblem,
+  };
+  if (index) {
+    let withResult = 0;
+    for (let i = 0; i < seen!.length; i++) withResult += seen![i];
+    summary.source = {
+      path: index.path,
+      requests: index.size,
+      sha256: index.sha256,
+      resultsNotInSource,
+      requestsWithoutResult: index.size - withResult,
+      duplicateResults,
+    };
+    await addPrompts(index, summary, options.promptChars ?? 160, options.signal);
+  }
+  return summary;
+}
+
+function usageOf(perModel: Map<string, ModelUsage>): ResultsSummary['usage'] {
+  const totals = emptyUsage();
+  const byModel: Record<string, ModelUsage> = {};
+  for (const model of [...perModel.keys()].sort()) {
+    const usage = perModel.get(model)!;
+    byModel[model] = usage;
+    addUsage(totals, usage);
+  }
+  return { perModel: byModel, totals };
+}
+
+function usageTotalsOf(perModel: Map<string, ModelUsage>): Record<string, UsageTotals> {
+  const out: Record<string, UsageTotals> = {};
+  for (const [model, u] of perModel) {
+    out[model] = {
+      inputTokens: u.inputTokens,
+      outputTokens: u.outputTokens,
+      cacheCreationInputTokens: u.cacheCreationInputTokens,
+      cacheCreation1hInputTokens: u.cacheCreation1hInputTokens,
+      cacheReadInputTokens: u.cacheReadInputTokens,
+    };
+  }
+  return out;
+}
+
+/** Reads back the source lines of the kept entries only, by byte range, for their prompts. */
+async function addPrompts(index: SourceIndex, summary: ResultsSummary, chars: number, signal: AbortSignal | undefined): Promise<void> {
+  const entries = [summary.succeeded, summary.expired, summary.canceled, ...summary.errored.groups].flatMap((list) => list.entries);
+  const byIndex = new Map<number, ResultEntry[]>();
+  for (const entry of entries) {
+    if (entry.inputIndex === undefined) continue;
+    const list = byIndex.get(entry.inputIndex);
+    if (list) list.push(entry);
+    else byIndex.set(entry.inputIndex, [entry]);
+  }
+  const indices = [...byIndex.keys()].sort((a, b) => a - b);
+  try {
+    await index.readLines(
+      indices,
+      (bytes, line) => {
+        const prompt = promptStart(bytes.toString('utf8'), chars);
+        if (prompt !== undefined) for (const entry of byIndex.get(line.index)!) entry.prompt = prompt;
+      },
+      signal,
+    );
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    // The source changed under us: entries stay, without prompts.
+  }
+}

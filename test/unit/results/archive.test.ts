@@ -1,0 +1,265 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ResultsNotReadyError } from '../../../src/api';
+import { ArchiveMissingError, ResultsArchive, readResults } from '../../../src/domain/results';
+import { downloadResults } from '../../../src/domain/resultsDownload';
+import { startEmulator, type Emulator } from '../../emulator';
+import { decoderSource, errored, rawSource, request, serveBatch, succeeded, tempDir } from './helpers';
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}
+
+function requests(n: number): ReturnType<typeof request>[] {
+  return Array.from({ length: n }, (_, i) => request(`r${String(i).padStart(4, '0')}`, `Question number ${i}`));
+}
+
+describe('results archive', () => {
+  let emu: Emulator;
+  let dir: string;
+  let archive: ResultsArchive;
+
+  beforeEach(async () => {
+    emu = await startEmulator({ timing: 'manual' });
+    dir = tempDir('archive');
+    archive = new ResultsArchive(dir, () => Date.UTC(2026, 0, 2));
+  });
+  afterEach(async () => {
+    await emu.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const [via, make] of [
+    ['raw', rawSource],
+    ['decoder', decoderSource],
+  ] as const) {
+    it(`downloads every result into <id>.jsonl with a meta file (${via})`, async () => {
+      const batch = emu.createBatch(requests(1200));
+      emu.finish(batch.id);
+      const progress: number[] = [];
+      const got = await archive.download(make(emu.url, emu.apiKey), batch.id, { onProgress: (p) => progress.push(p.lines) });
+      assert.equal(got.complete, true);
+      assert.equal(got.via, via);
+      assert.equal(got.lines, 1200);
+      assert.equal(got.total, 1200);
+      assert.equal(got.path, path.join(dir, `${batch.id}.jsonl`));
+      assert.deepEqual(fs.readdirSync(dir).sort(), [`${batch.id}.jsonl`, `${batch.id}.meta.json`]);
+      assert.equal(progress.at(-1), 1200);
+      assert.ok(progress.length >= 2, 'progress is reported along the way');
+      const meta = JSON.parse(fs.readFileSync(path.join(dir, `${batch.id}.meta.json`), 'utf8'));
+      assert.equal(meta.complete, true);
+      assert.equal(meta.lines, 1200);
+      assert.equal(meta.batch.id, batch.id);
+      assert.equal(meta.downloadedAt, '2026-01-02T00:00:00.000Z');
+
+      const status = await archive.status(batch.id);
+      assert.deepEqual(
+        { complete: status?.complete, lines: status?.lines, total: status?.total, path: status?.path },
+        { complete: true, lines: 1200, total: 1200, path: got.path },
+      );
+      const reader = archive.open(batch.id);
+      const results = await collect(reader);
+      assert.equal(results.length, 1200);
+      assert.equal(new Set(results.map((r) => r.custom_id)).size, 1200);
+      assert.ok(results.every((r) => r.result.type === 'succeeded'));
+      assert.equal(reader.stats.malformedLines, 0);
+    });
+
+    it(`keeps what arrived of a cut-off stream as a partial copy, never complete (${via})`, async () => {
+      const batch = emu.createBatch(requests(1500));
+      emu.finish(batch.id);
+      emu.faults.add({ route: 'results', cutAfterLines: 1000 });
+      const got = await archive.download(make(emu.url, emu.apiKey), batch.id);
+      assert.equal(got.complete, false);
+      assert.equal(got.reason, 'cut');
+      assert.equal(got.lines, 1000);
+      assert.equal(got.total, 1500);
+      assert.ok(got.failure, 'the error that broke the stream is handed back');
+      assert.equal(got.path, path.join(dir, `${batch.id}.partial.jsonl`));
+      assert.equal(fs.existsSync(path.join(dir, `${batch.id}.jsonl`)), false, 'no file under the complete name');
+      const status = await archive.status(batch.id);
+      assert.equal(status?.complete, false);
+      assert.equal(status?.lines, 1000);
+      assert.equal((await collect(archive.open(batch.id))).length, 1000);
+
+      // Downloading again replaces the partial copy.
+      const again = await archive.download(make(emu.url, emu.apiKey), batch.id);
+      assert.equal(again.complete, true);
+      assert.equal(again.lines, 1500);
+      assert.deepEqual(fs.readdirSync(dir).sort(), [`${batch.id}.jsonl`, `${batch.id}.meta.json`]);
+      assert.equal((await archive.status(batch.id))?.complete, true);
+    });
+  }
+
+  it('does not trade a complete copy for a cut-off one', async () => {
+    const batch = emu.createBatch(requests(800));
+    emu.finish(batch.id);
+    const source = rawSource(emu.url, emu.apiKey);
+    await archive.download(source, batch.id);
+    emu.faults.add({ route: 'results', cutAfterLines: 500 });
+    const again = await archive.download(source, batch.id);
+    assert.equal(again.keptPrevious, true);
+    assert.equal(again.complete, true);
+    assert.equal(again.lines, 800);
+    assert.equal(again.reason, 'cut');
+    assert.deepEqual(fs.readdirSync(dir).sort(), [`${batch.id}.jsonl`, `${batch.id}.meta.json`]);
+  });
+
+  it('reports an aborted download as incomplete and keeps what arrived', async () => {
+    const batch = emu.createBatch(requests(3000));
+    emu.finish(batch.id);
+    const controller = new AbortController();
+    const got = await archive.download(rawSource(emu.url, emu.apiKey), batch.id, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.lines >= 1000) controller.abort();
+      },
+    });
+    assert.equal(got.complete, false);
+    assert.equal(got.reason, 'aborted');
+    assert.ok(got.lines >= 1000 && got.lines < 3000, String(got.lines));
+    assert.equal((await archive.status(batch.id))?.complete, false);
+  });
+
+  it('throws before writing anything when the batch has not ended', async () => {
+    const batch = emu.createBatch(requests(3));
+    await assert.rejects(archive.download(rawSource(emu.url, emu.apiKey), batch.id), ResultsNotReadyError);
+    await assert.rejects(archive.download(decoderSource(emu.url, emu.apiKey), batch.id), ResultsNotReadyError);
+    assert.deepEqual(fs.readdirSync(dir), []);
+    assert.equal(await archive.status(batch.id), undefined);
+  });
+
+  it('deletes everything it holds for a batch', async () => {
+    const batch = emu.createBatch(requests(5));
+    emu.finish(batch.id);
+    await archive.download(rawSource(emu.url, emu.apiKey), batch.id);
+    fs.writeFileSync(path.join(dir, `${batch.id}.123-abc-1.part`), 'stale');
+    await archive.delete(batch.id);
+    assert.deepEqual(fs.readdirSync(dir), []);
+    assert.equal(await archive.status(batch.id), undefined);
+    await assert.rejects(collect(archive.open(batch.id)), ArchiveMissingError);
+  });
+
+  it('adopts a complete copy written before meta files existed', async () => {
+    fs.writeFileSync(path.join(dir, 'msgbatch_old.jsonl'), [succeeded('a'), succeeded('b')].map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const status = await archive.status('msgbatch_old');
+    assert.equal(status?.complete, true);
+    assert.equal(status?.lines, 2);
+    assert.ok(fs.existsSync(path.join(dir, 'msgbatch_old.meta.json')));
+  });
+
+  it('refuses ids that could leave the folder', async () => {
+    await assert.rejects(() => archive.status('../x'));
+    assert.throws(() => archive.completePath('a/b'));
+  });
+
+  it('the file-saving download leaves a .part file and throws when the stream is cut', async () => {
+    const batch = emu.createBatch(requests(1200));
+    emu.finish(batch.id);
+    emu.faults.add({ route: 'results', cutAfterLines: 700 });
+    const file = path.join(dir, 'saved.jsonl');
+    await assert.rejects(downloadResults(rawSource(emu.url, emu.apiKey), batch.id, file), (err: { partialLines?: number; partialFile?: string }) => {
+      assert.equal(err.partialLines, 700);
+      assert.equal(err.partialFile, `${file}.part`);
+      return true;
+    });
+    assert.equal(fs.existsSync(file), false);
+    const done = await downloadResults(rawSource(emu.url, emu.apiKey), batch.id, file);
+    assert.equal(done.lines, 1200);
+    assert.equal(fs.readFileSync(file, 'utf8').trim().split('\n').length, 1200);
+  });
+});
+
+describe('results archive: what the emulator never sends', () => {
+  let dir: string;
+  let close: (() => Promise<void>) | undefined;
+  const id = 'msgbatch_blank';
+  const lines = [succeeded('a'), succeeded('b'), errored('c', 'api_error'), succeeded('d')].map((l) => JSON.stringify(l));
+
+  beforeEach(() => {
+    dir = tempDir('archive-raw');
+  });
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function serve(chunks: (string | Buffer)[], options: { cut?: boolean } = {}): Promise<string> {
+    const server = await serveBatch(id, { succeeded: 3, errored: 1 }, chunks, options);
+    close = server.close;
+    return server.url;
+  }
+
+  it('raw: a blank line in the middle costs nothing; every result is kept and the blank counted', async () => {
+    const url = await serve([`${lines[0]}\n${lines[1]}\n\n`, `  \r\n${lines[2]}\n`, `${lines[3]}\n`]);
+    const got = await new ResultsArchive(dir).download(rawSource(url, 'k'), id);
+    assert.equal(got.complete, true);
+    assert.equal(got.lines, 4);
+    assert.equal(got.blankLines, 2);
+    const text = fs.readFileSync(got.path, 'utf8');
+    assert.equal(text, `${lines.join('\n')}\n`, 'blank lines dropped, others byte for byte');
+  });
+
+  it('decoder: the SDK throws on the blank line; what came before is kept and the copy is not complete', async () => {
+    const url = await serve([`${lines[0]}\n${lines[1]}\n\n${lines[2]}\n${lines[3]}\n`]);
+    const got = await new ResultsArchive(dir).download(decoderSource(url, 'k'), id);
+    assert.equal(got.complete, false);
+    assert.equal(got.reason, 'malformed');
+    assert.ok(got.failure instanceof SyntaxError);
+    assert.equal(got.lines, 2);
+    assert.deepEqual(
+      (await collect(readResults(got.path))).map((r) => r.custom_id),
+      ['a', 'b'],
+    );
+  });
+
+  it('raw: a malformed line is kept and counted, the reader skips it, the rest survives', async () => {
+    const url = await serve([`${lines[0]}\n{"custom_id":"x","res`, `ult": oops}\n${lines.slice(1).join('\n')}`]);
+    const got = await new ResultsArchive(dir).download(rawSource(url, 'k'), id);
+    assert.equal(got.lines, 5);
+    assert.equal(got.suspectLines, 0, 'it does look like an object');
+    const reader = readResults(got.path);
+    assert.deepEqual(
+      (await collect(reader)).map((r) => r.custom_id),
+      ['a', 'b', 'c', 'd'],
+    );
+    assert.equal(reader.stats.malformedLines, 1);
+    assert.deepEqual(reader.stats.malformedLineNumbers, [2]);
+    assert.equal(fs.readFileSync(got.path, 'utf8').endsWith(`${lines[3]}\n`), true, 'a last line without a newline gets one');
+  });
+
+  it('raw: a stream cut inside a line keeps the whole lines and drops the half', async () => {
+    const url = await serve([`${lines[0]}\n${lines[1]}\n${lines[2].slice(0, 30)}`], { cut: true });
+    const got = await new ResultsArchive(dir).download(rawSource(url, 'k'), id);
+    assert.equal(got.complete, false);
+    assert.equal(got.reason, 'cut');
+    assert.equal(got.lines, 2);
+    assert.equal(fs.readFileSync(got.path, 'utf8'), `${lines[0]}\n${lines[1]}\n`);
+  });
+
+  it('a stream that ends early but cleanly is "short", not complete', async () => {
+    const url = await serve([`${lines[0]}\n${lines[1]}\n`]);
+    const got = await new ResultsArchive(dir).download(rawSource(url, 'k'), id);
+    assert.equal(got.complete, false);
+    assert.equal(got.reason, 'short');
+    assert.equal(got.lines, 2);
+    assert.equal(got.total, 4);
+  });
+
+  it('chunk boundaries anywhere give the same file', async () => {
+    const body = Buffer.from(`${lines.join('\n')}\n`);
+    for (const size of [1, 2, 7, 64, 333]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < body.length; i += size) chunks.push(body.subarray(i, i + size));
+      const url = await serve(chunks);
+      const got = await new ResultsArchive(dir).download(rawSource(url, 'k'), id);
+      assert.equal(fs.readFileSync(got.path, 'utf8'), body.toString(), `chunk size ${size}`);
+      await close?.();
+      close = undefined;
+    }
+  });
+});
