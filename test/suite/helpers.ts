@@ -86,3 +86,34 @@ export async function resetStore(): Promise<void> {
   store.reset();
   await store.refresh();
 }
+
+export type TestEmulator = Awaited<ReturnType<typeof useEmulator>>;
+
+/**
+ * For a suite whose tests each want a fresh emulator, a fresh list, and scripted dialogs:
+ * registers the hooks and returns the current test's emulator and Ui.
+ */
+export function perTest(options: EmulatorOptions = {}): { readonly emulator: TestEmulator; readonly ui: ScriptedUi } {
+  let emulator: TestEmulator | undefined;
+  let ui: ScriptedUi | undefined;
+  let restore = () => undefined as void;
+  beforeEach(async () => {
+    emulator = await useEmulator(options);
+    await resetStore();
+    ({ ui, restore } = await scriptUi());
+  });
+  afterEach(async () => {
+    restore();
+    await emulator?.stop();
+  });
+  return {
+    get emulator() {
+      if (!emulator) throw new Error('no emulator outside a test');
+      return emulator;
+    },
+    get ui() {
+      if (!ui) throw new Error('no Ui outside a test');
+      return ui;
+    },
+  };
+}

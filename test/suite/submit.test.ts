@@ -2,37 +2,24 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ScriptedUi } from './scriptedUi';
-import { extensionApi, resetStore, scriptUi, useEmulator, workspaceDir, writeBatchFile } from './helpers';
+import { extensionApi, workspaceDir, writeBatchFile, perTest } from './helpers';
 
 describe('Submit as Batch', () => {
-  let emulator: Awaited<ReturnType<typeof useEmulator>>;
-  let ui: ScriptedUi;
-  let restore: () => void;
+  const t = perTest({ timing: 'manual' });
 
-  beforeEach(async () => {
-    emulator = await useEmulator({ timing: 'manual' });
-    await resetStore();
-    ({ ui, restore } = await scriptUi());
-  });
-  afterEach(async () => {
-    restore();
-    await emulator.stop();
-  });
-
-  const creates = () => emulator.requests.filter((r) => r.route === 'create');
+  const creates = () => t.emulator.requests.filter((r) => r.route === 'create');
 
   it('confirms with count, size and models, creates one batch, and shows it first in the view', async () => {
     const uri = writeBatchFile(3);
-    ui.answer('confirm', /^Submit 3 requests from batch-.*\.jsonl as a batch\?/, 'Submit');
+    t.ui.answer('confirm', /^Submit 3 requests from batch-.*\.jsonl as a batch\?/, 'Submit');
     const batch = await vscode.commands.executeCommand<{ id: string }>('claudeBatches.submitFile', uri);
-    ui.verify();
+    t.ui.verify();
     assert.ok(batch, 'no batch returned');
-    const confirm = ui.shown.find((s) => s.kind === 'confirm')!;
+    const confirm = t.ui.shown.find((s) => s.kind === 'confirm')!;
     assert.match(confirm.detail!, /Size: \d+(\.\d)? (B|KB)/);
     assert.match(confirm.detail!, /Models: claude-sonnet-4-5 \(3\)/);
     assert.equal(creates().length, 1);
-    assert.deepEqual(emulator.batchIds(), [batch.id]);
+    assert.deepEqual(t.emulator.batchIds(), [batch.id]);
     const { store, registry } = await extensionApi();
     assert.equal(store.batches[0].id, batch.id);
     const record = registry.get(batch.id)!;
@@ -40,14 +27,14 @@ describe('Submit as Batch', () => {
     assert.equal(record.sourcePath, uri.fsPath);
     assert.equal(record.requestCount, 3);
     assert.match(record.contentHash, /^[0-9a-f]{64}$/);
-    assert.match(ui.messages('info')[0], /^Submitted batch-.*\.jsonl as batch msgbatch_/);
+    assert.match(t.ui.messages('info')[0], /^Submitted batch-.*\.jsonl as batch msgbatch_/);
   });
 
   it('submits nothing when the user does not confirm', async () => {
     const uri = writeBatchFile(2);
-    ui.answer('confirm', /^Submit 2 requests/, undefined);
+    t.ui.answer('confirm', /^Submit 2 requests/, undefined);
     await vscode.commands.executeCommand('claudeBatches.submitFile', uri);
-    ui.verify();
+    t.ui.verify();
     assert.equal(creates().length, 0);
   });
 
@@ -56,11 +43,11 @@ describe('Submit as Batch', () => {
     const editor = await vscode.window.showTextDocument(uri);
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), `${JSON.stringify({ custom_id: 'extra', params: { model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'unsaved' }] } })}\n`));
     assert.equal(editor.document.isDirty, true);
-    ui.answer('confirm', /^Submit 3 requests/, 'Submit');
+    t.ui.answer('confirm', /^Submit 3 requests/, 'Submit');
     const batch = await vscode.commands.executeCommand<{ id: string }>('claudeBatches.submitFile', uri);
-    ui.verify();
-    assert.match(ui.shown.find((s) => s.kind === 'confirm')!.detail!, /including unsaved changes/);
-    assert.equal(emulator.batch(batch.id)!.request_counts.processing, 3);
+    t.ui.verify();
+    assert.match(t.ui.shown.find((s) => s.kind === 'confirm')!.detail!, /including unsaved changes/);
+    assert.equal(t.emulator.batch(batch.id)!.request_counts.processing, 3);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
@@ -75,8 +62,8 @@ describe('Submit as Batch', () => {
       ].join('\n'),
     );
     await vscode.commands.executeCommand('claudeBatches.submitFile', vscode.Uri.file(file));
-    ui.verify();
-    const [message] = ui.messages('error');
+    t.ui.verify();
+    const [message] = t.ui.messages('error');
     assert.match(message, /^mistakes-test\.jsonl is not valid batch JSONL, so nothing was submitted \(2 errors\)/);
     assert.match(message, /mistakes-test\.jsonl:2:14: custom_id "a" is already used on line 1/);
     assert.match(message, /mistakes-test\.jsonl:3:29: invalid JSON/);
@@ -87,36 +74,36 @@ describe('Submit as Batch', () => {
     const file = path.join(workspaceDir(), 'empty-test.jsonl');
     fs.writeFileSync(file, '');
     await vscode.commands.executeCommand('claudeBatches.submitFile', vscode.Uri.file(file));
-    assert.match(ui.messages('error')[0], /empty-test\.jsonl has no requests/);
+    assert.match(t.ui.messages('error')[0], /empty-test\.jsonl has no requests/);
     assert.equal(creates().length, 0);
   });
 
   it('warns before submitting the same content twice, and links to the earlier batch', async () => {
     const uri = writeBatchFile(2, 'same-content', 'same-a.jsonl');
-    ui.answer('confirm', /^Submit 2 requests/, 'Submit');
+    t.ui.answer('confirm', /^Submit 2 requests/, 'Submit');
     const first = await vscode.commands.executeCommand<{ id: string }>('claudeBatches.submitFile', uri);
     const again = writeBatchFile(2, 'same-content', 'same-b.jsonl');
-    ui.answer('confirm', /already submitted with exactly this content/, 'Show Batch');
+    t.ui.answer('confirm', /already submitted with exactly this content/, 'Show Batch');
     await vscode.commands.executeCommand('claudeBatches.submitFile', again);
     assert.equal(creates().length, 1, 'Show Batch must not submit');
-    assert.match(ui.shown.filter((s) => s.kind === 'confirm')[1].detail!, new RegExp(`As batch ${first.id}`));
-    ui.answer('confirm', /already submitted with exactly this content/, 'Submit Again');
-    ui.answer('confirm', /^Submit 2 requests/, 'Submit');
+    assert.match(t.ui.shown.filter((s) => s.kind === 'confirm')[1].detail!, new RegExp(`As batch ${first.id}`));
+    t.ui.answer('confirm', /already submitted with exactly this content/, 'Submit Again');
+    t.ui.answer('confirm', /^Submit 2 requests/, 'Submit');
     await vscode.commands.executeCommand('claudeBatches.submitFile', again);
-    ui.verify();
+    t.ui.verify();
     assert.equal(creates().length, 2);
   });
 
   it('a connection dropped after the API created the batch: finds it, exactly one batch exists', async () => {
     const uri = writeBatchFile(4);
-    emulator.faults.add({ route: 'create', drop: 'after-commit' });
-    ui.answer('confirm', /^Submit 4 requests/, 'Submit');
+    t.emulator.faults.add({ route: 'create', drop: 'after-commit' });
+    t.ui.answer('confirm', /^Submit 4 requests/, 'Submit');
     const batch = await vscode.commands.executeCommand<{ id: string }>('claudeBatches.submitFile', uri);
-    ui.verify();
+    t.ui.verify();
     assert.equal(creates().length, 1, 'create must not be retried');
-    assert.equal(emulator.batchIds().length, 1);
-    assert.equal(batch.id, emulator.batchIds()[0]);
-    assert.match(ui.messages('warn')[0], /the batch it created was found .* Nothing was sent twice/);
+    assert.equal(t.emulator.batchIds().length, 1);
+    assert.equal(batch.id, t.emulator.batchIds()[0]);
+    assert.match(t.ui.messages('warn')[0], /the batch it created was found .* Nothing was sent twice/);
     const { registry, store } = await extensionApi();
     assert.equal(registry.get(batch.id)?.adopted, true);
     assert.equal(store.batches[0].id, batch.id);
@@ -124,39 +111,39 @@ describe('Submit as Batch', () => {
 
   it('a connection dropped before the API created it: says so, and resends only on an explicit choice', async () => {
     const uri = writeBatchFile(2);
-    emulator.faults.add({ route: 'create', drop: 'before-commit' });
-    ui.answer('confirm', /^Submit 2 requests/, 'Submit');
-    ui.answer('confirm', /It is not known whether batch-.* was submitted/, 'Check Again');
-    ui.answer('confirm', /It is not known whether/, 'Submit Again');
+    t.emulator.faults.add({ route: 'create', drop: 'before-commit' });
+    t.ui.answer('confirm', /^Submit 2 requests/, 'Submit');
+    t.ui.answer('confirm', /It is not known whether batch-.* was submitted/, 'Check Again');
+    t.ui.answer('confirm', /It is not known whether/, 'Submit Again');
     const batch = await vscode.commands.executeCommand<{ id: string }>('claudeBatches.submitFile', uri);
-    ui.verify();
-    const unknown = ui.shown.filter((s) => /not known/.test(s.message));
+    t.ui.verify();
+    const unknown = t.ui.shown.filter((s) => /not known/.test(s.message));
     assert.equal(unknown.length, 2);
     assert.match(unknown[0].detail!, /Cannot reach the Anthropic API/);
     assert.match(unknown[0].detail!, /No batch with 2 requests created since/);
     assert.equal(creates().length, 2);
-    assert.deepEqual(emulator.batchIds(), [batch.id]);
+    assert.deepEqual(t.emulator.batchIds(), [batch.id]);
   });
 
   it('leaves it at that when the user does not choose to resend', async () => {
     const uri = writeBatchFile(2);
-    emulator.faults.add({ route: 'create', status: 529 });
-    ui.answer('confirm', /^Submit 2 requests/, 'Submit');
-    ui.answer('confirm', /It is not known whether/, undefined);
+    t.emulator.faults.add({ route: 'create', status: 529 });
+    t.ui.answer('confirm', /^Submit 2 requests/, 'Submit');
+    t.ui.answer('confirm', /It is not known whether/, undefined);
     await vscode.commands.executeCommand('claudeBatches.submitFile', uri);
-    ui.verify();
-    assert.match(ui.shown.find((s) => /not known/.test(s.message))!.detail!, /overloaded/);
+    t.ui.verify();
+    assert.match(t.ui.shown.find((s) => /not known/.test(s.message))!.detail!, /overloaded/);
     assert.equal(creates().length, 1);
-    assert.equal(emulator.batchIds().length, 0);
+    assert.equal(t.emulator.batchIds().length, 0);
   });
 
   it('a 429 on create is a clear failure: nothing was created, nothing is resent', async () => {
     const uri = writeBatchFile(2);
-    emulator.faults.add({ route: 'create', status: 429, retryAfter: 20 });
-    ui.answer('confirm', /^Submit 2 requests/, 'Submit');
+    t.emulator.faults.add({ route: 'create', status: 429, retryAfter: 20 });
+    t.ui.answer('confirm', /^Submit 2 requests/, 'Submit');
     await vscode.commands.executeCommand('claudeBatches.submitFile', uri);
-    ui.verify();
-    const [message] = ui.messages('error');
+    t.ui.verify();
+    const [message] = t.ui.messages('error');
     assert.match(message, /^Submitting batch-.*\.jsonl failed: Rate limited .* wait 20 s/);
     assert.match(message, /\(request id req_\w+\)$/);
     assert.equal(creates().length, 1);
@@ -164,10 +151,10 @@ describe('Submit as Batch', () => {
 
   it('a rejected key on create says to set a key, with the request id', async () => {
     const uri = writeBatchFile(1);
-    emulator.faults.add({ route: 'create', status: 401 });
-    ui.answer('confirm', /^Submit 1 request /, 'Submit');
+    t.emulator.faults.add({ route: 'create', status: 401 });
+    t.ui.answer('confirm', /^Submit 1 request /, 'Submit');
     await vscode.commands.executeCommand('claudeBatches.submitFile', uri);
-    ui.verify();
-    assert.match(ui.messages('error')[0], /API key was rejected.*Set API Key.*\(request id req_\w+\)$/);
+    t.ui.verify();
+    assert.match(t.ui.messages('error')[0], /API key was rejected.*Set API Key.*\(request id req_\w+\)$/);
   });
 });

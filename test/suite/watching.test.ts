@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import type { ScriptedUi } from './scriptedUi';
-import { extensionApi, resetStore, scriptUi, useEmulator, writeBatchFile } from './helpers';
+import { extensionApi, writeBatchFile, perTest } from './helpers';
 
 async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
@@ -12,87 +11,75 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
 }
 
 describe('watching batches: status bar and end notifications', () => {
-  let emulator: Awaited<ReturnType<typeof useEmulator>>;
-  let ui: ScriptedUi;
-  let restore: () => void;
-
-  beforeEach(async () => {
-    emulator = await useEmulator({ timing: 'manual' });
-    await resetStore();
-    ({ ui, restore } = await scriptUi());
-  });
-  afterEach(async () => {
-    restore();
-    await emulator.stop();
-  });
+  const t = perTest({ timing: 'manual' });
 
   it('the status bar follows the batch; the poller notices the end by itself; one notification', async () => {
     const { statusBar, endNotifications } = await extensionApi();
     const uri = writeBatchFile(3);
-    ui.answer('confirm', /^Submit 3 requests/, 'Submit');
+    t.ui.answer('confirm', /^Submit 3 requests/, 'Submit');
     const batch = await vscode.commands.executeCommand<{ id: string }>('claudeBatches.submitFile', uri);
     await until(() => statusBar.text === '$(sync~spin) 1 batch running', `"1 batch running", got "${statusBar.text}"`);
     assert.match(String((statusBar.tooltip as vscode.MarkdownString).value), /batch-.*\.jsonl.*in progress for \d+s, expires in 23h 59m/);
 
-    emulator.finish(batch.id);
+    t.emulator.finish(batch.id);
     // The submit poked the poller: it checks again within a couple of seconds, without a refresh.
     await until(() => statusBar.text === '$(pass) 1 batch ended', `"1 batch ended", got "${statusBar.text}"`);
     await endNotifications.settled();
-    const announced = ui.messages('info').filter((m) => /ended: 3 succeeded/.test(m));
+    const announced = t.ui.messages('info').filter((m) => /ended: 3 succeeded/.test(m));
     assert.deepEqual(announced.length, 1);
     assert.match(announced[0], /^"batch-.*\.jsonl" ended: 3 succeeded$/);
-    assert.deepEqual(ui.shown.find((s) => s.message === announced[0])!.actions, ['Open Results', 'Save Results']);
+    assert.deepEqual(t.ui.shown.find((s) => s.message === announced[0])!.actions, ['Open Results', 'Save Results']);
 
     // Later refreshes do not announce it again.
     await vscode.commands.executeCommand('claudeBatches.refresh');
     await vscode.commands.executeCommand('claudeBatches.refresh');
     await endNotifications.settled();
-    assert.equal(ui.messages('info').filter((m) => /ended: 3 succeeded/.test(m)).length, 1);
+    assert.equal(t.ui.messages('info').filter((m) => /ended: 3 succeeded/.test(m)).length, 1);
   });
 
   it('a batch with failures is announced as a warning with its counts', async () => {
     const { endNotifications, store } = await extensionApi();
-    const failing = emulator.createBatch([
+    const failing = t.emulator.createBatch([
       { custom_id: 'ok', params: { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'fine' }] } },
       { custom_id: 'bad', params: { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x [[emulator:api_error]]' }] } },
       { custom_id: 'late', params: { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x [[emulator:expired]]' }] } },
     ]);
     await store.refresh();
-    emulator.finish(failing.id);
+    t.emulator.finish(failing.id);
     await store.refresh();
     await endNotifications.settled();
-    assert.ok(ui.messages('warn').includes(`"${failing.id}" ended: 1 succeeded, 1 errored, 1 expired`), JSON.stringify(ui.shown));
+    assert.ok(t.ui.messages('warn').includes(`"${failing.id}" ended: 1 succeeded, 1 errored, 1 expired`), JSON.stringify(t.ui.shown));
   });
 
   it('many batches ending at once get one summary notification', async () => {
     const { endNotifications, store } = await extensionApi();
     const ids = Array.from({ length: 6 }, (_, i) =>
-      emulator.createBatch([{ custom_id: `r${i}`, params: { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] } }]).id,
+      t.emulator.createBatch([{ custom_id: `r${i}`, params: { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] } }]).id,
     );
     await store.refresh();
-    for (const id of ids) emulator.finish(id);
+    for (const id of ids) t.emulator.finish(id);
     await store.refresh();
     await endNotifications.settled();
-    const ended = ui.shown.filter((s) => / ended/.test(s.message));
+    const ended = t.ui.shown.filter((s) => / ended/.test(s.message));
     assert.deepEqual(ended.map((s) => s.message), ['6 batches ended: 6 succeeded']);
     assert.deepEqual(ended[0].actions, ['Show Batches']);
   });
 
   it('polling failures show a warning look with the reason, once, and it recovers by itself', async () => {
     const { statusBar, polling, store } = await extensionApi();
-    const running = emulator.createBatch([{ custom_id: 'a', params: { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] } }]);
+    const running = t.emulator.createBatch([{ custom_id: 'a', params: { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] } }]);
     await store.refresh();
     await until(() => statusBar.text === '$(sync~spin) 1 batch running', 'running');
-    emulator.faults.add({ route: 'list', status: 529, times: 50 });
-    emulator.faults.add({ route: 'retrieve', status: 529, times: 50 });
+    t.emulator.faults.add({ route: 'list', status: 529, times: 50 });
+    t.emulator.faults.add({ route: 'retrieve', status: 529, times: 50 });
     polling.poke();
     await until(() => polling.state.kind === 'failing', 'the poller to fail');
     assert.equal(statusBar.text, '$(warning) 1 batch running');
     assert.ok(statusBar.backgroundColor, 'no warning background');
     assert.match((statusBar.tooltip as vscode.MarkdownString).value, /Checking on batches is failing:\*\* .*overloaded/);
-    assert.equal(ui.shown.filter((s) => s.kind === 'error').length, 0, 'polling failures must not raise error notifications');
-    emulator.faults.clear();
-    emulator.finish(running.id);
+    assert.equal(t.ui.shown.filter((s) => s.kind === 'error').length, 0, 'polling failures must not raise error notifications');
+    t.emulator.faults.clear();
+    t.emulator.finish(running.id);
     polling.poke();
     await until(() => polling.state.kind !== 'failing', 'recovery');
     await until(() => statusBar.text === '$(pass) 1 batch ended', `ended, got ${statusBar.text}`);
