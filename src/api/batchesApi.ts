@@ -78,17 +78,37 @@ export class BatchesApi {
    * order. Refuses before downloading when `results_url` points at another origin than the
    * API's, since the SDK would send the key there.
    */
+  /**
+   * The raw JSONL body of an ended batch's results, as bytes: a blank or malformed line then costs
+   * that line, not the rest of the stream (the SDK's decoder stops at the first one). Same origin
+   * check as `results`.
+   */
+  async resultsBody(batchId: string, options: CallOptions = {}): Promise<{ batch: MessageBatch; body: AsyncIterable<Uint8Array> }> {
+    const batch = await this.retrieve(batchId, options);
+    const url = this.checkedResultsUrl(batch);
+    const response: Response = await this.client.get(url.href, {
+      headers: { Accept: 'application/binary' },
+      __binaryResponse: true,
+      signal: options.signal,
+    });
+    if (!response.body) throw new ResultsNotReadyError(batch);
+    return { batch, body: response.body as unknown as AsyncIterable<Uint8Array> };
+  }
+
+  private checkedResultsUrl(batch: MessageBatch): URL {
+    if (!batch.results_url) throw new ResultsNotReadyError(batch);
+    const origin = apiOrigin(this.client);
+    const url = new URL(batch.results_url, this.client.baseURL);
+    if (url.origin !== origin) throw new ForeignOriginError(url.href, origin);
+    return url;
+  }
+
   async results(
     batchId: string,
     options: CallOptions = {},
   ): Promise<{ batch: MessageBatch; results: AsyncIterable<MessageBatchIndividualResponse> }> {
     const batch = await this.retrieve(batchId, options);
-    if (!batch.results_url) throw new ResultsNotReadyError(batch);
-    {
-      const origin = apiOrigin(this.client);
-      const resultsUrl = new URL(batch.results_url, this.client.baseURL);
-      if (resultsUrl.origin !== origin) throw new ForeignOriginError(resultsUrl.href, origin);
-    }
+    this.checkedResultsUrl(batch);
     const results = await this.client.messages.batches.results(batchId, {}, { signal: options.signal });
     return { batch, results };
   }

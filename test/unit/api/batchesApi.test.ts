@@ -83,6 +83,16 @@ describe('BatchesApi against the emulator', () => {
     assert.equal(seen.get('c'), 'errored');
   });
 
+  it('gives the raw results body as bytes, one JSON line per result', async () => {
+    const batch = emulator.createBatch([request('a'), request('b')]);
+    emulator.finish(batch.id);
+    const { body } = await api.resultsBody(batch.id);
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(Buffer.from(chunk));
+    const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n');
+    assert.deepEqual(lines.map((l) => (JSON.parse(l) as { custom_id: string }).custom_id).sort(), ['a', 'b']);
+  });
+
   it('says the batch is still running instead of failing obscurely when results are not ready', async () => {
     const batch = emulator.createBatch([request('a')]);
     await assert.rejects(api.results(batch.id), (err) => {
@@ -143,6 +153,12 @@ describe('the API key never leaves the API origin', () => {
       assert.equal(describeError(err).kind, 'foreignOrigin');
       return true;
     });
+    assert.equal(decoyHits, 0);
+  });
+
+  it('refuses it for the raw body too', async () => {
+    const batches = new BatchesApi(createClient({ apiKey: 'sk-ant-secret-test-key', baseUrl: apiUrl }));
+    await assert.rejects(batches.resultsBody('msgbatch_x'), ForeignOriginError);
     assert.equal(decoyHits, 0);
   });
 
