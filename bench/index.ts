@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each printed beside a baseline measured in the same run.
 import { benchActivation } from './activation';
 import { benchPolling } from './polling';
+import { benchResults } from './results';
 import { benchUpload } from './upload';
 import { benchValidation } from './validation';
 
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
     ['validation', benchValidation],
     ['upload', benchUpload],
     ['polling', benchPolling],
+    ['results', benchResults],
   ];
   for (const [name, run] of sections) {
     if (only && !only.includes(name)) continue;

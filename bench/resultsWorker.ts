@@ -1,8 +1,7 @@
 // One measurement of bench/results.ts, in a fresh process so that no run inherits another's heap:
-//   node out/bench/resultsWorker.js <baseline|ours|ours-decoder> <baseUrl> <apiKey> <batchId> <dir> [source]
+//   node out/bench/resultsWorker.js <baseline|ours|ours-decoder|reopen> <baseUrl> <apiKey> <batchId> <dir> [source]
 // Prints one JSON line: total ms, per-phase ms, RSS at start and peak RSS − start (sampled every 20 ms).
-import type Anthropic from '@anthropic-ai/sdk';
-import { BatchesApi, createClient, ResultsNotReadyError } from '../src/api';
+import { BatchesApi, createClient } from '../src/api';
 import { renderResultsDocument, ResultsArchive, summarizeResults, type ResultsSource } from '../src/domain/results';
 
 const SAMPLE_MS = 20;
@@ -43,33 +42,31 @@ async function baseline(baseUrl: string, apiKey: string, batchId: string): Promi
   return { lines, phases: { download: performance.now() - started } };
 }
 
-/** The same raw-body source the unit tests use: the SDK client's own GET of results_url. */
-function rawSource(baseUrl: string, apiKey: string): ResultsSource {
-  const client = createClient({ apiKey, baseUrl, maxRetries: 0 });
-  const api = new BatchesApi(client);
-  return {
-    results: (id, options) => api.results(id, options),
-    async resultsBody(id, options) {
-      const batch = await api.retrieve(id, options);
-      if (!batch.results_url) throw new ResultsNotReadyError(batch);
-      const response = await (client as Anthropic).get(batch.results_url, { headers: { Accept: 'application/binary' }, signal: options?.signal }).asResponse();
-      return { batch, body: response.body as unknown as AsyncIterable<Uint8Array> };
-    },
-  };
-}
-
-/** "Open Results" minus VS Code: archive download, one summary pass, the default document. */
-async function ours(baseUrl: string, apiKey: string, batchId: string, dir: string, source: string | undefined, decoder: boolean): Promise<Outcome> {
+/**
+ * "Open Results" minus VS Code. First open: download into the archive while summarizing each line
+ * as it is written, then render the default document. Reopen: one summary pass over the local
+ * copy, then render (no network).
+ */
+async function ours(mode: string, raw: BatchesApi, batchId: string, dir: string, source: string | undefined): Promise<Outcome> {
   const archive = new ResultsArchive(dir);
   const phases: Record<string, number> = {};
   let t = performance.now();
-  const api = decoder ? { results: rawSource(baseUrl, apiKey).results } : rawSource(baseUrl, apiKey);
-  const got = await archive.download(api, batchId);
-  if (!got.complete) throw new Error(`download incomplete: ${got.reason} ${got.error ?? ''}`);
-  phases.download = performance.now() - t;
-  t = performance.now();
-  const summary = await summarizeResults(got.path, { source });
-  phases.summary = performance.now() - t;
+  let summary;
+  let got;
+  if (mode === 'reopen') {
+    got = await archive.status(batchId);
+    if (!got?.complete) throw new Error('nothing archived to reopen');
+    summary = await summarizeResults(got.path, { source });
+    phases.summary = performance.now() - t;
+  } else {
+    // Without resultsBody the archive falls back to the SDK's decoder.
+    const api: ResultsSource = mode === 'ours-decoder' ? { results: (id, options) => raw.results(id, options) } : raw;
+    const done = await archive.downloadAndSummarize(api, batchId, { source });
+    if (!done.download.complete) throw new Error(`download incomplete: ${done.download.reason} ${done.download.error ?? ''}`);
+    got = done.download;
+    summary = done.summary;
+    phases['download + summary'] = performance.now() - t;
+  }
   t = performance.now();
   const doc = renderResultsDocument(summary, { batch: got.batch, label: 'bench.jsonl', sourcePath: source, archive: got });
   phases.render = performance.now() - t;
@@ -79,14 +76,16 @@ async function ours(baseUrl: string, apiKey: string, batchId: string, dir: strin
 
 async function main(): Promise<void> {
   const [mode, baseUrl, apiKey, batchId, dir, source] = process.argv.slice(2);
-  if (!mode || !baseUrl || !apiKey || !batchId) throw new Error('usage: resultsWorker <baseline|ours|ours-decoder> <baseUrl> <apiKey> <batchId> <dir> [source]');
+  if (!mode || !baseUrl || !apiKey || !batchId) throw new Error('usage: resultsWorker <baseline|ours|ours-decoder|reopen> <baseUrl> <apiKey> <batchId> <dir> [source]');
+  // The extension has its API client (and so the SDK) loaded before anyone opens results.
+  const api = mode === 'baseline' ? undefined : new BatchesApi(createClient({ apiKey, baseUrl, maxRetries: 0 }));
   const rssBefore = process.memoryUsage.rss();
   let peak = rssBefore;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, SAMPLE_MS);
   const started = performance.now();
-  const outcome = mode === 'baseline' ? await baseline(baseUrl, apiKey, batchId) : await ours(baseUrl, apiKey, batchId, dir, source || undefined, mode === 'ours-decoder');
+  const outcome = mode === 'baseline' ? await baseline(baseUrl, apiKey, batchId) : await ours(mode, api!, batchId, dir, source || undefined);
   const ms = performance.now() - started;
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage.rss());

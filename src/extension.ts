@@ -10,6 +10,8 @@ import { Settings } from './vscode/settings';
 import { setUi } from './vscode/ui';
 import { createBatchesView } from './vscode/views/batchesView';
 import { registerAuthoring } from './vscode/authoring';
+import { ResultsDocumentProvider } from './vscode/results/resultsDocumentProvider';
+import { ResultsService } from './vscode/results/resultsService';
 import { EndNotifications } from './vscode/endNotifications';
 import { PollingService } from './vscode/polling';
 import { BatchStatusBar } from './vscode/statusBar';
@@ -25,11 +27,22 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     baseUrl: () => Settings.baseUrl() || undefined,
   });
   const registry = new SubmissionRegistry(context.globalState);
-  const batchesView = createBatchesView(store, registry);
   const polling = new PollingService(context, store, clients, registry, log);
   const statusBar = new BatchStatusBar(store, registry, polling);
   const endNotifications = new EndNotifications(store, registry, context.globalState, log);
   const authoring = registerAuthoring();
+  const results = new ResultsService(context.globalStorageUri.fsPath, {
+    registry,
+    log,
+    api: async () => {
+      const handle = await clients.get();
+      if (!handle) throw new Error('Claude Batches needs an Anthropic API key to download results. Set one with "Claude Batches: Set API Key".');
+      return handle.api;
+    },
+    knownBatch: (id) => store.get(id),
+  });
+  const resultsDocuments = new ResultsDocumentProvider(results);
+  const batchesView = createBatchesView(store, registry, (id) => results.describeLocalCopy(id));
   context.subscriptions.push(
     log,
     keys,
@@ -39,6 +52,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     statusBar,
     endNotifications,
     ...authoring.disposables,
+    results,
+    ...resultsDocuments.register(),
     // Another key or server may be another account: forget what was listed, then list again.
     clients.onDidChange(() => {
       store.reset();
@@ -46,10 +61,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
   );
 
-  registerCommands({ context, log, keys, clients, store, registry, polling, view: batchesView.view, revealBatch: batchesView.reveal });
+  registerCommands({ context, log, keys, clients, store, registry, polling, results, view: batchesView.view, revealBatch: batchesView.reveal });
 
   log.info(`Claude Batches ${context.extension.packageJSON.version as string} activated.`);
-  return { clients, store, registry, polling, statusBar: statusBar.item, endNotifications, diagnostics: authoring.diagnostics, tree: batchesView.provider, setUi, logUri: context.logUri.fsPath };
+  return { clients, store, registry, polling, statusBar: statusBar.item, endNotifications, diagnostics: authoring.diagnostics, tree: batchesView.provider, resultsDocuments, setUi, logUri: context.logUri.fsPath };
 }
 
 export function deactivate(): void {

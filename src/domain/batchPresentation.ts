@@ -54,6 +54,7 @@ export function batchCapabilities(batch: MessageBatch): string {
   if (batch.processing_status === 'in_progress') tokens.push('cancelable');
   if (batch.processing_status === 'ended') tokens.push('deletable');
   if (batch.processing_status === 'ended' && batch.results_url && !batch.archived_at) tokens.push('hasResults');
+  if (batch.processing_status === 'ended' && (batch.request_counts.errored > 0 || batch.request_counts.expired > 0)) tokens.push('hasFailures');
   return tokens.join(' ');
 }
 

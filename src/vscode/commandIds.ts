@@ -10,6 +10,8 @@ export const CommandIds = {
   loadMore: 'claudeBatches.loadMore',
   openResults: 'claudeBatches.openResults',
   saveResults: 'claudeBatches.saveResults',
+  openResultsSection: 'claudeBatches.openResultsSection',
+  retryFailed: 'claudeBatches.retryFailed',
   copyId: 'claudeBatches.copyId',
   setApiKey: 'claudeBatches.setApiKey',
   clearApiKey: 'claudeBatches.clearApiKey',

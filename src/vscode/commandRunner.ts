@@ -21,14 +21,14 @@ export function registerCommand(
   context: vscode.ExtensionContext,
   log: Log,
   id: CommandId,
-  handler: (arg?: unknown) => unknown,
+  handler: (arg?: unknown, arg2?: unknown) => unknown,
   /** What the command does, for error messages: "Cancelling the batch failed: …". */
   action?: string,
 ): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand(id, async (arg?: unknown) => {
+    vscode.commands.registerCommand(id, async (arg?: unknown, arg2?: unknown) => {
       try {
-        return await handler(arg);
+        return await handler(arg, arg2);
       } catch (err) {
         reportError(log, err, action);
         return undefined;

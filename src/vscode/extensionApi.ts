@@ -5,6 +5,7 @@ import type { BatchDiagnostics } from './authoring/batchDiagnostics';
 import type { ClientProvider } from './clientProvider';
 import type { EndNotifications } from './endNotifications';
 import type { PollingService } from './polling';
+import type { ResultsDocumentProvider } from './results/resultsDocumentProvider';
 import type { BatchesTreeProvider } from './views/batchesTree';
 import type { Ui } from './ui';
 
@@ -23,6 +24,7 @@ export interface ExtensionApi {
   readonly diagnostics: BatchDiagnostics;
   /** The Batches view's data, as the tree shows it. */
   readonly tree: BatchesTreeProvider;
+  readonly resultsDocuments: ResultsDocumentProvider;
   /** The extension's log folder; the log files of this window's extension host sit beside it. */
   readonly logUri: string;
   /** Replaces the dialogs with scripted answers; undefined restores VS Code's own. */

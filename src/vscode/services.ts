@@ -5,6 +5,7 @@ import type { ApiKeyStore } from './apiKeyStore';
 import type { ClientProvider } from './clientProvider';
 import type { Log } from './log';
 import type { PollingService } from './polling';
+import type { ResultsService } from './results/resultsService';
 import type { BatchesTreeNode } from './views/batchesTree';
 
 /** What activate() builds once and hands to every feature. */
@@ -17,6 +18,7 @@ export interface Services {
   registry: SubmissionRegistry;
   view: vscode.TreeView<BatchesTreeNode>;
   polling: PollingService;
+  results: ResultsService;
   /** Shows the Batches view with this batch's row selected. */
   revealBatch(batchId: string): Promise<void>;
 }

@@ -31,6 +31,16 @@ export const Settings = {
     return mergePrices(overrides ?? {}).table;
   },
 
+  /** Entries shown per section in a results document. */
+  resultsEntriesPerSection(): number {
+    return Math.max(1, vscode.workspace.getConfiguration(this.section).get<number>('results.entriesPerSection', 200));
+  },
+
+  /** Entries shown when one section is opened on its own. */
+  resultsSectionEntries(): number {
+    return Math.max(1, vscode.workspace.getConfiguration(this.section).get<number>('results.sectionEntries', 2000));
+  },
+
   pageSize(): number {
     const value = vscode.workspace.getConfiguration(this.section).get<number>('pageSize', 20);
     return Math.min(1000, Math.max(1, Math.floor(value)));

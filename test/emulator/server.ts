@@ -476,6 +476,9 @@ export class EmulatorServer implements Emulator {
     if (pending.length > 0) await new Promise<void>((resolve) => res.write(pending.join(''), () => resolve()));
     const socket = res.socket;
     if (socket && socket.writableLength > 0) await new Promise<void>((resolve) => socket.once('drain', () => resolve()));
+    // A connection that dies after the data arrived: give the client a moment to read it. (A
+    // fetch body stream that errors drops the chunks it had queued but not yet handed over.)
+    await new Promise((resolve) => setTimeout(resolve, 100));
     entry.dropped = 'cut';
     res.destroy();
   }

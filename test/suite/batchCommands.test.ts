@@ -124,6 +124,7 @@ describe('batch commands', () => {
       await listed();
       const target = vscode.Uri.file(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cb-save-')), 'saved.jsonl'));
       t.ui.answer('confirm', /^Delete the batch/, 'Save Results First');
+      t.ui.answer('pick', /Which results of/, 'All results');
       t.ui.answer('saveDialog', /Save the results/, target);
       await vscode.commands.executeCommand('claudeBatches.delete', done.id);
       t.ui.verify();
@@ -137,6 +138,7 @@ describe('batch commands', () => {
       t.emulator.finish(done.id);
       await listed();
       t.ui.answer('confirm', /^Delete the batch/, 'Save Results First');
+      t.ui.answer('pick', /Which results of/, 'All results');
       t.ui.answer('saveDialog', /Save the results/, undefined);
       await vscode.commands.executeCommand('claudeBatches.delete', done.id);
       t.ui.verify();
@@ -196,17 +198,4 @@ describe('batch commands', () => {
     assert.equal(await vscode.env.clipboard.readText(), batch.id);
   });
 
-  it('opens the results of an ended batch, and says when a batch is still running', async () => {
-    const running = t.emulator.createBatch([request('a')]);
-    const done = t.emulator.createBatch([request('b'), request('c')]);
-    t.emulator.finish(done.id);
-    await listed();
-    await vscode.commands.executeCommand('claudeBatches.openResults', running.id);
-    assert.match(t.ui.messages('info')[0], /still in progress: its results can be opened once it has ended/);
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('claudeBatches.openResults', done.id);
-    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
-    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
-    assert.equal(text.trim().split('\n').length, 2);
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-  });
 });

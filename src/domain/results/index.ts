@@ -2,7 +2,7 @@
 // summary, the results document, the retry batch and the exports. Imports no `vscode`.
 export { ResultsArchive, ArchiveMissingError, type ArchiveDownload, type ArchiveMeta, type ArchiveStatus } from './resultsArchive';
 export { streamResultsToFile, totalOf, type DownloadProgress, type IncompleteReason, type ResultsSource, type StreamedResults, type StreamOptions } from './resultsStream';
-export { readResults, scanResults, type ResultHandler, type ResultLocation, type ResultsReader, type ResultsReadStats } from './resultsReader';
+export { readResults, resultLineHandler, scanResults, type ResultHandler, type ResultLocation, type ResultsReader, type ResultsReadStats } from './resultsReader';
 export {
   errorMessageOf,
   errorRequestIdOf,
@@ -17,9 +17,11 @@ export {
   type Outcome,
   type SectionId,
 } from './outcomes';
+export { readLines, readRanges, type LineHandler, type LineRange } from './lineReader';
 export { indexSource, promptStart, SourceFileMissingError, SourceIndex, type SourceLine } from './sourceIndex';
 export {
   DEFAULT_MAX_ENTRIES,
+  ResultsSummarizer,
   SmallestN,
   summarizeResults,
   type EntryList,

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { MessageBatch } from '../../api';
 import { readResults, type ResultsReader } from './resultsReader';
 import { streamResultsToFile, type IncompleteReason, type ResultsSource, type StreamOptions } from './resultsStream';
+import { ResultsSummarizer, summarizeResults, type ResultsSummary, type SummaryOptions } from './resultsSummary';
 
 const META_VERSION = 1;
 
@@ -173,6 +174,33 @@ export class ResultsArchive {
     await fs.promises.rename(part, file);
     await this.writeMeta({ ...this.metaOf(base, file), complete: false, reason: streamed.reason, error });
     return { ...base, complete: false, path: file, reason: streamed.reason, error, failure: streamed.error };
+  }
+
+  /**
+   * Downloads and summarizes in the same pass: each line is summarized as it is written, so the
+   * first "Open Results" of a batch costs one read of the network and none of the disk. The
+   * summary describes the file at `download.path` (re-read from it when an earlier complete copy
+   * was kept). Throws what download throws.
+   */
+  async downloadAndSummarize(
+    source: ResultsSource,
+    batchId: string,
+    summaryOptions: SummaryOptions = {},
+    options: StreamOptions = {},
+  ): Promise<{ download: ArchiveDownload; summary: ResultsSummary }> {
+    const summarizer = await ResultsSummarizer.create({ ...summaryOptions, signal: summaryOptions.signal ?? options.signal });
+    const theirs = options.onLine;
+    const download = await this.download(source, batchId, {
+      ...options,
+      onLine: theirs
+        ? (buffer, start, end, offset, line) => {
+            theirs(buffer, start, end, offset, line);
+            summarizer.onLine(buffer, start, end, offset, line);
+          }
+        : summarizer.onLine,
+    });
+    const summary = download.keptPrevious ? await summarizeResults(download.path, summaryOptions) : await summarizer.finish(download.path);
+    return { download, summary };
   }
 
   private metaOf(base: { batchId: string; batch: MessageBatch; lines: number; total: number; downloadedAt: string; via: 'raw' | 'decoder'; blankLines: number; suspectLines: number }, file: string): Omit<ArchiveMeta, 'complete'> {

@@ -2,7 +2,7 @@
 // A blank or unreadable line is skipped and counted, never fatal: one bad line must not hide the
 // 99,999 good ones after it.
 import type { MessageBatchIndividualResponse } from '../../api';
-import { isBlank, LineSplitter, readLines, READ_CHUNK_BYTES, type LineRange } from './lineReader';
+import { isBlank, LineSplitter, readLines, READ_CHUNK_BYTES, type LineHandler, type LineRange } from './lineReader';
 import { isResultLine } from './outcomes';
 import * as fs from 'node:fs';
 
@@ -34,7 +34,8 @@ export interface ResultLocation extends LineRange {
 
 export type ResultHandler = (result: MessageBatchIndividualResponse, where: ResultLocation) => void;
 
-function lineHandler(stats: ResultsReadStats, onResult: ResultHandler) {
+/** A line handler that parses result lines, counts blank and malformed ones, and calls `onResult`. */
+export function resultLineHandler(stats: ResultsReadStats, onResult: ResultHandler): LineHandler {
   return (buffer: Buffer, start: number, end: number, offset: number, line: number): void => {
     stats.lines++;
     if (isBlank(buffer, start, end)) {
@@ -64,7 +65,7 @@ function lineHandler(stats: ResultsReadStats, onResult: ResultHandler) {
  */
 export async function scanResults(file: string, onResult: ResultHandler, options: { signal?: AbortSignal; afterChunk?: () => Promise<void> } = {}): Promise<ResultsReadStats> {
   const stats = emptyReadStats();
-  await readLines(file, lineHandler(stats, onResult), options);
+  await readLines(file, resultLineHandler(stats, onResult), options);
   return stats;
 }
 
@@ -81,7 +82,7 @@ export function readResults(file: string, options: { signal?: AbortSignal } = {}
   const stats = emptyReadStats();
   async function* iterate(): AsyncGenerator<MessageBatchIndividualResponse> {
     let batch: MessageBatchIndividualResponse[] = [];
-    const splitter = new LineSplitter(lineHandler(stats, (result) => batch.push(result)));
+    const splitter = new LineSplitter(resultLineHandler(stats, (result) => batch.push(result)));
     const stream = fs.createReadStream(file, { highWaterMark: READ_CHUNK_BYTES, signal: options.signal });
     for await (const chunk of stream) {
       splitter.push(chunk as Buffer);

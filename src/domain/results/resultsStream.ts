@@ -10,7 +10,7 @@
 //   is kept and the download is reported incomplete ('malformed'), never complete.
 import * as fs from 'node:fs';
 import type { MessageBatch, MessageBatchIndividualResponse } from '../../api';
-import { asBuffer, isBlank } from './lineReader';
+import { asBuffer, isBlank, type LineHandler } from './lineReader';
 
 /** What the archive needs from the API; `BatchesApi` provides `results`. */
 export interface ResultsSource {
@@ -32,6 +32,12 @@ export interface StreamOptions {
   onProgress?: (progress: DownloadProgress) => void;
   /** Default 'auto': raw when the source offers it, else the decoder. */
   via?: 'auto' | 'raw' | 'decoder';
+  /**
+   * Called with each line as it is written, with its offset and 1-based line number in the file
+   * (e.g. a ResultsSummarizer's `onLine`, to summarize while downloading). What it throws stops
+   * the download and is thrown.
+   */
+  onLine?: LineHandler;
 }
 
 /** Why a download is not complete. */
@@ -77,42 +83,81 @@ const LF = 10;
 const CR = 13;
 const NEWLINE = Buffer.from('\n');
 
-/** Buffers writes into ~1 MB blocks; each block is one awaited write, so memory stays bounded. */
+/**
+ * Buffers writes into ~1 MB blocks. One block is written while the next one fills (the write of
+ * block n is awaited only when block n+1 is ready), so disk writes overlap the network instead of
+ * pausing it, and memory stays at two blocks.
+ */
 class FileSink {
   private parts: Buffer[] = [];
   private bytes = 0;
   private text: string[] = [];
   private textLength = 0;
+  private inFlight: Promise<void> | undefined;
 
   constructor(private readonly handle: fs.promises.FileHandle) {}
 
   async add(buffer: Buffer): Promise<void> {
     this.parts.push(buffer);
     this.bytes += buffer.length;
-    if (this.bytes >= FLUSH_BYTES) await this.flush();
+    if (this.bytes >= FLUSH_BYTES) await this.flush(false);
   }
 
   async addText(text: string): Promise<void> {
     this.text.push(text);
     this.textLength += text.length;
-    if (this.textLength >= FLUSH_BYTES) await this.flush();
+    if (this.textLength >= FLUSH_BYTES) await this.flush(false);
   }
 
-  async flush(): Promise<void> {
+  /** Starts writing what is buffered; with `wait`, also waits until everything is on disk. */
+  async flush(wait = true): Promise<void> {
     if (this.textLength > 0) {
-      this.parts.push(Buffer.from(this.text.join(''), 'utf8'));
+      const block = Buffer.from(this.text.join(''), 'utf8');
+      this.parts.push(block);
+      this.bytes += block.length;
       this.text = [];
       this.textLength = 0;
     }
-    if (this.parts.length === 0) return;
-    const block = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
-    this.parts = [];
-    this.bytes = 0;
-    let written = 0;
-    while (written < block.length) {
-      const { bytesWritten } = await this.handle.write(block, written, block.length - written);
-      written += bytesWritten;
+    if (this.parts.length > 0) {
+      const parts = this.parts;
+      const bytes = this.bytes;
+      this.parts = [];
+      this.bytes = 0;
+      const previous = this.inFlight;
+      this.inFlight = undefined;
+      if (previous) await previous;
+      this.inFlight = this.write(parts, bytes);
+      // Reported by the next flush; never left unhandled meanwhile.
+      this.inFlight.catch(() => undefined);
     }
+    if (wait && this.inFlight) {
+      const last = this.inFlight;
+      this.inFlight = undefined;
+      await last;
+    }
+  }
+
+  /** One writev of the parts (no copy); whatever a short write left is written from a copy. */
+  private async write(parts: Buffer[], bytes: number): Promise<void> {
+    let written = (await this.handle.writev(parts)).bytesWritten;
+    if (written >= bytes) return;
+    const rest = Buffer.concat(parts).subarray(written);
+    written = 0;
+    while (written < rest.length) written += (await this.handle.write(rest, written, rest.length - written)).bytesWritten;
+  }
+
+  /** Waits for a write still in flight, ignoring its failure (the download already failed). */
+  async settle(): Promise<void> {
+    await this.inFlight?.catch(() => undefined);
+    this.inFlight = undefined;
+  }
+}
+
+/** Wraps what the onLine consumer threw, to tell it apart from a broken stream. */
+class ConsumerError extends Error {
+  constructor(readonly failure: unknown) {
+    super(failure instanceof Error ? failure.message : String(failure));
+    this.name = 'ConsumerError';
   }
 }
 
@@ -127,7 +172,7 @@ async function guarded(write: Promise<void>): Promise<void> {
   try {
     await write;
   } catch (err) {
-    throw new WriteError(err);
+    throw err instanceof ConsumerError ? err : new WriteError(err);
   }
 }
 
@@ -146,8 +191,13 @@ class RawLines {
   suspectLines = 0;
   private carry: Buffer[] = [];
   private carryBytes = 0;
+  /** Where the next line written starts in the file. */
+  private fileOffset = 0;
 
-  constructor(private readonly sink: FileSink) {}
+  constructor(
+    private readonly sink: FileSink,
+    private readonly onLine: LineHandler | undefined,
+  ) {}
 
   get partialBytes(): number {
     return this.carryBytes;
@@ -160,6 +210,8 @@ class RawLines {
     }
     this.lines++;
     if (!looksLikeObject(buffer, start, end)) this.suspectLines++;
+    if (this.onLine) emit(this.onLine, buffer, start, end, this.fileOffset, this.lines);
+    this.fileOffset += end - start + 1;
     return true;
   }
 
@@ -217,6 +269,14 @@ class RawLines {
   }
 }
 
+function emit(onLine: LineHandler, buffer: Buffer, start: number, end: number, offset: number, line: number): void {
+  try {
+    onLine(buffer, start, end, offset, line);
+  } catch (err) {
+    throw new ConsumerError(err);
+  }
+}
+
 function reasonFor(err: unknown, signal: AbortSignal | undefined, via: 'raw' | 'decoder'): IncompleteReason {
   if (err instanceof WriteError) return 'write';
   if (signal?.aborted) return 'aborted';
@@ -243,7 +303,8 @@ export async function streamResultsToFile(source: ResultsSource, batchId: string
   const total = totalOf(batch);
   const handle = await fs.promises.open(file, 'w');
   const sink = new FileSink(handle);
-  const raw = new RawLines(sink);
+  const raw = new RawLines(sink, options.onLine);
+  let decodedOffset = 0;
   let decoded = 0;
   let reported = 0;
   const lines = () => (via === 'raw' ? raw.lines : decoded);
@@ -267,8 +328,14 @@ export async function streamResultsToFile(source: ResultsSource, batchId: string
     } else if (opened.results) {
       for await (const result of opened.results) {
         signal?.throwIfAborted();
-        await guarded(sink.addText(`${JSON.stringify(result)}\n`));
+        const json = JSON.stringify(result);
         decoded++;
+        if (options.onLine) {
+          const bytes = Buffer.from(json, 'utf8');
+          emit(options.onLine, bytes, 0, bytes.length, decodedOffset, decoded);
+          decodedOffset += bytes.length + 1;
+        }
+        await guarded(sink.addText(`${json}\n`));
         progress();
       }
     }
@@ -281,8 +348,10 @@ export async function streamResultsToFile(source: ResultsSource, batchId: string
   } catch (err) {
     error ??= new WriteError(err);
   } finally {
+    await sink.settle();
     await handle.close();
   }
+  if (error instanceof ConsumerError) throw error.failure;
   progress(true);
   const n = lines();
   let reason: IncompleteReason | undefined = error === undefined ? undefined : reasonFor(error, signal, via);

@@ -6,10 +6,11 @@
 // With the source file, entries follow the input order: the source is indexed first (ids and
 // byte ranges only), each section keeps the N results with the smallest input position in a
 // bounded heap, and the prompts of just those N are read back by byte range afterwards.
-import type { MessageBatchResult } from '../../api';
+import type { MessageBatchIndividualResponse, MessageBatchResult } from '../../api';
 import { DEFAULT_PRICE_TABLE, estimateActualCost, type ActualCost, type PriceTable, type UsageTotals } from '../cost';
 import { errorTypeOf, isRetryableErrorType, outcomeOf, parseSectionId, type Outcome, type SectionId } from './outcomes';
-import { scanResults, type ResultsReadStats } from './resultsReader';
+import { readLines, type LineHandler } from './lineReader';
+import { emptyReadStats, resultLineHandler, type ResultsReadStats } from './resultsReader';
 import { indexSource, promptStart, SourceFileMissingError, type SourceIndex } from './sourceIndex';
 
 export const DEFAULT_MAX_ENTRIES = 200;
@@ -224,150 +225,182 @@ async function openSource(source: string | SourceIndex | undefined, signal: Abor
   }
 }
 
+/**
+ * The summary, fed one line (or one result) at a time: by a pass over the local file
+ * (summarizeResults), or by the download itself as the lines are written, so that a first
+ * "Open Results" reads the network once and the disk not at all.
+ */
+export class ResultsSummarizer {
+  private readonly stats = emptyReadStats();
+  private readonly seen: Uint8Array | undefined;
+  private resultsNotInSource = 0;
+  private duplicateResults = 0;
+  private readonly sections: Record<Exclude<Outcome, 'errored'>, Collector>;
+  private readonly groups = new Map<string, Collector>();
+  private readonly retryableIds = new IdList();
+  private readonly fixIds = new IdList();
+  private readonly expiredIds = new IdList();
+  private readonly canceledIds = new IdList();
+  private readonly perModel = new Map<string, ModelUsage>();
+  private errored = 0;
+  private otherTypes = 0;
+  private arrival = 0;
+  private readonly base: number;
+  private readonly maxEntries: number;
+
+  /** Give it to readLines, or to the download as `onLine`. */
+  readonly onLine: LineHandler;
+
+  private constructor(
+    private readonly options: SummaryOptions,
+    private readonly index: SourceIndex | undefined,
+    private readonly sourceProblem: SourceSummary | undefined,
+  ) {
+    this.maxEntries = Math.max(0, Math.floor(options.maxEntries ?? DEFAULT_MAX_ENTRIES));
+    this.seen = index ? new Uint8Array(index.size) : undefined;
+    this.base = index ? index.size : 0;
+    this.sections = {
+      succeeded: { count: 0, heap: new SmallestN(this.limitFor('succeeded')) },
+      expired: { count: 0, heap: new SmallestN(this.limitFor('expired')) },
+      canceled: { count: 0, heap: new SmallestN(this.limitFor('canceled')) },
+    };
+    this.onLine = resultLineHandler(this.stats, (line) => this.add(line));
+  }
+
+  /** Indexes the source first when one is given (a missing source is noted, not thrown). */
+  static async create(options: SummaryOptions = {}): Promise<ResultsSummarizer> {
+    if (options.section !== undefined && !parseSectionId(options.section)) throw new Error(`Unknown results section: ${options.section}`);
+    const { index, summary } = await openSource(options.source, options.signal);
+    return new ResultsSummarizer(options, index, summary);
+  }
+
+  private limitFor(outcome: Outcome, errorType?: string): number {
+    const focus = this.options.section !== undefined ? parseSectionId(this.options.section) : undefined;
+    if (!focus) return this.maxEntries;
+    if (focus.outcome !== outcome) return 0;
+    return focus.errorType === undefined || focus.errorType === errorType ? this.maxEntries : 0;
+  }
+
+  /** One parsed result. */
+  add(line: MessageBatchIndividualResponse): void {
+    const result = line.result;
+    const customId = line.custom_id;
+    const index = this.index;
+    const inputIndex = index?.indexOf(customId);
+    if (index) {
+      if (inputIndex === undefined) this.resultsNotInSource++;
+      else if (this.seen![inputIndex]) this.duplicateResults++;
+      else this.seen![inputIndex] = 1;
+    }
+    // Input position first; results the source lacks after every request, in file order.
+    const key = inputIndex ?? this.base + this.arrival;
+    this.arrival++;
+    const entry = (): ResultEntry => {
+      if (inputIndex === undefined) return { customId, result };
+      return { customId, result, inputIndex, sourceLine: index!.at(inputIndex).line };
+    };
+    switch (outcomeOf(result)) {
+      case 'succeeded': {
+        const section = this.sections.succeeded;
+        section.count++;
+        if (section.heap.accepts(key)) section.heap.offer(key, entry());
+        const message = (result as Extract<MessageBatchResult, { type: 'succeeded' }>).message;
+        const model = typeof message?.model === 'string' ? message.model : 'unknown model';
+        let usage = this.perModel.get(model);
+        if (!usage) this.perModel.set(model, (usage = emptyUsage()));
+        const u = message?.usage;
+        usage.requests++;
+        if (u) {
+          usage.inputTokens += num(u.input_tokens);
+          usage.outputTokens += num(u.output_tokens);
+          usage.cacheCreationInputTokens += num(u.cache_creation_input_tokens);
+          usage.cacheReadInputTokens += num(u.cache_read_input_tokens);
+          usage.cacheCreation1hInputTokens += num(u.cache_creation?.ephemeral_1h_input_tokens);
+        }
+        break;
+      }
+      case 'errored': {
+        this.errored++;
+        const type = errorTypeOf(result);
+        let group = this.groups.get(type);
+        if (!group) this.groups.set(type, (group = { count: 0, heap: new SmallestN(this.limitFor('errored', type)) }));
+        group.count++;
+        (isRetryableErrorType(type) ? this.retryableIds : this.fixIds).push(key, customId);
+        if (group.heap.accepts(key)) group.heap.offer(key, entry());
+        break;
+      }
+      case 'expired': {
+        this.sections.expired.count++;
+        this.expiredIds.push(key, customId);
+        if (this.sections.expired.heap.accepts(key)) this.sections.expired.heap.offer(key, entry());
+        break;
+      }
+      case 'canceled': {
+        this.sections.canceled.count++;
+        this.canceledIds.push(key, customId);
+        if (this.sections.canceled.heap.accepts(key)) this.sections.canceled.heap.offer(key, entry());
+        break;
+      }
+      default:
+        this.otherTypes++;
+    }
+  }
+
+  /** The summary of everything fed so far; reads the prompts of the kept entries from the source. */
+  async finish(resultsPath: string): Promise<ResultsSummary> {
+    const errorGroups: ErrorGroup[] = [...this.groups.entries()].map(([type, g]) => ({
+      type,
+      retryable: isRetryableErrorType(type),
+      section: `errored:${type}` as SectionId,
+      count: g.count,
+      entries: g.heap.sorted(),
+    }));
+    // What needs the user's hands first, then the biggest groups.
+    errorGroups.sort((a, b) => Number(a.retryable) - Number(b.retryable) || b.count - a.count || a.type.localeCompare(b.type));
+    const { sections, index } = this;
+    const summary: ResultsSummary = {
+      resultsPath,
+      maxEntries: this.maxEntries,
+      focus: this.options.section,
+      results: this.stats.results,
+      counts: { succeeded: sections.succeeded.count, errored: this.errored, expired: sections.expired.count, canceled: sections.canceled.count },
+      otherTypes: this.otherTypes,
+      read: { ...this.stats, malformedLineNumbers: [...this.stats.malformedLineNumbers] },
+      succeeded: { count: sections.succeeded.count, entries: sections.succeeded.heap.sorted() },
+      errored: { count: this.errored, entries: errorGroups.flatMap((g) => g.entries), groups: errorGroups },
+      expired: { count: sections.expired.count, entries: sections.expired.heap.sorted() },
+      canceled: { count: sections.canceled.count, entries: sections.canceled.heap.sorted() },
+      retryableIds: this.retryableIds.sorted(),
+      fixIds: this.fixIds.sorted(),
+      expiredIds: this.expiredIds.sorted(),
+      canceledIds: this.canceledIds.sorted(),
+      usage: usageOf(this.perModel),
+      cost: estimateActualCost(usageTotalsOf(this.perModel), this.options.prices ?? DEFAULT_PRICE_TABLE),
+      order: index ? 'input' : 'results',
+      source: this.sourceProblem,
+    };
+    if (index) {
+      let withResult = 0;
+      for (let i = 0; i < this.seen!.length; i++) withResult += this.seen![i];
+      summary.source = {
+        path: index.path,
+        requests: index.size,
+        sha256: index.sha256,
+        resultsNotInSource: this.resultsNotInSource,
+        requestsWithoutResult: index.size - withResult,
+        duplicateResults: this.duplicateResults,
+      };
+      await addPrompts(index, summary, this.options.promptChars ?? 160, this.options.signal);
+    }
+    return summary;
+  }
+}
+
 /** One streaming pass over a local results file (see the top of this file). */
 export async function summarizeResults(resultsPath: string, options: SummaryOptions = {}): Promise<ResultsSummary> {
-  const maxEntries = Math.max(0, Math.floor(options.maxEntries ?? DEFAULT_MAX_ENTRIES));
-  const focus = options.section !== undefined ? parseSectionId(options.section) : undefined;
-  if (options.section !== undefined && !focus) throw new Error(`Unknown results section: ${options.section}`);
-  const limitFor = (outcome: Outcome, errorType?: string): number => {
-    if (!focus) return maxEntries;
-    if (focus.outcome !== outcome) return 0;
-    return focus.errorType === undefined || focus.errorType === errorType ? maxEntries : 0;
-  };
-
-  const { index, summary: sourceProblem } = await openSource(options.source, options.signal);
-  const seen = index ? new Uint8Array(index.size) : undefined;
-  let resultsNotInSource = 0;
-  let duplicateResults = 0;
-
-  const sections: Record<Exclude<Outcome, 'errored'>, Collector> = {
-    succeeded: { count: 0, heap: new SmallestN(limitFor('succeeded')) },
-    expired: { count: 0, heap: new SmallestN(limitFor('expired')) },
-    canceled: { count: 0, heap: new SmallestN(limitFor('canceled')) },
-  };
-  const groups = new Map<string, Collector>();
-  const retryableIds = new IdList();
-  const fixIds = new IdList();
-  const expiredIds = new IdList();
-  const canceledIds = new IdList();
-  const perModel = new Map<string, ModelUsage>();
-  let errored = 0;
-  let otherTypes = 0;
-  let arrival = 0;
-  const base = index ? index.size : 0;
-
-  const read = await scanResults(
-    resultsPath,
-    (line) => {
-      const result = line.result;
-      const customId = line.custom_id;
-      const inputIndex = index?.indexOf(customId);
-      if (index) {
-        if (inputIndex === undefined) resultsNotInSource++;
-        else if (seen![inputIndex]) duplicateResults++;
-        else seen![inputIndex] = 1;
-      }
-      // Input position first; results the source lacks after every request, in file order.
-      const key = inputIndex ?? base + arrival;
-      arrival++;
-      const entry = (): ResultEntry => {
-        if (inputIndex === undefined) return { customId, result };
-        return { customId, result, inputIndex, sourceLine: index!.at(inputIndex).line };
-      };
-      switch (outcomeOf(result)) {
-        case 'succeeded': {
-          const section = sections.succeeded;
-          section.count++;
-          if (section.heap.accepts(key)) section.heap.offer(key, entry());
-          const message = (result as Extract<MessageBatchResult, { type: 'succeeded' }>).message;
-          const model = typeof message?.model === 'string' ? message.model : 'unknown model';
-          let usage = perModel.get(model);
-          if (!usage) perModel.set(model, (usage = emptyUsage()));
-          const u = message?.usage;
-          usage.requests++;
-          if (u) {
-            usage.inputTokens += num(u.input_tokens);
-            usage.outputTokens += num(u.output_tokens);
-            usage.cacheCreationInputTokens += num(u.cache_creation_input_tokens);
-            usage.cacheReadInputTokens += num(u.cache_read_input_tokens);
-            usage.cacheCreation1hInputTokens += num(u.cache_creation?.ephemeral_1h_input_tokens);
-          }
-          break;
-        }
-        case 'errored': {
-          errored++;
-          const type = errorTypeOf(result);
-          let group = groups.get(type);
-          if (!group) groups.set(type, (group = { count: 0, heap: new SmallestN(limitFor('errored', type)) }));
-          group.count++;
-          (isRetryableErrorType(type) ? retryableIds : fixIds).push(key, customId);
-          if (group.heap.accepts(key)) group.heap.offer(key, entry());
-          break;
-        }
-        case 'expired': {
-          sections.expired.count++;
-          expiredIds.push(key, customId);
-          if (sections.expired.heap.accepts(key)) sections.expired.heap.offer(key, entry());
-          break;
-        }
-        case 'canceled': {
-          sections.canceled.count++;
-          canceledIds.push(key, customId);
-          if (sections.canceled.heap.accepts(key)) sections.canceled.heap.offer(key, entry());
-          break;
-        }
-        default:
-          otherTypes++;
-      }
-    },
-    { signal: options.signal },
-  );
-
-  const errorGroups: ErrorGroup[] = [...groups.entries()].map(([type, g]) => ({
-    type,
-    retryable: isRetryableErrorType(type),
-    section: `errored:${type}` as SectionId,
-    count: g.count,
-    entries: g.heap.sorted(),
-  }));
-  // What needs the user's hands first, then the biggest groups.
-  errorGroups.sort((a, b) => Number(a.retryable) - Number(b.retryable) || b.count - a.count || a.type.localeCompare(b.type));
-
-  const summary: ResultsSummary = {
-    resultsPath,
-    maxEntries,
-    focus: options.section,
-    results: read.results,
-    counts: { succeeded: sections.succeeded.count, errored, expired: sections.expired.count, canceled: sections.canceled.count },
-    otherTypes,
-    read,
-    succeeded: { count: sections.succeeded.count, entries: sections.succeeded.heap.sorted() },
-    errored: { count: errored, entries: errorGroups.flatMap((g) => g.entries), groups: errorGroups },
-    expired: { count: sections.expired.count, entries: sections.expired.heap.sorted() },
-    canceled: { count: sections.canceled.count, entries: sections.canceled.heap.sorted() },
-    retryableIds: retryableIds.sorted(),
-    fixIds: fixIds.sorted(),
-    expiredIds: expiredIds.sorted(),
-    canceledIds: canceledIds.sorted(),
-    usage: usageOf(perModel),
-    cost: estimateActualCost(usageTotalsOf(perModel), options.prices ?? DEFAULT_PRICE_TABLE),
-    order: index ? 'input' : 'results',
-    source: sourceProblem,
-  };
-  if (index) {
-    let withResult = 0;
-    for (let i = 0; i < seen!.length; i++) withResult += seen![i];
-    summary.source = {
-      path: index.path,
-      requests: index.size,
-      sha256: index.sha256,
-      resultsNotInSource,
-      requestsWithoutResult: index.size - withResult,
-      duplicateResults,
-    };
-    await addPrompts(index, summary, options.promptChars ?? 160, options.signal);
-  }
-  return summary;
+  const summarizer = await ResultsSummarizer.create(options);
+  await readLines(resultsPath, summarizer.onLine, { signal: options.signal });
+  return summarizer.finish(resultsPath);
 }
 
 function usageOf(perModel: Map<string, ModelUsage>): ResultsSummary['usage'] {

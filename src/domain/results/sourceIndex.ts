@@ -20,6 +20,8 @@ const BACKSLASH = 92;
 /** `{"custom_id":"` */
 const FAST_PREFIX = Buffer.from('{"custom_id":"');
 const BOM = [0xef, 0xbb, 0xbf];
+/** Longer ids than this (the API allows 64) are left to JSON.parse. */
+const MAX_FAST_ID = 256;
 
 export interface SourceLine extends LineRange {
   /** Position among the requests (0-based). */
@@ -94,11 +96,16 @@ export class SourceIndex {
 function fastCustomId(buffer: Buffer, start: number, end: number): string | undefined {
   const prefix = FAST_PREFIX.length;
   if (end - start <= prefix || buffer.compare(FAST_PREFIX, 0, prefix, start, start + prefix) !== 0) return undefined;
-  const close = buffer.indexOf(QUOTE, start + prefix);
-  if (close === -1 || close >= end) return undefined;
-  // An escape inside the id: let JSON.parse read it properly.
-  if (buffer.indexOf(BACKSLASH, start + prefix) !== -1 && buffer.indexOf(BACKSLASH, start + prefix) < close) return undefined;
-  return buffer.toString('utf8', start + prefix, close);
+  // Scan only the id itself (a search for the closing quote could run to the end of the chunk).
+  const from = start + prefix;
+  const limit = Math.min(end, from + MAX_FAST_ID);
+  for (let i = from; i < limit; i++) {
+    const c = buffer[i];
+    if (c === QUOTE) return i > from ? buffer.toString('latin1', from, i) : undefined;
+    // An escape or a non-ASCII byte: let JSON.parse read it properly.
+    if (c === BACKSLASH || c >= 0x80) return undefined;
+  }
+  return undefined;
 }
 
 function parsedCustomId(text: string): string | undefined {

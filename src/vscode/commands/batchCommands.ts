@@ -4,11 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeError, type MessageBatch } from '../../api';
-import { downloadResults } from '../../domain/resultsDownload';
 import { labelOf, requireApi, resolveBatch } from '../batchArgument';
 import { UserCancelled } from '../commandRunner';
 import type { Services } from '../services';
 import { ui } from '../ui';
+import { saveBatchResults, saveResults as saveResultsOf } from './resultsCommands';
 import { GroupNode } from '../views/batchesTree';
 
 const isRunning = (b: MessageBatch) => b.processing_status === 'in_progress';
@@ -74,7 +74,7 @@ export async function deleteBatch(services: Services, arg: unknown): Promise<boo
     ...(hasResults ? ['Save Results First'] : []),
   );
   if (choice === 'Save Results First') {
-    const saved = await saveResultsAs(services, batch);
+    const saved = await saveBatchResults(services, services.results, batch);
     if (!saved) throw new UserCancelled();
   } else if (choice !== 'Delete') {
     throw new UserCancelled();
@@ -84,22 +84,6 @@ export async function deleteBatch(services: Services, arg: unknown): Promise<boo
   services.store.remove(batch.id);
   services.log.info(`Deleted ${batch.id} (${label}).`);
   void ui().info(`Deleted "${label}".`);
-  return true;
-}
-
-/** Streams the results into a file the user picks. Returns false when they backed out. */
-export async function saveResultsAs(services: Services, batch: MessageBatch): Promise<boolean> {
-  const label = labelOf(services, batch);
-  const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
-  const target = await ui().saveDialog({
-    title: `Save the results of "${label}"`,
-    defaultUri: vscode.Uri.joinPath(base, `${path.parse(label).name}.results.jsonl`),
-    filters: { 'JSON Lines': ['jsonl'] },
-    saveLabel: 'Save Results',
-  });
-  if (!target) return false;
-  await downloadWithProgress(services, batch, target.fsPath);
-  void ui().info(`Saved the results of "${label}" to ${vscode.workspace.asRelativePath(target)}.`);
   return true;
 }
 
@@ -116,93 +100,36 @@ async function saveGroupResults(services: Services, groupId: string): Promise<bo
     void ui().info(`"${info.label}" has ${info.parts} batches; ${batches.filter(isEnded).length} of them have ended and are listed. Its results can be saved merged once all have ended.`);
     return false;
   }
-  const group = { label: info.label, members: batches };
   const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
   const target = await ui().saveDialog({
-    title: `Save the results of "${group.label}" (${group.members.length} batches, merged)`,
-    defaultUri: vscode.Uri.joinPath(base, `${path.parse(group.label).name}.results.jsonl`),
+    title: `Save the results of "${info.label}" (${batches.length} batches, merged)`,
+    defaultUri: vscode.Uri.joinPath(base, `${path.parse(info.label).name}.results.jsonl`),
     filters: { 'JSON Lines': ['jsonl'] },
     saveLabel: 'Save Results',
   });
   if (!target) return false;
-  const parts: string[] = [];
-  for (const member of group.members) {
-    const file = `${target.fsPath}.${member.id}.part`;
-    await downloadWithProgress(services, member, file);
-    parts.push(file);
+  const locals = [];
+  for (const batch of batches) {
+    const local = await services.results.ensureLocal(batch, labelOf(services, batch));
+    if (!local) return false;
+    locals.push(local);
   }
   const out = fs.createWriteStream(target.fsPath);
-  for (const file of parts) {
-    for await (const chunk of fs.createReadStream(file)) if (!out.write(chunk)) await once(out, 'drain');
-    fs.rmSync(file, { force: true });
+  for (const local of locals) {
+    for await (const chunk of fs.createReadStream(local.path)) if (!out.write(chunk)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
-  void ui().info(`Saved the merged results of "${group.label}" (${group.members.length} batches) to ${vscode.workspace.asRelativePath(target)}.`);
+  const lines = locals.reduce((n, l) => n + l.lines, 0);
+  void ui().info(`Saved the merged results of "${info.label}" (${batches.length} batches, ${lines.toLocaleString('en-US')} results) to ${vscode.workspace.asRelativePath(target)}.`);
   return true;
 }
 
-async function downloadWithProgress(services: Services, batch: MessageBatch, file: string): Promise<void> {
-  const api = await requireApi(services);
-  const label = labelOf(services, batch);
-  await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Downloading results of "${label}"`, cancellable: true },
-    async (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      let reported = 0;
-      await onBatch(services, batch, () =>
-        downloadResults(api, batch.id, file, {
-          signal: controller.signal,
-          onProgress: ({ lines, total }) => {
-            const increment = total ? ((lines - reported) / total) * 100 : undefined;
-            reported = lines;
-            progress.report({ message: `${lines.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`, increment });
-          },
-        }),
-      );
-    },
-  );
-}
-
-/**
- * Opens the results of an ended batch. For now a local JSONL copy in the extension's storage,
- * downloaded once; the grouped results document replaces this.
- */
-export async function openResults(services: Services, arg: unknown): Promise<vscode.Uri | undefined> {
-  const batch = await resolveBatch(services, arg, {
-    applies: (b) => isEnded(b) && !b.archived_at,
-    placeHolder: 'Select a batch to open its results',
-    none: 'No batch has results yet: results can be opened once a batch has ended.',
-  });
-  const label = labelOf(services, batch);
-  if (!isEnded(batch)) {
-    void ui().info(`"${label}" is still ${batch.processing_status.replace('_', ' ')}: its results can be opened once it has ended.`);
-    return undefined;
-  }
-  const file = vscode.Uri.joinPath(services.context.globalStorageUri, 'results', `${batch.id}.jsonl`);
-  const exists = await vscode.workspace.fs.stat(file).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) await downloadWithProgress(services, batch, file.fsPath);
-  await vscode.window.showTextDocument(file, { preview: false });
-  return file;
-}
-
+/** Save Results…: one batch (all or one outcome, optionally joined), or a split file's group merged. */
 export async function saveResults(services: Services, arg: unknown): Promise<boolean> {
   if (arg instanceof GroupNode) return saveGroupResults(services, arg.groupId);
   if (typeof arg === 'string' && arg.startsWith('group:')) return saveGroupResults(services, arg.slice('group:'.length));
-  const batch = await resolveBatch(services, arg, {
-    applies: (b) => isEnded(b) && !b.archived_at,
-    placeHolder: 'Select a batch to save its results',
-    none: 'No batch has results yet: results can be saved once a batch has ended.',
-  });
-  if (!isEnded(batch)) {
-    void ui().info(`"${labelOf(services, batch)}" is still ${batch.processing_status.replace('_', ' ')}: its results can be saved once it has ended.`);
-    return false;
-  }
-  return saveResultsAs(services, batch);
+  return saveResultsOf(services, services.results, arg);
 }
 
 export async function copyBatchId(services: Services, arg: unknown): Promise<string> {

@@ -30,7 +30,9 @@ const CHUNK = 1 << 20;
  * A file over one batch's limits is offered as several batches, remembered as one group.
  */
 export async function submitFile(services: Services, arg: unknown): Promise<MessageBatch | undefined> {
-  const uri = await resolveFile(arg);
+  // A retry passes {uri, parentBatchId}: the new batch remembers the batch it retries.
+  const parentBatchId = isRetryArgument(arg) ? arg.parentBatchId : undefined;
+  const uri = await resolveFile(isRetryArgument(arg) ? arg.uri : arg);
   const source = await openSource(uri);
   const scan = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Checking ${source.name}…` },
@@ -69,7 +71,7 @@ export async function submitFile(services: Services, arg: unknown): Promise<Mess
   const created: MessageBatch[] = [];
   for (let i = 0; i < scan.parts.length; ) {
     const part = scan.parts[i];
-    const batch = await submitPart(services, api, source, scan, part, group);
+    const batch = await submitPart(services, api, source, scan, part, group, parentBatchId);
     if (batch) {
       created.push(batch);
       i++;
@@ -95,6 +97,7 @@ async function submitPart(
   scan: BatchFileScan,
   part: PartPlan,
   group: { id: string; parts: number; label: string } | undefined,
+  parentBatchId: string | undefined,
 ): Promise<MessageBatch | undefined> {
   const label = group ? `${source.name} (part ${part.index + 1} of ${group.parts})` : source.name;
   const action = `Submitting ${label}`;
@@ -161,6 +164,7 @@ async function submitPart(
     workspace: vscode.workspace.name,
     adopted: outcome.kind === 'adopted' || undefined,
     group: group && { ...group, part: part.index + 1 },
+    parentBatchId,
   });
   services.store.upsert(batch);
   await services.revealBatch(batch.id);
@@ -206,6 +210,10 @@ async function confirm(source: SubmitSource, scan: BatchFileScan): Promise<void>
     parts.length > 1 ? `Submit ${parts.length} Batches` : 'Submit',
   );
   if (choice !== (parts.length > 1 ? `Submit ${parts.length} Batches` : 'Submit')) throw new UserCancelled();
+}
+
+function isRetryArgument(arg: unknown): arg is { uri: vscode.Uri; parentBatchId: string } {
+  return typeof arg === 'object' && arg !== null && 'parentBatchId' in arg && (arg as { uri?: unknown }).uri instanceof vscode.Uri;
 }
 
 async function resolveFile(arg: unknown): Promise<vscode.Uri> {

@@ -44,6 +44,8 @@ export class BatchesTreeProvider implements vscode.TreeDataProvider<BatchesTreeN
   constructor(
     private readonly store: BatchStore,
     private readonly registry: SubmissionRegistry,
+    /** A Markdown line about this machine's copy of a batch's results, if there is one. */
+    private readonly localCopy: (batchId: string) => Promise<string | undefined> = async () => undefined,
     private readonly now: () => number = Date.now,
   ) {
     this.subscriptions.push(
@@ -136,6 +138,14 @@ export class BatchesTreeProvider implements vscode.TreeDataProvider<BatchesTreeN
     const allEnded = running === 0 && batches.every((b) => b.results_url && !b.archived_at);
     item.contextValue = allEnded ? 'group hasResults' : 'group';
     item.accessibilityInformation = { label: `${node.label}, ${item.description}` };
+    return item;
+  }
+
+  /** Completes a batch's tooltip when it is shown: where the local copy of its results is. */
+  async resolveTreeItem(item: vscode.TreeItem, node: BatchesTreeNode): Promise<vscode.TreeItem> {
+    if (!(node instanceof BatchNode) || !(item.tooltip instanceof vscode.MarkdownString)) return item;
+    const line = await this.localCopy(node.batch.id).catch(() => undefined);
+    if (line) item.tooltip.appendMarkdown(`\n\n${line}`);
     return item;
   }
 

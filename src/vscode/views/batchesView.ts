@@ -26,13 +26,17 @@ export function listStateKey(state: ListState, count: number): ListStateKey {
  * welcome views when there is nothing to list, a message above the rows when a refresh failed
  * but older rows are still shown.
  */
-export function createBatchesView(store: BatchStore, registry: SubmissionRegistry): {
+export function createBatchesView(
+  store: BatchStore,
+  registry: SubmissionRegistry,
+  localCopy: (batchId: string) => Promise<string | undefined>,
+): {
   view: vscode.TreeView<BatchesTreeNode>;
   provider: BatchesTreeProvider;
   disposables: vscode.Disposable[];
   reveal(batchId: string): Promise<void>;
 } {
-  const provider = new BatchesTreeProvider(store, registry);
+  const provider = new BatchesTreeProvider(store, registry, localCopy);
   const view = vscode.window.createTreeView('claudeBatches.batches', { treeDataProvider: provider, showCollapseAll: false });
   let lastKey: ListStateKey | undefined;
   const sync = () => {

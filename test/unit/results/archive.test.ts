@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResultsNotReadyError } from '../../../src/api';
-import { ArchiveMissingError, ResultsArchive, readResults } from '../../../src/domain/results';
+import { ArchiveMissingError, ResultsArchive, readResults, summarizeResults } from '../../../src/domain/results';
 import { downloadResults } from '../../../src/domain/resultsDownload';
 import { startEmulator, type Emulator } from '../../emulator';
 import { decoderSource, errored, rawSource, request, serveBatch, succeeded, tempDir } from './helpers';
@@ -93,6 +93,49 @@ describe('results archive', () => {
       assert.equal((await archive.status(batch.id))?.complete, true);
     });
   }
+
+  for (const [via, make] of [
+    ['raw', rawSource],
+    ['decoder', decoderSource],
+  ] as const) {
+    it(`summarizes while downloading: the same summary as a pass over the file (${via})`, async () => {
+      const reqs = requests(900).map((r, i) => (i % 13 === 0 ? request(r.custom_id, `broken ${i} [[emulator:api_error]]`) : i % 17 === 0 ? request(r.custom_id, `late ${i} [[emulator:expired]]`) : r));
+      const batch = emu.createBatch(reqs);
+      emu.finish(batch.id);
+      const source = path.join(dir, 'source.jsonl');
+      fs.writeFileSync(source, reqs.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      const { download, summary } = await archive.downloadAndSummarize(make(emu.url, emu.apiKey), batch.id, { source, maxEntries: 50 });
+      assert.equal(download.complete, true);
+      const fromFile = await summarizeResults(download.path, { source, maxEntries: 50 });
+      assert.deepEqual(summary, fromFile);
+      assert.equal(summary.counts.errored, Math.ceil(900 / 13));
+      assert.equal(summary.succeeded.entries[0].customId, 'r0001');
+
+      // Cut off: the summary describes what the partial file holds.
+      emu.faults.add({ route: 'results', cutAfterLines: 400 });
+      await archive.delete(batch.id);
+      const cut = await archive.downloadAndSummarize(make(emu.url, emu.apiKey), batch.id, { source });
+      assert.equal(cut.download.complete, false);
+      assert.equal(cut.summary.results, 400);
+      assert.deepEqual(cut.summary, await summarizeResults(cut.download.path, { source }));
+      assert.equal(cut.summary.source?.requestsWithoutResult, 500);
+    });
+  }
+
+  it('stops the download and throws what the line consumer threw', async () => {
+    const batch = emu.createBatch(requests(600));
+    emu.finish(batch.id);
+    let seen = 0;
+    await assert.rejects(
+      archive.download(rawSource(emu.url, emu.apiKey), batch.id, {
+        onLine: () => {
+          if (++seen === 100) throw new RangeError('consumer broke');
+        },
+      }),
+      RangeError,
+    );
+    assert.deepEqual(fs.readdirSync(dir), []);
+  });
 
   it('does not trade a complete copy for a cut-off one', async () => {
     const batch = emu.createBatch(requests(800));

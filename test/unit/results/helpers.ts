@@ -3,28 +3,15 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type Anthropic from '@anthropic-ai/sdk';
-import { BatchesApi, createClient, ResultsNotReadyError, type MessageBatch, type MessageBatchIndividualResponse } from '../../../src/api';
+import { strict as assert } from 'node:assert';
+import { BatchesApi, createClient, type MessageBatch, type MessageBatchIndividualResponse } from '../../../src/api';
 import type { ResultsSource } from '../../../src/domain/results';
 
-/**
- * A results source with the raw body, the way BatchesApi can offer it: the SDK client's own
- * `get` of `results_url` (same origin check, auth and retries as every call), unparsed.
- */
-export function rawSource(baseUrl: string, apiKey: string): ResultsSource & { api: BatchesApi } {
-  const client = createClient({ apiKey, baseUrl, maxRetries: 0 });
-  const api = new BatchesApi(client);
-  return {
-    api,
-    results: (id, options) => api.results(id, options),
-    async resultsBody(id, options) {
-      const batch = await api.retrieve(id, options);
-      if (!batch.results_url) throw new ResultsNotReadyError(batch);
-      const response = await (client as Anthropic).get(batch.results_url, { headers: { Accept: 'application/binary' }, signal: options?.signal }).asResponse();
-      if (!response.body) throw new Error('no body');
-      return { batch, body: response.body as unknown as AsyncIterable<Uint8Array> };
-    },
-  };
+/** The API as the extension uses it: BatchesApi offers the raw body (`resultsBody`), preferred by the archive. */
+export function rawSource(baseUrl: string, apiKey: string): BatchesApi {
+  const api = new BatchesApi(createClient({ apiKey, baseUrl, maxRetries: 0 }));
+  assert.equal(typeof api.resultsBody, 'function');
+  return api;
 }
 
 /** Only the SDK's decoder (what BatchesApi gives today). */
@@ -107,13 +94,18 @@ export async function serveBatch(id: string, counts: Partial<MessageBatch['reque
     }
     if (req.url === `/v1/messages/batches/${id}/results`) {
       res.writeHead(200, { 'content-type': 'application/x-jsonl', 'request-id': 'req_test' });
-      for (const chunk of chunks) res.write(chunk);
-      if (options.cut) {
-        // Close without the terminating chunk: a truncated body.
-        res.socket?.end(() => res.socket?.destroy());
+      if (!options.cut) {
+        for (const chunk of chunks) res.write(chunk);
+        res.end();
         return;
       }
-      res.end();
+      // Send every chunk, give the client a moment to read them, then close the socket without
+      // the terminating chunk: a truncated body.
+      void (async () => {
+        for (const chunk of chunks) await new Promise<void>((resolve) => res.write(chunk, () => resolve()));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        res.socket?.destroy();
+      })();
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' });

@@ -1,0 +1,159 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { MessageBatch } from '../../api';
+import { buildRetryBatch, exportResults, OUTCOMES, SourceFileMissingError, type SectionId } from '../../domain/results';
+import { labelOf, resolveBatch } from '../batchArgument';
+import { UserCancelled } from '../commandRunner';
+import { RESULTS_LANGUAGE } from '../results/resultsDocumentProvider';
+import type { ResultsService } from '../results/resultsService';
+import { resultsUri } from '../results/resultsUri';
+import type { Services } from '../services';
+import { ui } from '../ui';
+
+const isEnded = (b: MessageBatch) => b.processing_status === 'ended';
+
+async function endedBatch(services: Services, arg: unknown, verb: string): Promise<MessageBatch> {
+  const batch = await resolveBatch(services, arg, {
+    applies: isEnded,
+    placeHolder: `Select a batch to ${verb}`,
+    none: 'No batch has ended yet: results exist once a batch has ended.',
+  });
+  if (!isEnded(batch)) {
+    void ui().info(`"${labelOf(services, batch)}" is still ${batch.processing_status.replace('_', ' ')}: its results can be opened once it has ended.`);
+    throw new UserCancelled();
+  }
+  return batch;
+}
+
+/** Opens the grouped results document of an ended batch, downloading the results once. */
+export async function openResults(services: Services, results: ResultsService, arg: unknown, section?: SectionId): Promise<vscode.Uri | undefined> {
+  const batch = await endedBatch(services, arg, 'open its results');
+  const label = labelOf(services, batch);
+  const local = await results.ensureLocal(batch, label);
+  if (!local) throw new UserCancelled();
+  const uri = resultsUri({ batchId: batch.id, label, section });
+  const document = await vscode.workspace.openTextDocument(uri);
+  if (document.languageId !== RESULTS_LANGUAGE) await vscode.languages.setTextDocumentLanguage(document, RESULTS_LANGUAGE);
+  await vscode.window.showTextDocument(document, { preview: false });
+  return uri;
+}
+
+interface SaveChoice extends vscode.QuickPickItem {
+  section?: SectionId;
+}
+
+/**
+ * Saves results to a workspace file as JSONL: all, or one outcome group; optionally joined with
+ * the input requests by custom_id, in input order. Returns false when the user backed out.
+ */
+export async function saveResults(services: Services, results: ResultsService, arg: unknown): Promise<boolean> {
+  const batch = await endedBatch(services, arg, 'save its results');
+  return saveBatchResults(services, results, batch);
+}
+
+export async function saveBatchResults(services: Services, results: ResultsService, batch: MessageBatch): Promise<boolean> {
+  const label = labelOf(services, batch);
+  const local = await results.ensureLocal(batch, label);
+  if (!local) return false;
+  const c = batch.request_counts;
+  const choices: SaveChoice[] = [
+    { label: 'All results', description: `${local.lines.toLocaleString('en-US')} results` },
+    ...OUTCOMES.filter((o) => c[o] > 0).map((o) => ({ label: `${o[0].toUpperCase()}${o.slice(1)} only`, description: `${c[o].toLocaleString('en-US')} results`, section: o })),
+  ];
+  const what = await ui().pick(choices, { placeHolder: `Which results of "${label}" to save?` });
+  if (!what) return false;
+  const record = services.registry.get(batch.id);
+  let join = false;
+  if (record?.sourcePath) {
+    const how = await ui().pick(
+      [
+        { label: 'Results only', description: 'one result per line, as the API returns them' },
+        { label: 'Joined with the requests', description: `{custom_id, request, result} per line, in the order of ${path.basename(record.sourcePath)}` },
+      ],
+      { placeHolder: 'Save the results alone, or joined with the requests they answer?' },
+    );
+    if (!how) return false;
+    join = how.label === 'Joined with the requests';
+  }
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(path.dirname(local.path));
+  const suffix = what.section ? `.${what.section}` : '';
+  const target = await ui().saveDialog({
+    title: `Save the results of "${label}"`,
+    defaultUri: vscode.Uri.joinPath(base, `${path.parse(label).name}${suffix}.results.jsonl`),
+    filters: { 'JSON Lines': ['jsonl'] },
+    saveLabel: 'Save Results',
+  });
+  if (!target) return false;
+  const saved = await exportResults({
+    resultsPath: local.path,
+    output: target.fsPath,
+    section: what.section,
+    source: join ? record?.sourcePath : undefined,
+  }).catch((err: unknown) => {
+    if (err instanceof SourceFileMissingError) throw new Error(`${err.message} Save the results alone instead.`);
+    throw err;
+  });
+  const note = !local.complete ? ` Only ${local.lines.toLocaleString('en-US')} of ${local.total.toLocaleString('en-US')} results had arrived.` : '';
+  void ui().info(`Saved ${saved.lines.toLocaleString('en-US')} results of "${label}" to ${vscode.workspace.asRelativePath(target)}.${note}`);
+  return true;
+}
+
+/**
+ * Builds a new JSONL from the source file with only the requests that failed with a retryable
+ * error or expired, opens it for review, and offers to submit it (the new batch remembers its
+ * parent). Requests that need fixing are listed, not resubmitted.
+ */
+export async function retryFailed(services: Services, results: ResultsService, arg: unknown): Promise<vscode.Uri | undefined> {
+  const batch = await endedBatch(services, arg, 'retry its failed requests');
+  const label = labelOf(services, batch);
+  const record = services.registry.get(batch.id);
+  if (!record?.sourcePath) {
+    void ui().error(`"${label}" was not submitted from this machine, so its source file is unknown: failed requests cannot be rebuilt from it.`);
+    return undefined;
+  }
+  const local = await results.ensureLocal(batch, label);
+  if (!local) throw new UserCancelled();
+  const parsed = path.parse(record.sourcePath);
+  let output = path.join(parsed.dir, `${parsed.name}.retry${parsed.ext}`);
+  for (let n = 2; await exists(output); n++) output = path.join(parsed.dir, `${parsed.name}.retry-${n}${parsed.ext}`);
+  let build;
+  try {
+    build = await buildRetryBatch({ source: record.sourcePath, resultsPath: local.path, expectedSha256: record.contentHash, output });
+  } catch (err) {
+    if (err instanceof SourceFileMissingError) {
+      void ui().error(`The source file of "${label}" is gone (${record.sourcePath}): failed requests cannot be rebuilt from it.`);
+      return undefined;
+    }
+    throw err;
+  }
+  for (const fix of build.needsFixing) {
+    services.log.warn(`${path.basename(record.sourcePath)}:${fix.line}: ${fix.customId} failed with ${fix.errorType}: ${fix.message}${fix.requestId ? ` (request id ${fix.requestId})` : ''}`);
+  }
+  const fixNote = build.needsFixing.length
+    ? ` ${build.needsFixing.length} failed with invalid_request_error and need fixing first (listed in the log), so they are not included.`
+    : '';
+  if (build.customIds.length === 0) {
+    const choice = await ui().info(`Nothing in "${label}" is worth retrying as it is.${fixNote}`, ...(build.needsFixing.length ? ['Show Log'] : []));
+    if (choice === 'Show Log') services.log.show();
+    return undefined;
+  }
+  const uri = vscode.Uri.file(output);
+  await vscode.window.showTextDocument(uri, { preview: false });
+  const reasons = Object.entries(build.reasons).map(([why, n]) => `${n.toLocaleString('en-US')} ${why}`).join(', ');
+  const changed = build.sourceChanged ? `\n\n${path.basename(record.sourcePath)} changed since it was submitted: the retry uses its lines as they are now.` : '';
+  const missing = build.missingFromSource.length ? `\n\n${build.missingFromSource.length} failed custom_id(s) are no longer in the source and are left out.` : '';
+  const choice = await ui().confirm(
+    `Submit the ${build.customIds.length.toLocaleString('en-US')} failed requests of "${label}" as a new batch?`,
+    `${path.basename(output)} holds them (${reasons}); review it first if you like.${fixNote}${changed}${missing}`,
+    'Submit Retry',
+  );
+  if (choice === 'Submit Retry') await vscode.commands.executeCommand('claudeBatches.submitFile', { uri, parentBatchId: batch.id });
+  return uri;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return vscode.workspace.fs.stat(vscode.Uri.file(file)).then(
+    () => true,
+    () => false,
+  );
+}

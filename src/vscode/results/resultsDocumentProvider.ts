@@ -1,0 +1,79 @@
+import * as vscode from 'vscode';
+import type { ResultsDocument } from '../../domain/results';
+import { parseResultsUri, RESULTS_SCHEME } from './resultsUri';
+import type { ResultsService } from './resultsService';
+
+/** The language id of results documents (grammar in media/results.tmLanguage.json). */
+export const RESULTS_LANGUAGE = 'claude-batch-results';
+
+/**
+ * Serves `claude-batches:` documents: read-only text rendered from the local copy of a batch's
+ * results, with folding for sections and entries, and links to open a section on its own.
+ * Updates when a download completes.
+ */
+export class ResultsDocumentProvider implements vscode.TextDocumentContentProvider, vscode.FoldingRangeProvider, vscode.DocumentLinkProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly rendered = new Map<string, ResultsDocument>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly results: ResultsService) {
+    this.subscription = results.onDidChange((batchId) => {
+      for (const doc of vscode.workspace.textDocuments) {
+        if (parseResultsUri(doc.uri)?.batchId === batchId) this.changed.fire(doc.uri);
+      }
+    });
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const target = parseResultsUri(uri);
+    if (!target) return `Not a results document: ${uri.toString()}\n`;
+    const doc = await this.results.render(target.batchId, target.section);
+    this.rendered.set(uri.toString(), doc);
+    return doc.text;
+  }
+
+  /** The rendered structure of an open results document (tests, folding, links). */
+  structure(uri: vscode.Uri): ResultsDocument | undefined {
+    return this.rendered.get(uri.toString());
+  }
+
+  provideFoldingRanges(document: vscode.TextDocument): vscode.FoldingRange[] {
+    const doc = this.rendered.get(document.uri.toString());
+    if (!doc) return [];
+    return doc.folding
+      .filter((f) => f.end > f.start)
+      .map((f) => new vscode.FoldingRange(f.start, f.end, f.kind === 'section' ? vscode.FoldingRangeKind.Region : undefined));
+  }
+
+  provideDocumentLinks(document: vscode.TextDocument): vscode.DocumentLink[] {
+    const target = parseResultsUri(document.uri);
+    const doc = this.rendered.get(document.uri.toString());
+    if (!target || !doc || target.section) return [];
+    const links: vscode.DocumentLink[] = [];
+    for (const section of doc.sections) {
+      if (section.count <= section.shown) continue;
+      const line = document.lineAt(section.moreLine ?? section.line);
+      const args = encodeURIComponent(JSON.stringify([target.batchId, section.id]));
+      const link = new vscode.DocumentLink(line.range, vscode.Uri.parse(`command:claudeBatches.openResultsSection?${args}`));
+      link.tooltip = `Open the ${section.title} section on its own`;
+      links.push(link);
+    }
+    return links;
+  }
+
+  register(): vscode.Disposable[] {
+    const selector: vscode.DocumentSelector = { scheme: RESULTS_SCHEME };
+    return [
+      vscode.workspace.registerTextDocumentContentProvider(RESULTS_SCHEME, this),
+      vscode.languages.registerFoldingRangeProvider(selector, this),
+      vscode.languages.registerDocumentLinkProvider(selector, this),
+      this,
+    ];
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

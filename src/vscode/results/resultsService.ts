@@ -1,0 +1,124 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { describeError, type BatchesApi, type MessageBatch } from '../../api';
+import { ResultsArchive, renderResultsDocument, summarizeResults, type ArchiveStatus, type ResultsDocument, type SectionId } from '../../domain/results';
+import type { SubmissionRegistry } from '../../domain/submissionRegistry';
+import type { Log } from '../log';
+import { Settings } from '../settings';
+import { ui } from '../ui';
+
+/** What the results documents need from the rest of the extension. */
+export interface ResultsDeps {
+  registry: SubmissionRegistry;
+  log: Log;
+  /** The API for the current key, asking for one when there is none. */
+  api: () => Promise<BatchesApi>;
+  /** The batch as last listed, if the store has it. */
+  knownBatch: (batchId: string) => MessageBatch | undefined;
+}
+
+/**
+ * Results kept on this machine (the API deletes its copy 29 days after creation): downloads a
+ * batch's results into the archive once, streaming, with a cancellable progress notification;
+ * renders the results documents from the local copy.
+ */
+export class ResultsService {
+  readonly archive: ResultsArchive;
+  private readonly changed = new vscode.EventEmitter<string>();
+  /** Fires with a batch id when its local copy changed (a download finished). */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    storageDir: string,
+    private readonly deps: ResultsDeps,
+  ) {
+    this.archive = new ResultsArchive(path.join(storageDir, 'results'));
+  }
+
+  /**
+   * The local copy, downloaded now when there is none (or only a partial one and `again`).
+   * Returns undefined when the user cancelled the download.
+   */
+  async ensureLocal(batch: MessageBatch, label: string, again = false): Promise<ArchiveStatus | undefined> {
+    const existing = await this.archive.status(batch.id);
+    if (existing?.complete && !again) return existing;
+    if (batch.archived_at) {
+      if (existing) return existing;
+      throw new Error(`The API deleted the results of "${label}" on ${batch.archived_at.slice(0, 10)} (29 days after it was created), and there is no local copy.`);
+    }
+    const api = await this.deps.api();
+    const download = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Downloading results of "${label}"`, cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        let reported = 0;
+        return this.archive.download(api, batch.id, {
+          signal: controller.signal,
+          onProgress: ({ lines, total }) => {
+            progress.report({
+              message: `${lines.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
+              increment: total ? ((lines - reported) / total) * 100 : undefined,
+            });
+            reported = lines;
+          },
+        });
+      },
+    );
+    this.changed.fire(batch.id);
+    if (!download.complete) {
+      const why = download.failure ? describeError(download.failure, { baseUrl: api.baseUrl }).message : download.error ?? 'the download stopped';
+      this.deps.log.warn(`Results of ${batch.id} incomplete: ${download.lines} of ${download.total}: ${why}`);
+      if (download.reason === 'aborted') return download.keptPrevious ? download : undefined;
+      void ui()
+        .warn(
+          `Only ${download.lines.toLocaleString('en-US')} of ${download.total.toLocaleString('en-US')} results of "${label}" arrived (${why}). What arrived is kept and shown.`,
+          'Download Again',
+        )
+        .then((choice) => {
+          if (choice === 'Download Again') void this.ensureLocal(batch, label, true).then(() => this.changed.fire(batch.id));
+        });
+    }
+    return download;
+  }
+
+  /** For tooltips: where this machine's copy of the results is, or nothing when there is none. */
+  async describeLocalCopy(batchId: string): Promise<string | undefined> {
+    const status = await this.archive.status(batchId);
+    if (!status) return undefined;
+    const state = status.complete ? 'complete' : `partial: ${status.lines.toLocaleString('en-US')} of ${status.total.toLocaleString('en-US')}`;
+    return `**Local copy of the results** (${state}, kept after the API deletes its own): \`${status.path}\``;
+  }
+
+  /** The rendered document for a batch (or one section of it), from the local copy. */
+  async render(batchId: string, section?: SectionId): Promise<ResultsDocument> {
+    const status = await this.archive.status(batchId);
+    const record = this.deps.registry.get(batchId);
+    const label = record?.label ?? batchId;
+    if (!status) {
+      return { text: `No local copy of the results of "${label}" yet. Open them from the Batches view.\n`, lineCount: 1, folding: [], sections: [], entries: [] };
+    }
+    const source = record?.sourcePath && fs.existsSync(record.sourcePath) ? record.sourcePath : undefined;
+    const summary = await summarizeResults(status.path, {
+      section,
+      source,
+      maxEntries: section ? Settings.resultsSectionEntries() : Settings.resultsEntriesPerSection(),
+      prices: Settings.prices(),
+    });
+    return renderResultsDocument(summary, {
+      batchId,
+      batch: this.deps.knownBatch(batchId) ?? status.batch,
+      label,
+      sourcePath: record?.sourcePath,
+      archive: { path: status.path, complete: status.complete, lines: status.lines, total: status.total, downloadedAt: status.downloadedAt, error: status.error },
+      section,
+      saveCommand: 'Claude Batches: Save Results…',
+      retryCommand: 'Claude Batches: Retry Failed Requests',
+    });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,147 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { extensionApi, perTest, workspaceDir } from './helpers';
+
+const request = (id: string, text = `question ${id}`) => ({
+  custom_id: id,
+  params: { model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: text }] },
+});
+
+/** A source file and its batch, submitted from this machine, with every kind of outcome. */
+async function submitMixed(t: ReturnType<typeof perTest>, name: string): Promise<{ id: string; file: string }> {
+  const requests = [
+    request('ok-1', `question 1 of ${name}`),
+    request('ok-2'),
+    request('server-1', 'x [[emulator:api_error]]'),
+    request('busy-1', 'x [[emulator:overloaded_error]]'),
+    request('fix-1', 'x [[emulator:invalid_request_error]]'),
+    request('late-1', 'x [[emulator:expired]]'),
+    request('ok-3'),
+  ];
+  const file = path.join(workspaceDir(), name);
+  fs.writeFileSync(file, `${requests.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  t.ui.answer('confirm', new RegExp(`^Submit 7 requests from ${name}`), 'Submit');
+  const batch = await vscode.commands.executeCommand<{ id: string }>('claudeBatches.submitFile', vscode.Uri.file(file));
+  t.emulator.finish(batch.id);
+  await (await extensionApi()).store.refresh();
+  return { id: batch.id, file };
+}
+
+describe('results', () => {
+  const t = perTest({ timing: 'manual' });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('opens a read-only document grouped by outcome, in input order, with counts, usage and cost; later opens use the local copy', async () => {
+    const { id } = await submitMixed(t, 'results-open.jsonl');
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('claudeBatches.openResults', id);
+    const editor = vscode.window.activeTextEditor!;
+    assert.equal(editor.document.uri.toString(), uri.toString());
+    assert.equal(uri.scheme, 'claude-batches');
+    assert.equal(editor.document.languageId, 'claude-batch-results');
+    const { resultsDocuments } = await extensionApi();
+    const structure = resultsDocuments.structure(uri)!;
+    const outcomes = structure.sections.filter((s) => !s.id.includes(':'));
+    const count = (id: string) => outcomes.find((s) => s.id === id)?.count ?? 0;
+    assert.deepEqual([count('succeeded'), count('errored'), count('expired'), count('canceled')], [3, 3, 1, 0]);
+    const order = outcomes.map((s) => s.id).filter((id) => count(id) > 0);
+    assert.deepEqual(order, ['succeeded', 'errored', 'expired']);
+    assert.deepEqual(
+      structure.sections.filter((s) => s.id.startsWith('errored:')).map((s) => s.id).sort(),
+      ['errored:api_error', 'errored:invalid_request_error', 'errored:overloaded_error'],
+    );
+    const text = editor.document.getText();
+    assert.match(text, /results-open\.jsonl/);
+    assert.match(text, /estimate/i);
+    // Errored is grouped by type, saying what to do with each.
+    assert.match(text, /api_error.*retryable/);
+    assert.match(text, /invalid_request_error.*fix the request/);
+    // Input order: ok-1 before ok-2 before ok-3 whatever order the API returned them in.
+    assert.ok(text.indexOf('▸ ok-1') < text.indexOf('▸ ok-2') && text.indexOf('▸ ok-2') < text.indexOf('▸ ok-3'));
+
+    const folds = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', uri);
+    assert.ok(folds.length >= structure.sections.length, `only ${folds.length} folding ranges`);
+
+    const downloads = () => t.emulator.requests.filter((r) => r.route === 'results').length;
+    const before = downloads();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('claudeBatches.openResults', id);
+    assert.equal(downloads(), before, 'a second open must use the local copy');
+  });
+
+  it('a running batch: says so, no error', async () => {
+    const running = t.emulator.createBatch([request('a')]);
+    await (await extensionApi()).store.refresh();
+    await vscode.commands.executeCommand('claudeBatches.openResults', running.id);
+    assert.match(t.ui.messages('info')[0], /still in progress: its results can be opened once it has ended/);
+    assert.equal(t.ui.messages('error').length, 0);
+  });
+
+  it('a cut-off download keeps what arrived, says how many of how many, and offers to download again', async () => {
+    const batch = t.emulator.createBatch(Array.from({ length: 30 }, (_, i) => request(`r${i}`)));
+    t.emulator.finish(batch.id);
+    await (await extensionApi()).store.refresh();
+    t.emulator.faults.add({ route: 'results', cutAfterLines: 10 });
+    t.ui.answer('warn', /Only \d+ of 30 results/, undefined);
+    await vscode.commands.executeCommand('claudeBatches.openResults', batch.id);
+    const warning = t.ui.messages('warn').find((m) => /Only/.test(m))!;
+    assert.match(warning, /Only 10 of 30 results of ".*" arrived/);
+    assert.deepEqual(t.ui.shown.find((s) => s.message === warning)!.actions, ['Download Again']);
+    assert.match(vscode.window.activeTextEditor!.document.getText(), /10 of 30|incomplete|partial/i);
+  });
+
+  it('saves all, one outcome, or joined with the requests in input order', async () => {
+    const { id } = await submitMixed(t, 'results-save.jsonl');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-results-'));
+    const read = (f: string) => fs.readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
+    t.ui.answer('pick', /Which results/, 'All results');
+    t.ui.answer('pick', /alone, or joined/, 'Results only');
+    t.ui.answer('saveDialog', /Save the results/, vscode.Uri.file(path.join(dir, 'all.jsonl')));
+    assert.equal(await vscode.commands.executeCommand('claudeBatches.saveResults', id), true);
+    assert.equal(read(path.join(dir, 'all.jsonl')).length, 7);
+
+    t.ui.answer('pick', /Which results/, 'Errored only');
+    t.ui.answer('pick', /alone, or joined/, 'Results only');
+    t.ui.answer('saveDialog', /Save the results/, vscode.Uri.file(path.join(dir, 'errored.jsonl')));
+    await vscode.commands.executeCommand('claudeBatches.saveResults', id);
+    assert.deepEqual(read(path.join(dir, 'errored.jsonl')).map((r) => r.custom_id).sort(), ['busy-1', 'fix-1', 'server-1']);
+
+    t.ui.answer('pick', /Which results/, 'All results');
+    t.ui.answer('pick', /alone, or joined/, 'Joined with the requests');
+    t.ui.answer('saveDialog', /Save the results/, vscode.Uri.file(path.join(dir, 'joined.jsonl')));
+    await vscode.commands.executeCommand('claudeBatches.saveResults', id);
+    const joined = read(path.join(dir, 'joined.jsonl'));
+    assert.deepEqual(joined.map((r) => r.custom_id), ['ok-1', 'ok-2', 'server-1', 'busy-1', 'fix-1', 'late-1', 'ok-3']);
+    assert.equal((joined[0].request as { model: string }).model, 'claude-sonnet-4-5');
+    t.ui.verify();
+  });
+
+  it('retry failed: a new file with exactly the retryable and expired requests, the ones to fix listed; submitted, it remembers its parent', async () => {
+    const { id, file } = await submitMixed(t, 'results-retry.jsonl');
+    t.ui.answer('confirm', /^Submit the 3 failed requests of "results-retry\.jsonl" as a new batch\?/, 'Submit Retry');
+    t.ui.answer('confirm', /^Submit 3 requests from results-retry\.retry\.jsonl/, 'Submit');
+    const retryUri = await vscode.commands.executeCommand<vscode.Uri>('claudeBatches.retryFailed', id);
+    t.ui.verify();
+    const lines = fs.readFileSync(retryUri.fsPath, 'utf8').trim().split('\n');
+    const source = fs.readFileSync(file, 'utf8').trim().split('\n');
+    // Byte-identical lines from the source, in input order: api_error, overloaded_error, expired.
+    assert.deepEqual(lines, [source[2], source[3], source[5]]);
+    const detail = t.ui.shown.find((s) => /failed requests of/.test(s.message))!.detail!;
+    assert.match(detail, /1 failed with invalid_request_error and need fixing first/);
+    const { registry } = await extensionApi();
+    const retryBatch = t.emulator.batchIds().find((b) => b !== id)!;
+    assert.equal(registry.get(retryBatch)?.parentBatchId, id);
+  });
+
+  it('retry failed on a batch whose source file is gone says so', async () => {
+    const { id, file } = await submitMixed(t, 'results-gone.jsonl');
+    fs.rmSync(file);
+    await vscode.commands.executeCommand('claudeBatches.retryFailed', id);
+    assert.match(t.ui.messages('error')[0], /source file of "results-gone\.jsonl" is gone/);
+  });
+});
