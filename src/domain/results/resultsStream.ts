@@ -250,7 +250,7 @@ class RawLines {
     }
     if (runStart <= lastNl) await this.sink.add(buffer.subarray(runStart, lastNl + 1));
     if (lastNl + 1 < buffer.length) {
-      // A copy: the producer may reuse its buffer.
+      // A copy, so that a few bytes do not keep the whole chunk alive (or change if it is reused).
       this.carry.push(Buffer.from(buffer.subarray(lastNl + 1)));
       this.carryBytes = buffer.length - lastNl - 1;
     }
@@ -301,7 +301,14 @@ export async function streamResultsToFile(source: ResultsSource, batchId: string
       : await source.results(batchId, { signal }).then(({ batch, results }) => ({ batch, results, body: undefined }));
   const batch = opened.batch;
   const total = totalOf(batch);
-  const handle = await fs.promises.open(file, 'w');
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, 'w');
+  } catch (err) {
+    // Nothing will read the response: let the connection go.
+    await (opened.body ?? opened.results)?.[Symbol.asyncIterator]().return?.();
+    throw err;
+  }
   const sink = new FileSink(handle);
   const raw = new RawLines(sink, options.onLine);
   let decodedOffset = 0;

@@ -1,8 +1,16 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeError, type BatchesApi, type MessageBatch } from '../../api';
-import { ResultsArchive, renderResultsDocument, summarizeResults, type ArchiveStatus, type ResultsDocument, type SectionId } from '../../domain/results';
+import {
+  ResultsArchive,
+  renderResultsDocument,
+  summarizeResults,
+  type ArchiveStatus,
+  type ResultsDocument,
+  type ResultsSummary,
+  type SectionId,
+  type SummaryOptions,
+} from '../../domain/results';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
 import type { Log } from '../log';
 import { Settings } from '../settings';
@@ -26,6 +34,8 @@ export interface ResultsDeps {
 export class ResultsService {
   readonly archive: ResultsArchive;
   private readonly changed = new vscode.EventEmitter<string>();
+  /** Summaries made during a download, used once by the document that opens right after. */
+  private readonly summaries = new Map<string, ResultsSummary>();
   /** Fires with a batch id when its local copy changed (a download finished). */
   readonly onDidChange = this.changed.event;
 
@@ -54,7 +64,7 @@ export class ResultsService {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         let reported = 0;
-        return this.archive.download(api, batch.id, {
+        const { download, summary } = await this.archive.downloadAndSummarize(api, batch.id, this.summaryOptions(batch.id), {
           signal: controller.signal,
           onProgress: ({ lines, total }) => {
             progress.report({
@@ -64,6 +74,9 @@ export class ResultsService {
             reported = lines;
           },
         });
+        // Summarised while it was written: the document that opens next needs no second read.
+        this.summaries.set(batch.id, summary);
+        return download;
       },
     );
     this.changed.fire(batch.id);
@@ -83,6 +96,11 @@ export class ResultsService {
     return download;
   }
 
+  /** The source file (when known; a missing one is said so in the document) and today's prices. */
+  private summaryOptions(batchId: string): SummaryOptions {
+    return { source: this.deps.registry.get(batchId)?.sourcePath, maxEntries: Settings.resultsEntriesPerSection(), prices: Settings.prices() };
+  }
+
   /** For tooltips: where this machine's copy of the results is, or nothing when there is none. */
   async describeLocalCopy(batchId: string): Promise<string | undefined> {
     const status = await this.archive.status(batchId);
@@ -99,13 +117,9 @@ export class ResultsService {
     if (!status) {
       return { text: `No local copy of the results of "${label}" yet. Open them from the Batches view.\n`, lineCount: 1, folding: [], sections: [], entries: [] };
     }
-    const source = record?.sourcePath && fs.existsSync(record.sourcePath) ? record.sourcePath : undefined;
-    const summary = await summarizeResults(status.path, {
-      section,
-      source,
-      maxEntries: section ? Settings.resultsSectionEntries() : Settings.resultsEntriesPerSection(),
-      prices: Settings.prices(),
-    });
+    const fresh = section ? undefined : this.summaries.get(batchId);
+    this.summaries.delete(batchId);
+    const summary = fresh ?? (await summarizeResults(status.path, { ...this.summaryOptions(batchId), section, maxEntries: section ? Settings.resultsSectionEntries() : Settings.resultsEntriesPerSection() }));
     return renderResultsDocument(summary, {
       batchId,
       batch: this.deps.knownBatch(batchId) ?? status.batch,
