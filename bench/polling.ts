@@ -8,6 +8,7 @@ import { Poller } from '../src/domain/poller';
 import { startEmulator, type Emulator } from '../test/emulator';
 import { FakeTimers } from '../test/unit/poller/fakeTimers';
 import { printTable } from './table';
+import { random as seeded } from './text';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -60,7 +61,8 @@ async function simulateDay(lanes: number, who: 'ours' | 'naive'): Promise<DayRes
   const wallStart = Date.now();
   const timers = new FakeTimers(Date.UTC(2026, 10, 2, 0, 0, 0));
   const emulator = await startEmulator({ timing: 'manual', now: () => timers.now() });
-  const random = mulberry32(lanes * 7919 + 17);
+  // Seeded: the same day for both pollers, and from run to run.
+  const random = seeded(lanes * 7919 + 17);
   const api = new BatchesApi(createClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, maxRetries: 0 }));
   const store = new BatchStore({ api: async () => api, pageSize: () => 1000 });
   const start = timers.now();
@@ -164,14 +166,3 @@ class NaivePoller {
   }
 }
 
-/** A small seeded PRNG: the same day for both pollers, and from run to run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

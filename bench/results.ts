@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { startEmulator } from '../test/emulator';
 import { median, printTable } from './table';
+import { paragraph, random } from './text';
 
 const run = promisify(execFile);
 const LINES = Number(process.env.BENCH_RESULTS_LINES ?? 100_000);
@@ -36,37 +37,6 @@ interface WorkerResult {
   peakRssDelta: number;
 }
 
-/** mulberry32: the same file every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const WORDS = (
-  'the a of to and in that is for it as with on be by this are from at or an was have not but which ' +
-  'customer ticket refund invoice shipping contract clause summary answer reason because therefore ' +
-  'first second finally however note risk latency database request response model token batch ' +
-  'café naïve résumé “quoted” — Zürich São Paulo 東京 данные'
-).split(' ');
-
-function paragraph(next: () => number, chars: number): string {
-  const parts: string[] = [];
-  let length = 0;
-  while (length < chars) {
-    const words = 6 + Math.floor(next() * 14);
-    const sentence: string[] = [];
-    for (let i = 0; i < words; i++) sentence.push(WORDS[Math.floor(next() * WORDS.length)]);
-    const s = `${sentence.join(' ')}${next() < 0.15 ? '.\n\n' : '. '}`;
-    parts.push(s.charAt(0).toUpperCase() + s.slice(1));
-    length += s.length;
-  }
-  return parts.join('');
-}
 
 /** The requests as a user would write them; 1% api_error, 0.5% overloaded, 0.5% invalid, 0.3% expired, 0.2% canceled. */
 function writeRequests(file: string, count: number): { custom_id: string; params: unknown }[] {

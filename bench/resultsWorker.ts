@@ -3,8 +3,9 @@
 // Prints one JSON line: total ms, per-phase ms, RSS at start and peak RSS − start (sampled every 20 ms).
 import { BatchesApi, createClient } from '../src/api';
 import { renderResultsDocument, ResultsArchive, summarizeResults, type ResultsSource } from '../src/domain/results';
+import { measure } from './measure';
 
-const SAMPLE_MS = 20;
+
 
 interface Outcome {
   lines: number;
@@ -79,17 +80,10 @@ async function main(): Promise<void> {
   if (!mode || !baseUrl || !apiKey || !batchId) throw new Error('usage: resultsWorker <baseline|ours|ours-decoder|reopen> <baseUrl> <apiKey> <batchId> <dir> [source]');
   // The extension has its API client (and so the SDK) loaded before anyone opens results.
   const api = mode === 'baseline' ? undefined : new BatchesApi(createClient({ apiKey, baseUrl, maxRetries: 0 }));
-  const rssBefore = process.memoryUsage.rss();
-  let peak = rssBefore;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, SAMPLE_MS);
-  const started = performance.now();
-  const outcome = mode === 'baseline' ? await baseline(baseUrl, apiKey, batchId) : await ours(mode, api!, batchId, dir, source || undefined);
-  const ms = performance.now() - started;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage.rss());
-  process.stdout.write(`${JSON.stringify({ mode, ms, ...outcome, rssBefore, peakRssDelta: peak - rssBefore })}\n`);
+  const { result: outcome, ms, rssBefore, peakRssDelta } = await measure(() =>
+    mode === 'baseline' ? baseline(baseUrl, apiKey, batchId) : ours(mode, api!, batchId, dir, source || undefined),
+  );
+  process.stdout.write(`${JSON.stringify({ mode, ms, ...outcome, rssBefore, peakRssDelta })}\n`);
 }
 
 main().catch((err) => {

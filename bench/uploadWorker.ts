@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { BatchesApi, createClient } from '../src/api';
 import { partBody, scanBatchFile } from '../src/domain/batchUpload';
+import { measure } from './measure';
 
-const SAMPLE_MS = 20;
 
 /** The floor: the finished request body, already on disk, streamed in one HTTP POST. */
 function raw(bodyFile: string, url: string, key: string): Promise<number> {
@@ -38,15 +38,8 @@ async function main(): Promise<void> {
   const [mode, file, url, key] = process.argv.slice(2);
   const run = mode === 'raw' ? raw : mode === 'ours' ? ours : undefined;
   if (!run || !file || !url || !key) throw new Error('usage: uploadWorker <raw|ours> <file> <url> <key>');
-  const rssBefore = process.memoryUsage.rss();
-  let peak = rssBefore;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), SAMPLE_MS);
-  const started = performance.now();
-  await run(file, url, key);
-  const ms = performance.now() - started;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage.rss());
-  process.stdout.write(`${JSON.stringify({ mode, ms, rssBefore, peakRssDelta: peak - rssBefore })}\n`);
+  const { ms, rssBefore, peakRssDelta } = await measure(() => run(file, url, key));
+  process.stdout.write(`${JSON.stringify({ mode, ms, rssBefore, peakRssDelta })}\n`);
 }
 
 main().catch((err) => {

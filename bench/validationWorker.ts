@@ -2,8 +2,8 @@
 // heap: `node out/bench/validationWorker.js <baseline|validate> <file>`. Prints one JSON line.
 import * as fs from 'node:fs';
 import { validateBatchStream } from '../src/domain/jsonl';
+import { measure } from './measure';
 
-const SAMPLE_MS = 20;
 
 /** The floor: a streamed read, split into lines, JSON.parse of each line. */
 async function baseline(file: string): Promise<number> {
@@ -37,17 +37,8 @@ async function main(): Promise<void> {
   const [mode, file] = process.argv.slice(2);
   const run = mode === 'baseline' ? baseline : mode === 'validate' ? validate : undefined;
   if (!run || !file) throw new Error('usage: validationWorker <baseline|validate> <file>');
-  const rssBefore = process.memoryUsage.rss();
-  let peak = rssBefore;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, SAMPLE_MS);
-  const started = performance.now();
-  const lines = await run(file);
-  const ms = performance.now() - started;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage.rss());
-  process.stdout.write(`${JSON.stringify({ mode, ms, lines, rssBefore, peakRssDelta: peak - rssBefore })}\n`);
+  const { result: lines, ms, rssBefore, peakRssDelta } = await measure(() => run(file));
+  process.stdout.write(`${JSON.stringify({ mode, ms, lines, rssBefore, peakRssDelta })}\n`);
 }
 
 main().catch((err) => {
