@@ -138,6 +138,32 @@ describe('results', () => {
     assert.equal(registry.get(retryBatch)?.parentBatchId, id);
   });
 
+  it('a canceled batch opens like any other; after the API deletes the results, the local copy still opens', async () => {
+    const batch = t.emulator.createBatch([request('a'), request('b'), request('c')]);
+    t.emulator.step(batch.id, 1);
+    t.emulator.cancel(batch.id);
+    t.emulator.finish(batch.id);
+    const never = t.emulator.createBatch([request('x')]);
+    t.emulator.finish(never.id);
+    const { store, resultsDocuments } = await extensionApi();
+    await store.refresh();
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('claudeBatches.openResults', batch.id);
+    const counts = Object.fromEntries(resultsDocuments.structure(uri)!.sections.map((s) => [s.id, s.count]));
+    assert.equal(counts.succeeded, 1);
+    assert.equal(counts.canceled, 2);
+
+    // 30 days later the API has deleted both batches' results.
+    t.emulator.clock.advance(30 * 24 * 3600_000);
+    await store.refresh();
+    assert.ok(store.get(batch.id)?.archived_at, 'the emulator did not archive the batch');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const again = await vscode.commands.executeCommand<vscode.Uri>('claudeBatches.openResults', batch.id);
+    assert.equal(again.toString(), uri.toString(), 'the local copy did not open');
+    assert.match(vscode.window.activeTextEditor!.document.getText(), /results deleted by the API|deleted/i);
+    await vscode.commands.executeCommand('claudeBatches.openResults', never.id);
+    assert.match(t.ui.messages('error').at(-1)!, /The API deleted the results of ".*" on \d{4}-\d{2}-\d{2} \(29 days after it was created\), and there is no local copy\./);
+  });
+
   it('retry failed on a batch whose source file is gone says so', async () => {
     const { id, file } = await submitMixed(t, 'results-gone.jsonl');
     fs.rmSync(file);
