@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResultsNotReadyError } from '../../../src/api';
 import { ArchiveMissingError, ResultsArchive, readResults, summarizeResults } from '../../../src/domain/results';
-import { downloadResults } from '../../../src/domain/resultsDownload';
 import { startEmulator, type Emulator } from '../../emulator';
 import { decoderSource, errored, rawSource, request, serveBatch, succeeded, tempDir } from './helpers';
 
@@ -199,21 +198,6 @@ describe('results archive', () => {
     assert.throws(() => archive.completePath('a/b'));
   });
 
-  it('the file-saving download leaves a .part file and throws when the stream is cut', async () => {
-    const batch = emu.createBatch(requests(1200));
-    emu.finish(batch.id);
-    emu.faults.add({ route: 'results', cutAfterLines: 700 });
-    const file = path.join(dir, 'saved.jsonl');
-    await assert.rejects(downloadResults(rawSource(emu.url, emu.apiKey), batch.id, file), (err: { partialLines?: number; partialFile?: string }) => {
-      assert.equal(err.partialLines, 700);
-      assert.equal(err.partialFile, `${file}.part`);
-      return true;
-    });
-    assert.equal(fs.existsSync(file), false);
-    const done = await downloadResults(rawSource(emu.url, emu.apiKey), batch.id, file);
-    assert.equal(done.lines, 1200);
-    assert.equal(fs.readFileSync(file, 'utf8').trim().split('\n').length, 1200);
-  });
 });
 
 describe('results archive: what the emulator never sends', () => {
