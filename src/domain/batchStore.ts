@@ -127,12 +127,7 @@ export class BatchStore {
     this.generation++;
     // A refresh under way belongs to the old key; the next refresh must not join it.
     this.refreshing = undefined;
-    this.list = [];
-    this.more = false;
-    this.cursor = null;
-    this.loaded = false;
-    this.current = { kind: 'loading' };
-    this.changed.fire({});
+    this.empty({ kind: 'loading' });
   }
 
   private async doRefresh(): Promise<void> {
@@ -166,11 +161,16 @@ export class BatchStore {
   }
 
   private setNoKey(): void {
+    this.empty({ kind: 'noKey' });
+  }
+
+  /** No batches loaded, in the given state. */
+  private empty(state: ListState): void {
     this.list = [];
     this.more = false;
     this.cursor = null;
     this.loaded = false;
-    this.current = { kind: 'noKey' };
+    this.current = state;
     this.changed.fire({});
   }
 }
