@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BodySourceError } from '../api';
-import { BatchValidator, DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, splitLines, type AcceptedLine, type BatchValidation } from './jsonl';
+import { BatchValidator, DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, requestText, splitLines, type AcceptedLine, type BatchValidation } from './jsonl';
 
 /** Where a batch file's bytes come from; `open()` may be called once per pass. */
 export interface BatchSource {
@@ -95,57 +95,43 @@ export async function scanBatchFile(source: BatchSource, limits: PartLimits = DE
 
 /**
  * The request body for one part, streamed: `{"requests":[` + the part's lines exactly as written
- * (not parsed and serialised again) + `]}`. Each line is validated again on the way; a line with
- * an error, or lines that differ from the first pass, stop the stream before the body is complete,
- * so the API never receives a batch that was not checked.
+ * (not parsed and serialised again) + `]}`. The lines were validated by the scan; here each part
+ * is hashed again as it streams, and the closing `]}` is sent only when the hash matches the
+ * scan's, so a file changed in between never yields a complete body (the API creates nothing).
  */
 export async function* partBody(source: BatchSource, part: PartPlan): AsyncGenerator<Uint8Array> {
   // Lines are gathered into chunks of about this size: one network write per line would be slow.
   const CHUNK_BYTES = 256 * 1024;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  let pending: Buffer[] = [OPEN];
+  let pendingBytes = OPEN.length;
+  const add = (bytes: Buffer) => {
+    pending.push(bytes);
+    pendingBytes += bytes.length;
+  };
   const take = (): Buffer => {
     const chunk = Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
     return chunk;
   };
-  let accepted: AcceptedLine | undefined;
-  const validator = new BatchValidator({
-    maxRequests: Number.MAX_SAFE_INTEGER,
-    maxBytes: Number.MAX_SAFE_INTEGER,
-    onRequestLine: (line) => (accepted = line),
-  });
   const hash = createHash('sha256');
   let lineNumber = 0;
   let sent = 0;
-  pending.push(OPEN);
-  pendingBytes += OPEN.length;
   for await (const line of splitLines(source.open())) {
     lineNumber++;
-    accepted = undefined;
-    validator.pushLine(line.text, line.byteLength);
     if (lineNumber < part.firstLine) continue;
-    if (accepted) {
-      const json = (accepted as AcceptedLine).json;
+    const json = requestText(line.text, lineNumber);
+    if (json !== '') {
       hash.update(json).update('\n');
-      const bytes = Buffer.from(json);
-      if (sent > 0) {
-        pending.push(COMMA);
-        pendingBytes += 1;
-      }
-      pending.push(bytes);
-      pendingBytes += bytes.length;
+      if (sent > 0) add(COMMA);
+      add(Buffer.from(json));
       sent++;
       if (pendingBytes >= CHUNK_BYTES) yield take();
-    } else if (line.text.trim() !== '') {
-      throw new SourceChangedError(`line ${lineNumber} has an error now`);
     }
     if (lineNumber >= part.lastLine) break;
   }
-  if (sent !== part.requests) throw new SourceChangedError(`expected ${part.requests} requests, read ${sent}`);
+  if (sent !== part.requests) throw new SourceChangedError(`expected ${part.requests} requests in lines ${part.firstLine}–${part.lastLine}, read ${sent}`);
   if (hash.digest('hex') !== part.sha256) throw new SourceChangedError('its content is not what was checked');
-  pending.push(CLOSE);
-  pendingBytes += CLOSE.length;
+  add(CLOSE);
   yield take();
 }

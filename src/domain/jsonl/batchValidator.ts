@@ -25,6 +25,18 @@ function isWs(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 10;
 }
 
+/**
+ * A line's request text exactly as it is sent (what `onRequestLine` receives as `json`): without
+ * the byte-order mark of line 1, the line ending and surrounding whitespace. '' for a blank line.
+ */
+export function requestText(raw: string, lineNumber: number): string {
+  let start = lineNumber === 1 && raw.charCodeAt(0) === BOM ? 1 : 0;
+  let end = raw.length;
+  while (start < end && isWs(raw.charCodeAt(start))) start++;
+  while (end > start && isWs(raw.charCodeAt(end - 1))) end--;
+  return start === 0 && end === raw.length ? raw : raw.slice(start, end);
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { BatchesApi, createClient, describeError } from '../../../src/api';
+import { validateBatchStream } from '../../../src/domain/jsonl';
 import { isAmbiguous } from '../../../src/domain/submission';
 import { partBody, scanBatchFile, SourceChangedError, type BatchSource } from '../../../src/domain/batchUpload';
 import { startEmulator } from '../../emulator';
@@ -66,7 +67,20 @@ describe('streamed upload: scan and part bodies', () => {
     src.setText([line('a'), line('b', 'something else')].join('\n'));
     await assert.rejects(collect(partBody(src, scan.parts[0])), SourceChangedError);
     src.setText([line('a'), '{"broken'].join('\n'));
-    await assert.rejects(collect(partBody(src, scan.parts[0])), /line 2 has an error now/);
+    await assert.rejects(collect(partBody(src, scan.parts[0])), /content is not what was checked/);
+    src.setText([line('a'), ''].join('\n'));
+    await assert.rejects(collect(partBody(src, scan.parts[0])), /expected 2 requests in lines 1–2, read 1/);
+  });
+
+  it('sends each line as the validator accepted it (BOM, CRLF, surrounding spaces removed)', async () => {
+    const text = `\uFEFF  ${line('a')}  \r\n\t${line('b')}\r\n\r\n${line('c')}`;
+    const accepted: string[] = [];
+    const src = source(text, 5);
+    const scan = await scanBatchFile(src);
+    await validateBatchStream(src.open(), { onRequestLine: (l) => accepted.push(l.json) });
+    const body = JSON.parse(await collect(partBody(src, scan.parts[0]))) as { requests: unknown[] };
+    assert.deepEqual(body.requests.map((r) => JSON.stringify(r)), accepted.map((j) => JSON.stringify(JSON.parse(j))));
+    assert.equal(await collect(partBody(src, scan.parts[0])), `{"requests":[${accepted.join(',')}]}`);
   });
 
   it('an upload that stops midway creates no batch on the server', async () => {
