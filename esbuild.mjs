@@ -1,19 +1,26 @@
 // Bundles the extension into CommonJS files with `vscode` external.
 //
-// Two entry points: `extension.js` is what VS Code loads at activation; `sdk.js` holds
-// @anthropic-ai/sdk and is required the first time an API call is made (see src/api/client.ts).
-// Activation therefore never parses the SDK.
+// Three entry points: `extension.js` is what VS Code loads at activation; `sdk.js` holds
+// @anthropic-ai/sdk and is required the first time an API call is made (src/api/client.ts);
+// `results.js` holds the results code, required the first time results are opened
+// (src/vscode/results/resultsModule.ts). Activation parses neither.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** Resolves the client factory's `require('./sdk')` to the sibling bundle instead of inlining it. */
-const sdkAsSiblingBundle = {
-  name: 'sdk-as-sibling-bundle',
+/**
+ * Resolves the lazy `require('./sdk')` of the client factory and `require('./resultsBundle')` of
+ * the results module to their sibling bundles instead of inlining them.
+ */
+const lazySiblingBundles = {
+  name: 'lazy-sibling-bundles',
   setup(build) {
     build.onResolve({ filter: /^\.\/sdk$/ }, (args) =>
       args.importer.endsWith('client.ts') ? { path: './sdk.js', external: true } : undefined,
+    );
+    build.onResolve({ filter: /^\.\/resultsBundle$/ }, (args) =>
+      args.importer.endsWith('resultsModule.ts') ? { path: './results.js', external: true } : undefined,
     );
   },
 };
@@ -34,7 +41,7 @@ const problemMatcher = {
 };
 
 const context = await esbuild.context({
-  entryPoints: { extension: 'src/extension.ts', sdk: 'src/api/sdk.ts' },
+  entryPoints: { extension: 'src/extension.ts', sdk: 'src/api/sdk.ts', results: 'src/vscode/results/resultsBundle.ts' },
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -46,7 +53,7 @@ const context = await esbuild.context({
   sourcesContent: false,
   metafile: true,
   logLevel: 'warning',
-  plugins: watch ? [sdkAsSiblingBundle, problemMatcher] : [sdkAsSiblingBundle],
+  plugins: watch ? [lazySiblingBundles, problemMatcher] : [lazySiblingBundles],
 });
 
 if (watch) {

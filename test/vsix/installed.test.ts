@@ -20,7 +20,7 @@ describe('the packaged .vsix', () => {
 
   it('ships only the bundles, media and docs', () => {
     const root = ext().extensionPath;
-    assert.deepEqual(fs.readdirSync(path.join(root, 'dist')).sort(), ['extension.js', 'sdk.js']);
+    assert.deepEqual(fs.readdirSync(path.join(root, 'dist')).sort(), ['extension.js', 'results.js', 'sdk.js']);
     for (const absent of ['node_modules', 'src', 'test', 'out', 'tsconfig.json']) {
       assert.equal(fs.existsSync(path.join(root, absent)), false, `${absent} must not ship`);
     }
@@ -34,7 +34,7 @@ describe('the packaged .vsix', () => {
     }
   });
 
-  it('activates, registers its commands and loads its SDK bundle', async () => {
+  it('activates, registers its commands and loads its SDK and results bundles', async () => {
     await ext().activate();
     assert.equal(ext().isActive, true);
     const commands = await vscode.commands.getCommands(true);
@@ -42,5 +42,10 @@ describe('the packaged .vsix', () => {
     const exports = ext().exports as { clients: { probe(key: string): unknown } };
     // probe() builds an SDK client, which requires dist/sdk.js from the installed package.
     assert.ok(exports.clients.probe('sk-ant-probe-only-not-sent'));
+    // The lazily loaded results bundle stands on its own.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const results = require(path.join(ext().extensionPath, 'dist', 'results.js')) as { ResultsArchive?: unknown; renderResultsDocument?: unknown };
+    assert.equal(typeof results.ResultsArchive, 'function');
+    assert.equal(typeof results.renderResultsDocument, 'function');
   });
 });

@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MessageBatch } from '../../api';
-import { buildRetryBatch, exportResults, OUTCOMES, SourceFileMissingError, type SectionId } from '../../domain/results';
+import type { SectionId } from '../../domain/results';
 import { labelOf, resolveBatch } from '../batchArgument';
 import { UserCancelled } from '../commandRunner';
 import { RESULTS_LANGUAGE } from '../results/resultsDocumentProvider';
 import type { ResultsService } from '../results/resultsService';
+import { resultsModule } from '../results/resultsModule';
 import { resultsUri } from '../results/resultsUri';
 import type { Services } from '../services';
 import { ui } from '../ui';
@@ -58,7 +59,7 @@ export async function saveBatchResults(services: Services, results: ResultsServi
   const c = batch.request_counts;
   const choices: SaveChoice[] = [
     { label: 'All results', description: `${local.lines.toLocaleString('en-US')} results` },
-    ...OUTCOMES.filter((o) => c[o] > 0).map((o) => ({ label: `${o[0].toUpperCase()}${o.slice(1)} only`, description: `${c[o].toLocaleString('en-US')} results`, section: o })),
+    ...resultsModule().OUTCOMES.filter((o) => c[o] > 0).map((o) => ({ label: `${o[0].toUpperCase()}${o.slice(1)} only`, description: `${c[o].toLocaleString('en-US')} results`, section: o })),
   ];
   const what = await ui().pick(choices, { placeHolder: `Which results of "${label}" to save?` });
   if (!what) return false;
@@ -84,13 +85,13 @@ export async function saveBatchResults(services: Services, results: ResultsServi
     saveLabel: 'Save Results',
   });
   if (!target) return false;
-  const saved = await exportResults({
+  const saved = await resultsModule().exportResults({
     resultsPath: local.path,
     output: target.fsPath,
     section: what.section,
     source: join ? record?.sourcePath : undefined,
   }).catch((err: unknown) => {
-    if (err instanceof SourceFileMissingError) throw new Error(`${err.message} Save the results alone instead.`);
+    if (err instanceof resultsModule().SourceFileMissingError) throw new Error(`${err.message} Save the results alone instead.`);
     throw err;
   });
   const note = !local.complete ? ` Only ${local.lines.toLocaleString('en-US')} of ${local.total.toLocaleString('en-US')} results had arrived.` : '';
@@ -118,9 +119,9 @@ export async function retryFailed(services: Services, results: ResultsService, a
   for (let n = 2; await exists(output); n++) output = path.join(parsed.dir, `${parsed.name}.retry-${n}${parsed.ext}`);
   let build;
   try {
-    build = await buildRetryBatch({ source: record.sourcePath, resultsPath: local.path, expectedSha256: record.contentHash, output });
+    build = await resultsModule().buildRetryBatch({ source: record.sourcePath, resultsPath: local.path, expectedSha256: record.contentHash, output });
   } catch (err) {
-    if (err instanceof SourceFileMissingError) {
+    if (err instanceof resultsModule().SourceFileMissingError) {
       void ui().error(`The source file of "${label}" is gone (${record.sourcePath}): failed requests cannot be rebuilt from it.`);
       return undefined;
     }

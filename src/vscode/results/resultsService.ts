@@ -1,16 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeError, type BatchesApi, type MessageBatch } from '../../api';
-import {
-  ResultsArchive,
-  renderResultsDocument,
-  summarizeResults,
-  type ArchiveStatus,
-  type ResultsDocument,
-  type ResultsSummary,
-  type SectionId,
-  type SummaryOptions,
-} from '../../domain/results';
+import type { ArchiveStatus, ResultsArchive, ResultsDocument, ResultsSummary, SectionId, SummaryOptions } from '../../domain/results';
+import { resultsModule } from './resultsModule';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
 import type { Log } from '../log';
 import { Settings } from '../settings';
@@ -32,7 +24,7 @@ export interface ResultsDeps {
  * renders the results documents from the local copy.
  */
 export class ResultsService {
-  readonly archive: ResultsArchive;
+  private archiveInstance: ResultsArchive | undefined;
   private readonly changed = new vscode.EventEmitter<string>();
   /** Summaries made during a download, used once by the document that opens right after. */
   private readonly summaries = new Map<string, ResultsSummary>();
@@ -40,10 +32,14 @@ export class ResultsService {
   readonly onDidChange = this.changed.event;
 
   constructor(
-    storageDir: string,
+    private readonly storageDir: string,
     private readonly deps: ResultsDeps,
-  ) {
-    this.archive = new ResultsArchive(path.join(storageDir, 'results'));
+  ) {}
+
+  /** The local archive (its code is loaded the first time it is needed). */
+  get archive(): ResultsArchive {
+    this.archiveInstance ??= new (resultsModule().ResultsArchive)(path.join(this.storageDir, 'results'));
+    return this.archiveInstance;
   }
 
   /**
@@ -119,8 +115,8 @@ export class ResultsService {
     }
     const fresh = section ? undefined : this.summaries.get(batchId);
     this.summaries.delete(batchId);
-    const summary = fresh ?? (await summarizeResults(status.path, { ...this.summaryOptions(batchId), section, maxEntries: section ? Settings.resultsSectionEntries() : Settings.resultsEntriesPerSection() }));
-    return renderResultsDocument(summary, {
+    const summary = fresh ?? (await resultsModule().summarizeResults(status.path, { ...this.summaryOptions(batchId), section, maxEntries: section ? Settings.resultsSectionEntries() : Settings.resultsEntriesPerSection() }));
+    return resultsModule().renderResultsDocument(summary, {
       batchId,
       batch: this.deps.knownBatch(batchId) ?? status.batch,
       label,

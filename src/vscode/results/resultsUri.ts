@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { parseSectionId, type SectionId } from '../../domain/results';
+import type { SectionId } from '../../domain/results';
+import { resultsModule } from './resultsModule';
 
 /** The URI scheme of results documents (read-only, virtual). */
 export const RESULTS_SCHEME = 'claude-batches';
@@ -27,7 +28,7 @@ export function parseResultsUri(uri: vscode.Uri): ResultsTarget | undefined {
   const match = /^\/results\/([^/]+)\/(.+)\.results$/.exec(uri.path);
   if (!match) return undefined;
   const section = new URLSearchParams(uri.query).get('section') ?? undefined;
-  if (section !== undefined && !parseSectionId(section)) return undefined;
+  if (section !== undefined && !resultsModule().parseSectionId(section)) return undefined;
   const label = match[2].replace(/ \([^)]*\)$/, '');
   return { batchId: decodeURIComponent(match[1]), label, section: section as SectionId | undefined };
 }

@@ -1,0 +1,3 @@
+// The results code (archive, summary, renderer, retry, export), bundled on its own as
+// dist/results.js and loaded the first time results are needed: activation never parses it.
+export * from '../../domain/results';
