@@ -65,11 +65,15 @@ async function main(): Promise<void> {
       port: option('--port') ? Number(option('--port')) : undefined,
       userDataDir: path.join(home, 'code-server-user'),
       env,
+      // Loaded as an installed extension (linked to this checkout): the smoke-test driver that
+      // would load it as "under development" also turns notification toasts off.
+      smokeTestDriver: false,
+      linkExtension: repoRoot,
     });
     console.log('');
     console.log('Claude Batches is running in VS Code (code-server). Open this URL in a browser:');
     console.log('');
-    console.log(`  ${workbenchUrl(server, { extensionDevelopmentPath: repoRoot })}`);
+    console.log(`  ${workbenchUrl(server, {})}`);
     console.log('');
     console.log('Press Ctrl+C to stop.');
     const stop = async () => {
