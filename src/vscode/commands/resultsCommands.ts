@@ -30,7 +30,7 @@ async function endedBatch(services: Services, arg: unknown, verb: string): Promi
 export async function openResults(services: Services, results: ResultsService, arg: unknown, section?: SectionId): Promise<vscode.Uri | undefined> {
   const batch = await endedBatch(services, arg, 'open its results');
   const label = labelOf(services, batch);
-  const local = await results.ensureLocal(batch, label);
+  const local = await results.ensureLocal(batch, label, { forDocument: !section });
   if (!local) throw new UserCancelled();
   const uri = resultsUri({ batchId: batch.id, label, section });
   const document = await vscode.workspace.openTextDocument(uri);

@@ -46,7 +46,8 @@ export class ResultsService {
    * The local copy, downloaded now when there is none (or only a partial one and `again`).
    * Returns undefined when the user cancelled the download.
    */
-  async ensureLocal(batch: MessageBatch, label: string, again = false): Promise<ArchiveStatus | undefined> {
+  async ensureLocal(batch: MessageBatch, label: string, options: { again?: boolean; forDocument?: boolean } = {}): Promise<ArchiveStatus | undefined> {
+    const again = options.again ?? false;
     const existing = await this.archive.status(batch.id);
     if (existing?.complete && !again) return existing;
     if (batch.archived_at) {
@@ -70,8 +71,9 @@ export class ResultsService {
             reported = lines;
           },
         });
-        // Summarised while it was written: the document that opens next needs no second read.
-        this.summaries.set(batch.id, summary);
+        // Summarised while it was written: the document about to open needs no second read.
+        // Kept only then: a save or a retry opens no document, and the summary would linger.
+        if (options.forDocument) this.summaries.set(batch.id, summary);
         return download;
       },
     );
@@ -86,7 +88,8 @@ export class ResultsService {
           'Download Again',
         )
         .then((choice) => {
-          if (choice === 'Download Again') void this.ensureLocal(batch, label, true).then(() => this.changed.fire(batch.id));
+          // ensureLocal fires onDidChange itself: open documents re-render from the new copy.
+          if (choice === 'Download Again') void this.ensureLocal(batch, label, { again: true });
         });
     }
     return download;
