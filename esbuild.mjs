@@ -1,9 +1,13 @@
 // Bundles the extension into CommonJS files with `vscode` external.
 //
-// Three entry points: `extension.js` is what VS Code loads at activation; `sdk.js` holds
+// Three entry points ship: `extension.js` is what VS Code loads at activation; `sdk.js` holds
 // @anthropic-ai/sdk and is required the first time an API call is made (src/api/client.ts);
 // `results.js` holds the results code, required the first time results are opened
 // (src/vscode/results/resultsModule.ts). Activation parses neither.
+//
+// A fourth, `extension.test.js` (test/hostEntry.ts), is the same extension whose `activate()`
+// returns its internals for the extension-host tests. It is built except with --production, and
+// never packaged: .vscodeignore ships only the three above.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -41,7 +45,12 @@ const problemMatcher = {
 };
 
 const context = await esbuild.context({
-  entryPoints: { extension: 'src/extension.ts', sdk: 'src/api/sdk.ts', results: 'src/vscode/results/resultsBundle.ts' },
+  entryPoints: {
+    extension: 'src/extension.ts',
+    sdk: 'src/api/sdk.ts',
+    results: 'src/vscode/results/resultsBundle.ts',
+    ...(production ? {} : { 'extension.test': 'test/hostEntry.ts' }),
+  },
   bundle: true,
   format: 'cjs',
   platform: 'node',

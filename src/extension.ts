@@ -4,10 +4,9 @@ import { SubmissionRegistry } from './domain/submissionRegistry';
 import { ApiKeyStore } from './vscode/apiKeyStore';
 import { ClientProvider } from './vscode/clientProvider';
 import { registerCommands } from './vscode/commands';
-import type { ExtensionApi } from './vscode/extensionApi';
+import type { ExtensionInternals } from './vscode/extensionInternals';
 import { Log } from './vscode/log';
 import { Settings } from './vscode/settings';
-import { setUi } from './vscode/ui';
 import { createBatchesView } from './vscode/views/batchesView';
 import { registerAuthoring } from './vscode/authoring';
 import { ResultsDocumentProvider } from './vscode/results/resultsDocumentProvider';
@@ -16,8 +15,18 @@ import { EndNotifications } from './vscode/endNotifications';
 import { PollingService } from './vscode/polling';
 import { BatchStatusBar } from './vscode/statusBar';
 
+/**
+ * Returns nothing on purpose: whatever `activate()` returns, every other installed extension can
+ * read through `vscode.extensions.getExtension(…).exports`, and the services reach the API key,
+ * the client and the confirmations. The extension-host tests load a test-only entry instead
+ * (test/hostEntry.ts, never packaged) that returns the internals.
+ */
+export function activate(context: vscode.ExtensionContext): void {
+  wire(context);
+}
+
 /** Only wires: builds the services, hands them to the features, registers every disposable. */
-export function activate(context: vscode.ExtensionContext): ExtensionApi {
+export function wire(context: vscode.ExtensionContext): ExtensionInternals {
   const log = new Log();
   const keys = new ApiKeyStore(context.secrets);
   const clients = new ClientProvider(keys, log);
@@ -64,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerCommands({ context, log, keys, clients, store, registry, polling, results, view: batchesView.view, revealBatch: batchesView.reveal });
 
   log.info(`Claude Batches ${context.extension.packageJSON.version as string} activated.`);
-  return { clients, store, registry, polling, statusBar: statusBar.item, endNotifications, diagnostics: authoring.diagnostics, tree: batchesView.provider, resultsDocuments, setUi, logUri: context.logUri.fsPath };
+  return { clients, store, registry, polling, statusBar: statusBar.item, endNotifications, diagnostics: authoring.diagnostics, tree: batchesView.provider, resultsDocuments, logUri: context.logUri.fsPath };
 }
 
 export function deactivate(): void {

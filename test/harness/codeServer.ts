@@ -36,6 +36,27 @@ export function ensureCodeServer(): CodeServerInstall {
   };
 }
 
+/**
+ * The folder the extension-host tests load as the extension under development: this repository's
+ * manifest and media, with `main` the test-only bundle (dist/extension.test.js), whose
+ * `activate()` returns the internals the tests use. The packaged extension returns nothing.
+ */
+export function testExtensionFolder(): string {
+  const folder = path.join(repoRoot, 'out', 'test-extension');
+  const bundle = path.join(repoRoot, 'dist', 'extension.test.js');
+  if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing: build with \`node esbuild.mjs\` (not --production).`);
+  fs.rmSync(folder, { recursive: true, force: true });
+  fs.mkdirSync(path.join(folder, 'dist'), { recursive: true });
+  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify({ ...manifest, main: './dist/extension.js' }, null, 2));
+  // Node resolves the symlink, so the bundle's lazy require('./sdk.js') finds the real dist/.
+  fs.symlinkSync(bundle, path.join(folder, 'dist', 'extension.js'));
+  for (const entry of ['media', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+    if (fs.existsSync(path.join(repoRoot, entry))) fs.symlinkSync(path.join(repoRoot, entry), path.join(folder, entry));
+  }
+  return folder;
+}
+
 /** Finds a Chromium: $CHROMIUM_PATH or $CHROME_PATH first, then the usual places. */
 export function findChromium(): string {
   const candidates = [

@@ -3,7 +3,7 @@
 // without it use `npm run test:vscode`, which runs the suite in code-server.
 import { runTests } from '@vscode/test-electron';
 import * as path from 'node:path';
-import { copyFixture, repoRoot } from './codeServer';
+import { copyFixture, repoRoot, testExtensionFolder } from './codeServer';
 
 import { HOST_TEST_KEY } from './hostSuite';
 
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const workspace = copyFixture('workspace');
   await runTests({
     version: process.env.VSCODE_VERSION ?? 'stable',
-    extensionDevelopmentPath: repoRoot,
+    extensionDevelopmentPath: testExtensionFolder(),
     extensionTestsPath: path.join(repoRoot, 'out', 'test', 'suite', 'index.js'),
     launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust'],
     extensionTestsEnv: {

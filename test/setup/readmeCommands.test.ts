@@ -62,15 +62,30 @@ function startUntil(cmd: string, args: string[], options: { env: NodeJS.ProcessE
   return { child, matched, output: () => output };
 }
 
-/** Stops a process group as Ctrl+C in a terminal does, and waits for it to end. */
-async function interrupt(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+/**
+ * Stops a process group as Ctrl+C in a terminal does, and waits for it to end. Returns how it
+ * ended: npm re-raises the SIGINT it got, so a clean stop is exit code 0 or signal SIGINT.
+ */
+async function interrupt(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; forced: boolean }> {
+  if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode, forced: false };
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   process.kill(-child.pid!, 'SIGINT');
-  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 15_000);
-  const code = await exited;
+  let forced = false;
+  const timer = setTimeout(() => {
+    forced = true;
+    process.kill(-child.pid!, 'SIGKILL');
+  }, 15_000);
+  const result = await exited;
   clearTimeout(timer);
-  return code;
+  return { ...result, forced };
+}
+
+/** True when nothing accepts connections on the URL's port any more. */
+async function closed(url: string): Promise<boolean> {
+  return get(url).then(
+    () => false,
+    () => true,
+  );
 }
 
 describe('set-up: the code-server install, run from inside npm', function () {
@@ -165,8 +180,13 @@ describe('set-up: npm start', function () {
       await page.screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'npm-start.png') });
     } finally {
       await browser.close();
-      const code = await interrupt(start.child);
-      assert.equal(code, 0, `npm start did not stop cleanly on Ctrl+C:\n${start.output()}`);
+      const stopped = await interrupt(start.child);
+      assert.ok(!stopped.forced && (stopped.code === 0 || stopped.signal === 'SIGINT'), `npm start did not stop on Ctrl+C (${JSON.stringify(stopped)}):\n${start.output()}`);
     }
+    // Ctrl+C took code-server and the emulator down with it.
+    const url = (await start.matched)[1];
+    assert.ok(await closed(url), 'code-server still answers after Ctrl+C');
+    const emulatorUrl = start.output().match(/Emulator of the Batches API: (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
+    assert.ok(emulatorUrl && (await closed(`${emulatorUrl}/v1/messages/batches`)), 'the emulator still answers after Ctrl+C');
   });
 });

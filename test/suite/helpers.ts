@@ -5,12 +5,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ScriptedUi } from './scriptedUi';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator';
-import type { ExtensionApi } from '../../src/vscode/extensionApi';
+import type { ExtensionTestApi } from '../../src/vscode/extensionInternals';
 
-export async function extensionApi(): Promise<ExtensionApi> {
-  const ext = vscode.extensions.getExtension<ExtensionApi>('claude-batches.claude-batches');
+export async function extensionApi(): Promise<ExtensionTestApi> {
+  const ext = vscode.extensions.getExtension<ExtensionTestApi>('claude-batches.claude-batches');
   if (!ext) throw new Error('claude-batches.claude-batches is not loaded');
-  return ext.activate();
+  const api = await ext.activate();
+  if (!api) throw new Error('The extension returned no test API: the extension-host suite must load the test entry (out/test-extension, built from test/hostEntry.ts); run it with `npm run test:vscode`.');
+  return api;
 }
 
 /**

@@ -34,18 +34,26 @@ describe('the packaged .vsix', () => {
     }
   });
 
-  it('activates, registers its commands and loads its SDK and results bundles', async () => {
+  it('activates, registers its commands, and its SDK and results bundles stand on their own', async () => {
     await ext().activate();
     assert.equal(ext().isActive, true);
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('claudeBatches.refresh'));
-    const exports = ext().exports as { clients: { probe(key: string): unknown } };
-    // probe() builds an SDK client, which requires dist/sdk.js from the installed package.
-    assert.ok(exports.clients.probe('sk-ant-probe-only-not-sent'));
-    // The lazily loaded results bundle stands on its own.
+    // The lazily loaded bundles, required from the installed package as the extension does.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sdk = require(path.join(ext().extensionPath, 'dist', 'sdk.js')) as { Anthropic?: new (options: object) => { messages?: { batches?: unknown } } };
+    assert.equal(typeof sdk.Anthropic, 'function');
+    // A client builds (nothing is sent: no request is made).
+    assert.ok(new sdk.Anthropic!({ apiKey: 'sk-ant-probe-only-not-sent', baseURL: 'http://127.0.0.1:9' }).messages?.batches);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const results = require(path.join(ext().extensionPath, 'dist', 'results.js')) as { ResultsArchive?: unknown; renderResultsDocument?: unknown };
     assert.equal(typeof results.ResultsArchive, 'function');
     assert.equal(typeof results.renderResultsDocument, 'function');
+  });
+
+  it('hands other extensions nothing: no client, key, services or dialog seam in its exports', async () => {
+    await ext().activate();
+    // Any installed extension can read this; the packaged extension exports no API at all.
+    assert.equal(ext().exports, undefined);
   });
 });

@@ -10,11 +10,12 @@ import type { BatchesTreeProvider } from './views/batchesTree';
 import type { Ui } from './ui';
 
 /**
- * What `activate()` returns. Not a public API: the extension-host tests use it to reach the
- * services the running extension built (instead of building second copies), and to answer the
- * extension's dialogs.
+ * The services the running extension built. Never handed to other extensions: the packaged
+ * `activate()` returns nothing. Only the test-only entry (test/hostEntry.ts) returns them, with
+ * `setUi`, so the extension-host tests reach the running services instead of building second
+ * copies, and answer the extension's dialogs.
  */
-export interface ExtensionApi {
+export interface ExtensionInternals {
   readonly clients: ClientProvider;
   readonly store: BatchStore;
   readonly registry: SubmissionRegistry;
@@ -27,6 +28,10 @@ export interface ExtensionApi {
   readonly resultsDocuments: ResultsDocumentProvider;
   /** The extension's log folder; the log files of this window's extension host sit beside it. */
   readonly logUri: string;
+}
+
+/** What the test-only entry's `activate()` returns. */
+export interface ExtensionTestApi extends ExtensionInternals {
   /** Replaces the dialogs with scripted answers; undefined restores VS Code's own. */
   setUi(ui: Ui | undefined): void;
 }

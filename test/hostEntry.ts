@@ -1,0 +1,14 @@
+// The extension's entry for the extension-host tests only: the same wiring as src/extension.ts,
+// but `activate()` returns the running services and the dialog seam, so tests reach them. esbuild
+// bundles it as dist/extension.test.js, which the .vsix never contains (.vscodeignore ships only
+// the production bundles); the harness loads it through out/test-extension/.
+import type * as vscode from 'vscode';
+import { wire } from '../src/extension';
+import type { ExtensionTestApi } from '../src/vscode/extensionInternals';
+import { setUi } from '../src/vscode/ui';
+
+export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
+  return { ...wire(context), setUi };
+}
+
+export { deactivate } from '../src/extension';
