@@ -65,3 +65,32 @@ function httpDate(value: string | null | undefined): number | undefined {
   const at = Date.parse(value);
   return Number.isFinite(at) ? at : undefined;
 }
+
+/**
+ * The longest the SDK may sleep on a retry-after inside one call, before trying again. Someone is
+ * waiting on that call (a refresh, a cancel, a download): a longer wait comes back at once as a
+ * rate-limit error that names it, rather than as a spinner that never ends.
+ */
+export const MAX_IN_CALL_RETRY_MS = 60_000;
+
+/**
+ * The response the SDK gets to see: its retry headers replaced by what serverDelayMs made of them.
+ * The SDK would otherwise sleep as long as a timer can hold (24.8 days), measure a date from the
+ * local clock however wrong it is, and treat `-5` or `1e9` as it parses them. A usable wait goes
+ * in `retry-after-ms` (which the SDK and describeError read first); a wait past
+ * MAX_IN_CALL_RETRY_MS also gets `x-should-retry: false`, so the SDK hands the error back at once;
+ * garbage is removed, so the SDK uses its own short backoff.
+ */
+export function boundRetryHeaders(response: Response): Response {
+  if (response.ok || (!response.headers.has('retry-after') && !response.headers.has('retry-after-ms'))) return response;
+  const delay = serverDelayMs(response.headers);
+  const headers = new Headers(response.headers);
+  headers.delete('retry-after');
+  headers.delete('retry-after-ms');
+  if (delay !== undefined) headers.set('retry-after-ms', String(delay));
+  if (delay !== undefined && delay > MAX_IN_CALL_RETRY_MS) headers.set('x-should-retry', 'false');
+  const bounded = new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  // The SDK names the URL in its debug log.
+  Object.defineProperty(bounded, 'url', { value: response.url });
+  return bounded;
+}
