@@ -49,29 +49,6 @@ export interface PollCoordinator {
   release(): void;
 }
 
-/** What is wrong with a lease read back from the file, or undefined when it can be trusted. */
-function leaseProblem(value: unknown, now: number): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
-  const lease = value as Record<string, unknown>;
-  if (lease.version !== 1) return `version is ${JSON.stringify(lease.version)}, not 1`;
-  if (typeof lease.holder !== 'string' || lease.holder === '') return 'holder is not a window id';
-  if (typeof lease.until !== 'number' || !Number.isFinite(lease.until)) return 'until is not a time';
-  if (lease.until > now + MAX_LEASE_MS) return `until is ${ahead(lease.until - now)} ahead, more than the ${ahead(MAX_LEASE_MS)} a lease may run`;
-  if (lease.focused !== undefined && typeof lease.focused !== 'boolean') return 'focused is neither true nor false';
-  if (lease.notBefore === undefined) return undefined;
-  if (typeof lease.notBefore !== 'number' || !Number.isFinite(lease.notBefore)) return 'notBefore is not a time';
-  if (lease.notBefore > now + MAX_SERVER_DELAY_MS) {
-    return `notBefore is ${ahead(lease.notBefore - now)} ahead, more than the ${ahead(MAX_SERVER_DELAY_MS)} a server may make us wait`;
-  }
-  return undefined;
-}
-
-/** A span for a log line: "90 min", "20 days". */
-function ahead(ms: number): string {
-  if (ms < 48 * 3600_000) return `${Math.round(ms / 60_000)} min`;
-  return `${Math.round(ms / 86_400_000)} days`;
-}
-
 /** A short, stable name for one account, so windows on different keys do not share results. */
 export function pollScope(baseUrl: string, apiKey: string): string {
   return createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex').slice(0, 16);
@@ -254,4 +231,27 @@ export class FilePollCoordinator implements PollCoordinator {
       return false;
     }
   }
+}
+
+/** What is wrong with a lease read back from the file, or undefined when it can be trusted. */
+function leaseProblem(value: unknown, now: number): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  const lease = value as Record<string, unknown>;
+  if (lease.version !== 1) return `version is ${JSON.stringify(lease.version)}, not 1`;
+  if (typeof lease.holder !== 'string' || lease.holder === '') return 'holder is not a window id';
+  if (typeof lease.until !== 'number' || !Number.isFinite(lease.until)) return 'until is not a time';
+  if (lease.until > now + MAX_LEASE_MS) return `until is ${ahead(lease.until - now)} ahead, more than the ${ahead(MAX_LEASE_MS)} a lease may run`;
+  if (lease.focused !== undefined && typeof lease.focused !== 'boolean') return 'focused is neither true nor false';
+  if (lease.notBefore === undefined) return undefined;
+  if (typeof lease.notBefore !== 'number' || !Number.isFinite(lease.notBefore)) return 'notBefore is not a time';
+  if (lease.notBefore > now + MAX_SERVER_DELAY_MS) {
+    return `notBefore is ${ahead(lease.notBefore - now)} ahead, more than the ${ahead(MAX_SERVER_DELAY_MS)} a server may make us wait`;
+  }
+  return undefined;
+}
+
+/** A span for a log line: "90 min", "20 days". */
+function ahead(ms: number): string {
+  if (ms < 48 * 3600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${Math.round(ms / 86_400_000)} days`;
 }
