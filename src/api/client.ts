@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import { boundRetryHeaders } from './retryAfter';
 import { hasStreamBody, streamingFetch } from './streamingFetch';
 
 /** What the client factory needs; everything comes from the caller, nothing from the environment. */
@@ -40,6 +41,7 @@ export class ForeignOriginError extends Error {
  * The API key is passed explicitly (the SDK would otherwise look for profiles and environment
  * variables), and every request goes through a fetch that refuses any origin but the API's own:
  * `results()` follows `results_url` verbatim, and the key must never follow it to another host.
+ * The same fetch bounds the retry-after of error answers before the SDK acts on it.
  */
 export function createClient(config: ClientConfig): Anthropic {
   const { Anthropic: AnthropicClient } = loadSdk();
@@ -55,7 +57,8 @@ export function createClient(config: ClientConfig): Anthropic {
       if (new URL(url).origin !== allowed) {
         return Promise.reject(new ForeignOriginError(url, allowed));
       }
-      return hasStreamBody(init) ? streamingFetch(url, init!) : fetch(input, init);
+      const response = hasStreamBody(init) ? streamingFetch(url, init!) : fetch(input, init);
+      return response.then(boundRetryHeaders);
     },
   });
   return client;

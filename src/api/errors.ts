@@ -1,4 +1,5 @@
 import { ForeignOriginError, loadSdk } from './client';
+import { serverDelayMs } from './retryAfter';
 
 /** What kind of failure a user is looking at; decides the wording and what the UI offers. */
 export type ErrorKind =
@@ -28,7 +29,7 @@ export interface UserFacingError {
   status?: number;
   /** Whether trying the same thing again later can succeed. */
   retryable: boolean;
-  /** Seconds the API asked us to wait, from `retry-after`. */
+  /** Seconds the API asked us to wait, from `retry-after(-ms)`: at most an hour, see serverDelayMs. */
   retryAfterSeconds?: number;
   /** The system error code of a connection failure (ECONNREFUSED, ENOTFOUND, ECONNRESET…). */
   networkCode?: string;
@@ -210,14 +211,8 @@ function classifyApiError(err: SdkApiError): UserFacingError {
 }
 
 function readRetryAfter(headers: Headers | undefined): number | undefined {
-  if (!headers) return undefined;
-  const ms = headers.get('retry-after-ms');
-  if (ms && Number.isFinite(Number(ms))) return Number(ms) / 1000;
-  const value = headers.get('retry-after');
-  if (!value) return undefined;
-  if (Number.isFinite(Number(value))) return Number(value);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
+  const ms = serverDelayMs(headers);
+  return ms === undefined ? undefined : ms / 1000;
 }
 
 function formatSeconds(seconds: number): string {

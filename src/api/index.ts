@@ -2,4 +2,5 @@
 export { createClient, apiOrigin, ForeignOriginError, type ClientConfig } from './client';
 export { BatchesApi, type BatchPage, type CallOptions } from './batchesApi';
 export { describeError, BodySourceError, ResultsNotReadyError, type UserFacingError, type ErrorKind, type DescribeContext } from './errors';
+export { MAX_SERVER_DELAY_MS, clampServerDelay, serverDelayMs } from './retryAfter';
 export type * from './types';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { MessageBatch } from '../api';
+import { MAX_SERVER_DELAY_MS, type MessageBatch } from '../api';
+import { MAX_INTERVAL_MS } from './pollSchedule';
 
 // Several VS Code windows on one machine watch the same account. Only one of them (the lease
 // holder) calls the API; it shares what it learns through a file, and the others read it. All
@@ -55,6 +56,12 @@ export function pollScope(baseUrl: string, apiKey: string): string {
 
 /** How long a shared result stays in the file. */
 const SHARED_RETENTION_MS = 24 * 3600_000;
+/**
+ * The furthest ahead a lease may run. The poller asks for two of its intervals plus a grace, and
+ * an interval is at most MAX_INTERVAL_MS; a lease beyond this is corrupt, and would keep every
+ * other window from polling for as long as it says.
+ */
+export const MAX_LEASE_MS = 3 * MAX_INTERVAL_MS;
 const LEASE_FILE = 'poll-lease.json';
 const RESULTS_FILE = 'poll-results.json';
 
@@ -84,6 +91,8 @@ export class FilePollCoordinator implements PollCoordinator {
   private readonly resultsPath: string;
   private readonly windowId: string;
   private writes = 0;
+  /** The last complaint about the lease file, so that one bad file is logged once. */
+  private complaint: string | undefined;
 
   constructor(
     private readonly dir: string,
@@ -97,11 +106,15 @@ export class FilePollCoordinator implements PollCoordinator {
   }
 
   acquire(request: LeaseRequest): LeaseGrant {
+    const now = this.clock.now();
     const lease = this.readLease();
-    const notBefore = Math.max(lease?.notBefore ?? 0, request.notBefore ?? 0);
+    // What this window writes is bounded as readers check it: it must not lock the others out.
+    const asked = request.notBefore !== undefined && Number.isFinite(request.notBefore) ? Math.min(request.notBefore, now + MAX_SERVER_DELAY_MS) : 0;
+    const notBefore = Math.max(lease?.notBefore ?? 0, asked);
+    const until = Number.isFinite(request.until) ? Math.min(request.until, now + MAX_LEASE_MS) : now;
     const free =
       !lease ||
-      lease.until <= this.clock.now() ||
+      lease.until <= now ||
       lease.holder === this.windowId ||
       request.force === true ||
       (request.focused && !lease.focused);
@@ -109,7 +122,7 @@ export class FilePollCoordinator implements PollCoordinator {
     const written = this.write(this.leasePath, {
       version: 1,
       holder: this.windowId,
-      until: request.until,
+      until,
       focused: request.focused,
       notBefore,
     } satisfies LeaseFile);
@@ -156,16 +169,24 @@ export class FilePollCoordinator implements PollCoordinator {
     }
   }
 
+  /**
+   * The lease, or undefined when there is none or it cannot be trusted: then it counts as lapsed,
+   * and the next acquire() overwrites it. Any window (an older version, a crash mid-write on a
+   * platform without atomic rename, a hand edit) may have left it, so every field is checked.
+   */
   private readLease(): LeaseFile | undefined {
-    const value = this.read(this.leasePath) as Partial<LeaseFile> | undefined;
-    if (!value || value.version !== 1 || typeof value.holder !== 'string' || typeof value.until !== 'number') return undefined;
-    return {
-      version: 1,
-      holder: value.holder,
-      until: value.until,
-      focused: value.focused === true,
-      notBefore: typeof value.notBefore === 'number' ? value.notBefore : 0,
-    };
+    const value = this.read(this.leasePath);
+    if (value === undefined) return undefined;
+    const problem = leaseProblem(value, this.clock.now());
+    if (problem) {
+      const line = `poll coordination: ignoring the lease in ${this.leasePath} (${problem}); this window takes it over.`;
+      if (line !== this.complaint) this.log?.(line);
+      this.complaint = line;
+      return undefined;
+    }
+    this.complaint = undefined;
+    const lease = value as Omit<LeaseFile, 'notBefore' | 'focused'> & { notBefore?: number; focused?: boolean };
+    return { version: 1, holder: lease.holder, until: lease.until, focused: lease.focused === true, notBefore: lease.notBefore ?? 0 };
   }
 
   private readResults(): ResultsFile | undefined {
@@ -210,4 +231,27 @@ export class FilePollCoordinator implements PollCoordinator {
       return false;
     }
   }
+}
+
+/** What is wrong with a lease read back from the file, or undefined when it can be trusted. */
+function leaseProblem(value: unknown, now: number): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  const lease = value as Record<string, unknown>;
+  if (lease.version !== 1) return `version is ${JSON.stringify(lease.version)}, not 1`;
+  if (typeof lease.holder !== 'string' || lease.holder === '') return 'holder is not a window id';
+  if (typeof lease.until !== 'number' || !Number.isFinite(lease.until)) return 'until is not a time';
+  if (lease.until > now + MAX_LEASE_MS) return `until is ${ahead(lease.until - now)} ahead, more than the ${ahead(MAX_LEASE_MS)} a lease may run`;
+  if (lease.focused !== undefined && typeof lease.focused !== 'boolean') return 'focused is neither true nor false';
+  if (lease.notBefore === undefined) return undefined;
+  if (typeof lease.notBefore !== 'number' || !Number.isFinite(lease.notBefore)) return 'notBefore is not a time';
+  if (lease.notBefore > now + MAX_SERVER_DELAY_MS) {
+    return `notBefore is ${ahead(lease.notBefore - now)} ahead, more than the ${ahead(MAX_SERVER_DELAY_MS)} a server may make us wait`;
+  }
+  return undefined;
+}
+
+/** A span for a log line: "90 min", "20 days". */
+function ahead(ms: number): string {
+  if (ms < 48 * 3600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${Math.round(ms / 86_400_000)} days`;
 }

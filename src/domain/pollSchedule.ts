@@ -1,3 +1,5 @@
+import { MAX_SERVER_DELAY_MS } from '../api';
+
 // The pure timing rules of the poller: how long to wait before the next look at the API.
 // No clock and no timers here, so the rules can be read (and tested) on their own.
 
@@ -13,6 +15,12 @@ export const POLL_DEFAULTS: PollSettings = { intervalSeconds: 30, maxIntervalSec
 
 /** All batch endpoints share one requests-per-minute limit: never poll more often than this. */
 export const MIN_INTERVAL_SECONDS = 10;
+/**
+ * The longest the poller waits for anything: its own backoff whatever the settings say, a
+ * server's retry-after, another window's. The same hour a server may ask for (see
+ * MAX_SERVER_DELAY_MS for why an hour).
+ */
+export const MAX_INTERVAL_MS = MAX_SERVER_DELAY_MS;
 /** While a tick changes nothing, the next interval is this much longer. */
 export const BACKOFF_FACTOR = 1.5;
 /** While the window is unfocused, intervals are this much longer… */
@@ -28,8 +36,19 @@ export const FOCUS_JITTER_MS = 3_000;
 export function effectiveIntervals(settings: PollSettings): { baseMs: number; maxMs: number } {
   const base = finiteOr(settings.intervalSeconds, POLL_DEFAULTS.intervalSeconds);
   const max = finiteOr(settings.maxIntervalSeconds, POLL_DEFAULTS.maxIntervalSeconds);
-  const baseMs = Math.max(MIN_INTERVAL_SECONDS, base) * 1000;
-  return { baseMs, maxMs: Math.max(baseMs, max * 1000) };
+  const baseMs = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_SECONDS, base) * 1000);
+  return { baseMs, maxMs: Math.min(MAX_INTERVAL_MS, Math.max(baseMs, max * 1000)) };
+}
+
+/**
+ * The delay a poller timer is armed with: at least `floorMs`, at most MAX_INTERVAL_MS, whole ms.
+ * Every timer goes through here, because setTimeout turns anything it cannot hold (NaN, or past
+ * 2^31 − 1 ms, about 24.8 days) into 1 ms: one absurd delay anywhere would become a request loop.
+ */
+export function timerDelay(ms: number, floorMs: number): number {
+  const floor = Math.min(MAX_INTERVAL_MS, Math.max(0, Number.isFinite(floorMs) ? floorMs : 0));
+  if (Number.isNaN(ms)) return Math.max(floor, MIN_INTERVAL_SECONDS * 1000);
+  return Math.round(Math.min(MAX_INTERVAL_MS, Math.max(floor, ms)));
 }
 
 /**

@@ -1,8 +1,8 @@
-import { describeError, type BatchesApi, type BatchPage, type MessageBatch, type UserFacingError } from '../api';
+import { clampServerDelay, describeError, type BatchesApi, type BatchPage, type MessageBatch, type UserFacingError } from '../api';
 import type { BatchStore } from './batchStore';
 import { Emitter, type Disposable, type Event } from './events';
 import type { PollCoordinator } from './pollCoordinator';
-import { FOCUS_JITTER_MS, POKE_DELAY_MS, PollSchedule, type PollSettings } from './pollSchedule';
+import { FOCUS_JITTER_MS, MAX_INTERVAL_MS, MIN_INTERVAL_SECONDS, POKE_DELAY_MS, PollSchedule, timerDelay, type PollSettings } from './pollSchedule';
 
 // The one poller (style.md point 4): keeps the store's in-flight batches up to date with one API
 // request per tick however many there are, on chained timers that back off while nothing changes.
@@ -110,7 +110,7 @@ export class Poller implements Disposable {
   private timerAt: number | undefined;
   private lastDelayMs = 0;
   private focused = true;
-  /** No request before then (retry-after). */
+  /** No request before then (retry-after); read through waitUntil(), which bounds it. */
   private notBefore = 0;
   private running: Promise<void> | undefined;
   private abort: AbortController | undefined;
@@ -232,14 +232,17 @@ export class Poller implements Disposable {
   /**
    * (Re)schedules the next tick. `outcome` is what the tick that just ran found: an error (failing),
    * null (it worked: polling), or undefined (not after a tick: a failing poller stays failing).
+   * Only what the user did (poke, focus) may bring a tick closer than the poll floor.
    */
   private scheduleIn(delayMs: number, reason: ScheduleReason, outcome?: UserFacingError | null): void {
     this.clearTimer();
     const now = this.now();
-    const at = Math.max(now + Math.max(0, Math.round(delayMs)), this.notBefore);
+    const floorMs = reason === 'poke' || reason === 'focus' ? 0 : MIN_INTERVAL_SECONDS * 1000;
+    const armed = this.arm(() => this.fire(), Math.max(delayMs, this.waitUntil(now) - now), floorMs);
+    const at = now + armed.delayMs;
+    this.timer = armed.handle;
     this.timerAt = at;
-    this.lastDelayMs = at - now;
-    this.timer = this.options.timers.setTimeout(() => this.fire(), at - now);
+    this.lastDelayMs = armed.delayMs;
     if (outcome) {
       this.setState({ kind: 'failing', error: outcome, nextPollAt: at });
     } else if (outcome === undefined && this.current.kind === 'failing') {
@@ -248,6 +251,22 @@ export class Poller implements Disposable {
       this.setState({ kind: 'polling', nextPollAt: at });
     }
     this.scheduleEmitter.fire({ reason, at, delayMs: at - now });
+  }
+
+  /** Arms a timer: the only call to setTimeout, so that no delay escapes timerDelay's bounds. */
+  private arm(fn: () => void, ms: number, floorMs: number): { handle: unknown; delayMs: number } {
+    const delayMs = timerDelay(ms, floorMs);
+    return { handle: this.options.timers.setTimeout(fn, delayMs), delayMs };
+  }
+
+  /**
+   * When the next request may go out. Never more than MAX_INTERVAL_MS from now: a retry-after was
+   * bounded when it came, but the clock may have been set back since (or a lease said more).
+   */
+  private waitUntil(now: number): number {
+    if (!Number.isFinite(this.notBefore)) this.notBefore = 0;
+    if (this.notBefore > now + MAX_INTERVAL_MS) this.notBefore = now + MAX_INTERVAL_MS;
+    return this.notBefore;
   }
 
   private clearTimer(): void {
@@ -292,9 +311,9 @@ export class Poller implements Disposable {
       if (!this.hasInFlight()) return this.finish({ request: 'shared', changed: sharedChanged });
       const grant = coordinator.acquire({ until: this.leaseUntil(this.lastDelayMs), focused: this.focused, force: this.leadNextTick });
       this.leadNextTick = false;
-      this.notBefore = Math.max(this.notBefore, grant.notBefore);
+      if (Number.isFinite(grant.notBefore)) this.notBefore = Math.max(this.notBefore, grant.notBefore);
       if (!grant.leader) return this.finish({ request: 'shared', changed: sharedChanged });
-      if (this.notBefore > this.now()) return this.finish({ request: 'none', changed: sharedChanged });
+      if (this.waitUntil(this.now()) > this.now()) return this.finish({ request: 'none', changed: sharedChanged });
     }
 
     const plan = this.plan();
@@ -303,10 +322,14 @@ export class Poller implements Disposable {
     const abort = new AbortController();
     this.abort = abort;
     let timedOut = false;
-    const timeout = this.options.timers.setTimeout(() => {
-      timedOut = true;
-      abort.abort();
-    }, REQUEST_TIMEOUT_MS);
+    const { handle: timeout } = this.arm(
+      () => {
+        timedOut = true;
+        abort.abort();
+      },
+      REQUEST_TIMEOUT_MS,
+      REQUEST_TIMEOUT_MS,
+    );
     // The poller has its own backoff: the SDK must not retry behind its back (three requests in
     // one tick).
     const call = { signal: abort.signal, maxRetries: 0 };
@@ -356,18 +379,22 @@ export class Poller implements Disposable {
       this.goIdle();
     } else {
       let delay = this.schedule.afterTick(error ? 'failed' : tick.changed ? 'changed' : 'quiet', this.focused);
-      if (error?.retryAfterSeconds !== undefined) {
-        this.notBefore = Math.max(this.notBefore, this.now() + error.retryAfterSeconds * 1000);
-      }
+      let reason: ScheduleReason = 'tick';
+      const serverWait = error?.retryAfterSeconds === undefined ? undefined : clampServerDelay(error.retryAfterSeconds * 1000, MIN_INTERVAL_SECONDS * 1000);
+      if (serverWait !== undefined) this.notBefore = Math.max(this.notBefore, this.now() + serverWait);
+      // The API answered: whatever wait it asked for before is over, even if the clock was set
+      // back since and the time it named lies a month ahead again.
+      else if (!error && (tick.request === 'list' || tick.request === 'retrieve')) this.notBefore = 0;
       if (poked) {
         this.schedule.reset();
         delay = POKE_DELAY_MS;
+        reason = 'poke';
       }
       if (error && this.current.kind !== 'failing') this.log(`polling failed, retrying with backoff: ${error.message}`);
       if (!error && this.current.kind === 'failing') this.log('polling recovered');
-      this.scheduleIn(delay, 'tick', error ?? null);
+      this.scheduleIn(delay, reason, error ?? null);
       if (this.options.coordinator && tick.request !== 'shared') {
-        this.options.coordinator.acquire({ until: this.leaseUntil(this.lastDelayMs), focused: this.focused, notBefore: this.notBefore });
+        this.options.coordinator.acquire({ until: this.leaseUntil(this.lastDelayMs), focused: this.focused, notBefore: this.waitUntil(this.now()) });
       }
     }
     this.tickEmitter.fire(tick);

@@ -25,6 +25,12 @@ export function checkFault(f: Fault): void {
   }
   if (f.delayMs !== undefined && !(f.delayMs >= 0)) throw new Error('fault: delayMs must be >= 0');
   if (f.retryAfter !== undefined && !(f.retryAfter >= 0)) throw new Error('fault: retryAfter must be >= 0');
+  if (f.headers !== undefined && f.status === undefined) throw new Error('fault: headers are sent with an error status: set status too');
+  for (const [name, value] of Object.entries(f.headers ?? {})) {
+    // What Node's http refuses to send would fail inside the server, far from the test that asked.
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new Error(`fault: ${JSON.stringify(name)} is not a header name`);
+    if (typeof value !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new Error(`fault: header ${name} has a value HTTP cannot carry`);
+  }
 }
 
 export class FaultQueue {

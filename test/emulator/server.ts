@@ -284,6 +284,7 @@ export class EmulatorServer implements Emulator {
           headers['retry-after-ms'] = String(Math.round(fault.retryAfter * 1000));
         }
         if (fault?.status !== undefined && fault.shouldRetry !== undefined) headers['x-should-retry'] = String(fault.shouldRetry);
+        if (fault?.status !== undefined && fault.headers) Object.assign(headers, fault.headers);
         return this.sendJson(res, entry, err.status, errorEnvelope(err.errorType, err.message, requestId), headers);
       }
       throw err;

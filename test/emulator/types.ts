@@ -83,6 +83,11 @@ export interface Fault {
   message?: string;
   /** Seconds, sent as `retry-after` (and as `retry-after-ms`). */
   retryAfter?: number;
+  /**
+   * Response headers sent as they are with the error, over the ones above (a hostile or broken
+   * server: `retry-after: -5`, `retry-after-ms: 1e15`, a `date` far from the emulator's clock).
+   */
+  headers?: Record<string, string>;
   /** Sent as `x-should-retry: true|false`, which the SDK obeys. */
   shouldRetry?: boolean;
   /** Wait this long (real time) before answering. */

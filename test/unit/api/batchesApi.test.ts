@@ -61,6 +61,44 @@ describe('BatchesApi against the emulator', () => {
     assert.equal(emulator.requests.filter((r) => r.route === 'retrieve').length, 2);
   });
 
+  // The SDK retries inside the call, sleeping as long as retry-after says if a timer can hold it
+  // (up to 24.8 days): a refresh or a cancel would hang that long. Its delay goes through the same
+  // bounds as the poller's, and a long one comes back at once as a rate limit that names the wait.
+  for (const [name, headers, wait] of [
+    ['11 days in seconds', { 'retry-after': '1000000' }, 3600],
+    ['a date a week past the server’s own Date', { date: 'Mon, 01 Jan 2001 00:00:00 GMT', 'retry-after': 'Mon, 08 Jan 2001 00:00:00 GMT' }, 3600],
+    ['two minutes', { 'retry-after': '120' }, 120],
+  ] as const) {
+    it(`a retry-after of ${name}: the call does not sleep on it, and says how long to wait`, async () => {
+      const batch = emulator.createBatch([request('a')]);
+      emulator.faults.add({ route: 'retrieve', status: 429, headers });
+      const controller = new AbortController();
+      const pending = api.retrieve(batch.id, { signal: controller.signal }).then(
+        () => assert.fail('the call succeeded'),
+        (err: unknown) => describeError(err),
+      );
+      const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 3_000).unref());
+      const outcome = await Promise.race([pending, hung]);
+      controller.abort();
+      assert.notEqual(outcome, 'hung', 'the call slept on the retry-after');
+      assert.ok(outcome !== 'hung' && outcome.kind === 'rateLimited', JSON.stringify(outcome));
+      assert.equal(outcome.retryAfterSeconds, wait);
+      assert.equal(emulator.requests.filter((r) => r.route === 'retrieve').length, 1, 'not retried behind the caller’s back');
+    });
+  }
+
+  it('a short retry-after is still honoured by the SDK, and garbage falls back to its own backoff', async () => {
+    const batch = emulator.createBatch([request('a')]);
+    emulator.faults.add({ route: 'retrieve', status: 429, headers: { 'retry-after-ms': '50' } });
+    assert.equal((await api.retrieve(batch.id)).id, batch.id);
+    emulator.faults.add({ route: 'retrieve', status: 429, headers: { 'retry-after': '-1e400', 'retry-after-ms': 'soon' } });
+    assert.equal((await api.retrieve(batch.id)).id, batch.id);
+    assert.deepEqual(
+      emulator.requests.filter((r) => r.route === 'retrieve').map((r) => r.status),
+      [429, 200, 429, 200],
+    );
+  });
+
   it('passes the abort signal where the SDK reads it (third argument)', async () => {
     const batch = emulator.createBatch([request('a')]);
     emulator.faults.add({ route: 'retrieve', delayMs: 2_000 });

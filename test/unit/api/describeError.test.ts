@@ -53,6 +53,15 @@ describe('describeError', () => {
     assert.match(described.message, /wait 30 s/);
   });
 
+  it('429 with an absurd retry-after: the wait named is the hour we will wait at most', async () => {
+    const huge = await failWith(emulator, { status: 429, headers: { 'retry-after': '1000000000000' } });
+    assert.equal(huge.retryAfterSeconds, 3600);
+    assert.match(huge.message, /wait 60 min/);
+    const garbage = await failWith(emulator, { status: 429, headers: { 'retry-after': '-5', 'retry-after-ms': 'NaN' } });
+    assert.equal(garbage.retryAfterSeconds, undefined);
+    assert.doesNotMatch(garbage.message, /wait/);
+  });
+
   it('500: service trouble, try again later', async () => {
     const described = await failWith(emulator, { status: 500 });
     assert.equal(described.kind, 'server');

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { BatchesApi, createClient, type MessageBatch } from '../../../src/api';
 import { BatchStore } from '../../../src/domain/batchStore';
 import { Poller } from '../../../src/domain/poller';
-import { FilePollCoordinator, pollScope } from '../../../src/domain/pollCoordinator';
+import { FilePollCoordinator, MAX_LEASE_MS, pollScope } from '../../../src/domain/pollCoordinator';
 import { startEmulator, type Emulator } from '../../emulator';
 import { FakeTimers } from './fakeTimers';
 import { request } from './world';
@@ -55,6 +55,32 @@ describe('FilePollCoordinator', () => {
     const grant = b.acquire({ until: until(MINUTE), focused: true });
     assert.equal(grant.leader, true);
     assert.equal(grant.notBefore, timers.now() + MINUTE - 1);
+  });
+
+  it('writes no lease another window would have to reject: notBefore at most an hour ahead, until at most MAX_LEASE_MS', () => {
+    const a = new FilePollCoordinator(dir, 'a', timers);
+    const grant = a.acquire({ until: until(1e15), focused: true, notBefore: until(1e15) });
+    const lease = JSON.parse(fs.readFileSync(path.join(dir, 'poll-lease.json'), 'utf8'));
+    assert.equal(lease.notBefore, until(60 * MINUTE));
+    assert.equal(grant.notBefore, until(60 * MINUTE));
+    assert.equal(lease.until, until(MAX_LEASE_MS));
+    a.acquire({ until: NaN, focused: true, notBefore: NaN });
+    const next = JSON.parse(fs.readFileSync(path.join(dir, 'poll-lease.json'), 'utf8'));
+    assert.ok(Number.isFinite(next.until) && Number.isFinite(next.notBefore), JSON.stringify(next));
+  });
+
+  it('ignores a lease it cannot trust, says so once, and takes it over', () => {
+    const file = path.join(dir, 'poll-lease.json');
+    const lines: string[] = [];
+    const a = new FilePollCoordinator(dir, 'a', timers, (l) => lines.push(l));
+    fs.writeFileSync(file, JSON.stringify({ version: 1, holder: 'b', until: until(MINUTE), focused: true, notBefore: until(20 * 24 * 60 * MINUTE) }));
+    assert.deepEqual(a.readSince(0), { batches: [], removed: [] });
+    a.release(); // reads the lease: not ours
+    const grant = a.acquire({ until: until(MINUTE), focused: false });
+    assert.deepEqual(grant, { leader: true, notBefore: 0 }, 'the bad notBefore is not passed on');
+    assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).holder, 'a');
+    assert.equal(lines.length, 1, JSON.stringify(lines));
+    assert.match(lines[0], /ignoring the lease .*notBefore is 20 days ahead, more than the 60 min a server may make us wait/);
   });
 
   it('shares results newer than what a window has seen, and forgets old ones', () => {

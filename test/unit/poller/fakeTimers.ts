@@ -17,9 +17,12 @@ export class FakeTimers implements PollTimers {
     return this.time;
   }
 
+  /** How many timers asked for a delay Node cannot represent (and so fired after 1 ms). */
+  overflows = 0;
+
   setTimeout(fn: () => void, ms: number): unknown {
     const id = ++this.seq;
-    this.timers.set(id, { at: this.time + Math.max(0, ms), seq: id, fn });
+    this.timers.set(id, { at: this.time + nodeDelay(ms, () => this.overflows++), seq: id, fn });
     return id;
   }
 
@@ -61,6 +64,15 @@ export class FakeTimers implements PollTimers {
     this.time += ms;
   }
 
+  /**
+   * The wall clock jumps (the user or NTP set it) by `deltaMs`, maybe backwards. Timers wait in
+   * elapsed time, as Node's do: each still fires as long after now as it would have.
+   */
+  shiftWallClock(deltaMs: number): void {
+    this.time += deltaMs;
+    for (const timer of this.timers.values()) timer.at += deltaMs;
+  }
+
   private next(): [number, { at: number; seq: number; fn: () => void }] | undefined {
     let best: [number, { at: number; seq: number; fn: () => void }] | undefined;
     for (const entry of this.timers) {
@@ -68,4 +80,18 @@ export class FakeTimers implements PollTimers {
     }
     return best;
   }
+}
+
+/** The longest delay Node's setTimeout honours (2^31 − 1 ms, about 24.8 days). */
+export const NODE_TIMEOUT_MAX = 2 ** 31 - 1;
+
+/**
+ * The delay Node actually waits for `setTimeout(fn, ms)`: anything not in [1, 2^31 − 1] (NaN, zero,
+ * negative, or too large) becomes 1 ms. Modelled here so that a poller asking for an absurd delay
+ * spins in the tests as it would in the extension.
+ */
+function nodeDelay(ms: number, overflowed: () => void): number {
+  if (ms >= 1 && ms <= NODE_TIMEOUT_MAX) return ms;
+  if (ms > NODE_TIMEOUT_MAX) overflowed();
+  return 1;
 }

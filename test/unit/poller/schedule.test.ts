@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { effectiveIntervals, PollSchedule, type PollSettings } from '../../../src/domain/pollSchedule';
+import { effectiveIntervals, PollSchedule, timerDelay, type PollSettings } from '../../../src/domain/pollSchedule';
 import { PollWorld } from './world';
 
 describe('poll schedule (pure)', () => {
@@ -32,6 +32,22 @@ describe('poll schedule (pure)', () => {
     assert.deepEqual(effectiveIntervals({ intervalSeconds: 2, maxIntervalSeconds: 300 }), { baseMs: 10_000, maxMs: 300_000 });
     assert.deepEqual(effectiveIntervals({ intervalSeconds: 60, maxIntervalSeconds: 20 }), { baseMs: 60_000, maxMs: 60_000 });
     assert.deepEqual(effectiveIntervals({ intervalSeconds: NaN, maxIntervalSeconds: -1 }), { baseMs: 30_000, maxMs: 300_000 });
+  });
+
+  it('never more than an hour, whatever the settings say', () => {
+    assert.deepEqual(effectiveIntervals({ intervalSeconds: 30, maxIntervalSeconds: 1e15 }), { baseMs: 30_000, maxMs: 3600_000 });
+    assert.deepEqual(effectiveIntervals({ intervalSeconds: 1e12, maxIntervalSeconds: 300 }), { baseMs: 3600_000, maxMs: 3600_000 });
+    const schedule = new PollSchedule(() => ({ intervalSeconds: 3600, maxIntervalSeconds: 3600 }));
+    assert.equal(schedule.start(false), 3600_000, 'unfocused too');
+  });
+
+  it('timerDelay keeps every timer within [floor, an hour], in whole ms', () => {
+    assert.equal(timerDelay(2 ** 31, 10_000), 3600_000);
+    assert.equal(timerDelay(Infinity, 10_000), 3600_000);
+    assert.equal(timerDelay(-5, 10_000), 10_000);
+    assert.equal(timerDelay(NaN, 0), 10_000, 'NaN is a bug somewhere: wait the poll floor');
+    assert.equal(timerDelay(1_500.4, 0), 1_500);
+    assert.equal(timerDelay(500, 1e15), 3600_000, 'a floor cannot push past the maximum');
   });
 });
 
