@@ -93,6 +93,8 @@ export class FilePollCoordinator implements PollCoordinator {
   private writes = 0;
   /** The last complaint about the lease file, so that one bad file is logged once. */
   private complaint: string | undefined;
+  /** The same for the shared results file. */
+  private resultsComplaint: string | undefined;
 
   constructor(
     private readonly dir: string,
@@ -133,7 +135,7 @@ export class FilePollCoordinator implements PollCoordinator {
   }
 
   publish(update: { at: number; batches: readonly MessageBatch[]; removed?: readonly string[] }): void {
-    const file = this.readResults() ?? { version: 1, batches: {}, removed: {} };
+    const file: ResultsFile = this.readResults() ?? { version: 1, batches: Object.create(null), removed: Object.create(null) };
     const recent = update.at - SHARED_RETENTION_MS;
     for (const batch of update.batches) {
       const endedAt = batch.ended_at ? Date.parse(batch.ended_at) : NaN;
@@ -189,11 +191,36 @@ export class FilePollCoordinator implements PollCoordinator {
     return { version: 1, holder: lease.holder, until: lease.until, focused: lease.focused === true, notBefore: lease.notBefore ?? 0 };
   }
 
+  /**
+   * The shared results, checked entry by entry like the lease: an entry "seen" in the future
+   * would make every follower ignore later news of that batch, and one filed under another id
+   * would show the wrong batch. Untrusted entries are dropped (and logged once); the next
+   * publish() rewrites the file without them. Ids index null-prototype records, so an id such as
+   * `__proto__` is an ordinary key.
+   */
   private readResults(): ResultsFile | undefined {
-    const value = this.read(this.resultsPath) as Partial<ResultsFile> | undefined;
-    if (!value || value.version !== 1 || typeof value.batches !== 'object' || !value.batches) return undefined;
-    const removed = typeof value.removed === 'object' && value.removed ? value.removed : {};
-    return { version: 1, batches: value.batches, removed };
+    const value = this.read(this.resultsPath);
+    if (!isRecord(value) || value.version !== 1 || !isRecord(value.batches)) return undefined;
+    // Every window of this machine shares one clock; a minute covers a write racing a read.
+    const latest = this.clock.now() + 60_000;
+    const isTime = (at: unknown): at is number => typeof at === 'number' && Number.isFinite(at) && at <= latest;
+    const batches: Record<string, SharedEntry> = Object.create(null);
+    const removed: Record<string, number> = Object.create(null);
+    let dropped = 0;
+    for (const [id, entry] of Object.entries(value.batches)) {
+      const batch = isRecord(entry) ? entry.batch : undefined;
+      if (isRecord(entry) && isTime(entry.seenAt) && isRecord(batch) && batch.id === id && typeof batch.processing_status === 'string') {
+        batches[id] = { batch: batch as unknown as MessageBatch, seenAt: entry.seenAt };
+      } else dropped++;
+    }
+    for (const [id, at] of Object.entries(isRecord(value.removed) ? value.removed : {})) {
+      if (isTime(at)) removed[id] = at;
+      else dropped++;
+    }
+    const line = dropped ? `poll coordination: ignoring ${dropped} entries of ${this.resultsPath} that cannot be trusted (from the future, malformed, or filed under another id).` : undefined;
+    if (line && line !== this.resultsComplaint) this.log?.(line);
+    this.resultsComplaint = line;
+    return { version: 1, batches, removed };
   }
 
   private read(file: string): unknown {
@@ -231,6 +258,10 @@ export class FilePollCoordinator implements PollCoordinator {
       return false;
     }
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** What is wrong with a lease read back from the file, or undefined when it can be trusted. */

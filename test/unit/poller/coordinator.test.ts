@@ -99,6 +99,48 @@ describe('FilePollCoordinator', () => {
     assert.deepEqual(b.readSince(0), { batches: [], removed: [] });
   });
 
+  it('distrusts shared results entry by entry: a far-future, malformed or mislabelled entry is dropped, the rest still shared', () => {
+    const t = timers.now();
+    const good = fakeBatch('msgbatch_good', 'in_progress');
+    const file = {
+      version: 1,
+      batches: {
+        msgbatch_good: { batch: good, seenAt: t - 1000 },
+        // Seen 20 days from now: a follower would ignore every later result for this batch.
+        msgbatch_future: { batch: fakeBatch('msgbatch_future', 'in_progress'), seenAt: t + 20 * 24 * 3600_000 },
+        msgbatch_nan: { batch: fakeBatch('msgbatch_nan', 'in_progress'), seenAt: 'soon' },
+        msgbatch_mislabelled: { batch: fakeBatch('msgbatch_other', 'in_progress'), seenAt: t - 1000 },
+        msgbatch_nobatch: { seenAt: t - 1000 },
+        msgbatch_badstatus: { batch: { ...fakeBatch('msgbatch_badstatus', 'in_progress'), processing_status: 42 }, seenAt: t - 1000 },
+      },
+      removed: { msgbatch_gone: t - 1000, msgbatch_later: t + 20 * 24 * 3600_000, msgbatch_text: 'x' },
+    };
+    fs.writeFileSync(path.join(dir, 'poll-results.json'), JSON.stringify(file));
+    const lines: string[] = [];
+    const b = new FilePollCoordinator(dir, 'b', timers, (l) => lines.push(l));
+    const seen = b.readSince(0);
+    assert.deepEqual(seen.batches.map((e) => e.batch.id), ['msgbatch_good']);
+    assert.deepEqual(seen.removed, [{ batchId: 'msgbatch_gone', seenAt: t - 1000 }]);
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0], /ignoring 7 entries/);
+    b.readSince(0);
+    assert.equal(lines.length, 1, 'one bad file is logged once');
+    // Publishing rewrites the file with only the trusted entries.
+    b.publish({ at: t, batches: [fakeBatch('msgbatch_new', 'in_progress')] });
+    const rewritten = JSON.parse(fs.readFileSync(path.join(dir, 'poll-results.json'), 'utf8')) as { batches: object; removed: object };
+    assert.deepEqual(Object.keys(rewritten.batches).sort(), ['msgbatch_good', 'msgbatch_new']);
+    assert.deepEqual(Object.keys(rewritten.removed), ['msgbatch_gone']);
+  });
+
+  it('a batch id that names an object property (__proto__, constructor) is stored and shared like any other', () => {
+    const a = new FilePollCoordinator(dir, 'a', timers);
+    const b = new FilePollCoordinator(dir, 'b', timers);
+    const t = timers.now();
+    a.publish({ at: t, batches: [fakeBatch('__proto__', 'in_progress'), fakeBatch('constructor', 'in_progress')], removed: ['toString'] });
+    assert.deepEqual(b.readSince(0).batches.map((e) => e.batch.id).sort(), ['__proto__', 'constructor']);
+    assert.deepEqual(b.readSince(0).removed.map((r) => r.batchId), ['toString']);
+  });
+
   it('survives garbage in its files and an unwritable folder', () => {
     fs.writeFileSync(path.join(dir, 'poll-lease.json'), '{not json');
     fs.writeFileSync(path.join(dir, 'poll-results.json'), '[]');
