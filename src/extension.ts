@@ -19,6 +19,7 @@ import { BatchStatusBar } from './vscode/statusBar';
 /** Only wires: builds the services, hands them to the features, registers every disposable. */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Log();
+  const settingsProblems = Settings.reportTo((line) => log.warn(line));
   const keys = new ApiKeyStore(context.secrets);
   const clients = new ClientProvider(keys, log);
   const store = new BatchStore({
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const batchesView = createBatchesView(store, registry, (id) => results.describeLocalCopy(id));
   context.subscriptions.push(
     log,
+    settingsProblems,
     keys,
     clients,
     ...batchesView.disposables,
