@@ -87,9 +87,10 @@ export interface InspectedValue {
  * how much memory a results document takes): the user's own, from user (or remote machine)
  * settings. package.json scopes these settings so VS Code already ignores them in a workspace;
  * reading only the user's level holds even where that scope is not enforced (older VS Code, forks).
- * Undefined when the user set nothing: the caller's default applies.
+ * Undefined when the user set nothing: the caller's default applies. `why` completes "a
+ * workspace must not decide …" in the log line.
  */
-export function userValue(key: string, inspected: InspectedValue | undefined): Checked<unknown> {
+export function userValue(key: string, inspected: InspectedValue | undefined, why: string): Checked<unknown> {
   const levels = [
     inspected?.workspaceValue !== undefined ? 'workspace' : undefined,
     inspected?.workspaceFolderValue !== undefined ? 'workspace folder' : undefined,
@@ -99,8 +100,8 @@ export function userValue(key: string, inspected: InspectedValue | undefined): C
   return {
     value,
     problem:
-      `${SECTION}.${key} is set in the ${levels.join(' and ')} settings: ignored, since a workspace must not change ` +
-      'cost estimates or memory limits. Set it in your user settings.',
+      `${SECTION}.${key} is set in the ${levels.join(' and ')} settings: ignored, since a workspace must not decide ${why}. ` +
+      'Set it in your user settings.',
   };
 }
 

@@ -24,9 +24,11 @@ function number(key: NumberKey): number {
 }
 
 /** A setting only the user decides: a workspace's value is ignored, and that is logged. */
-function userSetting(key: string): unknown {
-  return use(`${key}#scope`, userValue(key, config().inspect<unknown>(key)));
+function userSetting(key: string, why: string): unknown {
+  return use(`${key}#scope`, userValue(key, config().inspect<unknown>(key), why));
 }
+
+const MEMORY = 'how much memory a results document takes';
 
 /**
  * Typed, checked reads of the `claudeBatches.*` settings: the only reader of configuration.
@@ -46,7 +48,7 @@ export const Settings = {
   baseUrl(): string {
     // Machine-scoped and restricted in untrusted workspaces (package.json), and read from the
     // user's level only: a workspace cannot redirect the key to its own server.
-    return use('baseUrl', checkString('baseUrl', userSetting('baseUrl'), '')).trim();
+    return use('baseUrl', checkString('baseUrl', userSetting('baseUrl', 'where your API key is sent'), '')).trim();
   },
 
   poll(): PollSettings {
@@ -62,7 +64,7 @@ export const Settings = {
    * only: what a confirmation says a batch costs is never a workspace's to decide.
    */
   prices(): PriceTable {
-    const merged = mergePrices(userSetting('prices') ?? {});
+    const merged = mergePrices(userSetting('prices', 'what a batch is estimated to cost') ?? {});
     const problem = merged.problems.length ? `${SECTION}.prices: ${merged.problems.join('; ')}. Those overrides are ignored.` : undefined;
     problems?.report('prices', problem);
     return merged.table;
@@ -71,13 +73,13 @@ export const Settings = {
   /** Entries shown per section in a results document (user settings only: memory). */
   resultsEntriesPerSection(): number {
     const key = 'results.entriesPerSection';
-    return use(key, checkNumber(key, userSetting(key), NUMBER_SETTINGS[key]));
+    return use(key, checkNumber(key, userSetting(key, MEMORY), NUMBER_SETTINGS[key]));
   },
 
   /** Entries shown when one section is opened on its own (user settings only: memory). */
   resultsSectionEntries(): number {
     const key = 'results.sectionEntries';
-    return use(key, checkNumber(key, userSetting(key), NUMBER_SETTINGS[key]));
+    return use(key, checkNumber(key, userSetting(key, MEMORY), NUMBER_SETTINGS[key]));
   },
 
   pageSize(): number {

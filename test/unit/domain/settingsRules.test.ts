@@ -65,13 +65,14 @@ describe('settings rules', () => {
   });
 
   it('user-only settings: the workspace and folder values are ignored, and that is said', () => {
-    assert.deepEqual(userValue('prices', { defaultValue: {}, globalValue: { a: 1 } }), { value: { a: 1 } });
-    assert.deepEqual(userValue('prices', { defaultValue: {} }), { value: undefined });
-    const ignored = userValue('prices', { defaultValue: {}, globalValue: { a: 1 }, workspaceValue: { b: 2 }, workspaceFolderValue: { c: 3 } });
+    const why = 'what a batch is estimated to cost';
+    assert.deepEqual(userValue('prices', { defaultValue: {}, globalValue: { a: 1 } }, why), { value: { a: 1 } });
+    assert.deepEqual(userValue('prices', { defaultValue: {} }, why), { value: undefined });
+    const ignored = userValue('prices', { defaultValue: {}, globalValue: { a: 1 }, workspaceValue: { b: 2 }, workspaceFolderValue: { c: 3 } }, why);
     assert.deepEqual(ignored.value, { a: 1 });
     assert.equal(
       ignored.problem,
-      'claudeBatches.prices is set in the workspace and workspace folder settings: ignored, since a workspace must not change cost estimates or memory limits. Set it in your user settings.',
+      'claudeBatches.prices is set in the workspace and workspace folder settings: ignored, since a workspace must not decide what a batch is estimated to cost. Set it in your user settings.',
     );
   });
 
