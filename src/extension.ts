@@ -28,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
 /** Only wires: builds the services, hands them to the features, registers every disposable. */
 export function wire(context: vscode.ExtensionContext): ExtensionInternals {
   const log = new Log();
+  const settingsProblems = Settings.reportTo((line) => log.warn(line));
   const keys = new ApiKeyStore(context.secrets);
   const clients = new ClientProvider(keys, log);
   const store = new BatchStore({
@@ -54,6 +55,7 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
   const batchesView = createBatchesView(store, registry, (id) => results.describeLocalCopy(id));
   context.subscriptions.push(
     log,
+    settingsProblems,
     keys,
     clients,
     ...batchesView.disposables,

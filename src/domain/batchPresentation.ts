@@ -1,6 +1,7 @@
 // How a batch reads to a person: label, one-line description, icon, capabilities, tooltip text.
 // Pure functions of the batch and what this machine remembers of it; the tree renders them.
 import type { MessageBatch } from '../api';
+import { markdownText } from './markdown';
 import type { SubmissionRecord } from './submissionRegistry';
 
 export const RETENTION_DAYS = 29;
@@ -63,12 +64,16 @@ export function resultsDeletedAt(batch: MessageBatch): number {
   return Date.parse(batch.created_at) + RETENTION_DAYS * DAY_MS;
 }
 
-/** Markdown for the tooltip: every field a person may want, in words. */
+/**
+ * Markdown for the tooltip: every field a person may want, in words. Ids, names and paths come
+ * from files, this machine and the server: they go in through markdownText, as plain text.
+ */
 export function batchTooltip(batch: MessageBatch, record: SubmissionRecord | undefined, now: number): string {
   const c = batch.request_counts;
+  const text = (value: string) => markdownText(value);
   const rows: [string, string][] = [
-    ['ID', `\`${batch.id}\``],
-    ['Status', batch.processing_status.replace('_', ' ')],
+    ['ID', text(batch.id)],
+    ['Status', text(batch.processing_status.replace('_', ' '))],
     ['Created', formatDate(batch.created_at)],
   ];
   if (batch.ended_at) rows.push(['Ended', formatDate(batch.ended_at)]);
@@ -87,13 +92,13 @@ export function batchTooltip(batch: MessageBatch, record: SubmissionRecord | und
     ['Processing', formatCount(c.processing)],
   );
   if (record) {
-    rows.push(['Source', record.sourcePath ? `\`${record.sourcePath}\`` : record.label]);
-    rows.push(['Submitted', `${formatDate(record.submittedAt)}${record.machine ? ` from ${record.machine}` : ''}${record.workspace ? ` (${record.workspace})` : ''}`]);
-    if (record.parentBatchId) rows.push(['Retries', `\`${record.parentBatchId}\``]);
+    rows.push(['Source', text(record.sourcePath ?? record.label)]);
+    rows.push(['Submitted', text(`${formatDate(record.submittedAt)}${record.machine ? ` from ${record.machine}` : ''}${record.workspace ? ` (${record.workspace})` : ''}`)]);
+    if (record.parentBatchId) rows.push(['Retries', text(record.parentBatchId)]);
   } else {
     rows.push(['Source', 'not submitted from this machine']);
   }
-  const title = `**${escapeMarkdown(batchLabel(batch, record))}**`;
+  const title = `**${text(batchLabel(batch, record))}**`;
   return [title, '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
 }
 
@@ -112,8 +117,4 @@ export function formatDuration(ms: number): string {
   if (h < 48) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
   const d = Math.floor(h / 24);
   return h % 24 ? `${d}d ${h % 24}h` : `${d}d`;
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|]/g, '\\$&');
 }

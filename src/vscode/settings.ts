@@ -1,48 +1,88 @@
 import * as vscode from 'vscode';
 import { mergePrices, type PriceTable } from '../domain/cost';
-import { POLL_DEFAULTS, type PollSettings } from '../domain/pollSchedule';
+import type { PollSettings } from '../domain/pollSchedule';
+import { checkBoolean, checkNumber, checkString, NUMBER_SETTINGS, ProblemLog, userValue, type Checked } from '../domain/settingsRules';
 
-/** Typed reads of the `claudeBatches.*` settings. */
+type NumberKey = keyof typeof NUMBER_SETTINGS;
+
+const SECTION = 'claudeBatches';
+/** Until activation hands over the log, problems wait unreported (and are reported on the next read). */
+let problems: ProblemLog | undefined;
+
+function config(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION);
+}
+
+function use<T>(key: string, checked: Checked<T>): T {
+  problems?.report(key, checked.problem);
+  return checked.value;
+}
+
+/** A setting any level may set (user, workspace, folder), checked. */
+function number(key: NumberKey): number {
+  return use(key, checkNumber(key, config().get<unknown>(key), NUMBER_SETTINGS[key]));
+}
+
+/** A setting only the user decides: a workspace's value is ignored, and that is logged. */
+function userSetting(key: string, why: string): unknown {
+  return use(`${key}#scope`, userValue(key, config().inspect<unknown>(key), why));
+}
+
+const MEMORY = 'how much memory a results document takes';
+
+/**
+ * Typed, checked reads of the `claudeBatches.*` settings: the only reader of configuration.
+ * Whatever a settings file holds, each read returns a value of the right type within bounds;
+ * a value that was ignored or clamped is logged once (see settingsRules).
+ */
 export const Settings = {
-  section: 'claudeBatches',
+  section: SECTION,
+
+  /** Where problems with settings are reported: the extension's log. */
+  reportTo(write: (line: string) => void): vscode.Disposable {
+    problems = new ProblemLog(write);
+    return { dispose: () => (problems = undefined) };
+  },
 
   /** Empty string: the SDK's default (api.anthropic.com, or ANTHROPIC_BASE_URL). */
   baseUrl(): string {
-    // Machine-scoped (VS Code ignores it in workspace settings) and restricted in untrusted
-    // workspaces (package.json): a workspace cannot redirect the key to its own server.
-    return (vscode.workspace.getConfiguration(this.section).get<string>('baseUrl') ?? '').trim();
+    // Machine-scoped and restricted in untrusted workspaces (package.json), and read from the
+    // user's level only: a workspace cannot redirect the key to its own server.
+    return use('baseUrl', checkString('baseUrl', userSetting('baseUrl', 'where your API key is sent'), '')).trim();
   },
 
   poll(): PollSettings {
-    const config = vscode.workspace.getConfiguration(this.section);
-    return {
-      intervalSeconds: config.get<number>('pollIntervalSeconds', POLL_DEFAULTS.intervalSeconds),
-      maxIntervalSeconds: config.get<number>('maxPollIntervalSeconds', POLL_DEFAULTS.maxIntervalSeconds),
-    };
+    return { intervalSeconds: number('pollIntervalSeconds'), maxIntervalSeconds: number('maxPollIntervalSeconds') };
   },
 
   notifyOnEnd(): boolean {
-    return vscode.workspace.getConfiguration(this.section).get<boolean>('notifyOnEnd', true);
+    return use('notifyOnEnd', checkBoolean('notifyOnEnd', config().get<unknown>('notifyOnEnd'), true));
   },
 
-  /** The price table with the user's overrides (claudeBatches.prices) merged in. */
+  /**
+   * The price table with the user's overrides (claudeBatches.prices) merged in. User settings
+   * only: what a confirmation says a batch costs is never a workspace's to decide.
+   */
   prices(): PriceTable {
-    const overrides = vscode.workspace.getConfiguration(this.section).get<unknown>('prices');
-    return mergePrices(overrides ?? {}).table;
+    const merged = mergePrices(userSetting('prices', 'what a batch is estimated to cost') ?? {});
+    const problem = merged.problems.length ? `${SECTION}.prices: ${merged.problems.join('; ')}. Those overrides are ignored.` : undefined;
+    problems?.report('prices', problem);
+    return merged.table;
   },
 
-  /** Entries shown per section in a results document. */
+  /** Entries shown per section in a results document (user settings only: memory). */
   resultsEntriesPerSection(): number {
-    return Math.max(1, vscode.workspace.getConfiguration(this.section).get<number>('results.entriesPerSection', 200));
+    const key = 'results.entriesPerSection';
+    return use(key, checkNumber(key, userSetting(key, MEMORY), NUMBER_SETTINGS[key]));
   },
 
-  /** Entries shown when one section is opened on its own. */
+  /** Entries shown when one section is opened on its own (user settings only: memory). */
   resultsSectionEntries(): number {
-    return Math.max(1, vscode.workspace.getConfiguration(this.section).get<number>('results.sectionEntries', 2000));
+    const key = 'results.sectionEntries';
+    return use(key, checkNumber(key, userSetting(key, MEMORY), NUMBER_SETTINGS[key]));
   },
 
   pageSize(): number {
-    const value = vscode.workspace.getConfiguration(this.section).get<number>('pageSize', 20);
-    return Math.min(1000, Math.max(1, Math.floor(value)));
+    return number('pageSize');
   },
 };

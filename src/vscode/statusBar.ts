@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { MessageBatch } from '../api';
 import { batchLabel, formatDuration } from '../domain/batchPresentation';
 import type { BatchStore } from '../domain/batchStore';
+import { markdownText } from '../domain/markdown';
 import type { SubmissionRegistry } from '../domain/submissionRegistry';
 import type { PollingService } from './polling';
 
@@ -60,9 +61,9 @@ export class BatchStatusBar implements vscode.Disposable {
 
     const lines: string[] = [];
     if (state.kind === 'failing') {
-      lines.push(`$(warning) **Checking on batches is failing:** ${state.error.message}`, '', `Trying again at ${time(state.nextPollAt)}.`, '');
+      lines.push(`$(warning) **Checking on batches is failing:** ${markdownText(state.error.message, { themeIcons: true })}`, '', `Trying again at ${time(state.nextPollAt)}.`, '');
     } else if (state.kind === 'stopped') {
-      lines.push(`$(warning) **Stopped checking on batches:** ${state.error.message}`, '', '[Set API Key](command:claudeBatches.setApiKey)', '');
+      lines.push(`$(warning) **Stopped checking on batches:** ${markdownText(state.error.message, { themeIcons: true })}`, '', '[Set API Key](command:claudeBatches.setApiKey)', '');
     }
     if (running.length) {
       lines.push('**Running**', '');
@@ -81,8 +82,9 @@ export class BatchStatusBar implements vscode.Disposable {
     this.setTicking(true);
   }
 
+  /** File names and ids are untrusted: plain text, even in this tooltip with icons and a command link. */
   private label(batch: MessageBatch): string {
-    return batchLabel(batch, this.registry.get(batch.id)).replace(/[[\]*_`]/g, '\\$&');
+    return markdownText(batchLabel(batch, this.registry.get(batch.id)), { themeIcons: true });
   }
 
   /** Elapsed times and the "just ended" window move on without any API call. */

@@ -19,7 +19,8 @@ describe('watching batches: status bar and end notifications', () => {
     t.ui.answer('confirm', /^Submit 3 requests/, 'Submit');
     const batch = await vscode.commands.executeCommand<{ id: string }>('claudeBatches.submitFile', uri);
     await until(() => statusBar.text === '$(sync~spin) 1 batch running', `"1 batch running", got "${statusBar.text}"`);
-    assert.match(String((statusBar.tooltip as vscode.MarkdownString).value), /batch-.*\.jsonl.*in progress for \d+s, expires in 23h 59m/);
+    // The file name is escaped Markdown (plain text), the rest is the extension's own.
+    assert.match(String((statusBar.tooltip as vscode.MarkdownString).value), /batch\\-.*\\\.jsonl.*in progress for \d+s, expires in 23h 59m/);
 
     t.emulator.finish(batch.id);
     // The submit poked the poller: it checks again within a couple of seconds, without a refresh.

@@ -44,6 +44,14 @@ export interface CostEstimate {
 
 const PER_MILLION = 1_000_000;
 
+/**
+ * A record keyed by model names from a file or the results: without a prototype, so a model
+ * named `__proto__` is an entry like any other instead of replacing the record's prototype.
+ */
+function modelRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 function batchUsd(tokens: number, pricePerMillion: number, multiplier = 1): number {
   return (tokens * pricePerMillion * multiplier * BATCH_DISCOUNT) / PER_MILLION;
 }
@@ -57,7 +65,7 @@ export function estimateCost(models: Record<string, ModelRequestSummary>, table:
     maxOutputUsd: 0,
     totalMaxUsd: 0,
     unknownModels: [],
-    perModel: {},
+    perModel: modelRecord(),
     pricesAsOf: PRICES_AS_OF,
   };
   for (const [model, summary] of Object.entries(models)) {
@@ -124,7 +132,7 @@ export function estimateActualCost(usage: Record<string, UsageTotals>, table: Pr
     cacheWriteUsd: 0,
     cacheReadUsd: 0,
     unknownModels: [],
-    perModel: {},
+    perModel: modelRecord(),
     pricesAsOf: PRICES_AS_OF,
   };
   for (const [model, totals] of Object.entries(usage)) {

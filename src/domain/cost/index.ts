@@ -7,6 +7,7 @@ export {
   CACHE_WRITE_MULTIPLIER,
   DEFAULT_PRICE_TABLE,
   findPrice,
+  MAX_PRICE_OVERRIDES,
   mergePrices,
   PRICES_AS_OF,
   type MergedPrices,

@@ -44,10 +44,18 @@ export const BUILT_IN_PRICES: readonly PriceEntry[] = [
   { prefix: 'claude-3-haiku', label: 'Claude Haiku 3', price: { input: 0.25, output: 1.25 } },
 ];
 
+/** At most this many overrides are read from a settings object; the rest are ignored. */
+export const MAX_PRICE_OVERRIDES = 200;
+
 /** Overrides from a setting: model name or prefix → standard prices. */
 export type PriceOverrides = Record<string, ModelPrice>;
 
-/** A price table with overrides merged in; overrides win over built-in entries. */
+/**
+ * A price table with overrides merged in. The most specific prefix wins across both lists; on
+ * the same prefix, the override. So an override can price a model no built-in entry knows, or
+ * replace the built-in entry it names, but a shorter one ("claude") never undercuts a more
+ * specific built-in price ("claude-opus-4-1").
+ */
 export interface PriceTable {
   overrides: readonly PriceEntry[];
   builtIn: readonly PriceEntry[];
@@ -59,29 +67,59 @@ export interface MergedPrices {
   problems: string[];
 }
 
+/** Longer names are no model's: a settings object cannot make every lookup scan megabytes. */
+const MAX_MODEL_NAME = 200;
+const count = new Intl.NumberFormat('en-US');
+
 function isPrice(value: unknown): value is ModelPrice {
   if (typeof value !== 'object' || value === null) return false;
-  const { input, output } = value as Record<string, unknown>;
+  const input = ownValue(value, 'input');
+  const output = ownValue(value, 'output');
   return typeof input === 'number' && typeof output === 'number' && Number.isFinite(input) && Number.isFinite(output) && input >= 0 && output >= 0;
 }
 
-/** Merges user overrides (e.g. `{"claude-sonnet-4-5": {"input": 3, "output": 15}}`) into the table. */
+/** A property of the object itself, never one inherited (`constructor`, `__proto__`, …). */
+function ownValue(object: object, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * Merges user overrides (e.g. `{"claude-sonnet-4-5": {"input": 3, "output": 15}}`) into the
+ * table. Model names are data: they are read as the object's own keys into a Map, never used to
+ * index an object, so `__proto__` or `constructor` is just a name that prices nothing else.
+ */
 export function mergePrices(overrides?: unknown, builtIn: readonly PriceEntry[] = BUILT_IN_PRICES): MergedPrices {
-  const entries: PriceEntry[] = [];
+  const byName = new Map<string, PriceEntry>();
   const problems: string[] = [];
   if (overrides !== undefined && overrides !== null) {
     if (typeof overrides !== 'object' || Array.isArray(overrides)) {
       problems.push('price overrides must be an object of model name → {"input": number, "output": number}');
     } else {
-      for (const [prefix, price] of Object.entries(overrides)) {
+      const names = Object.keys(overrides);
+      if (names.length > MAX_PRICE_OVERRIDES) {
+        problems.push(`${count.format(names.length)} price overrides: only the first ${MAX_PRICE_OVERRIDES} are used`);
+      }
+      for (const prefix of names.slice(0, MAX_PRICE_OVERRIDES)) {
+        const price = ownValue(overrides, prefix);
         const name = prefix.trim().toLowerCase();
+        const shown = JSON.stringify(prefix.length > 40 ? `${prefix.slice(0, 40)}…` : prefix);
         if (!name) problems.push('a price override has an empty model name');
-        else if (!isPrice(price)) problems.push(`price override for "${prefix}" needs non-negative numbers "input" and "output" (USD per million tokens)`);
-        else entries.push({ prefix: name, label: `${prefix} (your setting)`, price: { input: price.input, output: price.output } });
+        else if (name.length > MAX_MODEL_NAME) problems.push(`price override ${shown} is longer than ${MAX_MODEL_NAME} characters, so no model's name`);
+        else if (!isPrice(price)) problems.push(`price override for ${shown} needs non-negative numbers "input" and "output" (USD per million tokens)`);
+        else {
+          const entry: PriceEntry = { prefix: name, label: `${prefix} (your setting)`, price: { input: price.input, output: price.output } };
+          const earlier = byName.get(name);
+          if (earlier) {
+            // Two spellings of one name: the dearer one, so a duplicate can only raise an estimate.
+            problems.push(`price override "${name}" is given twice: the higher price is used`);
+            if (price.input + price.output <= earlier.price.input + earlier.price.output) continue;
+          }
+          byName.set(name, entry);
+        }
       }
     }
   }
-  return { table: { overrides: entries, builtIn }, problems };
+  return { table: { overrides: [...byName.values()], builtIn }, problems };
 }
 
 export const DEFAULT_PRICE_TABLE: PriceTable = { overrides: [], builtIn: BUILT_IN_PRICES };
@@ -101,8 +139,15 @@ function longestMatch(model: string, entries: readonly PriceEntry[]): PriceEntry
   return best;
 }
 
-/** The price entry for a model name, or undefined when the table does not know it. */
+/**
+ * The price entry for a model name, or undefined when the table does not know it: the longest
+ * matching prefix of either list, the override when both have it.
+ */
 export function findPrice(model: string, table: PriceTable = DEFAULT_PRICE_TABLE): PriceEntry | undefined {
   const name = model.trim().toLowerCase();
-  return longestMatch(name, table.overrides) ?? longestMatch(name, table.builtIn);
+  const override = longestMatch(name, table.overrides);
+  const builtIn = longestMatch(name, table.builtIn);
+  if (!override) return builtIn;
+  if (!builtIn) return override;
+  return override.prefix.length >= builtIn.prefix.length ? override : builtIn;
 }

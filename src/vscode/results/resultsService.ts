@@ -4,6 +4,7 @@ import { describeError, type BatchesApi, type MessageBatch } from '../../api';
 import type { ArchiveStatus, ResultsArchive, ResultsDocument, ResultsSummary, SectionId, SummaryOptions } from '../../domain/results';
 import { resultsModule } from './resultsModule';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
+import { markdownText } from '../../domain/markdown';
 import type { Log } from '../log';
 import { Settings } from '../settings';
 import { ui } from '../ui';
@@ -105,7 +106,7 @@ export class ResultsService {
     const status = await this.archive.status(batchId);
     if (!status) return undefined;
     const state = status.complete ? 'complete' : `partial: ${status.lines.toLocaleString('en-US')} of ${status.total.toLocaleString('en-US')}`;
-    return `**Local copy of the results** (${state}, kept after the API deletes its own): \`${status.path}\``;
+    return `**Local copy of the results** (${state}, kept after the API deletes its own): ${markdownText(status.path)}`;
   }
 
   /** The rendered document for a batch (or one section of it), from the local copy. */

@@ -114,9 +114,8 @@ export class BatchesTreeProvider implements vscode.TreeDataProvider<BatchesTreeN
     item.description = batchDescription(batch, this.now());
     const icon = batchIcon(batch);
     item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
-    const tooltip = new vscode.MarkdownString(batchTooltip(batch, record, this.now()));
-    tooltip.supportThemeIcons = true;
-    item.tooltip = tooltip;
+    // No theme icons: the tooltip has none of its own, so `$(…)` in a file name stays text.
+    item.tooltip = new vscode.MarkdownString(batchTooltip(batch, record, this.now()));
     item.contextValue = batchCapabilities(batch);
     item.accessibilityInformation = { label: `${item.label as string}, ${item.description}` };
     return item;

@@ -7,6 +7,7 @@ import {
   estimateInputTokens,
   findPrice,
   formatUsd,
+  MAX_PRICE_OVERRIDES,
   mergePrices,
   PRICES_AS_OF,
 } from '../../../src/domain/cost';
@@ -56,15 +57,64 @@ describe('cost: price table', () => {
     assert.equal(new Set(prefixes).size, prefixes.length);
   });
 
-  it('merges overrides, which win over the built-in prices', () => {
+  it('merges overrides, which win over built-in prices of the same or a shorter prefix', () => {
     const { table, problems } = mergePrices({ 'claude-sonnet-4-5': { input: 2, output: 10 }, 'claude-opus-5': { input: 20, output: 100 } });
     assert.deepEqual(problems, []);
     assert.deepEqual(findPrice('claude-sonnet-4-5-20250929', table)?.price, { input: 2, output: 10 });
     assert.deepEqual(findPrice('claude-sonnet-4-6', table)?.price, { input: 3, output: 15 });
     assert.deepEqual(findPrice('claude-opus-5', table)?.price, { input: 20, output: 100 });
-    // a family override covers the longer built-in entries too
+    const same = mergePrices({ 'claude-opus-4-1': { input: 16, output: 80 } }).table;
+    assert.deepEqual(findPrice('claude-opus-4-1-20250805', same)?.price, { input: 16, output: 80 });
+  });
+
+  it('the most specific name wins, built in or not: a short override never replaces a more specific built-in price', () => {
     const family = mergePrices({ 'claude-opus-4': { input: 1, output: 2 } }).table;
-    assert.deepEqual(findPrice('claude-opus-4-1', family)?.price, { input: 1, output: 2 });
+    assert.deepEqual(findPrice('claude-opus-4-1', family)?.price, { input: 15, output: 75 });
+    assert.deepEqual(findPrice('claude-opus-4-20250514', family)?.price, { input: 15, output: 75 });
+    // Where the family entry is the most specific one, the override of it applies.
+    assert.deepEqual(findPrice('claude-opus-4-7', family)?.price, { input: 1, output: 2 });
+    const everything = mergePrices({ claude: { input: 0, output: 0 } }).table;
+    assert.deepEqual(findPrice('claude-opus-4-1', everything)?.price, { input: 15, output: 75 });
+    assert.deepEqual(findPrice('claude-sonnet-4-5', everything)?.price, { input: 3, output: 15 });
+    assert.deepEqual(findPrice('claude-future-9', everything)?.price, { input: 0, output: 0 });
+    // 100,000 Opus 4.1 requests cost what the built-in price says, whatever the short override.
+    const opus = { 'claude-opus-4-1': { requests: 100_000, maxTokens: 100_000_000, estimatedInputTokens: 10_000_000 } };
+    close(estimateCost(opus, everything).totalMaxUsd, estimateCost(opus).totalMaxUsd);
+    assert.ok(estimateCost(opus).totalMaxUsd > 1000);
+  });
+
+  it('model names are data, never object keys: __proto__, constructor and the like price nothing else', () => {
+    const hostile = JSON.parse('{"__proto__": {"input": 0, "output": 0}, "constructor": {"input": 0, "output": 0}, "toString": {"input": 7, "output": 7}}') as unknown;
+    const { table, problems } = mergePrices(hostile);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(findPrice('__proto__', table)?.price, { input: 0, output: 0 });
+    assert.deepEqual(findPrice('toString', table)?.price, { input: 7, output: 7 });
+    assert.deepEqual(findPrice('claude-opus-4-1', table)?.price, { input: 15, output: 75 });
+    assert.equal(({} as Record<string, unknown>).input, undefined);
+    // No override for them: unknown, not Object.prototype's members.
+    for (const name of ['__proto__', 'constructor', 'hasOwnProperty', 'toString']) assert.equal(findPrice(name), undefined, name);
+    // Names from a batch file as keys of the estimate: own entries, the prototype untouched.
+    const models = JSON.parse('{"__proto__": {"requests": 1, "maxTokens": 10, "estimatedInputTokens": 5}, "constructor": {"requests": 2, "maxTokens": 10, "estimatedInputTokens": 5}}') as Record<string, { requests: number; maxTokens: number; estimatedInputTokens: number }>;
+    const estimate = estimateCost(models);
+    assert.deepEqual(Object.keys(estimate.perModel).sort(), ['__proto__', 'constructor']);
+    assert.equal(Object.getOwnPropertyDescriptor(estimate.perModel, '__proto__')?.value.requests, 1);
+    assert.deepEqual(estimate.unknownModels, ['__proto__', 'constructor']);
+    const actual = estimateActualCost(JSON.parse('{"__proto__": {"inputTokens": 1, "outputTokens": 1}}') as Record<string, { inputTokens: number; outputTokens: number }>);
+    assert.deepEqual(Object.keys(actual.perModel), ['__proto__']);
+  });
+
+  it('bounds what a settings object can make it do: a name of a sane length, a limited number of overrides', () => {
+    const many = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`model-${i}`, { input: 1, output: 1 }]));
+    const merged = mergePrices(many);
+    assert.equal(merged.table.overrides.length, MAX_PRICE_OVERRIDES);
+    assert.equal(merged.problems.length, 1);
+    assert.match(merged.problems[0], /5,000 price overrides: only the first 200 are used/);
+    const long = mergePrices({ ['x'.repeat(10_000)]: { input: 1, output: 1 } });
+    assert.equal(long.table.overrides.length, 0);
+    assert.match(long.problems[0], /longer than 200 characters/);
+    const twice = mergePrices({ 'Claude-X': { input: 1, output: 1 }, 'claude-x': { input: 2, output: 2 } });
+    assert.deepEqual(findPrice('claude-x', twice.table)?.price, { input: 2, output: 2 });
+    assert.match(twice.problems[0], /"claude-x" is given twice/);
   });
 
   it('ignores bad overrides and says why', () => {

@@ -171,6 +171,19 @@ describe('results summary: usage, cost and odd files', () => {
     assert.deepEqual(s.cost.unknownModels, ['my-own-model']);
   });
 
+  it('a model named __proto__ or constructor is a model like any other: counted, priced, listed', async () => {
+    const file = writeJsonl(path.join(dir, 'r.jsonl'), [
+      succeeded('a', 'x', { model: '__proto__', usage: { input_tokens: 10, output_tokens: 1 } }),
+      succeeded('b', 'y', { model: 'constructor', usage: { input_tokens: 20, output_tokens: 2 } }),
+      succeeded('c', 'z', { model: 'claude-haiku-4-5', usage: { input_tokens: 1_000_000, output_tokens: 0 } }),
+    ]);
+    const s = await summarizeResults(file);
+    assert.deepEqual(Object.keys(s.usage.perModel).sort(), ['__proto__', 'claude-haiku-4-5', 'constructor']);
+    assert.equal(Object.getOwnPropertyDescriptor(s.usage.perModel, '__proto__')?.value.inputTokens, 10);
+    assert.deepEqual(s.cost.unknownModels, ['__proto__', 'constructor']);
+    assert.ok(Math.abs(s.cost.usd - 0.5) < 1e-9);
+  });
+
   it('skips and counts blank and malformed lines without losing the others', async () => {
     const file = writeJsonl(path.join(dir, 'r.jsonl'), [succeeded('a'), '', '{"custom_id":"b","result":', '   ', JSON.stringify({ nothing: 1 }), ended('c', 'expired'), '{"custom_id":"d","result":{"type":"archived_someday"}}']);
     const s = await summarizeResults(file);
