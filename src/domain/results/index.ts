@@ -36,3 +36,4 @@ export { renderResultsDocument, type ArchiveInfo, type DocumentEntry, type Docum
 export { LineBudget, renderBlock, renderContent } from './contentRendering';
 export { buildRetryBatch, type FixNeeded, type RetryBuild, type RetryOptions } from './retryBuilder';
 export { exportResults, type ExportOptions, type ExportSummary } from './resultsExport';
+export { openForWrite, type OpenForWrite, type WritableFile } from './writableFile';

@@ -82,11 +82,16 @@ export class ResultsService {
       const why = download.failure ? describeError(download.failure, { baseUrl: api.baseUrl }).message : download.error ?? 'the download stopped';
       this.deps.log.warn(`Results of ${batch.id} incomplete: ${download.lines} of ${download.total}: ${why}`);
       if (download.reason === 'aborted') return download.keptPrevious ? download : undefined;
+      const counts = `${download.lines.toLocaleString('en-US')} of ${download.total.toLocaleString('en-US')}`;
+      const kept = download.keptPrevious ? `The earlier copy (${counts} results) is kept and shown.` : `The ${counts} results saved are kept and shown.`;
+      const message =
+        download.reason === 'write'
+          ? `The results of "${label}" could not all be saved on this machine (${why}). ${kept} Free some disk space ("Claude Batches: Manage Local Results…" lists what is stored), then download again.`
+          : download.keptPrevious
+            ? `The download of the results of "${label}" broke (${why}). ${kept}`
+            : `Only ${counts} results of "${label}" arrived (${why}). What arrived is kept and shown.`;
       void ui()
-        .warn(
-          `Only ${download.lines.toLocaleString('en-US')} of ${download.total.toLocaleString('en-US')} results of "${label}" arrived (${why}). What arrived is kept and shown.`,
-          'Download Again',
-        )
+        .warn(message, 'Download Again')
         .then((choice) => {
           // ensureLocal fires onDidChange itself: open documents re-render from the new copy.
           if (choice === 'Download Again') void this.ensureLocal(batch, label, { again: true });
