@@ -58,6 +58,11 @@ export class SubmissionRegistry {
       .sort((a, b) => b.submittedAt.localeCompare(a.submittedAt));
   }
 
+  /** Every record, newest first. */
+  list(): SubmissionRecord[] {
+    return Object.values(this.all()).sort((a, b) => b.submittedAt.localeCompare(a.submittedAt));
+  }
+
   has(batchId: string): boolean {
     return batchId in this.all();
   }

@@ -35,5 +35,5 @@ export {
 export { renderResultsDocument, type ArchiveInfo, type DocumentEntry, type DocumentSection, type FoldingRange, type RenderOptions, type ResultsDocument } from './resultsDocument';
 export { LineBudget, renderBlock, renderContent } from './contentRendering';
 export { buildRetryBatch, type FixNeeded, type RetryBuild, type RetryOptions } from './retryBuilder';
-export { exportResults, type ExportOptions, type ExportSummary } from './resultsExport';
-export { openForWrite, type OpenForWrite, type WritableFile } from './writableFile';
+export { exportResults, mergeNote, mergeResults, type ExportOptions, type ExportSummary, type MergeOptions, type MergePart, type MergeSummary } from './resultsExport';
+export { openForWrite, SaveFailedError, type OpenForWrite, type WritableFile } from './writableFile';

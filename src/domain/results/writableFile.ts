@@ -39,3 +39,29 @@ export async function writeWholeFile(open: OpenForWrite, file: string, text: str
     throw err;
   }
 }
+
+const WRITE_FAILURES: Record<string, string> = {
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a part of its path is a file, not a folder',
+  ENOENT: 'its folder does not exist',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the disk is read-only',
+  ENOSPC: 'no space left on the disk',
+  EDQUOT: 'the disk quota is used up',
+  ENOTEMPTY: 'a folder of that name is there',
+  EEXIST: 'a folder of that name is there',
+};
+
+/** A failed save, said for a person: which file, why, what to do. The system error is the cause. */
+export class SaveFailedError extends Error {
+  constructor(
+    readonly file: string,
+    readonly failure: unknown,
+  ) {
+    const code = (failure as NodeJS.ErrnoException | undefined)?.code;
+    const why = (code && WRITE_FAILURES[code]) ?? (failure instanceof Error ? failure.message : String(failure));
+    super(`Cannot save to ${file}: ${why}${code && WRITE_FAILURES[code] ? ` (${code})` : ''}. Choose another file${code === 'ENOSPC' || code === 'EDQUOT' ? ' or free some space' : ''}, then save again.`, { cause: failure });
+    this.name = 'SaveFailedError';
+  }
+}

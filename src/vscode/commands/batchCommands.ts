@@ -1,13 +1,13 @@
-import { once } from 'node:events';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeError, type MessageBatch } from '../../api';
+import type { MergePart } from '../../domain/results';
 import { labelOf, requireApi, resolveBatch } from '../batchArgument';
 import { UserCancelled } from '../commandRunner';
 import type { Services } from '../services';
 import { ui } from '../ui';
+import { resultsModule } from '../results/resultsModule';
 import { saveBatchResults, saveResults as saveResultsOf } from './resultsCommands';
 import { GroupNode } from '../views/batchesTree';
 
@@ -87,41 +87,75 @@ export async function deleteBatch(services: Services, arg: unknown): Promise<boo
   return true;
 }
 
-/** The results of every batch of a split file, merged into one JSONL file. */
+/**
+ * The results of every batch of a split file, merged into one JSONL file. A part that is no
+ * longer listed (deleted) is taken from its local copy; one with no local copy either is left
+ * out once the user agrees, and the message says how many results the file lacks.
+ */
 async function saveGroupResults(services: Services, groupId: string): Promise<boolean> {
-  const part = (b: MessageBatch) => services.registry.get(b.id)?.group;
-  const batches = services.store.batches.filter((b) => part(b)?.id === groupId).sort((a, b) => part(a)!.part - part(b)!.part);
-  const info = batches[0] && part(batches[0]);
+  const records = services.registry
+    .list()
+    .filter((r) => r.group?.id === groupId)
+    .sort((a, b) => a.group!.part - b.group!.part);
+  const info = records[0]?.group;
   if (!info) {
-    void ui().error('None of the batches of this group are listed any more.');
+    void ui().error('This group of batches is not known on this machine any more.');
     return false;
   }
-  if (batches.length < info.parts || batches.some((b) => !isEnded(b))) {
-    void ui().info(`"${info.label}" has ${info.parts} batches; ${batches.filter(isEnded).length} of them have ended and are listed. Its results can be saved merged once all have ended.`);
+  const listed = records.map((r) => services.store.get(r.batchId));
+  const running = listed.filter((b): b is MessageBatch => !!b && !isEnded(b));
+  if (running.length > 0) {
+    void ui().info(`"${info.label}" has ${info.parts} batches; ${running.length} of them have not ended yet. Its results can be saved merged once all have ended.`);
     return false;
+  }
+  const { mergeNote, mergeResults } = resultsModule();
+  // Parts 1…N: listed batches are downloaded as needed; the others can only come from a local copy.
+  const parts: (MergePart & { batch?: MessageBatch })[] = [];
+  for (let part = 1; part <= info.parts; part++) {
+    const index = records.findIndex((r) => r.group!.part === part);
+    const record = records[index];
+    const batch = listed[index];
+    const label = record ? `${record.label} (${part}/${info.parts})` : `${info.label} (${part}/${info.parts})`;
+    const local = record && !batch ? await services.results.archive.status(record.batchId) : undefined;
+    parts.push({ batch, label, path: local?.path, lines: local?.lines ?? 0, total: local?.total ?? record?.requestCount ?? 0, complete: local?.complete ?? false });
+  }
+  const lacking = parts.filter((p) => !p.batch && !p.path);
+  if (lacking.length === info.parts) {
+    void ui().error(`None of the batches of "${info.label}" are listed, and none has a local copy: there is nothing to save.`);
+    return false;
+  }
+  if (lacking.length > 0) {
+    const choice = await ui().confirm(
+      `Save the results of "${info.label}" without ${lacking.map((p) => p.label).join(', ')}?`,
+      `${lacking.length === 1 ? 'This batch is' : 'These batches are'} not listed (deleted, or further down the list: "Load more…" lists more) and have no local copy on this machine. The file will lack their results.`,
+      'Save Without Them',
+    );
+    if (choice !== 'Save Without Them') throw new UserCancelled();
   }
   const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
   const target = await ui().saveDialog({
-    title: `Save the results of "${info.label}" (${batches.length} batches, merged)`,
+    title: `Save the results of "${info.label}" (${info.parts} batches, merged)`,
     defaultUri: vscode.Uri.joinPath(base, `${path.parse(info.label).name}.results.jsonl`),
     filters: { 'JSON Lines': ['jsonl'] },
     saveLabel: 'Save Results',
   });
   if (!target) return false;
-  const locals = [];
-  for (const batch of batches) {
-    const local = await services.results.ensureLocal(batch, labelOf(services, batch));
+  for (const part of parts) {
+    if (!part.batch) continue;
+    const local = await services.results.ensureLocal(part.batch, labelOf(services, part.batch));
     if (!local) return false;
-    locals.push(local);
+    Object.assign(part, { path: local.path, lines: local.lines, total: local.total, complete: local.complete });
   }
-  const out = fs.createWriteStream(target.fsPath);
-  for (const local of locals) {
-    for await (const chunk of fs.createReadStream(local.path)) if (!out.write(chunk)) await once(out, 'drain');
+  const merged = await mergeResults({ parts, output: target.fsPath });
+  const where = vscode.workspace.asRelativePath(target);
+  const note = mergeNote(merged, parts);
+  const saved = `Saved the merged results of "${info.label}" (${info.parts} batches, ${merged.lines.toLocaleString('en-US')} results) to ${where}.`;
+  if (note) {
+    services.log.warn(`${saved} ${note}`);
+    void ui().warn(`${saved} ${note}`);
+  } else {
+    void ui().info(saved);
   }
-  out.end();
-  await once(out, 'finish');
-  const lines = locals.reduce((n, l) => n + l.lines, 0);
-  void ui().info(`Saved the merged results of "${info.label}" (${batches.length} batches, ${lines.toLocaleString('en-US')} results) to ${vscode.workspace.asRelativePath(target)}.`);
   return true;
 }
 
