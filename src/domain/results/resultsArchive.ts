@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MessageBatch } from '../../api';
+import { scanArchive } from './archiveFiles';
 import { readResults, type ResultsReader } from './resultsReader';
 import { streamResultsToFile, type IncompleteReason, type ResultsSource, type StreamOptions } from './resultsStream';
 import { openForWrite, writeWholeFile, type OpenForWrite } from './writableFile';
@@ -341,13 +342,23 @@ export class ResultsArchive {
     };
   }
 
-  /** Removes everything the archive holds for a batch. */
+  /** Removes everything the archive holds for a batch (temp files of its downloads too). */
   async delete(batchId: string): Promise<void> {
     checkId(batchId);
-    await removeQuietly(this.completePath(batchId));
-    await removeQuietly(this.partialPath(batchId));
-    await removeQuietly(this.metaPath(batchId));
-    const names = await fs.promises.readdir(this.dir).catch(() => [] as string[]);
-    await Promise.all(names.filter((n) => n.startsWith(`${batchId}.`) && n.endsWith('.part')).map((n) => removeQuietly(path.join(this.dir, n))));
+    const files = (await scanArchive(this.dir)).get(batchId)?.files ?? [];
+    await Promise.all(files.map((f) => removeQuietly(path.join(this.dir, f.name))));
+  }
+
+  /** Every batch with results here, with the bytes it takes (its temp files included). */
+  async list(): Promise<(ArchiveStatus & { bytes: number })[]> {
+    const statuses: ArchiveStatus[] = [];
+    for (const entry of (await scanArchive(this.dir)).values()) {
+      if (!entry.hasResults) continue;
+      const status = await this.status(entry.batchId).catch(() => undefined);
+      if (status) statuses.push(status);
+    }
+    // Measured after: status() may have written a missing meta file.
+    const files = await scanArchive(this.dir);
+    return statuses.map((status) => ({ ...status, bytes: files.get(status.batchId)?.bytes ?? 0 }));
   }
 }

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResultsNotReadyError } from '../../../src/api';
-import { ArchiveMissingError, ResultsArchive, readResults, summarizeResults } from '../../../src/domain/results';
+import { ArchiveMissingError, removeStaleFiles, ResultsArchive, readResults, summarizeResults } from '../../../src/domain/results';
 import { startEmulator, type Emulator } from '../../emulator';
 import { decoderSource, errored, fullDisk, rawSource, request, serveBatch, succeeded, tempDir } from './helpers';
 
@@ -372,5 +372,65 @@ describe('results archive: a full disk', () => {
     assert.deepEqual(fs.readdirSync(dir).sort(), [`${id}.meta.json`, `${id}.partial.jsonl`]);
     assert.ok(fs.readFileSync(first.path).equals(before));
     assert.equal(fs.readFileSync(path.join(dir, `${id}.meta.json`), 'utf8'), metaBefore);
+  });
+});
+
+describe('results archive: what is stored, and tidying it', () => {
+  let dir: string;
+  const HOUR = 60 * 60 * 1000;
+  const now = Date.now();
+
+  beforeEach(() => {
+    dir = tempDir('archive-files');
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function file(name: string, text: string, ageMs = 0): string {
+    const at = path.join(dir, name);
+    fs.writeFileSync(at, text);
+    const time = new Date(now - ageMs);
+    fs.utimesSync(at, time, time);
+    return at;
+  }
+
+  it('removes temp files older than a day and lone meta files, nothing else', async () => {
+    const line = `${JSON.stringify(succeeded('a'))}\n`;
+    file('msgbatch_a.jsonl', line, 400 * HOUR);
+    file('msgbatch_a.meta.json', '{}', 400 * HOUR);
+    file('msgbatch_a.123-abc-1.part', 'x'.repeat(10), 25 * HOUR);
+    file('msgbatch_a.meta.json.123-4.tmp', '{', 30 * HOUR);
+    file('msgbatch_b.456-def-2.part', 'running', 1 * HOUR);
+    file('msgbatch_c.meta.json', '{}', 48 * HOUR);
+    file('notes.txt', 'not ours', 900 * HOUR);
+    const removed = await removeStaleFiles(dir, now);
+    assert.deepEqual(removed.files.sort(), ['msgbatch_a.123-abc-1.part', 'msgbatch_a.meta.json.123-4.tmp', 'msgbatch_c.meta.json']);
+    assert.equal(removed.bytes, 10 + 1 + 2);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['msgbatch_a.jsonl', 'msgbatch_a.meta.json', 'msgbatch_b.456-def-2.part', 'notes.txt']);
+    assert.deepEqual(await removeStaleFiles(path.join(dir, 'absent'), now), { files: [], bytes: 0 }, 'no folder yet: nothing to do');
+  });
+
+  it('lists each batch with results and the bytes it takes; delete removes all of its files, temp files too', async () => {
+    const line = `${JSON.stringify(succeeded('a'))}\n`;
+    file('msgbatch_a.jsonl', line.repeat(3));
+    file('msgbatch_a.123-abc-1.part', 'x'.repeat(7));
+    file('msgbatch_a.meta.json.1-2.tmp', '{');
+    file('msgbatch_b.partial.jsonl', line);
+    file('msgbatch_c.789-x-1.part', 'only a temp');
+    const archive = new ResultsArchive(dir);
+    const listed = (await archive.list()).sort((x, y) => x.batchId.localeCompare(y.batchId));
+    assert.deepEqual(
+      listed.map((l) => [l.batchId, l.complete, l.lines]),
+      [
+        ['msgbatch_a', true, 3],
+        ['msgbatch_b', false, 1],
+      ],
+    );
+    // The complete copy gained a meta file when it was adopted; every file counts.
+    const bytesOfA = fs.readdirSync(dir).filter((n) => n.startsWith('msgbatch_a.')).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+    assert.equal(listed[0].bytes, bytesOfA);
+    await archive.delete('msgbatch_a');
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['msgbatch_b.partial.jsonl', 'msgbatch_c.789-x-1.part']);
   });
 });
