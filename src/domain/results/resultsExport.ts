@@ -192,8 +192,8 @@ export interface MergePart {
   label: string;
   /** Results in the file. */
   lines: number;
-  /** Requests in the batch. */
-  total: number;
+  /** Requests in the batch; undefined when unknown (a part this machine has no record of). */
+  total: number | undefined;
   complete: boolean;
 }
 
@@ -211,8 +211,8 @@ export interface MergeSummary {
   file: string;
   /** Results written. */
   lines: number;
-  /** Requests in all the parts. */
-  total: number;
+  /** Requests in all the parts; undefined when one part's count is unknown. */
+  total: number | undefined;
   /** Parts written with fewer results than their batch has, or not written at all (no local copy). */
   incomplete: MergePart[];
 }
@@ -261,8 +261,8 @@ export async function mergeResults(options: MergeOptions): Promise<MergeSummary>
   return {
     file: output,
     lines: written.reduce((n, p) => n + p.lines, 0),
-    total: options.parts.reduce((n, p) => n + p.total, 0),
-    incomplete: options.parts.filter((p) => !p.path || !p.complete || p.lines < p.total),
+    total: options.parts.some((p) => p.total === undefined) ? undefined : options.parts.reduce((n, p) => n + (p.total ?? 0), 0),
+    incomplete: options.parts.filter((p) => !p.path || !p.complete || p.total === undefined || p.lines < p.total),
   };
 }
 
@@ -276,7 +276,9 @@ export function mergeNote(summary: MergeSummary, parts: MergePart[]): string | u
   const n = (x: number) => x.toLocaleString('en-US');
   const details = summary.incomplete.map((p) => {
     const which = `part ${parts.indexOf(p) + 1} (${p.label})`;
-    return p.path ? `${which} has ${n(p.lines)} of ${n(p.total)}` : `${which} has no local copy and is left out`;
+    if (!p.path) return `${which} has no local copy and is left out`;
+    return `${which} has ${n(p.lines)} of ${p.total === undefined ? 'an unknown number' : n(p.total)}`;
   });
-  return `Only ${n(summary.lines)} of ${n(summary.total)} results: ${details.join('; ')}.`;
+  const of = summary.total === undefined ? 'results, not all of them' : `of ${n(summary.total)} results`;
+  return `Only ${n(summary.lines)} ${of}: ${details.join('; ')}.`;
 }

@@ -2,7 +2,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeError, type MessageBatch } from '../../api';
+import { formatBytes } from '../../domain/jsonl/batchValidator';
 import type { MergePart } from '../../domain/results';
+import { scanArchive } from '../../domain/results/archiveFiles';
 import { labelOf, requireApi, resolveBatch } from '../batchArgument';
 import { UserCancelled } from '../commandRunner';
 import type { Services } from '../services';
@@ -49,6 +51,10 @@ export async function cancelBatch(services: Services, arg: unknown): Promise<Mes
   return updated;
 }
 
+const DELETE_KEEP_LOCAL = 'Delete, Keep Local Copy';
+const DELETE_EVERYWHERE = 'Delete Everywhere';
+const SAVE_FIRST = 'Save Results First';
+
 export async function deleteBatch(services: Services, arg: unknown): Promise<boolean> {
   const batch = await resolveBatch(services, arg, {
     applies: isEnded,
@@ -64,26 +70,60 @@ export async function deleteBatch(services: Services, arg: unknown): Promise<boo
     if (choice === 'Cancel Batch') await cancelBatch(services, batch.id);
     return false;
   }
-  const hasResults = !!batch.results_url && !batch.archived_at;
-  const choice = await ui().confirm(
-    `Delete the batch "${label}"?`,
-    hasResults
-      ? "The batch and its results are deleted from Anthropic's servers. Results you have not saved are gone for good."
-      : "The batch is deleted from Anthropic's servers.",
-    'Delete',
-    ...(hasResults ? ['Save Results First'] : []),
-  );
-  if (choice === 'Save Results First') {
-    const saved = await saveBatchResults(services, services.results, batch);
-    if (!saved) throw new UserCancelled();
-  } else if (choice !== 'Delete') {
-    throw new UserCancelled();
+  // Two copies may exist: Anthropic's (the batch, and its results until the API deletes them) and
+  // this machine's (the local copy of the results, and the record of the submission). The user
+  // chooses what happens to the local one; the message never says "gone" when a copy stays.
+  const apiHasResults = !!batch.results_url && !batch.archived_at;
+  let saved = false;
+  let choice: string | undefined;
+  for (;;) {
+    const local = await services.results.archive.status(batch.id);
+    if (!local && !apiHasResults) {
+      choice = await ui().confirm(
+        `Delete the batch "${label}"?`,
+        "The batch is deleted from Anthropic's servers, and this machine's record of it. There is no copy of its results on this machine.",
+        DELETE_EVERYWHERE,
+      );
+      break;
+    }
+    const size = local ? ` (${formatBytes((await scanArchive(services.results.dir)).get(batch.id)?.bytes ?? 0)})` : '';
+    const localText = local
+      ? `This machine has a ${local.complete ? 'complete' : `partial (${local.lines.toLocaleString('en-US')} of ${local.total.toLocaleString('en-US')})`} local copy of the results${size}.`
+      : 'This machine has no copy of the results yet: keeping a local copy downloads one first.';
+    const detail = [
+      `"${DELETE_KEEP_LOCAL}" deletes Anthropic's copy of the batch${apiHasResults ? ' and its results' : ''} and keeps the local copy (see "Claude Batches: Manage Local Results…").`,
+      `"${DELETE_EVERYWHERE}" deletes both${apiHasResults && !saved ? ': results you have not saved elsewhere are gone for good' : ''}.`,
+      localText,
+    ].join('\n\n');
+    choice = await ui().confirm(`Delete the batch "${label}"?`, detail, DELETE_KEEP_LOCAL, DELETE_EVERYWHERE, ...(apiHasResults && !saved ? [SAVE_FIRST] : []));
+    if (choice !== SAVE_FIRST) break;
+    if (!(await saveBatchResults(services, services.results, batch))) throw new UserCancelled();
+    // Saved: ask again about the copies, without this choice.
+    saved = true;
+  }
+  if (choice !== DELETE_KEEP_LOCAL && choice !== DELETE_EVERYWHERE) throw new UserCancelled();
+  if (choice === DELETE_KEEP_LOCAL) {
+    const local = await services.results.ensureLocal(batch, label);
+    if (!local) throw new UserCancelled();
+    if (!local.complete && apiHasResults) {
+      void ui().error(
+        `"${label}" was not deleted: only ${local.lines.toLocaleString('en-US')} of ${local.total.toLocaleString('en-US')} of its results are on this machine. Download them again, or choose "${DELETE_EVERYWHERE}".`,
+      );
+      return false;
+    }
   }
   const api = await requireApi(services);
   await onBatch(services, batch, () => api.delete(batch.id));
   services.store.remove(batch.id);
-  services.log.info(`Deleted ${batch.id} (${label}).`);
-  void ui().info(`Deleted "${label}".`);
+  if (choice === DELETE_EVERYWHERE) {
+    await services.results.deleteLocal(batch.id);
+    await services.registry.forget(batch.id);
+    services.log.info(`Deleted ${batch.id} (${label}) from the API and from this machine.`);
+    void ui().info(`Deleted "${label}" from Anthropic's servers and from this machine.`);
+  } else {
+    services.log.info(`Deleted ${batch.id} (${label}) from the API; its results stay on this machine.`);
+    void ui().info(`Deleted "${label}" from Anthropic's servers. Its results stay on this machine ("Claude Batches: Manage Local Results…" lists them).`);
+  }
   return true;
 }
 
@@ -117,7 +157,7 @@ async function saveGroupResults(services: Services, groupId: string): Promise<bo
     const batch = listed[index];
     const label = record ? `${record.label} (${part}/${info.parts})` : `${info.label} (${part}/${info.parts})`;
     const local = record && !batch ? await services.results.archive.status(record.batchId) : undefined;
-    parts.push({ batch, label, path: local?.path, lines: local?.lines ?? 0, total: local?.total ?? record?.requestCount ?? 0, complete: local?.complete ?? false });
+    parts.push({ batch, label, path: local?.path, lines: local?.lines ?? 0, total: local?.total ?? record?.requestCount, complete: local?.complete ?? false });
   }
   const lacking = parts.filter((p) => !p.batch && !p.path);
   if (lacking.length === info.parts) {

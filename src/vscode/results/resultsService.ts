@@ -36,10 +36,22 @@ export class ResultsService {
     private readonly deps: ResultsDeps,
   ) {}
 
+  /** The folder of the local copies. */
+  get dir(): string {
+    return path.join(this.storageDir, 'results');
+  }
+
   /** The local archive (its code is loaded the first time it is needed). */
   get archive(): ResultsArchive {
-    this.archiveInstance ??= new (resultsModule().ResultsArchive)(path.join(this.storageDir, 'results'));
+    this.archiveInstance ??= new (resultsModule().ResultsArchive)(this.dir);
     return this.archiveInstance;
+  }
+
+  /** Deletes this machine's copy of a batch's results; open documents say there is none. */
+  async deleteLocal(batchId: string): Promise<void> {
+    await this.archive.delete(batchId);
+    this.summaries.delete(batchId);
+    this.changed.fire(batchId);
   }
 
   /**

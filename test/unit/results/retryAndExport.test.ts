@@ -230,6 +230,10 @@ describe('retry builder and exports', () => {
       assert.deepEqual(fs.readdirSync(path.dirname(output)), ['big.results.jsonl'], 'no temp file');
       const whole = await mergeResults({ parts: parts.slice(0, 1), output });
       assert.equal(mergeNote(whole, parts.slice(0, 1)), undefined, 'nothing to say when every result is there');
+      const unknown: MergePart[] = [parts[0], { label: 'big.jsonl (2/2)', lines: 0, total: undefined, complete: false }];
+      const lacking = await mergeResults({ parts: unknown, output });
+      assert.equal(lacking.total, undefined);
+      assert.equal(mergeNote(lacking, unknown), 'Only 2 results, not all of them: part 2 (big.jsonl (2/2)) has no local copy and is left out.');
     });
 
     it('a target that is a folder rejects at once with a clear error and leaves no temp file', async () => {
