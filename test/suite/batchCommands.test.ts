@@ -124,9 +124,10 @@ describe('batch commands', () => {
       const deleted = await vscode.commands.executeCommand<boolean>('claudeBatches.delete', done.id);
       t.ui.verify();
       assert.equal(deleted, true);
-      assert.match(t.ui.shown[0].detail!, /"Delete Everywhere" deletes both: results you have not saved elsewhere are gone for good/);
-      assert.match(t.ui.shown[0].detail!, /no copy of the results yet/);
-      assert.deepEqual(t.ui.shown[0].actions, ['Delete, Keep Local Copy', 'Delete Everywhere', 'Save Results First']);
+      const asked = t.ui.shown.find((s) => s.kind === 'confirm')!;
+      assert.match(asked.detail!, /"Delete Everywhere" deletes both: results you have not saved elsewhere are gone for good/);
+      assert.match(asked.detail!, /no copy of the results yet/);
+      assert.deepEqual(asked.actions, ['Delete, Keep Local Copy', 'Delete Everywhere', 'Save Results First']);
       assert.equal(t.emulator.batch(done.id), undefined);
       const { store, registry } = await extensionApi();
       assert.equal(store.get(done.id), undefined);
@@ -142,7 +143,7 @@ describe('batch commands', () => {
       t.ui.answer('confirm', /^Delete the batch/, 'Delete Everywhere');
       assert.equal(await vscode.commands.executeCommand<boolean>('claudeBatches.delete', done.id), true);
       t.ui.verify();
-      assert.match(t.ui.shown[0].detail!, /This machine has a complete local copy of the results \(\d/);
+      assert.match(t.ui.shown.find((s) => s.kind === 'confirm')!.detail!, /This machine has a complete local copy of the results \(\d/);
       assert.deepEqual(await localFiles(done.id), []);
       assert.equal(registry.get(done.id), undefined);
       assert.equal(t.emulator.batch(done.id), undefined);
