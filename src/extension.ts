@@ -4,6 +4,7 @@ import { SubmissionRegistry } from './domain/submissionRegistry';
 import { ApiKeyStore } from './vscode/apiKeyStore';
 import { ClientProvider } from './vscode/clientProvider';
 import { registerCommands } from './vscode/commands';
+import { pruneStorage } from './vscode/commands/storageCommands';
 import type { ExtensionInternals } from './vscode/extensionInternals';
 import { Log } from './vscode/log';
 import { Settings } from './vscode/settings';
@@ -14,6 +15,9 @@ import { ResultsService } from './vscode/results/resultsService';
 import { EndNotifications } from './vscode/endNotifications';
 import { PollingService } from './vscode/polling';
 import { BatchStatusBar } from './vscode/statusBar';
+
+/** How long after activation stale temp files and old records are tidied away. */
+const TIDY_DELAY_MS = 60_000;
 
 /**
  * Returns nothing on purpose: whatever `activate()` returns, every other installed extension can
@@ -72,10 +76,16 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
     }),
   );
 
-  registerCommands({ context, log, keys, clients, store, registry, polling, results, view: batchesView.view, revealBatch: batchesView.reveal });
+  const services = { context, log, keys, clients, store, registry, polling, results, view: batchesView.view, revealBatch: batchesView.reveal };
+  registerCommands(services);
+
+  // Tidying local data is never urgent: a while after the start, off the activation path.
+  const tidy = () => pruneStorage(services);
+  const tidyTimer = setTimeout(() => void tidy().catch((err: unknown) => log.warn(`Tidying local data failed: ${err instanceof Error ? err.message : String(err)}`)), TIDY_DELAY_MS);
+  context.subscriptions.push({ dispose: () => clearTimeout(tidyTimer) });
 
   log.info(`Claude Batches ${context.extension.packageJSON.version as string} activated.`);
-  return { clients, store, registry, polling, statusBar: statusBar.item, endNotifications, diagnostics: authoring.diagnostics, tree: batchesView.provider, resultsDocuments, logUri: context.logUri.fsPath };
+  return { clients, store, registry, polling, statusBar: statusBar.item, endNotifications, diagnostics: authoring.diagnostics, tree: batchesView.provider, resultsDocuments, results, tidy, logUri: context.logUri.fsPath };
 }
 
 export function deactivate(): void {

@@ -58,6 +58,11 @@ export class SubmissionRegistry {
       .sort((a, b) => b.submittedAt.localeCompare(a.submittedAt));
   }
 
+  /** Every record, newest first. */
+  list(): SubmissionRecord[] {
+    return Object.values(this.all()).sort((a, b) => b.submittedAt.localeCompare(a.submittedAt));
+  }
+
   has(batchId: string): boolean {
     return batchId in this.all();
   }
@@ -68,9 +73,18 @@ export class SubmissionRegistry {
   }
 
   async forget(batchId: string): Promise<void> {
-    const all = this.all();
-    if (!(batchId in all)) return;
-    delete all[batchId];
-    await this.storage.update(STORAGE_KEY, all);
+    await this.forgetAll([batchId]);
+  }
+
+  /** Forgets several records in one write. */
+  async forgetAll(batchIds: Iterable<string>): Promise<void> {
+    const all = { ...this.all() };
+    let changed = false;
+    for (const id of batchIds) {
+      if (!(id in all)) continue;
+      delete all[id];
+      changed = true;
+    }
+    if (changed) await this.storage.update(STORAGE_KEY, all);
   }
 }

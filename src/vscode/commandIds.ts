@@ -16,6 +16,7 @@ export const CommandIds = {
   setApiKey: 'claudeBatches.setApiKey',
   clearApiKey: 'claudeBatches.clearApiKey',
   showLog: 'claudeBatches.showLog',
+  manageStorage: 'claudeBatches.manageStorage',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

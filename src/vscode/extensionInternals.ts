@@ -5,7 +5,9 @@ import type { BatchDiagnostics } from './authoring/batchDiagnostics';
 import type { ClientProvider } from './clientProvider';
 import type { EndNotifications } from './endNotifications';
 import type { PollingService } from './polling';
+import type { PruneReport } from './commands/storageCommands';
 import type { ResultsDocumentProvider } from './results/resultsDocumentProvider';
+import type { ResultsService } from './results/resultsService';
 import type { BatchesTreeProvider } from './views/batchesTree';
 import type { Ui } from './ui';
 
@@ -26,6 +28,10 @@ export interface ExtensionInternals {
   /** The Batches view's data, as the tree shows it. */
   readonly tree: BatchesTreeProvider;
   readonly resultsDocuments: ResultsDocumentProvider;
+  /** The local copies of results. */
+  readonly results: ResultsService;
+  /** Runs the tidying of local data done a minute after activation, now. */
+  tidy(): Promise<PruneReport>;
   /** The extension's log folder; the log files of this window's extension host sit beside it. */
   readonly logUri: string;
 }

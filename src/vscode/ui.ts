@@ -12,6 +12,8 @@ export interface Ui {
   /** A modal confirmation; resolves to the chosen action, undefined when dismissed. */
   confirm(message: string, detail: string, ...actions: string[]): Thenable<string | undefined>;
   pick<T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
+  /** A quick pick where several items can be chosen; undefined when dismissed. */
+  pickMany<T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions): Thenable<T[] | undefined>;
   input(options: vscode.InputBoxOptions): Thenable<string | undefined>;
   saveDialog(options: vscode.SaveDialogOptions): Thenable<vscode.Uri | undefined>;
 }
@@ -22,6 +24,7 @@ export const vscodeUi: Ui = {
   error: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
   confirm: (message, detail, ...actions) => vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions),
   pick: (items, options) => vscode.window.showQuickPick(items, options),
+  pickMany: (items, options) => vscode.window.showQuickPick(items, { ...options, canPickMany: true }),
   input: (options) => vscode.window.showInputBox(options),
   saveDialog: (options) => vscode.window.showSaveDialog(options),
 };

@@ -34,8 +34,8 @@ describe('journey: cancel and delete from the context menu', () => {
     await row.waitFor({ timeout: 30_000 });
     await row.click({ button: 'right' });
     await chooseMenuItem(page, 'Delete Batch');
-    const text = await answerDialog(page, 'Delete');
-    assert.match(text, /Results you have not saved are gone for good/);
+    const text = await answerDialog(page, 'Delete Everywhere');
+    assert.match(text, /"Delete Everywhere" deletes both: results you have not saved elsewhere are gone for good/);
     await row.waitFor({ state: 'detached', timeout: 30_000 });
     assert.equal(emulator.batch(done.id), undefined);
     await screenshot('04-delete-1-gone');

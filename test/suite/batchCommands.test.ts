@@ -103,34 +103,85 @@ describe('batch commands', () => {
       assert.equal(t.emulator.requests.filter((r) => r.route === 'delete').length, 0);
     });
 
-    it('asks, warning the results will be gone, then deletes an ended batch', async () => {
-      const done = t.emulator.createBatch([request('a')]);
+    /** An ended batch submitted from this machine (so it has a record), listed. */
+    async function endedRecorded(ids: string[]): Promise<MessageBatch> {
+      const done = t.emulator.createBatch(ids.map(request));
       t.emulator.finish(done.id);
+      const { registry } = await extensionApi();
+      await registry.record({ batchId: done.id, label: `${done.id}.jsonl`, contentHash: `hash-${done.id}`, requestCount: ids.length, byteSize: 1, submittedAt: new Date().toISOString(), models: [] });
       await listed();
-      t.ui.answer('confirm', /^Delete the batch/, 'Delete');
+      return done;
+    }
+
+    async function localFiles(batchId: string): Promise<string[]> {
+      const { results } = await extensionApi();
+      return fs.existsSync(results.dir) ? fs.readdirSync(results.dir).filter((n) => n.startsWith(`${batchId}.`)) : [];
+    }
+
+    it('with no local copy yet: offers to keep one, to delete everywhere (saying unsaved results are gone for good), or to save first', async () => {
+      const done = await endedRecorded(['a']);
+      t.ui.answer('confirm', /^Delete the batch/, 'Delete Everywhere');
       const deleted = await vscode.commands.executeCommand<boolean>('claudeBatches.delete', done.id);
       t.ui.verify();
       assert.equal(deleted, true);
-      assert.match(t.ui.shown[0].detail!, /Results you have not saved are gone for good/);
-      assert.deepEqual(t.ui.shown[0].actions, ['Delete', 'Save Results First']);
+      const asked = t.ui.shown.find((s) => s.kind === 'confirm')!;
+      assert.match(asked.detail!, /"Delete Everywhere" deletes both: results you have not saved elsewhere are gone for good/);
+      assert.match(asked.detail!, /no copy of the results yet/);
+      assert.deepEqual(asked.actions, ['Delete, Keep Local Copy', 'Delete Everywhere', 'Save Results First']);
       assert.equal(t.emulator.batch(done.id), undefined);
-      const { store } = await extensionApi();
+      const { store, registry } = await extensionApi();
       assert.equal(store.get(done.id), undefined);
+      assert.equal(registry.get(done.id), undefined, 'nothing of it stays on this machine');
+      assert.deepEqual(await localFiles(done.id), []);
     });
 
-    it('"Save Results First" saves every result to the chosen file, then deletes', async () => {
-      const done = t.emulator.createBatch([request('a'), request('b')]);
-      t.emulator.finish(done.id);
-      await listed();
+    it('"Delete Everywhere" removes the local copy and the record too', async () => {
+      const done = await endedRecorded(['a', 'b']);
+      const { results, registry } = await extensionApi();
+      assert.equal((await results.ensureLocal(done, 'x'))?.complete, true);
+      assert.ok((await localFiles(done.id)).length >= 2);
+      t.ui.answer('confirm', /^Delete the batch/, 'Delete Everywhere');
+      assert.equal(await vscode.commands.executeCommand<boolean>('claudeBatches.delete', done.id), true);
+      t.ui.verify();
+      assert.match(t.ui.shown.find((s) => s.kind === 'confirm')!.detail!, /This machine has a complete local copy of the results \(\d/);
+      assert.deepEqual(await localFiles(done.id), []);
+      assert.equal(registry.get(done.id), undefined);
+      assert.equal(t.emulator.batch(done.id), undefined);
+      assert.match(t.ui.messages('info').at(-1)!, /from Anthropic's servers and from this machine/);
+    });
+
+    it('"Delete, Keep Local Copy" downloads the results when needed and keeps them and the record; the message says so', async () => {
+      const done = await endedRecorded(['a', 'b']);
+      t.ui.answer('confirm', /^Delete the batch/, 'Delete, Keep Local Copy');
+      assert.equal(await vscode.commands.executeCommand<boolean>('claudeBatches.delete', done.id), true);
+      t.ui.verify();
+      assert.equal(t.emulator.batch(done.id), undefined, "Anthropic's copy is deleted");
+      const { results, registry } = await extensionApi();
+      const local = await results.archive.status(done.id);
+      assert.equal(local?.complete, true);
+      assert.equal(local?.lines, 2);
+      assert.ok(registry.get(done.id), 'the record names the local copy');
+      const said = t.ui.messages('info').at(-1)!;
+      assert.match(said, /Its results stay on this machine/);
+      assert.doesNotMatch(said, /gone/);
+    });
+
+    it('"Save Results First" saves every result to the chosen file, then asks again about the copies', async () => {
+      const done = await endedRecorded(['a', 'b']);
       const target = vscode.Uri.file(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cb-save-')), 'saved.jsonl'));
       t.ui.answer('confirm', /^Delete the batch/, 'Save Results First');
       t.ui.answer('pick', /Which results of/, 'All results');
       t.ui.answer('saveDialog', /Save the results/, target);
+      t.ui.answer('confirm', /^Delete the batch/, 'Delete, Keep Local Copy');
       await vscode.commands.executeCommand('claudeBatches.delete', done.id);
       t.ui.verify();
       const lines = fs.readFileSync(target.fsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { custom_id: string });
       assert.deepEqual(lines.map((l) => l.custom_id).sort(), ['a', 'b']);
+      const asked = t.ui.shown.filter((s) => s.kind === 'confirm');
+      assert.deepEqual(asked[1].actions, ['Delete, Keep Local Copy', 'Delete Everywhere'], 'saved: no second offer to save');
+      assert.doesNotMatch(asked[1].detail!, /gone for good/);
       assert.equal(t.emulator.batch(done.id), undefined);
+      assert.ok((await localFiles(done.id)).length > 0);
     });
 
     it('keeps the batch when the save dialog is dismissed', async () => {
@@ -198,4 +249,116 @@ describe('batch commands', () => {
     assert.equal(await vscode.env.clipboard.readText(), batch.id);
   });
 
+
+  describe('local results', () => {
+    async function endedWithLocal(ids: string[]): Promise<MessageBatch> {
+      const done = t.emulator.createBatch(ids.map(request));
+      t.emulator.finish(done.id);
+      await listed();
+      const { results } = await extensionApi();
+      assert.equal((await results.ensureLocal(done, done.id))?.complete, true);
+      return done;
+    }
+
+    it('Manage Local Results lists each copy with its size and whether the API has it, and deletes the chosen ones once confirmed', async () => {
+      const keep = await endedWithLocal(['a']);
+      const drop = await endedWithLocal(['a', 'b', 'c']);
+      const { results } = await extensionApi();
+      let placeHolder = '';
+      t.ui.answer('pickMany', /local cop(y|ies) of results, .* in all\. Select the ones to delete/, (items: { batchId: string; detail?: string; description?: string }[]) => {
+        const mine = items.filter((i) => i.batchId === keep.id || i.batchId === drop.id);
+        assert.equal(mine.length, 2);
+        for (const item of mine) {
+          assert.match(item.description!, /^\d+(\.\d)? (B|KB|MB) · complete · downloaded \d{4}-\d\d-\d\d$/);
+          assert.match(item.detail!, /the API still has these results/);
+        }
+        placeHolder = t.ui.shown.at(-1)!.message;
+        return mine.filter((i) => i.batchId === drop.id);
+      });
+      t.ui.answer('confirm', /^Delete 1 local copy of results/, 'Delete Local Copies');
+      const deleted = await vscode.commands.executeCommand<string[]>('claudeBatches.manageStorage');
+      t.ui.verify();
+      assert.match(placeHolder, /^\d+ local cop/);
+      assert.deepEqual(deleted, [drop.id]);
+      assert.equal(await results.archive.status(drop.id), undefined);
+      assert.equal((await results.archive.status(keep.id))?.complete, true);
+      assert.ok(t.emulator.batch(drop.id), "the API's copy is untouched");
+    });
+
+    it('nothing is deleted when the confirmation is dismissed', async () => {
+      const done = await endedWithLocal(['a']);
+      const { results } = await extensionApi();
+      t.ui.answer('pickMany', /Select the ones to delete/, (items: { batchId: string }[]) => items.filter((i) => i.batchId === done.id));
+      t.ui.answer('confirm', /^Delete 1 local copy/, undefined);
+      await vscode.commands.executeCommand('claudeBatches.manageStorage');
+      t.ui.verify();
+      assert.equal((await results.archive.status(done.id))?.complete, true);
+    });
+
+    it('tidying removes day-old temp files and old records of batches gone from the API, keeping records with a local copy', async () => {
+      const withLocal = await endedWithLocal(['a']);
+      const { results, registry, tidy } = await extensionApi();
+      const stale = path.join(results.dir, `${withLocal.id}.1-old-1.part`);
+      const fresh = path.join(results.dir, `${withLocal.id}.1-new-2.part`);
+      fs.writeFileSync(stale, 'left by a crash');
+      fs.writeFileSync(fresh, 'a download running in another window');
+      const dayAndMore = new Date(Date.now() - 25 * 60 * 60 * 1000);
+      fs.utimesSync(stale, dayAndMore, dayAndMore);
+      const longAgo = new Date(Date.now() - 200 * 24 * 60 * 60 * 1000).toISOString();
+      const old = (batchId: string) => ({ batchId, label: `${batchId}.jsonl`, contentHash: 'h', requestCount: 1, byteSize: 1, submittedAt: longAgo, models: [] });
+      await registry.record(old('msgbatch_gone_long_ago'));
+      await registry.record(old(withLocal.id));
+      const recent = t.emulator.createBatch([request('r')]);
+      await registry.record(old(recent.id));
+      const report = await tidy();
+      assert.ok(report.files.includes(path.basename(stale)));
+      assert.equal(fs.existsSync(stale), false);
+      assert.equal(fs.existsSync(fresh), true);
+      assert.ok(report.forgotten.includes('msgbatch_gone_long_ago'));
+      assert.equal(registry.get('msgbatch_gone_long_ago'), undefined);
+      assert.ok(registry.get(withLocal.id), 'a local copy keeps its record');
+      assert.ok(registry.get(recent.id), 'a batch the API still has keeps its record');
+      fs.rmSync(fresh, { force: true });
+    });
+  });
+
+  describe('merged save of a group', () => {
+    async function group(parts: number, submitted = parts): Promise<{ groupId: string; batches: MessageBatch[] }> {
+      const { registry } = await extensionApi();
+      const groupId = `g-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      const batches: MessageBatch[] = [];
+      for (let part = 1; part <= submitted; part++) {
+        const batch = t.emulator.createBatch([request(`p${part}-a`), request(`p${part}-b`)]);
+        t.emulator.finish(batch.id);
+        batches.push(batch);
+        await registry.record({ batchId: batch.id, label: 'split.jsonl', contentHash: `h${part}`, requestCount: 2, byteSize: 1, submittedAt: new Date().toISOString(), models: [], group: { id: groupId, part, parts, label: 'split.jsonl' } });
+      }
+      await listed();
+      return { groupId, batches };
+    }
+
+    it('a target that cannot be written (a folder) fails at once with a clear error and leaves no temp file', async () => {
+      const { groupId } = await group(2);
+      const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-merged-folder-'));
+      t.ui.answer('saveDialog', /Save the results of "split\.jsonl" \(2 batches, merged\)/, vscode.Uri.file(folder));
+      const started = Date.now();
+      const saved = await vscode.commands.executeCommand<boolean | undefined>('claudeBatches.saveResults', `group:${groupId}`);
+      t.ui.verify();
+      assert.ok(Date.now() - started < 10_000, 'no hang');
+      assert.notEqual(saved, true);
+      assert.match(t.ui.messages('error').at(-1)!, /Cannot save to .*cb-merged-folder-.*: it is a folder \(EISDIR\)\. Choose another file/);
+      assert.deepEqual(fs.readdirSync(path.dirname(folder)).filter((n) => n.startsWith(path.basename(folder)) && n.endsWith('.part')), []);
+    });
+
+    it('a part with neither a listing nor a local copy: asks, then saves the rest and says only N of M results', async () => {
+      const { groupId } = await group(3, 2);
+      const target = vscode.Uri.file(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cb-merged-')), 'merged.jsonl'));
+      t.ui.answer('confirm', /without split\.jsonl \(3\/3\)/, 'Save Without Them');
+      t.ui.answer('saveDialog', /\(3 batches, merged\)/, target);
+      assert.equal(await vscode.commands.executeCommand<boolean>('claudeBatches.saveResults', `group:${groupId}`), true);
+      t.ui.verify();
+      assert.equal(fs.readFileSync(target.fsPath, 'utf8').trim().split('\n').length, 4);
+      assert.match(t.ui.messages('warn').at(-1)!, /Only 4 results, not all of them: part 3 \(split\.jsonl \(3\/3\)\) has no local copy and is left out\.$/);
+    });
+  });
 });

@@ -3,7 +3,7 @@
 import type * as vscode from 'vscode';
 import type { Ui } from '../../src/vscode/ui';
 
-type PromptKind = 'confirm' | 'pick' | 'input' | 'saveDialog' | 'info' | 'warn' | 'error';
+type PromptKind = 'confirm' | 'pick' | 'pickMany' | 'input' | 'saveDialog' | 'info' | 'warn' | 'error';
 
 export interface Shown {
   kind: PromptKind;
@@ -66,6 +66,11 @@ export class ScriptedUi implements Ui {
     const answer = this.take({ kind: 'pick', message: options.placeHolder ?? '', actions: items.map((i) => i.label) }, true);
     if (typeof answer === 'function') return Promise.resolve((answer as (items: T[]) => T | undefined)(items));
     return Promise.resolve(items.find((i) => i.label === answer || i.detail === answer));
+  }
+  /** Answered with a function of the items (returning the chosen ones), or undefined (dismissed). */
+  pickMany<T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions): Thenable<T[] | undefined> {
+    const answer = this.take({ kind: 'pickMany', message: options.placeHolder ?? '', actions: items.map((i) => i.label) }, true);
+    return Promise.resolve(typeof answer === 'function' ? (answer as (items: T[]) => T[] | undefined)(items) : undefined);
   }
   input(options: vscode.InputBoxOptions): Thenable<string | undefined> {
     return Promise.resolve(this.take({ kind: 'input', message: options.prompt ?? options.title ?? '' }, true) as string | undefined);

@@ -1,6 +1,7 @@
 // Batch results on this machine: the local archive that outlives the API's 29 days, the one-pass
 // summary, the results document, the retry batch and the exports. Imports no `vscode`.
-export { ResultsArchive, ArchiveMissingError, type ArchiveDownload, type ArchiveMeta, type ArchiveStatus } from './resultsArchive';
+export { ResultsArchive, ArchiveMissingError, type ArchiveDownload, type ArchiveIo, type ArchiveMeta, type ArchiveStatus } from './resultsArchive';
+export { classifyArchiveFile, removeStaleFiles, scanArchive, STALE_TEMP_MS, type ArchiveFile, type ArchiveFileKind, type BatchFiles } from './archiveFiles';
 export { streamResultsToFile, totalOf, type DownloadProgress, type IncompleteReason, type ResultsSource, type StreamedResults, type StreamOptions } from './resultsStream';
 export { readResults, resultLineHandler, scanResults, type ResultHandler, type ResultLocation, type ResultsReader, type ResultsReadStats } from './resultsReader';
 export {
@@ -35,4 +36,5 @@ export {
 export { renderResultsDocument, type ArchiveInfo, type DocumentEntry, type DocumentSection, type FoldingRange, type RenderOptions, type ResultsDocument } from './resultsDocument';
 export { LineBudget, renderBlock, renderContent } from './contentRendering';
 export { buildRetryBatch, type FixNeeded, type RetryBuild, type RetryOptions } from './retryBuilder';
-export { exportResults, type ExportOptions, type ExportSummary } from './resultsExport';
+export { exportResults, mergeNote, mergeResults, type ExportOptions, type ExportSummary, type MergeOptions, type MergePart, type MergeSummary } from './resultsExport';
+export { openForWrite, SaveFailedError, type OpenForWrite, type WritableFile } from './writableFile';

@@ -4,13 +4,15 @@
 //   <id>.partial.jsonl  what arrived of a download that broke; never mistaken for complete
 //   <id>.meta.json      the batch as of the download, when, how many lines, complete or not
 // Downloads write to a temp `.part` file first, so a crash leaves no half-written file under
-// either name. Downloading again replaces a partial copy; a complete copy is only replaced by
-// another complete one.
+// either name. Downloading again replaces a partial copy only with a longer or complete one, and
+// a complete copy only with another complete one.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MessageBatch } from '../../api';
+import { scanArchive } from './archiveFiles';
 import { readResults, type ResultsReader } from './resultsReader';
 import { streamResultsToFile, type IncompleteReason, type ResultsSource, type StreamOptions } from './resultsStream';
+import { openForWrite, writeWholeFile, type OpenForWrite } from './writableFile';
 import { ResultsSummarizer, summarizeResults, type ResultsSummary, type SummaryOptions } from './resultsSummary';
 
 const META_VERSION = 1;
@@ -109,11 +111,21 @@ async function countLines(file: string): Promise<number> {
   return last === 10 ? count : count + 1;
 }
 
+/** How the archive touches the disk (tests hand in a disk that fills up). */
+export interface ArchiveIo {
+  open?: OpenForWrite;
+}
+
 export class ResultsArchive {
+  private readonly openFile: OpenForWrite;
+
   constructor(
     readonly dir: string,
     private readonly now: () => number = Date.now,
-  ) {}
+    io: ArchiveIo = {},
+  ) {
+    this.openFile = io.open ?? openForWrite;
+  }
 
   /** Where the complete results of a batch live (whether or not they exist yet). */
   completePath(batchId: string): string {
@@ -139,7 +151,7 @@ export class ResultsArchive {
     const part = path.join(this.dir, `${batchId}.${process.pid}-${Date.now().toString(36)}-${++tempCounter}.part`);
     let streamed;
     try {
-      streamed = await streamResultsToFile(source, batchId, part, options);
+      streamed = await streamResultsToFile(source, batchId, part, { ...options, open: this.openFile });
     } catch (err) {
       await removeQuietly(part);
       throw err;
@@ -156,31 +168,54 @@ export class ResultsArchive {
       blankLines: streamed.blankLines,
       suspectLines: streamed.suspectLines,
     };
-    if (streamed.complete) {
-      const file = this.completePath(batchId);
-      await fs.promises.rename(part, file);
-      await this.writeMeta({ ...this.metaOf(base, file), complete: true });
-      await removeQuietly(this.partialPath(batchId));
-      return { ...base, complete: true, path: file };
-    }
     const error = describe(streamed.error);
     const previous = await this.status(batchId);
-    if (previous?.complete) {
-      // Never trade a complete copy for a partial one.
+    if (!streamed.complete && previous && (previous.complete || previous.lines >= streamed.lines)) {
+      // Never trade a copy for a worse one: a complete copy for a partial one, nor a partial one
+      // for a shorter one (a retry on a full disk writes less, or nothing at all).
       await removeQuietly(part);
       return { ...previous, batch: previous.batch ?? streamed.batch, via: streamed.via, blankLines: streamed.blankLines, suspectLines: streamed.suspectLines, failure: streamed.error, reason: streamed.reason, error, keptPrevious: true };
     }
-    const file = this.partialPath(batchId);
-    await fs.promises.rename(part, file);
-    await this.writeMeta({ ...this.metaOf(base, file), complete: false, reason: streamed.reason, error });
+    const file = streamed.complete ? this.completePath(batchId) : this.partialPath(batchId);
+    const meta: ArchiveMeta = streamed.complete ? { ...this.metaOf(base, file), complete: true } : { ...this.metaOf(base, file), complete: false, reason: streamed.reason, error };
+    await this.install(part, file, meta);
+    if (streamed.complete) {
+      await removeQuietly(this.partialPath(batchId));
+      return { ...base, complete: true, path: file };
+    }
     return { ...base, complete: false, path: file, reason: streamed.reason, error, failure: streamed.error };
+  }
+
+  /**
+   * Puts a downloaded file and its meta in place, or neither: the meta is written first (to a
+   * temp file; on a full disk that fails, and the earlier copy stays as it was), then both are
+   * renamed, which needs no room. Whatever fails removes the temp files and is thrown.
+   */
+  private async install(part: string, file: string, meta: ArchiveMeta): Promise<void> {
+    let metaTemp: string | undefined;
+    try {
+      metaTemp = await this.writeMetaTemp(meta);
+      await fs.promises.rename(part, file);
+    } catch (err) {
+      await removeQuietly(part);
+      if (metaTemp) await removeQuietly(metaTemp);
+      throw err;
+    }
+    try {
+      await fs.promises.rename(metaTemp, this.metaPath(meta.batchId));
+    } catch (err) {
+      // The results are in place but the old meta would describe another file: without a meta,
+      // status() counts the file again.
+      await removeQuietly(metaTemp);
+      await removeQuietly(this.metaPath(meta.batchId));
+      throw err;
+    }
   }
 
   /**
    * Downloads and summarizes in the same pass: each line is summarized as it is written, so the
    * first "Open Results" of a batch costs one read of the network and none of the disk. The
-   * summary describes the file at `download.path` (re-read from it when an earlier complete copy
-   * was kept). Throws what download throws.
+   * summary describes the file at `download.path`. Throws what download throws.
    */
   async downloadAndSummarize(
     source: ResultsSource,
@@ -199,7 +234,10 @@ export class ResultsArchive {
           }
         : summarizer.onLine,
     });
-    const summary = download.keptPrevious ? await summarizeResults(download.path, summaryOptions) : await summarizer.finish(download.path);
+    // The summarizer saw every line as it was buffered: when an earlier copy was kept, or writing
+    // failed (lines it saw never reached the disk), the summary is made from the file instead.
+    const stale = download.keptPrevious || download.reason === 'write';
+    const summary = stale ? await summarizeResults(download.path, summaryOptions) : await summarizer.finish(download.path);
     return { download, summary };
   }
 
@@ -218,11 +256,19 @@ export class ResultsArchive {
     };
   }
 
+  /** Writes the meta to a temp file beside its place; a failed write leaves nothing behind. */
+  private async writeMetaTemp(meta: ArchiveMeta): Promise<string> {
+    const temp = `${this.metaPath(meta.batchId)}.${process.pid}-${++tempCounter}.tmp`;
+    await writeWholeFile(this.openFile, temp, `${JSON.stringify(meta, null, 2)}\n`);
+    return temp;
+  }
+
   private async writeMeta(meta: ArchiveMeta): Promise<void> {
-    const file = this.metaPath(meta.batchId);
-    const temp = `${file}.${process.pid}-${++tempCounter}.tmp`;
-    await fs.promises.writeFile(temp, `${JSON.stringify(meta, null, 2)}\n`);
-    await fs.promises.rename(temp, file);
+    const temp = await this.writeMetaTemp(meta);
+    await fs.promises.rename(temp, this.metaPath(meta.batchId)).catch(async (err: unknown) => {
+      await removeQuietly(temp);
+      throw err;
+    });
   }
 
   private async readMeta(batchId: string): Promise<ArchiveMeta | undefined> {
@@ -260,7 +306,8 @@ export class ResultsArchive {
       const lines = await countLines(complete);
       const downloadedAt = (await fs.promises.stat(complete)).mtime.toISOString();
       const adopted: ArchiveMeta = { version: META_VERSION, batchId, batch: meta?.batch, downloadedAt, lines, total: Math.max(lines, meta?.total ?? 0), complete: true, file: path.basename(complete) };
-      await this.writeMeta(adopted);
+      // Best effort: on a full disk the count is simply made again next time.
+      await this.writeMeta(adopted).catch(() => undefined);
       return fromMeta(adopted, complete);
     }
     if (await exists(partial)) {
@@ -295,13 +342,23 @@ export class ResultsArchive {
     };
   }
 
-  /** Removes everything the archive holds for a batch. */
+  /** Removes everything the archive holds for a batch (temp files of its downloads too). */
   async delete(batchId: string): Promise<void> {
     checkId(batchId);
-    await removeQuietly(this.completePath(batchId));
-    await removeQuietly(this.partialPath(batchId));
-    await removeQuietly(this.metaPath(batchId));
-    const names = await fs.promises.readdir(this.dir).catch(() => [] as string[]);
-    await Promise.all(names.filter((n) => n.startsWith(`${batchId}.`) && n.endsWith('.part')).map((n) => removeQuietly(path.join(this.dir, n))));
+    const files = (await scanArchive(this.dir)).get(batchId)?.files ?? [];
+    await Promise.all(files.map((f) => removeQuietly(path.join(this.dir, f.name))));
+  }
+
+  /** Every batch with results here, with the bytes it takes (its temp files included). */
+  async list(): Promise<(ArchiveStatus & { bytes: number })[]> {
+    const statuses: ArchiveStatus[] = [];
+    for (const entry of (await scanArchive(this.dir)).values()) {
+      if (!entry.hasResults) continue;
+      const status = await this.status(entry.batchId).catch(() => undefined);
+      if (status) statuses.push(status);
+    }
+    // Measured after: status() may have written a missing meta file.
+    const files = await scanArchive(this.dir);
+    return statuses.map((status) => ({ ...status, bytes: files.get(status.batchId)?.bytes ?? 0 }));
   }
 }

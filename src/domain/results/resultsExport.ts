@@ -9,6 +9,7 @@ import { readRanges, type LineRange } from './lineReader';
 import { inSection, parseSectionId, type SectionId } from './outcomes';
 import { scanResults, type ResultsReadStats } from './resultsReader';
 import { indexSource, type SourceIndex } from './sourceIndex';
+import { openForWrite, SaveFailedError, writeAll, type OpenForWrite, type WritableFile } from './writableFile';
 
 export interface ExportOptions {
   /** The local results file. */
@@ -35,6 +36,8 @@ export interface ExportSummary {
 }
 
 const FLUSH_BYTES = 1024 * 1024;
+const LF = 10;
+const NEWLINE = Buffer.from('\n');
 
 class OutputFile {
   private parts: string[] = [];
@@ -179,4 +182,103 @@ async function exportJoined(options: ExportOptions, out: OutputFile, source: str
   );
   options.onProgress?.(out.lines);
   return { missingFromSource: orphans.length, withoutResult: index.size - withResult, read };
+}
+
+/** One batch's local results, as a part of a merged save. */
+export interface MergePart {
+  /** The local results file (complete or partial); undefined when this part has no local copy. */
+  path?: string;
+  /** What the user recognises: the batch's label, or its id. */
+  label: string;
+  /** Results in the file. */
+  lines: number;
+  /** Requests in the batch; undefined when unknown (a part this machine has no record of). */
+  total: number | undefined;
+  complete: boolean;
+}
+
+export interface MergeOptions {
+  /** In order; parts without a `path` are counted as missing. */
+  parts: MergePart[];
+  /** Where to write (through a temp file renamed at the end: the target is replaced only by a whole file). */
+  output: string;
+  signal?: AbortSignal;
+  /** How the temp file is opened (tests hand in a disk that fills up). */
+  open?: OpenForWrite;
+}
+
+export interface MergeSummary {
+  file: string;
+  /** Results written. */
+  lines: number;
+  /** Requests in all the parts; undefined when one part's count is unknown. */
+  total: number | undefined;
+  /** Parts written with fewer results than their batch has, or not written at all (no local copy). */
+  incomplete: MergePart[];
+}
+
+/**
+ * The results of several batches (a split file's group) in one JSONL file, as the API sent them,
+ * part after part. Every write is awaited, so a target that cannot be written rejects at once with
+ * a SaveFailedError (and leaves no temp file); nothing waits on a stream event that never comes.
+ */
+export async function mergeResults(options: MergeOptions): Promise<MergeSummary> {
+  const { output } = options;
+  const temp = `${output}.${process.pid}.part`;
+  // Failures to write are about the target (said as such); failures to read a part are not.
+  const writing = async <T>(operation: () => Promise<T>): Promise<T> => {
+    try {
+      return await operation();
+    } catch (err) {
+      throw new SaveFailedError(output, err);
+    }
+  };
+  let handle: WritableFile | undefined;
+  try {
+    await writing(() => fs.promises.mkdir(path.dirname(output), { recursive: true }));
+    const file = (handle = await writing(() => (options.open ?? openForWrite)(temp)));
+    for (const part of options.parts) {
+      if (!part.path) continue;
+      let last = LF;
+      for await (const chunk of fs.createReadStream(part.path, { highWaterMark: FLUSH_BYTES, signal: options.signal })) {
+        const bytes = chunk as Buffer;
+        if (bytes.length === 0) continue;
+        await writing(() => writeAll(file, bytes));
+        last = bytes[bytes.length - 1];
+      }
+      // A file whose last line has no "\n" must not run into the next part's first line.
+      if (last !== LF) await writing(() => writeAll(file, NEWLINE));
+    }
+    handle = undefined;
+    await writing(() => file.close());
+    await writing(() => fs.promises.rename(temp, output));
+  } catch (err) {
+    await handle?.close().catch(() => undefined);
+    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
+    throw err;
+  }
+  const written = options.parts.filter((p) => p.path);
+  return {
+    file: output,
+    lines: written.reduce((n, p) => n + p.lines, 0),
+    total: options.parts.some((p) => p.total === undefined) ? undefined : options.parts.reduce((n, p) => n + (p.total ?? 0), 0),
+    incomplete: options.parts.filter((p) => !p.path || !p.complete || p.total === undefined || p.lines < p.total),
+  };
+}
+
+/**
+ * For the message after a merged save that lacks results: "Only 1,500 of 2,000 results: part 2
+ * (b.jsonl) has 500 of 1,000; part 3 (c.jsonl) has no local copy." Undefined when nothing lacks.
+ * Said to the user, never written into the JSONL (a line there would not be a result).
+ */
+export function mergeNote(summary: MergeSummary, parts: MergePart[]): string | undefined {
+  if (summary.incomplete.length === 0) return undefined;
+  const n = (x: number) => x.toLocaleString('en-US');
+  const details = summary.incomplete.map((p) => {
+    const which = `part ${parts.indexOf(p) + 1} (${p.label})`;
+    if (!p.path) return `${which} has no local copy and is left out`;
+    return `${which} has ${n(p.lines)} of ${p.total === undefined ? 'an unknown number' : n(p.total)}`;
+  });
+  const of = summary.total === undefined ? 'results, not all of them' : `of ${n(summary.total)} results`;
+  return `Only ${n(summary.lines)} ${of}: ${details.join('; ')}.`;
 }

@@ -8,9 +8,10 @@
 // - decoder: the SDK's parsed results, written back one JSON line each. The SDK's decoder throws
 //   on a blank or malformed line and the rest of the stream is lost with it; what arrived before
 //   is kept and the download is reported incomplete ('malformed'), never complete.
-import * as fs from 'node:fs';
 import type { MessageBatch, MessageBatchIndividualResponse } from '../../api';
-import { asBuffer, isBlank, type LineHandler } from './lineReader';
+import * as fs from 'node:fs';
+import { asBuffer, isBlank, LineSplitter, READ_CHUNK_BYTES, type LineHandler } from './lineReader';
+import { openForWrite, type OpenForWrite, type WritableFile } from './writableFile';
 
 /** What the archive needs from the API; `BatchesApi` provides `results`. */
 export interface ResultsSource {
@@ -38,6 +39,8 @@ export interface StreamOptions {
    * the download and is thrown.
    */
   onLine?: LineHandler;
+  /** How the file is opened (tests hand in a disk that fills up). */
+  open?: OpenForWrite;
 }
 
 /** Why a download is not complete. */
@@ -94,8 +97,14 @@ class FileSink {
   private text: string[] = [];
   private textLength = 0;
   private inFlight: Promise<void> | undefined;
+  /**
+   * The first write that failed. Writes run one after another and none starts after a failure,
+   * so the file then holds a prefix of what was meant for it (possibly ending inside a line).
+   */
+  failure: unknown;
+  failed = false;
 
-  constructor(private readonly handle: fs.promises.FileHandle) {}
+  constructor(private readonly handle: WritableFile) {}
 
   async add(buffer: Buffer): Promise<void> {
     this.parts.push(buffer);
@@ -137,8 +146,17 @@ class FileSink {
     }
   }
 
-  /** One writev of the parts (no copy); whatever a short write left is written from a copy. */
   private async write(parts: Buffer[], bytes: number): Promise<void> {
+    try {
+      await this.writeParts(parts, bytes);
+    } catch (err) {
+      if (!this.failed) [this.failed, this.failure] = [true, err];
+      throw err;
+    }
+  }
+
+  /** One writev of the parts (no copy); whatever a short write left is written from a copy. */
+  private async writeParts(parts: Buffer[], bytes: number): Promise<void> {
     let written = (await this.handle.writev(parts)).bytesWritten;
     if (written >= bytes) return;
     const rest = Buffer.concat(parts).subarray(written);
@@ -287,6 +305,27 @@ function reasonFor(err: unknown, signal: AbortSignal | undefined, via: 'raw' | '
 }
 
 /**
+ * After a failed write, what the file really holds: its whole lines, counted, and the half line a
+ * full disk may have cut at the end, removed. The counts made while buffering are no longer true.
+ */
+async function keepWholeLines(file: string): Promise<{ lines: number; suspectLines: number }> {
+  let lines = 0;
+  let suspectLines = 0;
+  // Only lines ended by "\n" are handed over (end() is never called): the rest is the half line.
+  const splitter = new LineSplitter((buffer, start, end) => {
+    lines++;
+    if (!looksLikeObject(buffer, start, end)) suspectLines++;
+  });
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: READ_CHUNK_BYTES })) splitter.push(chunk as Buffer);
+  if (splitter.partialBytes > 0) {
+    const { size } = await fs.promises.stat(file);
+    // Shrinking a file needs no free space.
+    await fs.promises.truncate(file, size - splitter.partialBytes);
+  }
+  return { lines, suspectLines };
+}
+
+/**
  * Streams the results of `batchId` into `file` (created or truncated). Failures before the first
  * byte (the batch has not ended, auth, network) throw; a stream that breaks afterwards returns
  * `complete: false` with what arrived already in the file.
@@ -301,9 +340,9 @@ export async function streamResultsToFile(source: ResultsSource, batchId: string
       : await source.results(batchId, { signal }).then(({ batch, results }) => ({ batch, results, body: undefined }));
   const batch = opened.batch;
   const total = totalOf(batch);
-  let handle: fs.promises.FileHandle;
+  let handle: WritableFile;
   try {
-    handle = await fs.promises.open(file, 'w');
+    handle = await (options.open ?? openForWrite)(file);
   } catch (err) {
     // Nothing will read the response: let the connection go.
     await (opened.body ?? opened.results)?.[Symbol.asyncIterator]().return?.();
@@ -314,7 +353,8 @@ export async function streamResultsToFile(source: ResultsSource, batchId: string
   let decodedOffset = 0;
   let decoded = 0;
   let reported = 0;
-  const lines = () => (via === 'raw' ? raw.lines : decoded);
+  let onDisk: { lines: number; suspectLines: number } | undefined;
+  const lines = () => onDisk?.lines ?? (via === 'raw' ? raw.lines : decoded);
   const progress = (force = false) => {
     const n = lines();
     if (force || n - reported >= PROGRESS_EVERY) {
@@ -359,6 +399,13 @@ export async function streamResultsToFile(source: ResultsSource, batchId: string
     await handle.close();
   }
   if (error instanceof ConsumerError) throw error.failure;
+  if (sink.failed) {
+    // Whatever else went wrong, the file is short because writing failed: that is the reason to
+    // report (downloading again will not help until there is room), and the counts are redone
+    // on what reached the disk.
+    error = new WriteError(sink.failure);
+    onDisk = await keepWholeLines(file);
+  }
   progress(true);
   const n = lines();
   let reason: IncompleteReason | undefined = error === undefined ? undefined : reasonFor(error, signal, via);
@@ -372,7 +419,7 @@ export async function streamResultsToFile(source: ResultsSource, batchId: string
     error: error instanceof WriteError ? error.failure : error,
     via,
     blankLines: raw.blankLines,
-    suspectLines: raw.suspectLines,
+    suspectLines: onDisk?.suspectLines ?? raw.suspectLines,
     droppedBytes,
   };
 }

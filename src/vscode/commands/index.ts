@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { cancelBatch, copyBatchId, deleteBatch, saveResults } from './batchCommands';
 import { openResults, retryFailed } from './resultsCommands';
+import { manageStorage } from './storageCommands';
 import { submitFile } from './submitFile';
 
 /** Registers every command in the CommandIds table, each behind the one error wrapper. */
@@ -36,4 +37,5 @@ export function registerCommands(services: Services): void {
   register(CommandIds.setApiKey, 'Setting the API key', thenPoke(() => setApiKey(keys, clients, log)));
   register(CommandIds.clearApiKey, 'Clearing the API key', () => clearApiKey(keys, log));
   register(CommandIds.showLog, 'Showing the log', () => log.show());
+  register(CommandIds.manageStorage, 'Managing the local results', () => manageStorage(services));
 }

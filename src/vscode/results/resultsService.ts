@@ -37,10 +37,22 @@ export class ResultsService {
     private readonly deps: ResultsDeps,
   ) {}
 
+  /** The folder of the local copies. */
+  get dir(): string {
+    return path.join(this.storageDir, 'results');
+  }
+
   /** The local archive (its code is loaded the first time it is needed). */
   get archive(): ResultsArchive {
-    this.archiveInstance ??= new (resultsModule().ResultsArchive)(path.join(this.storageDir, 'results'));
+    this.archiveInstance ??= new (resultsModule().ResultsArchive)(this.dir);
     return this.archiveInstance;
+  }
+
+  /** Deletes this machine's copy of a batch's results; open documents say there is none. */
+  async deleteLocal(batchId: string): Promise<void> {
+    await this.archive.delete(batchId);
+    this.summaries.delete(batchId);
+    this.changed.fire(batchId);
   }
 
   /**
@@ -83,11 +95,16 @@ export class ResultsService {
       const why = download.failure ? describeError(download.failure, { baseUrl: api.baseUrl }).message : download.error ?? 'the download stopped';
       this.deps.log.warn(`Results of ${batch.id} incomplete: ${download.lines} of ${download.total}: ${why}`);
       if (download.reason === 'aborted') return download.keptPrevious ? download : undefined;
+      const counts = `${download.lines.toLocaleString('en-US')} of ${download.total.toLocaleString('en-US')}`;
+      const kept = download.keptPrevious ? `The earlier copy (${counts} results) is kept and shown.` : `The ${counts} results saved are kept and shown.`;
+      const message =
+        download.reason === 'write'
+          ? `The results of "${label}" could not all be saved on this machine (${why}). ${kept} Free some disk space ("Claude Batches: Manage Local Results…" lists what is stored), then download again.`
+          : download.keptPrevious
+            ? `The download of the results of "${label}" broke (${why}). ${kept}`
+            : `Only ${counts} results of "${label}" arrived (${why}). What arrived is kept and shown.`;
       void ui()
-        .warn(
-          `Only ${download.lines.toLocaleString('en-US')} of ${download.total.toLocaleString('en-US')} results of "${label}" arrived (${why}). What arrived is kept and shown.`,
-          'Download Again',
-        )
+        .warn(message, 'Download Again')
         .then((choice) => {
           // ensureLocal fires onDidChange itself: open documents re-render from the new copy.
           if (choice === 'Download Again') void this.ensureLocal(batch, label, { again: true });

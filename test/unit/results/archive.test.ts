@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResultsNotReadyError } from '../../../src/api';
-import { ArchiveMissingError, ResultsArchive, readResults, summarizeResults } from '../../../src/domain/results';
+import { ArchiveMissingError, removeStaleFiles, ResultsArchive, readResults, summarizeResults } from '../../../src/domain/results';
 import { startEmulator, type Emulator } from '../../emulator';
-import { decoderSource, errored, rawSource, request, serveBatch, succeeded, tempDir } from './helpers';
+import { decoderSource, errored, fullDisk, rawSource, request, serveBatch, succeeded, tempDir } from './helpers';
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -288,5 +288,149 @@ describe('results archive: what the emulator never sends', () => {
       await close?.();
       close = undefined;
     }
+  });
+});
+
+describe('results archive: a full disk', () => {
+  let dir: string;
+  const closers: (() => Promise<void>)[] = [];
+  const id = 'msgbatch_full';
+  const COUNT = 3000;
+  // About 1 KB per line: 3 MB in all, several of the archive's 1 MB write blocks.
+  const lines = Array.from({ length: COUNT }, (_, i) => JSON.stringify(succeeded(`r${String(i).padStart(4, '0')}`, `${i} ${'x'.repeat(900)}`)));
+  const body = `${lines.join('\n')}\n`;
+  const isResultsTemp = (file: string) => file.endsWith('.part');
+  const isMetaTemp = (file: string) => file.endsWith('.tmp');
+
+  beforeEach(() => {
+    dir = tempDir('archive-full');
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0)) await close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function serve(text: string, options: { cut?: boolean } = {}): Promise<string> {
+    const chunks: string[] = [];
+    for (let i = 0; i < text.length; i += 64 * 1024) chunks.push(text.slice(i, i + 64 * 1024));
+    const server = await serveBatch(id, { succeeded: COUNT }, chunks, options);
+    closers.push(server.close);
+    return server.url;
+  }
+
+  const linesIn = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const metaOf = () => JSON.parse(fs.readFileSync(path.join(dir, `${id}.meta.json`), 'utf8')) as { lines: number; complete: boolean; file: string };
+
+  it('counts the lines that reached the disk, keeps only whole lines, leaves no temp file', async () => {
+    const url = await serve(body);
+    // Runs out in the middle of a line of the second write block.
+    const disk = fullDisk(1_500_037, isResultsTemp);
+    const { download, summary } = await new ResultsArchive(dir, Date.now, { open: disk }).downloadAndSummarize(rawSource(url, 'k'), id);
+    assert.equal(download.complete, false);
+    assert.equal(download.reason, 'write');
+    assert.equal((download.failure as NodeJS.ErrnoException).code, 'ENOSPC');
+    const kept = linesIn(download.path);
+    assert.ok(kept.length > 0 && kept.length < COUNT, `${kept.length} lines on disk`);
+    assert.equal(download.lines, kept.length, 'the count is what is on disk, not what was buffered');
+    assert.equal(metaOf().lines, kept.length);
+    assert.ok(fs.readFileSync(download.path, 'utf8').endsWith('\n'), 'no half line at the end');
+    assert.deepEqual(kept, lines.slice(0, kept.length), 'whole lines, byte for byte');
+    assert.equal(summary.results, kept.length, 'the summary describes the file, not the lines that never reached it');
+    assert.deepEqual(fs.readdirSync(dir).sort(), [`${id}.meta.json`, `${id}.partial.jsonl`]);
+  });
+
+  it('a retry that fails on a full disk never replaces a better partial copy', async () => {
+    const cutUrl = await serve(lines.slice(0, 2000).join('\n') + '\n', { cut: true });
+    const first = await new ResultsArchive(dir).download(rawSource(cutUrl, 'k'), id);
+    assert.equal(first.lines, 2000);
+    const before = fs.readFileSync(first.path);
+    const url = await serve(body);
+    for (const budget of [0, 300_000]) {
+      const retry = await new ResultsArchive(dir, Date.now, { open: fullDisk(budget, isResultsTemp) }).download(rawSource(url, 'k'), id);
+      assert.equal(retry.complete, false);
+      assert.equal(retry.reason, 'write');
+      assert.equal(retry.keptPrevious, true, `budget ${budget}: the earlier copy is kept`);
+      assert.equal(retry.lines, 2000);
+      assert.equal(retry.path, first.path);
+      assert.ok(fs.readFileSync(first.path).equals(before), `budget ${budget}: the partial copy is untouched`);
+      assert.equal(metaOf().lines, 2000);
+      assert.deepEqual(fs.readdirSync(dir).sort(), [`${id}.meta.json`, `${id}.partial.jsonl`], `budget ${budget}: no temp file left`);
+    }
+    // With room again, a better download does replace it.
+    const better = await new ResultsArchive(dir).download(rawSource(url, 'k'), id);
+    assert.equal(better.complete, true);
+    assert.deepEqual(fs.readdirSync(dir).sort(), [`${id}.jsonl`, `${id}.meta.json`]);
+  });
+
+  it('a meta file that cannot be written: the error is thrown, the earlier copy stays as it was, no temp file', async () => {
+    const cutUrl = await serve(lines.slice(0, 2000).join('\n') + '\n', { cut: true });
+    const first = await new ResultsArchive(dir).download(rawSource(cutUrl, 'k'), id);
+    const before = fs.readFileSync(first.path);
+    const metaBefore = fs.readFileSync(path.join(dir, `${id}.meta.json`), 'utf8');
+    const url = await serve(body);
+    await assert.rejects(new ResultsArchive(dir, Date.now, { open: fullDisk(10, isMetaTemp) }).download(rawSource(url, 'k'), id), /ENOSPC/);
+    assert.deepEqual(fs.readdirSync(dir).sort(), [`${id}.meta.json`, `${id}.partial.jsonl`]);
+    assert.ok(fs.readFileSync(first.path).equals(before));
+    assert.equal(fs.readFileSync(path.join(dir, `${id}.meta.json`), 'utf8'), metaBefore);
+  });
+});
+
+describe('results archive: what is stored, and tidying it', () => {
+  let dir: string;
+  const HOUR = 60 * 60 * 1000;
+  const now = Date.now();
+
+  beforeEach(() => {
+    dir = tempDir('archive-files');
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function file(name: string, text: string, ageMs = 0): string {
+    const at = path.join(dir, name);
+    fs.writeFileSync(at, text);
+    const time = new Date(now - ageMs);
+    fs.utimesSync(at, time, time);
+    return at;
+  }
+
+  it('removes temp files older than a day and lone meta files, nothing else', async () => {
+    const line = `${JSON.stringify(succeeded('a'))}\n`;
+    file('msgbatch_a.jsonl', line, 400 * HOUR);
+    file('msgbatch_a.meta.json', '{}', 400 * HOUR);
+    file('msgbatch_a.123-abc-1.part', 'x'.repeat(10), 25 * HOUR);
+    file('msgbatch_a.meta.json.123-4.tmp', '{', 30 * HOUR);
+    file('msgbatch_b.456-def-2.part', 'running', 1 * HOUR);
+    file('msgbatch_c.meta.json', '{}', 48 * HOUR);
+    file('notes.txt', 'not ours', 900 * HOUR);
+    const removed = await removeStaleFiles(dir, now);
+    assert.deepEqual(removed.files.sort(), ['msgbatch_a.123-abc-1.part', 'msgbatch_a.meta.json.123-4.tmp', 'msgbatch_c.meta.json']);
+    assert.equal(removed.bytes, 10 + 1 + 2);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['msgbatch_a.jsonl', 'msgbatch_a.meta.json', 'msgbatch_b.456-def-2.part', 'notes.txt']);
+    assert.deepEqual(await removeStaleFiles(path.join(dir, 'absent'), now), { files: [], bytes: 0 }, 'no folder yet: nothing to do');
+  });
+
+  it('lists each batch with results and the bytes it takes; delete removes all of its files, temp files too', async () => {
+    const line = `${JSON.stringify(succeeded('a'))}\n`;
+    file('msgbatch_a.jsonl', line.repeat(3));
+    file('msgbatch_a.123-abc-1.part', 'x'.repeat(7));
+    file('msgbatch_a.meta.json.1-2.tmp', '{');
+    file('msgbatch_b.partial.jsonl', line);
+    file('msgbatch_c.789-x-1.part', 'only a temp');
+    const archive = new ResultsArchive(dir);
+    const listed = (await archive.list()).sort((x, y) => x.batchId.localeCompare(y.batchId));
+    assert.deepEqual(
+      listed.map((l) => [l.batchId, l.complete, l.lines]),
+      [
+        ['msgbatch_a', true, 3],
+        ['msgbatch_b', false, 1],
+      ],
+    );
+    // The complete copy gained a meta file when it was adopted; every file counts.
+    const bytesOfA = fs.readdirSync(dir).filter((n) => n.startsWith('msgbatch_a.')).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+    assert.equal(listed[0].bytes, bytesOfA);
+    await archive.delete('msgbatch_a');
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['msgbatch_b.partial.jsonl', 'msgbatch_c.789-x-1.part']);
   });
 });

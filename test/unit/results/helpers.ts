@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { strict as assert } from 'node:assert';
 import { BatchesApi, createClient, type MessageBatch, type MessageBatchIndividualResponse } from '../../../src/api';
-import type { ResultsSource } from '../../../src/domain/results';
+import type { OpenForWrite, ResultsSource, WritableFile } from '../../../src/domain/results';
 
 /** The API as the extension uses it: BatchesApi offers the raw body (`resultsBody`), preferred by the archive. */
 export function rawSource(baseUrl: string, apiKey: string): BatchesApi {
@@ -121,4 +121,40 @@ export async function serveBatch(id: string, counts: Partial<MessageBatch['reque
         server.close(() => resolve());
       }),
   };
+}
+
+/** The error a full disk gives. */
+export function enospc(): NodeJS.ErrnoException {
+  return Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+}
+
+/**
+ * Opens real files that behave like a disk with `budget` bytes free, shared by every file it
+ * opens (the way a disk is): a write that does not fit writes what fits (a short write, as the
+ * kernel does) and the next one throws ENOSPC. `only` limits the budget to matching paths.
+ */
+export function fullDisk(budget: number, only: (file: string) => boolean = () => true): OpenForWrite & { opened: string[] } {
+  let free = budget;
+  const opened: string[] = [];
+  const open = async (file: string): Promise<WritableFile> => {
+    opened.push(file);
+    const handle = await fs.promises.open(file, 'w');
+    if (!only(file)) return handle;
+    const write = async (buffer: Buffer, offset: number, length: number) => {
+      if (free <= 0) throw enospc();
+      const n = Math.min(length, free);
+      free -= n;
+      return handle.write(buffer, offset, n);
+    };
+    return {
+      write,
+      writev: async (buffers: Buffer[]) => {
+        const block = Buffer.concat(buffers);
+        return write(block, 0, block.length);
+      },
+      truncate: (length: number) => handle.truncate(length),
+      close: () => handle.close(),
+    };
+  };
+  return Object.assign(open, { opened });
 }

@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildRetryBatch, exportResults, ResultsArchive, SourceFileMissingError } from '../../../src/domain/results';
+import { buildRetryBatch, exportResults, mergeNote, mergeResults, ResultsArchive, SaveFailedError, SourceFileMissingError, type MergePart } from '../../../src/domain/results';
 import { startEmulator, type Emulator } from '../../emulator';
-import { errored, rawSource, succeeded, tempDir, writeJsonl } from './helpers';
+import { errored, fullDisk, rawSource, succeeded, tempDir, writeJsonl } from './helpers';
 
 const params = (text: string, extra = '') => `{"model":"claude-sonnet-4-5","max_tokens":64${extra},"messages":[{"role":"user","content":${JSON.stringify(text)}}]}`;
 
@@ -185,6 +185,90 @@ describe('retry builder and exports', () => {
       const output = path.join(dir, 'export-fail', 'x.jsonl');
       await assert.rejects(exportResults({ resultsPath: path.join(dir, 'nope.jsonl'), output }));
       assert.deepEqual(fs.readdirSync(path.dirname(output)), []);
+    });
+  });
+
+  describe('merged save of a group', () => {
+    let parts: MergePart[];
+    const lineOf = (id: string) => JSON.stringify(succeeded(id));
+
+    before(() => {
+      const first = writeJsonl(path.join(dir, 'part1.jsonl'), ['a', 'b'].map((id) => lineOf(id)));
+      // A partial copy whose last line has no newline: the next part must not run into it.
+      const second = path.join(dir, 'part2.jsonl');
+      fs.writeFileSync(second, `${lineOf('c')}\n${lineOf('d')}`);
+      parts = [
+        { path: first, label: 'big.jsonl (1/3)', lines: 2, total: 2, complete: true },
+        { path: second, label: 'big.jsonl (2/3)', lines: 2, total: 5, complete: false },
+        { label: 'big.jsonl (3/3)', lines: 0, total: 4, complete: false },
+      ];
+    });
+
+    /** Rejects within a second or fails: a save must never hang. */
+    async function settles<T>(promise: Promise<T>): Promise<T> {
+      let timer: NodeJS.Timeout | undefined;
+      const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the save hangs')), 1000)));
+      try {
+        return await Promise.race([promise, hang]);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+
+    it('writes every part after the other, lines whole, and says what is missing (never inside the JSONL)', async () => {
+      const output = path.join(dir, 'merged', 'big.results.jsonl');
+      const summary = await mergeResults({ parts, output });
+      const lines = fs.readFileSync(output, 'utf8').split('\n');
+      assert.equal(lines.pop(), '', 'ends with a newline');
+      assert.deepEqual(lines.map((l) => (JSON.parse(l) as { custom_id: string }).custom_id), ['a', 'b', 'c', 'd'], 'only results, one per line');
+      assert.equal(summary.lines, 4);
+      assert.equal(summary.total, 11);
+      assert.equal(
+        mergeNote(summary, parts),
+        'Only 4 of 11 results: part 2 (big.jsonl (2/3)) has 2 of 5; part 3 (big.jsonl (3/3)) has no local copy and is left out.',
+      );
+      assert.deepEqual(fs.readdirSync(path.dirname(output)), ['big.results.jsonl'], 'no temp file');
+      const whole = await mergeResults({ parts: parts.slice(0, 1), output });
+      assert.equal(mergeNote(whole, parts.slice(0, 1)), undefined, 'nothing to say when every result is there');
+      const unknown: MergePart[] = [parts[0], { label: 'big.jsonl (2/2)', lines: 0, total: undefined, complete: false }];
+      const lacking = await mergeResults({ parts: unknown, output });
+      assert.equal(lacking.total, undefined);
+      assert.equal(mergeNote(lacking, unknown), 'Only 2 results, not all of them: part 2 (big.jsonl (2/2)) has no local copy and is left out.');
+    });
+
+    it('a target that is a folder rejects at once with a clear error and leaves no temp file', async () => {
+      const output = fs.mkdtempSync(path.join(dir, 'a-folder-'));
+      fs.writeFileSync(path.join(output, 'inside.txt'), 'x');
+      const err = await settles(mergeResults({ parts, output }).then(() => undefined, (e: unknown) => e));
+      assert.ok(err instanceof SaveFailedError, String(err));
+      assert.match(err.message, /^Cannot save to .*a-folder-.*: (it is a folder \(EISDIR\)|a folder of that name is there \((ENOTEMPTY|EEXIST)\))\. Choose another file, then save again\.$/);
+      assert.deepEqual(fs.readdirSync(path.dirname(output)).filter((f) => f.endsWith('.part')), []);
+    });
+
+    it('a target whose folder is a file rejects at once', async () => {
+      const file = writeJsonl(path.join(dir, 'not-a-folder.jsonl'), ['{}']);
+      await assert.rejects(settles(mergeResults({ parts, output: path.join(file, 'x.jsonl') })), (err: unknown) => err instanceof SaveFailedError && /ENOTDIR|EEXIST/.test(err.message));
+    });
+
+    it('a full disk rejects at once, removes its temp file and leaves an earlier file at the target as it was', async () => {
+      const output = path.join(dir, 'full', 'merged.jsonl');
+      fs.mkdirSync(path.dirname(output));
+      fs.writeFileSync(output, 'earlier\n');
+      const size = parts.reduce((n, p) => n + (p.path ? fs.statSync(p.path).size : 0), 0);
+      // Nothing fits; a line and a half fits; all but the newline added after the second part fits.
+      for (const budget of [0, 300, size]) {
+        const err = await settles(mergeResults({ parts, output, open: fullDisk(budget) }).then(() => undefined, (e: unknown) => e));
+        assert.ok(err instanceof SaveFailedError, `budget ${budget}: ${String(err)}`);
+        assert.match(err.message, /no space left on the disk \(ENOSPC\)\. Choose another file or free some space, then save again\./);
+        assert.deepEqual(fs.readdirSync(path.dirname(output)), ['merged.jsonl'], `budget ${budget}: no temp file`);
+        assert.equal(fs.readFileSync(output, 'utf8'), 'earlier\n');
+      }
+    });
+
+    it('a part that cannot be read rejects with its own error, not as a save failure', async () => {
+      const output = path.join(dir, 'merged-missing-part.jsonl');
+      await assert.rejects(mergeResults({ parts: [{ path: path.join(dir, 'gone.jsonl'), label: 'gone', lines: 1, total: 1, complete: true }], output }), (err: unknown) => !(err instanceof SaveFailedError) && (err as NodeJS.ErrnoException).code === 'ENOENT');
+      assert.equal(fs.existsSync(`${output}.${process.pid}.part`), false);
     });
   });
 });
