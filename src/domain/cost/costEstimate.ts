@@ -57,7 +57,8 @@ export function estimateCost(models: Record<string, ModelRequestSummary>, table:
     maxOutputUsd: 0,
     totalMaxUsd: 0,
     unknownModels: [],
-    perModel: {},
+    // Keyed by model names from a file: without a prototype, "__proto__" is a key like any other.
+    perModel: Object.create(null) as Record<string, ModelCostEstimate>,
     pricesAsOf: PRICES_AS_OF,
   };
   for (const [model, summary] of Object.entries(models)) {
@@ -124,7 +125,8 @@ export function estimateActualCost(usage: Record<string, UsageTotals>, table: Pr
     cacheWriteUsd: 0,
     cacheReadUsd: 0,
     unknownModels: [],
-    perModel: {},
+    // Keyed by model names from results: without a prototype, "__proto__" is a key like any other.
+    perModel: Object.create(null) as Record<string, ModelActualCost>,
     pricesAsOf: PRICES_AS_OF,
   };
   for (const [model, totals] of Object.entries(usage)) {

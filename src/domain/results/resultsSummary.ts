@@ -405,7 +405,8 @@ export async function summarizeResults(resultsPath: string, options: SummaryOpti
 
 function usageOf(perModel: Map<string, ModelUsage>): ResultsSummary['usage'] {
   const totals = emptyUsage();
-  const byModel: Record<string, ModelUsage> = {};
+  // Model names come from the results: without a prototype, "__proto__" is a key like any other.
+  const byModel = Object.create(null) as Record<string, ModelUsage>;
   for (const model of [...perModel.keys()].sort()) {
     const usage = perModel.get(model)!;
     byModel[model] = usage;
@@ -415,7 +416,7 @@ function usageOf(perModel: Map<string, ModelUsage>): ResultsSummary['usage'] {
 }
 
 function usageTotalsOf(perModel: Map<string, ModelUsage>): Record<string, UsageTotals> {
-  const out: Record<string, UsageTotals> = {};
+  const out = Object.create(null) as Record<string, UsageTotals>;
   for (const [model, u] of perModel) {
     out[model] = {
       inputTokens: u.inputTokens,
