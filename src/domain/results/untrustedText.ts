@@ -19,7 +19,7 @@ const LINE_BREAK = /\r\n?|[\n\u0085\u2028\u2029]/g;
  * What is escaped inside a line: C0 but tab, DEL, C1, the Unicode line and paragraph separators,
  * the bidi controls. Line terminators are in it too: in one-line text they are shown.
  */
-const ESCAPED_CLASS = '[\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]';
+export const ESCAPED_CLASS = '[\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]';
 const ESCAPED = new RegExp(ESCAPED_CLASS, 'g');
 const HAS_ESCAPED = new RegExp(ESCAPED_CLASS);
 /** What JSON.stringify leaves as it is but this module would escape or break at: written as \uXXXX, which JSON reads back the same. */
