@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import type { MessageBatchIndividualResponse } from '../../../src/api';
-import { parseSectionId, renderResultsDocument, ResultsSummarizer, summarizeResults, type RenderOptions, type ResultsDocument, type SectionId } from '../../../src/domain/results';
+import { buildRetryBatch, parseSectionId, renderResultsDocument, ResultsSummarizer, summarizeResults, type RenderOptions, type ResultsDocument, type SectionId } from '../../../src/domain/results';
 import { displayText, MAX_JSON_DEPTH, numberOf, oneLine, safeJson, textLines } from '../../../src/domain/results/untrustedText';
-import { batchObject, request, tempDir, writeJsonl } from './helpers';
+import { batchObject, errored, request, tempDir, writeJsonl } from './helpers';
 
 const NOW = Date.UTC(2026, 0, 3, 12);
 
@@ -336,5 +336,19 @@ describe('results summary: names from results used as keys', () => {
     assert.equal(Object.getPrototypeOf(summary.usage.perModel), null);
     const text = renderResultsDocument(summary, { batchId: 'msgbatch_01KEYS', now: NOW }).text;
     for (const model of ['__proto__', 'constructor', 'toString']) assert.match(text, new RegExp(`${model}: no price: not in the total for 1 request`));
+  });
+
+  it('a retry counts error categories called __proto__ or constructor like any other', async () => {
+    const dir = tempDir('keys');
+    try {
+      const types = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+      const source = writeJsonl(path.join(dir, 'source.jsonl'), types.map((type) => request(`r-${type}`, 'x')));
+      const results = writeJsonl(path.join(dir, 'results.jsonl'), types.map((type) => errored(`r-${type}`, type)));
+      const build = await buildRetryBatch({ source, resultsPath: results });
+      assert.equal(build.customIds.length, 4);
+      assert.deepEqual(Object.entries(build.reasons).sort(), types.map((type) => [type, 1]).sort());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
