@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import type { MessageBatchIndividualResponse } from '../../../src/api';
-import { buildRetryBatch, parseSectionId, renderResultsDocument, ResultsSummarizer, summarizeResults, type RenderOptions, type ResultsDocument, type SectionId } from '../../../src/domain/results';
+import { buildRetryBatch, parseSectionId, renderResultsDocument, ResultsSummarizer, streamResultsToFile, summarizeResults, type ResultsSource, type RenderOptions, type ResultsDocument, type SectionId } from '../../../src/domain/results';
 import { displayText, MAX_JSON_DEPTH, numberOf, oneLine, safeJson, textLines } from '../../../src/domain/results/untrustedText';
 import { batchObject, errored, request, tempDir, writeJsonl } from './helpers';
 
@@ -262,6 +262,36 @@ describe('results document: deeply nested results', () => {
     assert.ok(Date.now() - started < 10_000, `rendering took ${Date.now() - started} ms`);
     assert.match(doc.text, /tool call: deep \(toolu_1\)/);
     assert.match(doc.text, /nested deeper than/, 'what is too deep says so');
+  });
+
+  it('decoder download: a result nested 1,000,000 deep is left out, the results after it are kept, the copy is not complete', async () => {
+    const dir = tempDir('deep-stream');
+    try {
+      const batch = batchObject('msgbatch_01DEEP', { succeeded: 3 });
+      const ok = (id: string) => ({ custom_id: id, result: { type: 'succeeded', message: { model: 'm', content: 'fine' } } });
+      const source: ResultsSource = {
+        results: () =>
+          Promise.resolve({
+            batch,
+            results: (async function* () {
+              yield ok('before') as unknown as MessageBatchIndividualResponse;
+              yield { custom_id: 'deep', result: { type: 'succeeded', message: { model: 'm', content: deepArray() } } } as unknown as MessageBatchIndividualResponse;
+              yield ok('after') as unknown as MessageBatchIndividualResponse;
+            })(),
+          }),
+      };
+      const file = path.join(dir, 'out.jsonl');
+      const got = await streamResultsToFile(source, batch.id, file, { via: 'decoder' });
+      assert.deepEqual(
+        fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { custom_id: string }).custom_id),
+        ['before', 'after'],
+      );
+      assert.equal(got.complete, false);
+      assert.equal(got.reason, 'malformed');
+      assert.equal(got.lines, 2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads a results file and a source whose lines nest 1,000,000 deep', async () => {
