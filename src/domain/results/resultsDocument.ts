@@ -132,7 +132,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} 
 
 /** A count from a result: a finite number, else 0 (never converts what a file put there). */
 const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const stringOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 function tokensOf(result: MessageBatchResult): string {
   if (result.type !== 'succeeded') return '';
@@ -149,7 +149,7 @@ function entryHeading(entry: ResultEntry): string {
   const parts = [entry.customId];
   switch (r.type) {
     case 'succeeded':
-      parts.push(text(r.message?.model) ?? 'unknown model', text(r.message?.stop_reason) ?? 'no stop reason', tokensOf(r));
+      parts.push(stringOf(r.message?.model) ?? 'unknown model', stringOf(r.message?.stop_reason) ?? 'no stop reason', tokensOf(r));
       break;
     case 'errored':
       parts.push(errorTypeOf(r));
