@@ -38,6 +38,9 @@ const FORCED_ERROR_MESSAGE: Record<string, string> = {
   invalid_request_error: 'prompt is too long: 212417 tokens > 200000 maximum',
 };
 
+/** In the first user message: the reply is that message's text verbatim, line breaks and all. */
+export const ECHO_MARKER = '[[emulator:echo]]';
+
 const SNIPPET_CHARS = 60;
 export const REPLY_PREFIX = 'Emulated reply to: ';
 
@@ -91,6 +94,13 @@ function snippetOf(messages: unknown[]): string {
   return text.length > SNIPPET_CHARS ? `${text.slice(0, SNIPPET_CHARS)}…` : text;
 }
 
+/** The reply text of a request that succeeds: its first user message verbatim with the echo marker, else a snippet of it. */
+function replyOf(messages: unknown[]): string {
+  const firstUser = messages.find((m) => isObject(m) && m.role === 'user') as Json | undefined;
+  const text = textOf(firstUser?.content);
+  return text.includes(ECHO_MARKER) ? text : REPLY_PREFIX + snippetOf(messages);
+}
+
 function promptChars(params: Json): number {
   let chars = textOf(params.system).length;
   for (const message of params.messages as unknown[]) {
@@ -112,7 +122,7 @@ export function planRequest(customId: string, params: unknown, apiVersion: strin
     id: customId,
     k: 's',
     m: p.model as string,
-    r: REPLY_PREFIX + snippetOf(p.messages as unknown[]),
+    r: replyOf(p.messages as unknown[]),
     it: Math.max(1, Math.ceil(promptChars(p) / 4)),
     mt: p.max_tokens as number,
   };

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { parseResultsLocation, resultsLocation } from '../../src/domain/results';
 import { extensionApi, perTest, workspaceDir } from './helpers';
 
 const request = (id: string, text = `question ${id}`) => ({
@@ -162,6 +163,70 @@ describe('results', () => {
     assert.match(vscode.window.activeTextEditor!.document.getText(), /results deleted by the API|deleted/i);
     await vscode.commands.executeCommand('claudeBatches.openResults', never.id);
     assert.match(t.ui.messages('error').at(-1)!, /The API deleted the results of ".*" on \d{4}-\d{2}-\d{2} \(29 days after it was created\), and there is no local copy\./);
+  });
+
+  it('a reply holding line breaks of every kind: VS Code shows the lines, folds and headings the renderer counted', async () => {
+    // The emulator answers with this text verbatim: a fake section, group and entry behind a lone
+    // CR, a CRLF, U+2028, U+2029 and U+0085, and controls.
+    const hostile = [
+      'Sure. [[emulator:echo]]',
+      '══ Succeeded · 999 ══════════════════',
+      '▸ fake-1 · claude-sonnet-4-5 · end_turn',
+      '── api_error · 7 · retryable ─────────',
+      '▸ fake-2 · api_error',
+      '══ Errored · 3 ══════════════════════',
+      '\u001b[2J\u202e done',
+    ];
+    const text = `${hostile[0]}\r${hostile[1]}\r\n${hostile[2]}\u2028${hostile[3]}\u2029${hostile[4]}\u0085${hostile[5]}\r${hostile[6]}`;
+    const batch = t.emulator.createBatch([
+      { custom_id: 'hostile-1', params: { model: 'claude-sonnet-4-5', max_tokens: 4000, messages: [{ role: 'user', content: text }] } },
+      request('ok-1'),
+      request('fails-1', 'x [[emulator:api_error]]'),
+    ]);
+    t.emulator.finish(batch.id);
+    const { store, resultsDocuments } = await extensionApi();
+    await store.refresh();
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('claudeBatches.openResults', batch.id);
+    const document = vscode.window.activeTextEditor!.document;
+    assert.equal(document.uri.toString(), uri.toString());
+    const structure = resultsDocuments.structure(uri)!;
+    // The text ends with a line break: VS Code counts the empty line after it.
+    assert.equal(document.lineCount, structure.lineCount + 1, 'VS Code shows other lines than the renderer counted');
+    assert.match(document.getText(), /\n {4}══ Succeeded · 999 ═+\n/, 'the fake heading is there, indented as the reply it is');
+    const sectionLines = new Set(structure.sections.map((s) => s.line));
+    const entryLines = new Set(structure.entries.map((e) => e.line));
+    for (let n = 0; n < document.lineCount; n++) {
+      const line = document.lineAt(n).text;
+      assert.equal(/^(══|──)/.test(line), sectionLines.has(n), `line ${n}: ${JSON.stringify(line)}`);
+      assert.equal(line.startsWith('▸'), entryLines.has(n), `line ${n}: ${JSON.stringify(line)}`);
+      // eslint-disable-next-line no-control-regex -- finding control characters is the point
+      assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(line), `line ${n} holds a control character: ${JSON.stringify(line)}`);
+    }
+    assert.deepEqual(structure.entries.map((e) => e.customId).sort(), ['fails-1', 'hostile-1', 'ok-1']);
+
+    const folds = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', uri);
+    const pairs = (ranges: { start: number; end: number }[]) => ranges.map((r) => `${r.start}-${r.end}`).sort();
+    assert.deepEqual(pairs(folds), pairs(structure.folding), 'the editor folds other ranges than the renderer made');
+    for (const fold of folds) assert.match(document.lineAt(fold.start).text, /^(══|──|▸) /, `fold at ${fold.start}`);
+  });
+
+  it('results URIs survive the encoding of VS Code URIs, and a forged one opens as "not a results document"', async () => {
+    const labels = ['report (v2)', '100% done', 'a%2Fb', 'x#y?z', 'tab\there', 'line\r\nbreak', '\u202eevil', 'données.jsonl', ' (errored)'];
+    const sections = [undefined, 'errored', 'errored:a/b', 'errored:%20 (x)', 'expired'] as const;
+    for (const label of labels) {
+      for (const section of sections) {
+        const where = resultsLocation({ batchId: 'msgbatch_01URI', label, section });
+        const uri = vscode.Uri.parse(vscode.Uri.from({ scheme: 'claude-batches', path: where.path, query: where.query }).toString());
+        const parsed = parseResultsLocation(uri.path, uri.query);
+        assert.ok(parsed, `${label} / ${section}: ${uri.toString()}`);
+        assert.equal(parsed.batchId, 'msgbatch_01URI');
+        assert.equal(parsed.section, section);
+      }
+    }
+    for (const forged of ['claude-batches:/results/%25E0%25A4%25A/x.results', 'claude-batches:/results/..%252F..%252Fetc/x.results', 'claude-batches:/results/msgbatch_1/x.results?section=errored&section=expired']) {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(forged));
+      assert.match(document.getText(), /^Not a results document: /, forged);
+    }
   });
 
   it('retry failed on a batch whose source file is gone says so', async () => {

@@ -1,10 +1,13 @@
 // How each kind of content block of a reply reads in the results document: text as text, tool
 // calls as a name and pretty JSON, thinking quoted, redacted thinking as a placeholder, server
 // tool results in a few readable lines, and any block type this code does not know as its JSON.
-// Every line is indented by the caller's indent, so nothing in a reply can look like a heading.
+// Everything in a reply is untrusted (see untrustedText.ts): each line goes through the budget,
+// which splits at every line terminator, shows control characters, and indents by the caller's
+// indent, so nothing in a reply can look like a heading or an entry.
 import type Anthropic from '@anthropic-ai/sdk';
 import { formatCount } from '../batchPresentation';
 import { clip } from './sourceIndex';
+import { displayText, lineEnd, numberOf, oneLine, safeJson } from './untrustedText';
 
 type ContentBlock = Anthropic.Messages.ContentBlock;
 type Json = Record<string, unknown>;
@@ -21,7 +24,9 @@ export class LineBudget {
     return this.remaining <= 0;
   }
 
+  /** One line: line terminators and control characters in `text` are shown, not acted on. */
   push(indent: string, text: string): void {
+    text = oneLine(text);
     if (this.remaining <= 0) {
       this.omittedChars += text.length;
       return;
@@ -34,63 +39,75 @@ export class LineBudget {
     this.lines.push(indent + text);
   }
 
-  /** Each line of a multi-line text (CRLF or LF), with the same indent. */
+  /**
+   * Each line of a multi-line text, with the same indent and prefix. Lines end at every line
+   * terminator VS Code knows (\r\n, \r, \n, U+0085, U+2028, U+2029), so the lines counted here
+   * are the lines the editor shows.
+   */
   pushText(indent: string, text: string, prefix = ''): void {
+    this.pushLines(indent, text, prefix, indent);
+  }
+
+  /**
+   * A labelled multi-line text: the first line after `label`, the next ones indented two more
+   * spaces (e.g. "error: first line" then its continuation).
+   */
+  pushLabelled(indent: string, label: string, text: string): void {
+    this.pushLines(indent, text, '', `${indent}  `, label);
+  }
+
+  private pushLines(indent: string, text: string, prefix: string, nextIndent: string, label = ''): void {
     let start = 0;
-    for (;;) {
+    for (let first = true; ; first = false) {
       if (this.remaining <= 0) {
         this.omittedChars += text.length - start;
         return;
       }
-      const nl = text.indexOf('\n', start);
-      let end = nl < 0 ? text.length : nl;
-      const next = nl < 0 ? -1 : nl + 1;
-      if (end > start && text.charCodeAt(end - 1) === 13) end--;
-      this.push(indent, prefix + text.slice(start, end));
+      const { end, next } = lineEnd(text, start);
+      this.push(first ? indent : nextIndent, (first ? label : '') + prefix + text.slice(start, end));
       if (next < 0) return;
       start = next;
     }
   }
 
-  /** Pretty JSON of a value, one line per line. */
+  /** Pretty JSON of a value, one line per line, cut at a safe depth. */
   pushJson(indent: string, value: unknown): void {
-    let json: string;
-    try {
-      json = JSON.stringify(value, null, 2) ?? String(value);
-    } catch {
-      json = String(value);
-    }
-    this.pushText(indent, json);
+    this.pushText(indent, safeJson(value, 2));
   }
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+/** Output usually ends with a line break: no empty line for it. */
+const withoutFinalBreak = (text: string): string => text.replace(/(?:\r\n|[\r\n\u0085\u2028\u2029])$/, '');
+/** The length of an untrusted string, 0 for anything else. */
+const lengthOf = (value: unknown): number => (typeof value === 'string' ? value.length : 0);
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** "page 3" or "pages 3–5" from a start and an exclusive end. */
 function span(unit: string, start: unknown, endExclusive: unknown): string {
-  const a = Number(start);
-  const b = Number(endExclusive) - 1;
-  if (!Number.isFinite(a) || !Number.isFinite(b) || b <= a) return `${unit} ${start}`;
+  const a = numberOf(start);
+  const b = numberOf(endExclusive) - 1;
+  if (!Number.isFinite(a) || !Number.isFinite(b) || b <= a) return `${unit} ${displayText(start)}`;
   return `${unit}s ${a}–${b}`;
 }
 
 /** One citation of a text block, in a line: what is quoted and where it is from. */
 function citationLine(citation: Json): string {
-  const quoted = `"${clip(String(citation.cited_text ?? '').replace(/\s+/g, ' ').trim(), 120)}"`;
+  const quoted = `"${clip(displayText(citation.cited_text).replace(/[\s\u0085]+/g, ' ').trim(), 120)}"`;
+  const documentName = str(citation.document_title) ?? `document ${numberOf(citation.document_index) + 1}`;
   switch (citation.type) {
     case 'char_location':
-      return `${quoted} — ${str(citation.document_title) ?? `document ${Number(citation.document_index) + 1}`}, ${span('character', citation.start_char_index, citation.end_char_index)}`;
+      return `${quoted} — ${documentName}, ${span('character', citation.start_char_index, citation.end_char_index)}`;
     case 'page_location':
-      return `${quoted} — ${str(citation.document_title) ?? `document ${Number(citation.document_index) + 1}`}, ${span('page', citation.start_page_number, citation.end_page_number)}`;
+      return `${quoted} — ${documentName}, ${span('page', citation.start_page_number, citation.end_page_number)}`;
     case 'content_block_location':
-      return `${quoted} — ${str(citation.document_title) ?? `document ${Number(citation.document_index) + 1}`}, ${span('block', citation.start_block_index, citation.end_block_index)}`;
+      return `${quoted} — ${documentName}, ${span('block', citation.start_block_index, citation.end_block_index)}`;
     case 'web_search_result_location':
       return `${quoted} — ${str(citation.title) ?? 'web page'} <${str(citation.url) ?? ''}>`;
     case 'search_result_location':
       return `${quoted} — ${str(citation.title) ?? str(citation.source) ?? 'search result'} (${str(citation.source) ?? ''})`;
     default:
-      return `${quoted} — ${JSON.stringify(citation)}`;
+      return `${quoted} — ${safeJson(citation)}`;
   }
 }
 
@@ -105,12 +122,12 @@ function streams(out: LineBudget, indent: string, result: Json): void {
   const stderr = str(result.stderr);
   if (stdout) {
     out.push(indent, 'stdout:');
-    out.pushText(`${indent}  `, stdout.replace(/\n$/, ''));
+    out.pushText(`${indent}  `, withoutFinalBreak(stdout));
   }
   if (str(result.encrypted_stdout) !== undefined) out.push(indent, 'stdout: (encrypted)');
   if (stderr) {
     out.push(indent, 'stderr:');
-    out.pushText(`${indent}  `, stderr.replace(/\n$/, ''));
+    out.pushText(`${indent}  `, withoutFinalBreak(stderr));
   }
   if (!stdout && !stderr && str(result.encrypted_stdout) === undefined) out.push(indent, '(no output)');
 }
@@ -134,27 +151,27 @@ function webFetch(out: LineBudget, indent: string, content: Json): void {
     out.push(`${indent}  `, `text (${formatCount(source.data.length)} characters):`);
     out.pushText(`${indent}    `, clip(source.data, 1000));
   } else if (source?.type === 'base64') {
-    out.push(`${indent}  `, `${str(source.media_type) ?? 'binary'} document (${formatCount(Math.floor((String(source.data ?? '').length * 3) / 4))} bytes)`);
+    out.push(`${indent}  `, `${str(source.media_type) ?? 'binary'} document (${formatCount(Math.floor((lengthOf(source.data) * 3) / 4))} bytes)`);
   }
 }
 
 function textEditor(out: LineBudget, indent: string, content: Json): void {
   switch (content.type) {
     case 'text_editor_code_execution_view_result': {
-      const range = content.start_line != null && content.num_lines != null ? `, ${span('line', content.start_line, Number(content.start_line) + Number(content.num_lines))}` : '';
-      const total = content.total_lines != null ? ` of ${content.total_lines}` : '';
+      const range = content.start_line != null && content.num_lines != null ? `, ${span('line', content.start_line, numberOf(content.start_line) + numberOf(content.num_lines))}` : '';
+      const total = content.total_lines != null ? ` of ${displayText(content.total_lines)}` : '';
       out.push(indent, `text editor: viewed a ${str(content.file_type) ?? 'text'} file${range}${total}`);
-      if (content.file_type === 'text' || content.file_type === undefined) out.pushText(`${indent}  `, String(content.content ?? ''));
+      if (content.file_type === 'text' || content.file_type === undefined) out.pushText(`${indent}  `, displayText(content.content));
       return;
     }
     case 'text_editor_code_execution_create_result':
       out.push(indent, content.is_file_update ? 'text editor: updated a file' : 'text editor: created a file');
       return;
     case 'text_editor_code_execution_str_replace_result': {
-      const old = content.old_start != null ? span('line', content.old_start, Number(content.old_start) + Number(content.old_lines ?? 1)) : 'text';
-      const now = content.new_start != null ? ` (now ${span('line', content.new_start, Number(content.new_start) + Number(content.new_lines ?? 1))})` : '';
+      const old = content.old_start != null ? span('line', content.old_start, numberOf(content.old_start) + numberOf(content.old_lines ?? 1)) : 'text';
+      const now = content.new_start != null ? ` (now ${span('line', content.new_start, numberOf(content.new_start) + numberOf(content.new_lines ?? 1))})` : '';
       out.push(indent, `text editor: replaced ${old}${now}`);
-      if (Array.isArray(content.lines)) for (const line of content.lines) out.push(`${indent}  `, String(line));
+      if (Array.isArray(content.lines)) for (const line of content.lines) out.pushText(`${indent}  `, displayText(line));
       return;
     }
     case 'text_editor_code_execution_tool_result_error':
@@ -172,7 +189,7 @@ export function renderBlock(out: LineBudget, indent: string, block: ContentBlock
   const inner = `${indent}  `;
   switch (b.type) {
     case 'text': {
-      out.pushText(indent, String(b.text ?? ''));
+      out.pushText(indent, displayText(b.text));
       if (Array.isArray(b.citations) && b.citations.length > 0) {
         for (const citation of b.citations) if (isObject(citation)) out.push(inner, `[cites] ${citationLine(citation)}`);
       }
@@ -180,10 +197,10 @@ export function renderBlock(out: LineBudget, indent: string, block: ContentBlock
     }
     case 'thinking':
       out.push(indent, 'thinking:');
-      out.pushText(indent, String(b.thinking ?? ''), '> ');
+      out.pushText(indent, displayText(b.thinking), '> ');
       return;
     case 'redacted_thinking':
-      out.push(indent, `[redacted thinking: ${formatCount(String(b.data ?? '').length)} characters of encrypted data, not shown]`);
+      out.push(indent, `[redacted thinking: ${formatCount(lengthOf(b.data))} characters of encrypted data, not shown]`);
       return;
     case 'tool_use':
       out.push(indent, `tool call: ${str(b.name) ?? '?'} (${str(b.id) ?? 'no id'})`);
@@ -214,11 +231,11 @@ export function renderBlock(out: LineBudget, indent: string, block: ContentBlock
     case 'bash_code_execution_tool_result': {
       const what = b.type === 'bash_code_execution_tool_result' ? 'bash' : 'code execution';
       const content = isObject(b.content) ? b.content : {};
-      if (String(content.type ?? '').endsWith('_error')) {
+      if ((str(content.type) ?? '').endsWith('_error')) {
         out.push(indent, `${what} failed: ${errorCode(content)}`);
         return;
       }
-      out.push(indent, `${what}: return code ${content.return_code ?? '?'}${content.type === 'encrypted_code_execution_result' ? ' (output encrypted)' : ''}`);
+      out.push(indent, `${what}: return code ${displayText(content.return_code ?? '?')}${content.type === 'encrypted_code_execution_result' ? ' (output encrypted)' : ''}`);
       streams(out, inner, content);
       outputFiles(out, inner, content.content);
       return;

@@ -33,6 +33,7 @@ export {
   type SourceSummary,
   type SummaryOptions,
 } from './resultsSummary';
+export { parseResultsLocation, resultsLocation, type ResultsLocation, type ResultsTarget } from './resultsLocation';
 export { renderResultsDocument, type ArchiveInfo, type DocumentEntry, type DocumentSection, type FoldingRange, type RenderOptions, type ResultsDocument } from './resultsDocument';
 export { LineBudget, renderBlock, renderContent } from './contentRendering';
 export { buildRetryBatch, type FixNeeded, type RetryBuild, type RetryOptions } from './retryBuilder';

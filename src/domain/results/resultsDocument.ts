@@ -10,12 +10,19 @@
 //   "    …"                                           (the entry's body, always indented)
 //   "  … 780 more: …"                                 (what was left out of a section)
 // Rendering is linear in what is shown: the summary pass already picked the entries.
+//
+// Results, file names and error messages are untrusted (untrustedText.ts): every line goes
+// through the builder, which never lets one hold a line terminator or a control character, and
+// text of several lines (replies, error messages) continues on indented lines. So the line
+// numbers recorded here are the lines VS Code shows, and only the lines written as headings and
+// entries start like them.
 import type { MessageBatch, MessageBatchResult } from '../../api';
 import { formatCount, formatDate, formatDuration, resultsDeletedAt } from '../batchPresentation';
 import { formatUsd } from '../cost';
 import { LineBudget, renderContent } from './contentRendering';
 import { errorMessageOf, errorRequestIdOf, errorTypeOf, parseSectionId, type Outcome, type SectionId } from './outcomes';
 import type { EntryList, ErrorGroup, ResultEntry, ResultsSummary } from './resultsSummary';
+import { oneLine } from './untrustedText';
 
 export interface FoldingRange {
   /** 0-based line numbers, both inclusive. */
@@ -26,6 +33,7 @@ export interface FoldingRange {
 
 export interface DocumentSection {
   id: SectionId;
+  /** As shown in its heading (an error category from the results is shown escaped). */
   title: string;
   /** 0-based line of the section's heading, and its last line. */
   line: number;
@@ -97,12 +105,13 @@ class DocumentBuilder {
     return this.lines.length;
   }
 
+  /** One line; a line terminator or control character in it is shown, never acted on. */
   add(line: string): void {
-    this.lines.push(line);
+    this.lines.push(oneLine(line));
   }
 
   addAll(lines: string[]): void {
-    for (const line of lines) this.lines.push(line);
+    for (const line of lines) this.lines.push(oneLine(line));
   }
 
   /** Folds [start, last non-blank line]; a range of one line does not fold. */
@@ -121,13 +130,17 @@ function heading(mark: string, text: string): string {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
+/** A count from a result: a finite number, else 0 (never converts what a file put there). */
+const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+const stringOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
 function tokensOf(result: MessageBatchResult): string {
   if (result.type !== 'succeeded') return '';
   const u = result.message?.usage;
-  if (!u) return '';
-  const parts = [`${formatCount(u.input_tokens ?? 0)} in`, `${formatCount(u.output_tokens ?? 0)} out`];
-  if (u.cache_read_input_tokens) parts.push(`${formatCount(u.cache_read_input_tokens)} cache read`);
-  if (u.cache_creation_input_tokens) parts.push(`${formatCount(u.cache_creation_input_tokens)} cache write`);
+  if (typeof u !== 'object' || u === null) return '';
+  const parts = [`${formatCount(count(u.input_tokens))} in`, `${formatCount(count(u.output_tokens))} out`];
+  if (count(u.cache_read_input_tokens)) parts.push(`${formatCount(count(u.cache_read_input_tokens))} cache read`);
+  if (count(u.cache_creation_input_tokens)) parts.push(`${formatCount(count(u.cache_creation_input_tokens))} cache write`);
   return `${parts.join(' / ')} tokens`;
 }
 
@@ -136,7 +149,7 @@ function entryHeading(entry: ResultEntry): string {
   const parts = [entry.customId];
   switch (r.type) {
     case 'succeeded':
-      parts.push(r.message?.model ?? 'unknown model', r.message?.stop_reason ?? 'no stop reason', tokensOf(r));
+      parts.push(stringOf(r.message?.model) ?? 'unknown model', stringOf(r.message?.stop_reason) ?? 'no stop reason', tokensOf(r));
       break;
     case 'errored':
       parts.push(errorTypeOf(r));
@@ -163,8 +176,7 @@ function entryBody(entry: ResultEntry, budget: LineBudget, retryCommand: string)
       break;
     }
     case 'errored': {
-      const message = errorMessageOf(r);
-      budget.push(indent, `error: ${message || '(no message)'}`);
+      budget.pushLabelled(indent, 'error: ', errorMessageOf(r) || '(no message)');
       const requestId = errorRequestIdOf(r);
       if (requestId) budget.push(indent, `request id: ${requestId}`);
       break;
@@ -211,7 +223,7 @@ function sectionTitle(outcome: Outcome, count: number): string {
 }
 
 function groupTitle(group: ErrorGroup): string {
-  return `${group.type} · ${formatCount(group.count)} · ${group.retryable ? 'retryable' : 'fix the request'}`;
+  return `${oneLine(group.type)} · ${formatCount(group.count)} · ${group.retryable ? 'retryable' : 'fix the request'}`;
 }
 
 function addGroup(doc: DocumentBuilder, group: ErrorGroup, focused: boolean, options: Required<Pick<RenderOptions, 'maxCharsPerEntry' | 'retryCommand' | 'saveCommand'>>): void {

@@ -49,7 +49,10 @@ export type IncompleteReason =
   | 'cut'
   /** The user cancelled. */
   | 'aborted'
-  /** The SDK's decoder met a line it could not parse (decoder mode only); the rest was lost. */
+  /**
+   * Decoder mode only: the SDK's decoder met a line it could not parse (the rest was lost), or a
+   * result could not be written back as JSON (nested too deep; that one was left out).
+   */
   | 'malformed'
   /** The stream ended cleanly but with fewer results than the batch counts. */
   | 'short'
@@ -295,6 +298,19 @@ function emit(onLine: LineHandler, buffer: Buffer, start: number, end: number, o
   }
 }
 
+/**
+ * One decoded result as a JSON line, or undefined when it cannot be written: JSON.stringify
+ * recurses, and a result nested deeper than the stack allows (JSON.parse reads any depth) throws.
+ */
+function jsonLineOf(result: MessageBatchIndividualResponse): string | undefined {
+  try {
+    return JSON.stringify(result);
+  } catch (err) {
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
+}
+
 function reasonFor(err: unknown, signal: AbortSignal | undefined, via: 'raw' | 'decoder'): IncompleteReason {
   if (err instanceof WriteError) return 'write';
   if (signal?.aborted) return 'aborted';
@@ -364,6 +380,8 @@ export async function streamResultsToFile(source: ResultsSource, batchId: string
   };
   let error: unknown;
   let droppedBytes = 0;
+  /** Decoded results that JSON.stringify could not write back (left out, the others kept). */
+  let unwritable = 0;
   try {
     if (opened.body) {
       for await (const chunk of opened.body) {
@@ -375,7 +393,11 @@ export async function streamResultsToFile(source: ResultsSource, batchId: string
     } else if (opened.results) {
       for await (const result of opened.results) {
         signal?.throwIfAborted();
-        const json = JSON.stringify(result);
+        const json = jsonLineOf(result);
+        if (json === undefined) {
+          unwritable++;
+          continue;
+        }
         decoded++;
         if (options.onLine) {
           const bytes = Buffer.from(json, 'utf8');
@@ -409,6 +431,7 @@ export async function streamResultsToFile(source: ResultsSource, batchId: string
   progress(true);
   const n = lines();
   let reason: IncompleteReason | undefined = error === undefined ? undefined : reasonFor(error, signal, via);
+  if (!reason && unwritable > 0) reason = 'malformed';
   if (!reason && n < total) reason = 'short';
   return {
     batch,

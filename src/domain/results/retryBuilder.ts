@@ -57,7 +57,9 @@ export async function buildRetryBatch(options: RetryOptions): Promise<RetryBuild
   const index = typeof options.source === 'string' ? await indexSource(options.source, { signal: options.signal }) : options.source;
   // One byte per request: 1 = resubmit, 2 = needs fixing.
   const marks = new Uint8Array(index.size);
-  const reasons: Record<string, number> = {};
+  // Error categories come from the results: counted in a Map, so "constructor" or "__proto__" is a
+  // key like any other (Object.fromEntries then makes them own properties).
+  const reasons = new Map<string, number>();
   const reasonOf: (string | undefined)[] = [];
   const fixes = new Map<number, FixNeeded>();
   const missing: string[] = [];
@@ -97,14 +99,14 @@ export async function buildRetryBatch(options: RetryOptions): Promise<RetryBuild
     if (marks[i] !== 1) continue;
     picked.push(i);
     const reason = reasonOf[i]!;
-    reasons[reason] = (reasons[reason] ?? 0) + 1;
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
   }
   const needsFixing = [...fixes.keys()].sort((a, b) => a - b).map((i) => fixes.get(i)!);
   const customIds = picked.map((i) => index.at(i).customId);
 
   const build: RetryBuild = {
     customIds,
-    reasons,
+    reasons: Object.fromEntries(reasons),
     needsFixing,
     missingFromSource: missing,
     sourceChanged: options.expectedSha256 !== undefined && !index.matches(options.expectedSha256),

@@ -177,16 +177,30 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The readable text of a message's content: its text blocks, placeholders for images and
+ * documents, and the text of tool results, which can nest. Walked with a stack, not recursion:
+ * a source line nested a million deep (JSON.parse reads it) must not overflow the call stack.
+ */
 function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
   const parts: string[] = [];
-  for (const block of content) {
-    if (!isObject(block)) continue;
-    if (block.type === 'text' && typeof block.text === 'string') parts.push(block.text);
-    else if (block.type === 'image') parts.push('[image]');
-    else if (block.type === 'document') parts.push(typeof block.title === 'string' ? `[document: ${block.title}]` : '[document]');
-    else if (block.type === 'tool_result') parts.push(`[tool result] ${textOf(block.content)}`);
+  // Popped in document order: items are pushed last first.
+  const stack: unknown[] = [content];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') {
+      parts.push(item);
+      continue;
+    }
+    if (!Array.isArray(item)) continue;
+    for (let i = item.length - 1; i >= 0; i--) {
+      const block: unknown = item[i];
+      if (!isObject(block)) continue;
+      if (block.type === 'text' && typeof block.text === 'string') stack.push(block.text);
+      else if (block.type === 'image') stack.push('[image]');
+      else if (block.type === 'document') stack.push(typeof block.title === 'string' ? `[document: ${block.title}]` : '[document]');
+      else if (block.type === 'tool_result') stack.push(block.content, '[tool result]');
+    }
   }
   return parts.join(' ');
 }
@@ -203,8 +217,9 @@ export function promptStart(requestLine: string, maxChars = 160): string | undef
   const params = parsed.params;
   const messages = Array.isArray(params.messages) ? params.messages : [];
   const firstUser = messages.find((m) => isObject(m) && m.role === 'user') as Json | undefined;
-  let text = textOf(firstUser?.content).replace(/\s+/g, ' ').trim();
-  if (!text) text = textOf(params.system).replace(/\s+/g, ' ').trim();
+  // On one line: U+0085 ends a line too, and \s does not match it.
+  let text = textOf(firstUser?.content).replace(/[\s\u0085]+/g, ' ').trim();
+  if (!text) text = textOf(params.system).replace(/[\s\u0085]+/g, ' ').trim();
   if (!text) return undefined;
   return clip(text, maxChars);
 }

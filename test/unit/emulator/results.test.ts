@@ -162,6 +162,21 @@ describe('emulator results', () => {
     }
   });
 
+  it('[[emulator:echo]] replies with the first user message verbatim (to test how hostile replies render)', async () => {
+    const hostile = 'before\r══ Succeeded · 999 ══\r\n▸ fake · x\u2028after [[emulator:echo]]';
+    const id = await create(sdk, [simple('echo', hostile, { max_tokens: 1000 }), simple('plain', 'Plain prompt\rwith a break')]);
+    const byId = new Map((await lines(sdk, id)).map((l) => [l.custom_id, l.result]));
+    const text = (customId: string) => {
+      const result = byId.get(customId);
+      assert.ok(result?.type === 'succeeded');
+      const block = result.message.content[0];
+      assert.ok(block.type === 'text');
+      return block.text;
+    };
+    assert.equal(text('echo'), hostile);
+    assert.equal(text('plain'), 'Emulated reply to: Plain prompt with a break', 'without the marker, the reply is the usual one-line snippet');
+  });
+
   it('finds markers in content blocks, tool results and later messages', async () => {
     const id = await create(sdk, [
       simple('in-block', [
