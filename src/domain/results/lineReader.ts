@@ -116,6 +116,8 @@ export interface ReadLinesOptions {
   afterChunk?: () => Promise<void>;
   /** Longest line read, in bytes. Default MAX_LINE_BYTES. */
   maxLineBytes?: number;
+  /** What to do about a longer line, in the error (default: the advice for a results file). */
+  advice?: string;
 }
 
 /** Big reads: one system call per MB instead of per 64 KB. */
@@ -126,7 +128,7 @@ export const READ_CHUNK_BYTES = 1024 * 1024;
  * one line at most, and a line longer than `maxLineBytes` stops the reading (LineTooLongError).
  */
 export async function readLines(file: string, onLine: LineHandler, options: ReadLinesOptions = {}): Promise<void> {
-  const splitter = new LineSplitter(onLine, { maxLineBytes: options.maxLineBytes, where: file });
+  const splitter = new LineSplitter(onLine, { maxLineBytes: options.maxLineBytes, where: file, advice: options.advice });
   for await (const chunk of readFileChunks(file, { chunkBytes: READ_CHUNK_BYTES, signal: options.signal })) {
     options.onChunk?.(chunk);
     splitter.push(chunk);

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readLines, readRanges, readResults, ResultsArchive } from '../../../src/domain/results';
 import { streamResultsToFile } from '../../../src/domain/results/resultsStream';
+import { indexSource } from '../../../src/domain/results/sourceIndex';
 import { LineTooLongError, MAX_LINE_BYTES } from '../../../src/domain/lineLimit';
 import { NotRegularFileError } from '../../../src/domain/regularFile';
 import { batchObject, succeeded, tempDir } from './helpers';
@@ -100,5 +101,23 @@ describe('results lines: length cap and non-regular files', () => {
     const download = await archive.download(source, batch.id);
     assert.equal(download.complete, false);
     assert.match(download.error ?? '', /longer than 32 MB/);
+  });
+});
+
+describe('source index: length cap', () => {
+  it('a source file with a line over the cap stops the indexing at that line, with advice for a batch file', async () => {
+    const dir = tempDir('source-limits');
+    try {
+      const file = path.join(dir, 'source.jsonl');
+      fs.writeFileSync(file, `{"custom_id":"a","params":{}}\n${'s'.repeat(MAX_LINE_BYTES + 1)}\n`);
+      await assert.rejects(indexSource(file), (err: unknown) => {
+        assert.ok(err instanceof LineTooLongError, String(err));
+        assert.equal(err.line, 2);
+        assert.match(err.message, /source\.jsonl: line 2 is longer than 32 MB.*one request per line/);
+        return true;
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
