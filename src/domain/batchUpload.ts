@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { BodySourceError } from '../api';
-import { BatchValidator, DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, requestText, splitLines, type AcceptedLine, type BatchValidation } from './jsonl';
+import { BatchValidator, DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, requestText, splitLines, type AcceptedLine, type BatchValidation, type SplitOptions } from './jsonl';
+import { LineTooLongError } from './lineLimit';
+import { readFileChunks, type ChunkOptions } from './regularFile';
 
 /** Where a batch file's bytes come from; `open()` may be called once per pass. */
 export interface BatchSource {
@@ -31,6 +33,16 @@ export interface BatchFileScan {
 export interface PartLimits {
   maxRequests: number;
   maxBodyBytes: number;
+  /** Longest line read, in bytes; a longer one is an error and reading stops. Default MAX_LINE_BYTES. */
+  maxLineBytes?: number;
+}
+
+/**
+ * A batch file on disk. Each pass opens it again, and refuses it (NotRegularFileError) unless it
+ * is a regular file: a pipe or a device such as /dev/zero is never read.
+ */
+export function fileSource(file: string, options: ChunkOptions = {}): BatchSource {
+  return { open: () => readFileChunks(file, options) };
 }
 
 export const DEFAULT_PART_LIMITS: PartLimits = { maxRequests: DEFAULT_MAX_REQUESTS, maxBodyBytes: DEFAULT_MAX_BYTES };
@@ -41,9 +53,10 @@ const CLOSE = Buffer.from(']}');
 
 /** Thrown when the file changed between the check and the upload: the upload stops before it completes. */
 export class SourceChangedError extends BodySourceError {
-  constructor(detail: string) {
+  constructor(detail: string, cause?: unknown) {
     super(`The file changed while it was being submitted (${detail}); nothing was submitted from it. Submit it again.`);
     this.name = 'SourceChangedError';
+    if (cause !== undefined) this.cause = cause;
   }
 }
 
@@ -83,11 +96,20 @@ export async function scanBatchFile(source: BatchSource, limits: PartLimits = DE
     },
   });
   let byteSize = 0;
-  for await (const line of splitLines(source.open(), (chunk) => {
-    hash.update(chunk);
-    byteSize += chunk.length;
-  })) {
-    validator.pushLine(line.text, line.byteLength);
+  try {
+    const lines = splitLines(
+      source.open(),
+      (chunk) => {
+        hash.update(chunk);
+        byteSize += chunk.length;
+      },
+      { maxLineBytes: limits.maxLineBytes },
+    );
+    for await (const line of lines) validator.pushLine(line.text, line.byteLength, line.invalidUtf8);
+  } catch (err) {
+    // An error at its line, like any other: the file is refused with it, before anything is sent.
+    if (!(err instanceof LineTooLongError)) throw err;
+    validator.lineTooLong(err);
   }
   close();
   return { validation: validator.finish(byteSize), contentHash: hash.digest('hex'), parts };
@@ -99,7 +121,7 @@ export async function scanBatchFile(source: BatchSource, limits: PartLimits = DE
  * is hashed again as it streams, and the closing `]}` is sent only when the hash matches the
  * scan's, so a file changed in between never yields a complete body (the API creates nothing).
  */
-export async function* partBody(source: BatchSource, part: PartPlan): AsyncGenerator<Uint8Array> {
+export async function* partBody(source: BatchSource, part: PartPlan, options: SplitOptions = {}): AsyncGenerator<Uint8Array> {
   // Lines are gathered into chunks of about this size: one network write per line would be slow.
   const CHUNK_BYTES = 256 * 1024;
   let pending: Buffer[] = [OPEN];
@@ -117,18 +139,24 @@ export async function* partBody(source: BatchSource, part: PartPlan): AsyncGener
   const hash = createHash('sha256');
   let lineNumber = 0;
   let sent = 0;
-  for await (const line of splitLines(source.open())) {
-    lineNumber++;
-    if (lineNumber < part.firstLine) continue;
-    const json = requestText(line.text, lineNumber);
-    if (json !== '') {
-      hash.update(json).update('\n');
-      if (sent > 0) add(COMMA);
-      add(Buffer.from(json));
-      sent++;
-      if (pendingBytes >= CHUNK_BYTES) yield take();
+  try {
+    for await (const line of splitLines(source.open(), undefined, options)) {
+      lineNumber++;
+      if (lineNumber < part.firstLine) continue;
+      const json = requestText(line.text, lineNumber);
+      if (json !== '') {
+        hash.update(json).update('\n');
+        if (sent > 0) add(COMMA);
+        add(Buffer.from(json));
+        sent++;
+        if (pendingBytes >= CHUNK_BYTES) yield take();
+      }
+      if (lineNumber >= part.lastLine) break;
     }
-    if (lineNumber >= part.lastLine) break;
+  } catch (err) {
+    // The scan read every line within the cap: a longer one now means the file changed.
+    if (err instanceof LineTooLongError) throw new SourceChangedError(`line ${err.line} is now longer than the longest line allowed`, err);
+    throw err;
   }
   if (sent !== part.requests) throw new SourceChangedError(`expected ${part.requests} requests in lines ${part.firstLine}–${part.lastLine}, read ${sent}`);
   if (hash.digest('hex') !== part.sha256) throw new SourceChangedError('its content is not what was checked');

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -68,6 +69,39 @@ describe('Submit as Batch', () => {
     assert.match(message, /mistakes-test\.jsonl:2:14: custom_id "a" is already used on line 1/);
     assert.match(message, /mistakes-test\.jsonl:3:29: invalid JSON/);
     assert.equal(creates().length, 0);
+  });
+
+  it('refuses a file with bytes that are not UTF-8, at their line and column, and sends nothing', async () => {
+    const file = path.join(workspaceDir(), 'latin1-test.jsonl');
+    const good = JSON.stringify({ custom_id: 'a', params: { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] } });
+    // "café" saved as Latin-1: é is the single byte 0xE9.
+    fs.writeFileSync(file, Buffer.concat([Buffer.from(`${good}\n{"custom_id":"b","params":{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"caf`), Buffer.from([0xe9]), Buffer.from('"}]}}\n')]));
+    await vscode.commands.executeCommand('claudeBatches.submitFile', vscode.Uri.file(file));
+    t.ui.verify();
+    const [message] = t.ui.messages('error');
+    assert.match(message, /^latin1-test\.jsonl is not valid batch JSONL, so nothing was submitted \(1 error\)/);
+    assert.match(message, /latin1-test\.jsonl:2:96: invalid UTF-8 at byte 96 of the line \(0xE9\)/);
+    assert.equal(creates().length, 0);
+    assert.deepEqual(t.emulator.batchIds(), []);
+  });
+
+  it('refuses a symlink to /dev/zero and a named pipe without reading them, and sends nothing', async function () {
+    if (process.platform === 'win32') this.skip();
+    const link = path.join(workspaceDir(), 'zero-test.jsonl');
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync('/dev/zero', link);
+    await vscode.commands.executeCommand('claudeBatches.submitFile', vscode.Uri.file(link));
+    assert.match(t.ui.messages('error')[0], /zero-test\.jsonl is not a regular file \(it is a character device\)/);
+    const fifo = path.join(workspaceDir(), 'pipe-test.jsonl');
+    fs.rmSync(fifo, { force: true });
+    execFileSync('mkfifo', [fifo]);
+    await vscode.commands.executeCommand('claudeBatches.submitFile', vscode.Uri.file(fifo));
+    assert.match(t.ui.messages('error')[1], /pipe-test\.jsonl is not a regular file \(it is a named pipe\)/);
+    fs.rmSync(link);
+    fs.rmSync(fifo);
+    t.ui.verify();
+    assert.equal(creates().length, 0);
+    assert.deepEqual(t.emulator.batchIds(), []);
   });
 
   it('refuses an empty file', async () => {

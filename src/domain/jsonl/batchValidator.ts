@@ -7,7 +7,9 @@ import { RuleCode } from './codes';
 import { isPlainObject, LineFindings, type Issue } from './issues';
 import { findSyntaxError, locate } from './jsonLocator';
 import { checkRequest } from './requestRules';
+import type { InvalidUtf8 } from './lineSplitter';
 import type { AcceptedLine, BatchValidation, Diagnostic, ModelUsageEstimate, StreamValidationOptions } from './types';
+import type { LineTooLongError } from '../lineLimit';
 import { estimateInputTokens } from '../cost/tokenEstimate';
 
 export const DEFAULT_MAX_REQUESTS = 100_000;
@@ -84,13 +86,17 @@ export class BatchValidator {
 
   /**
    * One line of the input without its "\n"; `byteLength` is its UTF-8 size (without the "\n").
-   * Columns in diagnostics count from the start of `raw`, after a byte-order mark.
+   * Columns in diagnostics count from the start of `raw`, after a byte-order mark. `invalidUtf8`
+   * says where the line's bytes were not UTF-8 (`raw` then holds U+FFFD there): the line is an
+   * error and is not sent, since it would carry characters nobody wrote.
    */
-  pushLine(raw: string, byteLength: number): void {
+  pushLine(raw: string, byteLength: number, invalidUtf8?: InvalidUtf8): void {
     const lineNumber = ++this.lineNumber;
     let text = raw;
     let jsonBytes = byteLength;
+    let bom = 0;
     if (lineNumber === 1 && text.charCodeAt(0) === BOM) {
+      bom = 1;
       text = text.slice(1);
       jsonBytes -= 3;
       this.addFileDiagnostic({
@@ -130,7 +136,30 @@ export class BatchValidator {
     this.jsonBytes += jsonBytes;
     if (this.requestCount === this.maxRequests + 1) this.requestLimitLine = lineNumber;
     if (this.sizeLimitLine === 0 && this.bodyBytes() > this.maxBytes) this.sizeLimitLine = lineNumber;
+    if (invalidUtf8) {
+      const column = Math.max(0, invalidUtf8.index - bom) + 1;
+      this.add({
+        severity: 'error',
+        line: lineNumber,
+        column,
+        endLine: lineNumber,
+        endColumn: column + 1,
+        code: RuleCode.invalidUtf8,
+        message: `invalid UTF-8 at byte ${invalidUtf8.byte + 1} of the line (${invalidUtf8.bytes}): a batch file must be UTF-8, and this line would be sent with replacement characters (U+FFFD) in place of those bytes; save the file as UTF-8, or fix the text at this position`,
+      });
+      return;
+    }
     this.checkRequestLine(json, lineNumber, start);
+  }
+
+  /**
+   * A line over the length cap: reported at its line (and kept whatever `maxDiagnostics` says).
+   * Reading stopped there, so nothing after it was checked.
+   */
+  lineTooLong(err: LineTooLongError): void {
+    // The line is in the file, though it was never pushed.
+    this.lineNumber = Math.max(this.lineNumber, err.line);
+    this.addFileDiagnostic({ severity: 'error', line: err.line, column: 1, code: RuleCode.lineTooLong, message: err.message });
   }
 
   private bodyBytes(): number {

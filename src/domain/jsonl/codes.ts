@@ -12,6 +12,8 @@ export const RuleCode = {
   nearRequestLimit: 'near-request-limit',
   tooLarge: 'batch-too-large',
   nearSizeLimit: 'near-size-limit',
+  lineTooLong: 'line-too-long',
+  invalidUtf8: 'invalid-utf8',
   // One line: problems the API rejects the whole batch for.
   invalidJson: 'invalid-json',
   notAnObject: 'not-an-object',

@@ -8,4 +8,4 @@ export { HEADER_PARAMS, KNOWN_PARAMS, REJECTED_PARAMS } from './paramsRules';
 export { MESSAGE_BLOCK_TYPES, TOOL_RESULT_BLOCK_TYPES } from './contentRules';
 export { fixDuplicateCustomId, fixInvalidCustomId, fixMissingCustomId, uniqueCustomId } from './quickFixes';
 export { findSyntaxError, locate, type JsonPath, type Span } from './jsonLocator';
-export { splitLines, type RawLine } from './lineSplitter';
+export { BATCH_LINE_ADVICE, splitLines, type InvalidUtf8, type RawLine, type SplitOptions } from './lineSplitter';

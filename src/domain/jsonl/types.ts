@@ -73,6 +73,8 @@ export interface ValidationOptions {
 }
 
 export interface StreamValidationOptions extends ValidationOptions {
+  /** Longest line read from a stream, in bytes; reading stops at a longer one. Default MAX_LINE_BYTES (32 MiB). */
+  maxLineBytes?: number;
   /** Called in order for each line without errors, while the stream is read. */
   onRequestLine?: (line: AcceptedLine) => void;
 }

@@ -3,6 +3,7 @@
 // a multi-byte UTF-8 sequence), so chunk boundaries anywhere, even inside a character, are safe,
 // and each line's byte size comes for free.
 
+import { LineTooLongError } from '../lineLimit';
 import { BatchValidator } from './batchValidator';
 import { splitLines } from './lineSplitter';
 import type { BatchValidation, StreamValidationOptions } from './types';
@@ -50,8 +51,10 @@ async function* asBytes(chunks: AsyncIterable<Uint8Array | string>): AsyncGenera
 
 /**
  * Validates a batch file read as a stream of chunks (bytes or strings). Memory stays flat
- * whatever the size: only the current line, the custom_ids seen and the kept diagnostics are
- * held. `onRequestLine` receives each line without errors as it goes.
+ * whatever the size: only the current line (at most `maxLineBytes`), the custom_ids seen and the
+ * kept diagnostics are held. A longer line is an error at its line, and reading stops there (the
+ * stream is closed). Bytes that are not UTF-8 are an error at their line and column.
+ * `onRequestLine` receives each line without errors as it goes.
  */
 export async function validateBatchStream(
   chunks: AsyncIterable<Uint8Array | string>,
@@ -59,8 +62,13 @@ export async function validateBatchStream(
 ): Promise<BatchValidation> {
   const validator = new BatchValidator(options);
   let byteSize = 0;
-  for await (const line of splitLines(asBytes(chunks), (chunk) => (byteSize += chunk.length))) {
-    validator.pushLine(line.text, line.byteLength);
+  try {
+    for await (const line of splitLines(asBytes(chunks), (chunk) => (byteSize += chunk.length), { maxLineBytes: options?.maxLineBytes })) {
+      validator.pushLine(line.text, line.byteLength, line.invalidUtf8);
+    }
+  } catch (err) {
+    if (!(err instanceof LineTooLongError)) throw err;
+    validator.lineTooLong(err);
   }
   return validator.finish(byteSize);
 }

@@ -1,8 +1,11 @@
 // Splitting JSONL bytes into lines without holding more than the current line. Lines are split
 // on bytes ("\n" never occurs inside a multi-byte UTF-8 sequence), so a chunk may end anywhere,
 // even inside a character. Handlers get a view into the chunk (no copy) plus the line's absolute
-// byte offset, which the source index and the exports use to read a line again later.
-import * as fs from 'node:fs';
+// byte offset, which the source index and the exports use to read a line again later. A line
+// is held whole only up to MAX_LINE_BYTES: past that, reading stops with LineTooLongError.
+// Files are opened only when they are regular files (not a pipe or a device that never ends).
+import { LineTooLongError, MAX_LINE_BYTES } from '../lineLimit';
+import { openRegularFile, readFileChunks } from '../regularFile';
 
 const LF = 10;
 const CR = 13;
@@ -28,15 +31,39 @@ export function isBlank(buffer: Buffer, start: number, end: number): boolean {
   return true;
 }
 
-/** Splits a byte stream into lines, calling the handler for each, including blank ones. */
+/** What to do about an overlong line of a results file, in the error that reports it. */
+export const RESULTS_LINE_ADVICE = 'No result is that long: the file is damaged or is not a results file; download the results again.';
+
+export interface SplitterOptions {
+  /** Longest line held, in bytes (without its "\n"). Default MAX_LINE_BYTES. */
+  maxLineBytes?: number;
+  /** The file or stream, named in the error about an overlong line. */
+  where?: string;
+  advice?: string;
+}
+
+/**
+ * Splits a byte stream into lines, calling the handler for each, including blank ones. Holds at
+ * most `maxLineBytes` of an unfinished line: a longer line throws LineTooLongError.
+ */
 export class LineSplitter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   /** Absolute offset of the next byte pushed. */
   private position = 0;
   private lineNumber = 0;
+  private readonly maxLineBytes: number;
 
-  constructor(private readonly onLine: LineHandler) {}
+  constructor(
+    private readonly onLine: LineHandler,
+    private readonly options: SplitterOptions = {},
+  ) {
+    this.maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+  }
+
+  private tooLong(): LineTooLongError {
+    return new LineTooLongError(this.options.where, this.lineNumber + 1, this.maxLineBytes, this.options.advice ?? RESULTS_LINE_ADVICE);
+  }
 
   /** Bytes of an unfinished last line held so far. */
   get partialBytes(): number {
@@ -50,6 +77,7 @@ export class LineSplitter {
     let start = 0;
     let nl: number;
     while ((nl = buffer.indexOf(LF, start)) !== -1) {
+      if (this.pendingBytes + nl - start > this.maxLineBytes) throw this.tooLong();
       if (this.pending.length > 0) {
         this.pending.push(buffer.subarray(start, nl));
         const length = this.pendingBytes + nl - start;
@@ -63,6 +91,7 @@ export class LineSplitter {
       start = nl + 1;
     }
     if (start < buffer.length) {
+      if (this.pendingBytes + buffer.length - start > this.maxLineBytes) throw this.tooLong();
       // A copy: the producer may reuse its buffer for the next chunk.
       this.pending.push(Buffer.from(buffer.subarray(start)));
       this.pendingBytes += buffer.length - start;
@@ -85,18 +114,24 @@ export interface ReadLinesOptions {
   onChunk?: (chunk: Buffer) => void;
   /** Awaited after each chunk's lines were handled (e.g. to write out what they produced). */
   afterChunk?: () => Promise<void>;
+  /** Longest line read, in bytes. Default MAX_LINE_BYTES. */
+  maxLineBytes?: number;
+  /** What to do about a longer line, in the error (default: the advice for a results file). */
+  advice?: string;
 }
 
 /** Big reads: one system call per MB instead of per 64 KB. */
 export const READ_CHUNK_BYTES = 1024 * 1024;
 
-/** Streams a file line by line; memory holds one chunk and one line at most. */
+/**
+ * Streams a regular file line by line (NotRegularFileError otherwise); memory holds one chunk and
+ * one line at most, and a line longer than `maxLineBytes` stops the reading (LineTooLongError).
+ */
 export async function readLines(file: string, onLine: LineHandler, options: ReadLinesOptions = {}): Promise<void> {
-  const splitter = new LineSplitter(onLine);
-  const stream = fs.createReadStream(file, { highWaterMark: READ_CHUNK_BYTES, signal: options.signal });
-  for await (const chunk of stream) {
-    options.onChunk?.(chunk as Buffer);
-    splitter.push(chunk as Buffer);
+  const splitter = new LineSplitter(onLine, { maxLineBytes: options.maxLineBytes, where: file, advice: options.advice });
+  for await (const chunk of readFileChunks(file, { chunkBytes: READ_CHUNK_BYTES, signal: options.signal })) {
+    options.onChunk?.(chunk);
+    splitter.push(chunk);
     if (options.afterChunk) await options.afterChunk();
   }
   splitter.end();
@@ -124,7 +159,7 @@ export async function readRanges(
   signal?: AbortSignal,
 ): Promise<void> {
   if (ranges.length === 0) return;
-  const handle = await fs.promises.open(file, 'r');
+  const handle = await openRegularFile(file);
   try {
     let i = 0;
     while (i < ranges.length) {

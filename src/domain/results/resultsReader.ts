@@ -2,9 +2,9 @@
 // A blank or unreadable line is skipped and counted, never fatal: one bad line must not hide the
 // 99,999 good ones after it.
 import type { MessageBatchIndividualResponse } from '../../api';
+import { readFileChunks } from '../regularFile';
 import { isBlank, LineSplitter, readLines, READ_CHUNK_BYTES, type LineHandler, type LineRange } from './lineReader';
 import { isResultLine } from './outcomes';
-import * as fs from 'node:fs';
 
 export interface ResultsReadStats {
   /** Lines in the file, blank ones included. */
@@ -78,14 +78,16 @@ export interface ResultsReader extends AsyncIterable<MessageBatchIndividualRespo
  * An async iterable over a results file, parsed line by line from a stream: memory holds one
  * chunk's results at most. Iterate it once.
  */
-export function readResults(file: string, options: { signal?: AbortSignal } = {}): ResultsReader {
+export function readResults(file: string, options: { signal?: AbortSignal; maxLineBytes?: number } = {}): ResultsReader {
   const stats = emptyReadStats();
   async function* iterate(): AsyncGenerator<MessageBatchIndividualResponse> {
     let batch: MessageBatchIndividualResponse[] = [];
-    const splitter = new LineSplitter(resultLineHandler(stats, (result) => batch.push(result)));
-    const stream = fs.createReadStream(file, { highWaterMark: READ_CHUNK_BYTES, signal: options.signal });
-    for await (const chunk of stream) {
-      splitter.push(chunk as Buffer);
+    const splitter = new LineSplitter(
+      resultLineHandler(stats, (result) => batch.push(result)),
+      { maxLineBytes: options.maxLineBytes, where: file },
+    );
+    for await (const chunk of readFileChunks(file, { chunkBytes: READ_CHUNK_BYTES, signal: options.signal })) {
+      splitter.push(chunk);
       const ready = batch;
       batch = [];
       yield* ready;

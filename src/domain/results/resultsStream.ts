@@ -10,6 +10,7 @@
 //   is kept and the download is reported incomplete ('malformed'), never complete.
 import type { MessageBatch, MessageBatchIndividualResponse } from '../../api';
 import * as fs from 'node:fs';
+import { LineTooLongError, MAX_LINE_BYTES } from '../lineLimit';
 import { asBuffer, isBlank, LineSplitter, READ_CHUNK_BYTES, type LineHandler } from './lineReader';
 import { openForWrite, type OpenForWrite, type WritableFile } from './writableFile';
 
@@ -41,7 +42,12 @@ export interface StreamOptions {
   onLine?: LineHandler;
   /** How the file is opened (tests hand in a disk that fills up). */
   open?: OpenForWrite;
+  /** Longest line held, in bytes (raw mode); a longer one stops the download. Default MAX_LINE_BYTES. */
+  maxLineBytes?: number;
 }
+
+/** What to do about an overlong line in a results response. */
+const STREAM_LINE_ADVICE = 'No result is that long, so the response is damaged; what arrived before that line is kept.';
 
 /** Why a download is not complete. */
 export type IncompleteReason =
@@ -193,7 +199,7 @@ async function guarded(write: Promise<void>): Promise<void> {
   try {
     await write;
   } catch (err) {
-    throw err instanceof ConsumerError ? err : new WriteError(err);
+    throw err instanceof ConsumerError || err instanceof LineTooLongError ? err : new WriteError(err);
   }
 }
 
@@ -205,7 +211,11 @@ function looksLikeObject(buffer: Buffer, start: number, end: number): boolean {
   return end - start >= 2 && buffer[start] === 123 && buffer[end - 1] === 125;
 }
 
-/** Splits raw chunks into lines and hands runs of good lines to the sink without copying them. */
+/**
+ * Splits raw chunks into lines and hands runs of good lines to the sink without copying them.
+ * Holds at most `maxLineBytes` of an unfinished line: a longer one throws LineTooLongError, which
+ * ends the download (a response that never sends a newline must not fill memory).
+ */
 class RawLines {
   lines = 0;
   blankLines = 0;
@@ -218,7 +228,14 @@ class RawLines {
   constructor(
     private readonly sink: FileSink,
     private readonly onLine: LineHandler | undefined,
+    private readonly maxLineBytes: number,
+    private readonly where: string,
   ) {}
+
+  /** Throws when a line of `bytes` (so far) is over the cap. */
+  private limit(bytes: number): void {
+    if (bytes > this.maxLineBytes) throw new LineTooLongError(this.where, this.lines + this.blankLines + 1, this.maxLineBytes, STREAM_LINE_ADVICE);
+  }
 
   get partialBytes(): number {
     return this.carryBytes;
@@ -240,6 +257,7 @@ class RawLines {
     const buffer = asBuffer(chunk);
     const lastNl = buffer.lastIndexOf(LF);
     if (lastNl === -1) {
+      this.limit(this.carryBytes + buffer.length);
       this.carry.push(Buffer.from(buffer));
       this.carryBytes += buffer.length;
       return;
@@ -248,6 +266,7 @@ class RawLines {
     if (this.carryBytes > 0) {
       // Finish the line that began in an earlier chunk.
       const nl = buffer.indexOf(LF);
+      this.limit(this.carryBytes + nl);
       this.carry.push(buffer.subarray(0, nl));
       const line = Buffer.concat(this.carry, this.carryBytes + nl);
       this.carry = [];
@@ -263,6 +282,11 @@ class RawLines {
     let pos = start;
     while (pos <= lastNl) {
       const nl = buffer.indexOf(LF, pos);
+      if (nl - pos > this.maxLineBytes) {
+        // The lines before it were counted: write them before stopping.
+        if (pos > runStart) await this.sink.add(buffer.subarray(runStart, pos));
+        this.limit(nl - pos);
+      }
       if (!this.count(buffer, pos, nl)) {
         if (pos > runStart) await this.sink.add(buffer.subarray(runStart, pos));
         runStart = nl + 1;
@@ -271,6 +295,7 @@ class RawLines {
     }
     if (runStart <= lastNl) await this.sink.add(buffer.subarray(runStart, lastNl + 1));
     if (lastNl + 1 < buffer.length) {
+      this.limit(buffer.length - lastNl - 1);
       // A copy, so that a few bytes do not keep the whole chunk alive (or change if it is reused).
       this.carry.push(Buffer.from(buffer.subarray(lastNl + 1)));
       this.carryBytes = buffer.length - lastNl - 1;
@@ -365,7 +390,7 @@ export async function streamResultsToFile(source: ResultsSource, batchId: string
     throw err;
   }
   const sink = new FileSink(handle);
-  const raw = new RawLines(sink, options.onLine);
+  const raw = new RawLines(sink, options.onLine, options.maxLineBytes ?? MAX_LINE_BYTES, `The results of ${batchId}`);
   let decodedOffset = 0;
   let decoded = 0;
   let reported = 0;

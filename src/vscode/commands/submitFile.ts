@@ -1,12 +1,12 @@
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MessageBatch } from '../../api';
 import { formatCount, formatDate } from '../../domain/batchPresentation';
-import { partBody, scanBatchFile, type BatchFileScan, type BatchSource, type PartPlan } from '../../domain/batchUpload';
+import { fileSource, partBody, scanBatchFile, type BatchFileScan, type BatchSource, type PartPlan } from '../../domain/batchUpload';
 import { estimateCost, formatUsd } from '../../domain/cost';
 import { RuleCode, type BatchValidation, type Diagnostic } from '../../domain/jsonl';
+import { NotRegularFileError, openRegularFile } from '../../domain/regularFile';
 import { findCreated, submitOnce, type SubmitOutcome } from '../../domain/submission';
 import { requireApi } from '../batchArgument';
 import { UserCancelled } from '../commandRunner';
@@ -246,9 +246,13 @@ async function openSource(uri: vscode.Uri): Promise<SubmitSource> {
     return { uri, name, unsaved: true, open: () => slices(bytes) };
   }
   if (uri.scheme === 'file') {
-    await fs.promises.access(uri.fsPath, fs.constants.R_OK);
-    return { uri, name, unsaved: false, open: () => fs.createReadStream(uri.fsPath, { highWaterMark: CHUNK }) };
+    // Said before "Checking…" starts; each pass checks again on the file it opens (a pipe or a
+    // device such as /dev/zero, or a symlink to one, is never read).
+    await (await openRegularFile(uri.fsPath)).close();
+    return { uri, name, unsaved: false, ...fileSource(uri.fsPath, { chunkBytes: CHUNK }) };
   }
+  const stat = await vscode.workspace.fs.stat(uri);
+  if (!(stat.type & vscode.FileType.File)) throw new NotRegularFileError(uri.toString(), stat.type & vscode.FileType.Directory ? 'a directory' : 'not a plain file');
   const bytes = Buffer.from(await vscode.workspace.fs.readFile(uri));
   return { uri, name, unsaved: false, open: () => slices(bytes) };
 }

@@ -1,0 +1,37 @@
+// How long one line of a batch file or of a results file may be. Lines are buffered whole (a
+// request is validated and sent as one piece; a result is parsed as one piece), so without a cap
+// a file with no newline, or one that never ends, would grow one line until the process runs out
+// of memory, taking every other extension in the host with it.
+//
+// Why 32 MiB: each line of a batch file is one Messages API request, and the Messages API takes
+// at most 32 MB per request, so no line the API would run can be longer. A results line holds one
+// response, whose output is bounded by max_tokens: a few MB at most, far under the cap. 32 MiB
+// (slightly over 32 MB) leaves the API's own limit to the API: nothing it would take is refused
+// here. Memory then holds at most this much plus one read chunk per line being split.
+
+export const MAX_LINE_BYTES = 32 * 1024 * 1024;
+
+export function formatLineLimit(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${Math.round(bytes / (1024 * 1024))} MB`;
+}
+
+/** A line longer than the cap: reading stopped there, with nothing past the cap held in memory. */
+export class LineTooLongError extends Error {
+  /**
+   * @param where The file (or stream) being read, named at the start of the message.
+   * @param line 1-based number of the overlong line.
+   * @param limit The cap in bytes.
+   * @param advice What to do, for the kind of file being read.
+   */
+  constructor(
+    readonly where: string | undefined,
+    readonly line: number,
+    readonly limit: number,
+    advice: string,
+  ) {
+    super(`${where ? `${where}: ` : ''}line ${line} is longer than ${formatLineLimit(limit)} without a line break, so reading stopped there. ${advice}`);
+    this.name = 'LineTooLongError';
+  }
+}
