@@ -10,6 +10,9 @@ export interface BatchPage {
   lastId: string | null;
 }
 
+/** The longest delay a Node timer takes (a longer one fires at once): "no total timeout". */
+const NO_TOTAL_TIMEOUT_MS = 2 ** 31 - 1;
+
 export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the client's retries for this call (the poller retries on its own schedule). */
@@ -55,6 +58,10 @@ export class BatchesApi {
   /**
    * Creates a batch from a request body streamed as bytes (`{"requests":[…]}`), so a file of any
    * size is sent without being held in memory. Sent exactly once, like `create`.
+   *
+   * The SDK's total timeout is lifted for this call: it would cover the whole upload, failing any
+   * 256 MB batch on a link under about 3.4 Mbit/s. The streaming fetch watches progress instead
+   * (no byte accepted for a while, then no answer for a while; see UploadTimeouts).
    */
   createFromStream(body: AsyncIterable<Uint8Array>, options: CallOptions = {}): Promise<MessageBatch> {
     return this.client.post<MessageBatch>('/v1/messages/batches', {
@@ -62,6 +69,7 @@ export class BatchesApi {
       headers: { 'content-type': 'application/json' },
       signal: options.signal,
       maxRetries: 0,
+      timeout: NO_TOTAL_TIMEOUT_MS,
     });
   }
 

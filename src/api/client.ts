@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { hasStreamBody, streamingFetch } from './streamingFetch';
+import { DEFAULT_UPLOAD_TIMEOUTS, hasStreamBody, streamingFetch, type UploadTimeouts } from './streamingFetch';
 
 /** What the client factory needs; everything comes from the caller, nothing from the environment. */
 export interface ClientConfig {
@@ -7,7 +7,9 @@ export interface ClientConfig {
   /** Empty or undefined: the SDK's own default, which honours ANTHROPIC_BASE_URL. */
   baseUrl?: string;
   maxRetries?: number;
+  /** The SDK's timeout for ordinary calls (until the answer's headers). Streamed uploads use `upload`. */
   timeoutMs?: number;
+  upload?: Partial<UploadTimeouts>;
 }
 
 export type SdkModule = typeof import('./sdk');
@@ -43,6 +45,7 @@ export class ForeignOriginError extends Error {
  */
 export function createClient(config: ClientConfig): Anthropic {
   const { Anthropic: AnthropicClient } = loadSdk();
+  const upload = { ...DEFAULT_UPLOAD_TIMEOUTS, ...config.upload };
   const client = new AnthropicClient({
     apiKey: config.apiKey,
     authToken: null,
@@ -55,7 +58,7 @@ export function createClient(config: ClientConfig): Anthropic {
       if (new URL(url).origin !== allowed) {
         return Promise.reject(new ForeignOriginError(url, allowed));
       }
-      return hasStreamBody(init) ? streamingFetch(url, init!) : fetch(input, init);
+      return hasStreamBody(init) ? streamingFetch(url, init!, upload) : fetch(input, init);
     },
   });
   return client;

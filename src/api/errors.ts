@@ -1,4 +1,5 @@
 import { ForeignOriginError, loadSdk } from './client';
+import { NoAnswerError, UploadIncompleteError } from './streamingFetch';
 
 /** What kind of failure a user is looking at; decides the wording and what the UI offers. */
 export type ErrorKind =
@@ -11,6 +12,8 @@ export type ErrorKind =
   | 'overloaded'
   | 'server'
   | 'connection'
+  /** An upload stopped before its body was complete: nothing can have been created. */
+  | 'notSent'
   | 'timeout'
   | 'aborted'
   | 'foreignOrigin'
@@ -83,6 +86,17 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
     };
   }
 
+  const incomplete = findCause(err, UploadIncompleteError);
+  if (incomplete) return describeIncompleteUpload(incomplete, host);
+  const noAnswer = findCause(err, NoAnswerError);
+  if (noAnswer) {
+    return {
+      kind: 'timeout',
+      retryable: true,
+      message: `The whole batch was sent (${formatBytes(noAnswer.sentBytes)}) to the Anthropic API at ${host}, but no answer came within ${formatSeconds(noAnswer.waitedMs / 1000)}.`,
+    };
+  }
+
   const bodyError = findCause(err, BodySourceError);
   if (bodyError) return { kind: 'bodySource', retryable: false, message: bodyError.message };
   if (err instanceof ResultsNotReadyError) {
@@ -122,6 +136,29 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
   }
   const text = err instanceof Error ? err.message : String(err);
   return { kind: 'unknown', retryable: false, message: sentence(text) };
+}
+
+/** Why an upload stopped before the API had all of it; always says that nothing was created. */
+function describeIncompleteUpload(err: UploadIncompleteError, host: string): UserFacingError {
+  const nothing = 'Nothing was created: the API only creates a batch once it has received all of it.';
+  const base = { kind: 'notSent' as const, retryable: true, networkCode: err.code };
+  if (err.stalledMs !== undefined) {
+    return {
+      ...base,
+      message: `The upload to the Anthropic API at ${host} stalled: nothing moved for ${formatSeconds(err.stalledMs / 1000)} after ${formatBytes(err.sentBytes)} were sent. ${nothing} Check your connection and submit again.`,
+    };
+  }
+  const code = err.code ? ` (${err.code})` : '';
+  if (err.sentBytes === 0) {
+    return {
+      ...base,
+      message: `Cannot reach the Anthropic API at ${host}${code}. Nothing was created. Check your network or the claudeBatches.baseUrl setting, then try again.`,
+    };
+  }
+  return {
+    ...base,
+    message: `The connection to the Anthropic API at ${host} broke${code} after ${formatBytes(err.sentBytes)} were sent. ${nothing} Check your connection and submit again.`,
+  };
 }
 
 type SdkApiError = InstanceType<ReturnType<typeof loadSdk>['APIError']>;
@@ -218,6 +255,12 @@ function readRetryAfter(headers: Headers | undefined): number | undefined {
   if (Number.isFinite(Number(value))) return Number(value);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 function formatSeconds(seconds: number): string {

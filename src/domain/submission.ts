@@ -2,7 +2,9 @@ import { describeError, type BatchesApi, type MessageBatch, type UserFacingError
 
 /**
  * The result of trying to create a batch. Only `failed` means for certain that nothing was
- * created; `unknown` means the API may have created (and will bill) a batch we could not find.
+ * created (the API refused, or the upload stopped before the body was complete: kind `notSent`);
+ * `unknown` means the whole body may have arrived, and the API may have created (and will bill) a
+ * batch we could not find.
  */
 export type SubmitOutcome =
   | { kind: 'created'; batch: MessageBatch }
@@ -77,6 +79,9 @@ export function isAmbiguous(error: UserFacingError): boolean {
     case 'connection':
       // Refused or unresolvable: the request never reached a server.
       return !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(error.networkCode ?? '');
+    case 'notSent':
+      // The upload stopped before the last byte: the API never had the whole body.
+      return false;
     case 'timeout':
     case 'server':
     case 'overloaded':
