@@ -8,6 +8,8 @@ export interface BatchPage {
   hasMore: boolean;
   /** Cursor for the next (older) page; null on an empty page. */
   lastId: string | null;
+  /** The API's clock when it answered (its `Date` header, to the second), when it sent one. */
+  serverTime?: number;
 }
 
 /** The longest delay a Node timer takes (a longer one fires at once): "no total timeout". */
@@ -35,11 +37,11 @@ export class BatchesApi {
 
   /** One page of batches, newest first. `afterId` is the previous page's `lastId`. */
   async listPage(options: CallOptions & { limit?: number; afterId?: string } = {}): Promise<BatchPage> {
-    const page = await this.client.messages.batches.list(
-      { limit: options.limit, after_id: options.afterId },
-      { signal: options.signal, maxRetries: options.maxRetries },
-    );
-    return { batches: page.data, hasMore: page.has_more, lastId: page.last_id };
+    const { data: page, response } = await this.client.messages.batches
+      .list({ limit: options.limit, after_id: options.afterId }, { signal: options.signal, maxRetries: options.maxRetries })
+      .withResponse();
+    const date = Date.parse(response.headers.get('date') ?? '');
+    return { batches: page.data, hasMore: page.has_more, lastId: page.last_id, serverTime: Number.isNaN(date) ? undefined : date };
   }
 
   retrieve(batchId: string, options: CallOptions = {}): Promise<MessageBatch> {

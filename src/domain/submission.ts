@@ -25,7 +25,12 @@ export interface SubmitParams {
   action?: string;
 }
 
-/** How far the API's clock may be behind ours when we look for a batch created "since we sent". */
+/**
+ * Margin when the API's clock is known (its `Date` header): the header's one-second resolution,
+ * and the API's machines not agreeing to the millisecond.
+ */
+const SERVER_CLOCK_MARGIN_MS = 30_000;
+/** Margin when it is not (no `Date` header): how far our clock may be off from the API's. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
@@ -43,22 +48,28 @@ export async function submitOnce(params: SubmitParams): Promise<SubmitOutcome> {
   } catch (err) {
     const error = describeError(err, { action: params.action, baseUrl: params.api.baseUrl });
     if (!isAmbiguous(error)) return { kind: 'failed', error };
-    return findCreated(params, error, startedAt);
+    return findCreated({ ...params, now }, error, startedAt);
   }
 }
 
 /**
  * Looks again for the batch an ambiguous submission may have created, e.g. when the user asks
- * "check again" before deciding to resend.
+ * "check again" before deciding to resend. `startedAt` is when the submission began, by `now`.
+ *
+ * `created_at` is the API's clock, so "created since the submission began" is judged by the API's
+ * clock too: its time when it answered the list, minus how long ago (by ours) the submission
+ * began. Our clock being minutes off then changes nothing; only its rate matters.
  */
 export async function findCreated(
-  params: Pick<SubmitParams, 'api' | 'requestCount' | 'isKnownBatch' | 'action'>,
+  params: Pick<SubmitParams, 'api' | 'requestCount' | 'isKnownBatch' | 'action' | 'now'>,
   error: UserFacingError,
   startedAt: number,
 ): Promise<SubmitOutcome> {
+  const now = params.now ?? Date.now;
   try {
     const page = await params.api.listPage({ limit: 100 });
-    const since = startedAt - CLOCK_SKEW_MS;
+    const elapsed = Math.max(0, now() - startedAt);
+    const since = page.serverTime !== undefined ? page.serverTime - elapsed - SERVER_CLOCK_MARGIN_MS : startedAt - CLOCK_SKEW_MS;
     const candidates = page.batches.filter(
       (b) =>
         Date.parse(b.created_at) >= since &&
