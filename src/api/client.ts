@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import { fetchWithinOrigin } from './originFetch';
 import { DEFAULT_UPLOAD_TIMEOUTS, hasStreamBody, streamingFetch, type UploadTimeouts } from './streamingFetch';
 
 /** What the client factory needs; everything comes from the caller, nothing from the environment. */
@@ -42,6 +43,7 @@ export class ForeignOriginError extends Error {
  * The API key is passed explicitly (the SDK would otherwise look for profiles and environment
  * variables), and every request goes through a fetch that refuses any origin but the API's own:
  * `results()` follows `results_url` verbatim, and the key must never follow it to another host.
+ * Nor does it follow a redirect there: see fetchWithinOrigin (streamed uploads follow none).
  */
 export function createClient(config: ClientConfig): Anthropic {
   const { Anthropic: AnthropicClient } = loadSdk();
@@ -58,7 +60,7 @@ export function createClient(config: ClientConfig): Anthropic {
       if (new URL(url).origin !== allowed) {
         return Promise.reject(new ForeignOriginError(url, allowed));
       }
-      return hasStreamBody(init) ? streamingFetch(url, init!, upload) : fetch(input, init);
+      return hasStreamBody(init) ? streamingFetch(url, init!, upload) : fetchWithinOrigin(url, init, allowed);
     },
   });
   return client;

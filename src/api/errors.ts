@@ -1,4 +1,5 @@
 import { ForeignOriginError, loadSdk } from './client';
+import { MAX_REDIRECTS } from './originFetch';
 import { NoAnswerError, UploadIncompleteError } from './streamingFetch';
 
 /** What kind of failure a user is looking at; decides the wording and what the UI offers. */
@@ -17,6 +18,8 @@ export type ErrorKind =
   | 'timeout'
   | 'aborted'
   | 'foreignOrigin'
+  /** The API answered with a redirect that was not followed (another origin, a write, too many). */
+  | 'redirect'
   | 'notReady'
   | 'bodySource'
   | 'unknown';
@@ -126,7 +129,7 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
     };
   }
   if (err instanceof sdk.APIError) {
-    return classifyApiError(err);
+    return classifyApiError(err, host);
   }
   if (err instanceof sdk.AnthropicError) {
     return { kind: 'unknown', retryable: false, message: sentence(err.message) };
@@ -163,13 +166,16 @@ function describeIncompleteUpload(err: UploadIncompleteError, host: string): Use
 
 type SdkApiError = InstanceType<ReturnType<typeof loadSdk>['APIError']>;
 
-function classifyApiError(err: SdkApiError): UserFacingError {
+function classifyApiError(err: SdkApiError, host: string): UserFacingError {
   const status = err.status;
   const requestId = err.requestID ?? undefined;
   const detail = err.apiMessage ? ` The API said: ${sentence(err.apiMessage)}` : '';
   const base = { status, requestId };
   const retryAfterSeconds = readRetryAfter(err.headers);
 
+  if (status !== undefined && status >= 300 && status < 400) {
+    return { ...base, kind: 'redirect', retryable: false, message: describeRedirect(status, err.headers?.get('location'), host) };
+  }
   if (status === 401) {
     return {
       ...base,
@@ -244,6 +250,20 @@ function classifyApiError(err: SdkApiError): UserFacingError {
     retryable: false,
     message: `The Anthropic API answered with HTTP ${status ?? 'error'}.${detail}`,
   };
+}
+
+/** A redirect the fetch did not follow (see fetchWithinOrigin), and why. */
+function describeRedirect(status: number, location: string | null | undefined, host: string): string {
+  let target: string | undefined;
+  try {
+    target = location ? new URL(location).host : undefined;
+  } catch {
+    target = undefined; // relative: the same host
+  }
+  if (target && target !== host) {
+    return `The Anthropic API at ${host} answered with a redirect to ${target} (HTTP ${status}), which was not followed: the API key is only ever sent to ${host}. Check the claudeBatches.baseUrl setting.`;
+  }
+  return `The Anthropic API at ${host} answered with a redirect (HTTP ${status}) that was not followed: only reads follow redirects, within the same host and at most ${MAX_REDIRECTS} in a row. Check the claudeBatches.baseUrl setting.`;
 }
 
 function readRetryAfter(headers: Headers | undefined): number | undefined {
