@@ -1,5 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { fetchWithinOrigin } from './originFetch';
+import { rememberSecret } from './secrets';
 import { DEFAULT_UPLOAD_TIMEOUTS, hasStreamBody, streamingFetch, type UploadTimeouts } from './streamingFetch';
 
 /** What the client factory needs; everything comes from the caller, nothing from the environment. */
@@ -47,6 +48,8 @@ export class ForeignOriginError extends Error {
  */
 export function createClient(config: ClientConfig): Anthropic {
   const { Anthropic: AnthropicClient } = loadSdk();
+  // Whatever the HTTP client says about this key (e.g. quoting a header it refused) is redacted.
+  rememberSecret(config.apiKey);
   const upload = { ...DEFAULT_UPLOAD_TIMEOUTS, ...config.upload };
   const client = new AnthropicClient({
     apiKey: config.apiKey,

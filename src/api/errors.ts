@@ -1,5 +1,6 @@
 import { ForeignOriginError, loadSdk } from './client';
 import { MAX_REDIRECTS } from './originFetch';
+import { redactKnownSecrets } from './secrets';
 import { NoAnswerError, UploadIncompleteError } from './streamingFetch';
 
 /** What kind of failure a user is looking at; decides the wording and what the UI offers. */
@@ -69,14 +70,17 @@ export interface DescribeContext {
 /**
  * Turns any error thrown by the SDK (or by our own client wrapper) into words for a person:
  * what happened, what to do next, and the request id when there is one. Uses the SDK's error
- * classes and structured fields (`status`, `type`, `apiMessage`, `requestID`), never the text of
- * `err.message`.
+ * classes and structured fields (`status`, `type`, `apiMessage`, `requestID`), and the text of
+ * `err.message` only for errors it does not know.
+ *
+ * Every error message a person reads is made here, so this is where API keys are redacted: an
+ * unknown error's text may quote one (fetch quotes a header value it refuses).
  */
 export function describeError(err: unknown, context: DescribeContext = {}): UserFacingError {
   const described = classify(err, context.baseUrl);
   const prefix = context.action ? `${context.action} failed: ` : '';
   const suffix = described.requestId ? ` (request id ${described.requestId})` : '';
-  return { ...described, message: `${prefix}${described.message}${suffix}` };
+  return { ...described, message: redactKnownSecrets(`${prefix}${described.message}${suffix}`) };
 }
 
 function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
