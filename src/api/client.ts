@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import { DEFAULT_MAX_ANSWER_BYTES, guardAnswer } from './answerGuard';
 import { fetchWithinOrigin } from './originFetch';
 import { rememberSecret } from './secrets';
 import { DEFAULT_UPLOAD_TIMEOUTS, hasStreamBody, streamingFetch, type UploadTimeouts } from './streamingFetch';
@@ -12,6 +13,8 @@ export interface ClientConfig {
   /** The SDK's timeout for ordinary calls (until the answer's headers). Streamed uploads use `upload`. */
   timeoutMs?: number;
   upload?: Partial<UploadTimeouts>;
+  /** The most a JSON answer may hold (see DEFAULT_MAX_ANSWER_BYTES); results are limited by their caller. */
+  maxAnswerBytes?: number;
 }
 
 export type SdkModule = typeof import('./sdk');
@@ -51,6 +54,7 @@ export function createClient(config: ClientConfig): Anthropic {
   // Whatever the HTTP client says about this key (e.g. quoting a header it refused) is redacted.
   rememberSecret(config.apiKey);
   const upload = { ...DEFAULT_UPLOAD_TIMEOUTS, ...config.upload };
+  const maxAnswerBytes = config.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
   const client = new AnthropicClient({
     apiKey: config.apiKey,
     authToken: null,
@@ -63,7 +67,10 @@ export function createClient(config: ClientConfig): Anthropic {
       if (new URL(url).origin !== allowed) {
         return Promise.reject(new ForeignOriginError(url, allowed));
       }
-      return hasStreamBody(init) ? streamingFetch(url, init!, upload) : fetchWithinOrigin(url, init, allowed);
+      const answer = hasStreamBody(init) ? streamingFetch(url, init!, upload) : fetchWithinOrigin(url, init, allowed);
+      // Results come as bytes (the SDK asks for application/binary): their caller limits them.
+      const binary = new Headers(init?.headers).get('accept') === 'application/binary';
+      return answer.then((response) => guardAnswer(response, binary ? undefined : maxAnswerBytes));
     },
   });
   return client;

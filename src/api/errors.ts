@@ -1,3 +1,4 @@
+import { AnswerBrokenError, AnswerTooLargeError, UnexpectedAnswerError } from './answerGuard';
 import { ForeignOriginError, loadSdk } from './client';
 import { MAX_REDIRECTS } from './originFetch';
 import { redactKnownSecrets } from './secrets';
@@ -21,6 +22,8 @@ export type ErrorKind =
   | 'foreignOrigin'
   /** The API answered with a redirect that was not followed (another origin, a write, too many). */
   | 'redirect'
+  /** The API answered, but not with something usable (not JSON, another shape, too large, bad headers). */
+  | 'badResponse'
   | 'notReady'
   | 'bodySource'
   | 'unknown';
@@ -104,6 +107,33 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
     };
   }
 
+  const misconfigured = 'Check the claudeBatches.baseUrl setting: it may point at something other than the Anthropic API.';
+  const unexpected = findCause(err, UnexpectedAnswerError);
+  if (unexpected) {
+    return {
+      kind: 'badResponse',
+      retryable: false,
+      message: `The Anthropic API at ${host} answered with something that is not ${unexpected.expected} (${unexpected.detail}). ${misconfigured}`,
+    };
+  }
+  const tooLarge = findCause(err, AnswerTooLargeError);
+  if (tooLarge) {
+    return {
+      kind: 'badResponse',
+      retryable: false,
+      message: `The Anthropic API at ${host} sent an answer of over ${formatBytes(tooLarge.limitBytes)}, far more than expected; it was not read further. ${misconfigured}`,
+    };
+  }
+  const broken = findCause(err, AnswerBrokenError);
+  if (broken) {
+    return {
+      kind: 'connection',
+      retryable: true,
+      networkCode: broken.code,
+      message: `The connection to the Anthropic API at ${host} broke while its answer was arriving${broken.code ? ` (${broken.code})` : ''}. Check your connection and try again.`,
+    };
+  }
+
   const bodyError = findCause(err, BodySourceError);
   if (bodyError) return { kind: 'bodySource', retryable: false, message: bodyError.message };
   if (err instanceof ResultsNotReadyError) {
@@ -125,6 +155,14 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
     const cause = (err as { cause?: unknown }).cause;
     if (cause instanceof ForeignOriginError) return classify(cause, baseUrl);
     const networkCode = causeCode(cause);
+    if (networkCode && HEADER_OVERFLOW_CODES.has(networkCode)) {
+      return {
+        kind: 'badResponse',
+        retryable: false,
+        networkCode,
+        message: `The Anthropic API at ${host} answered with headers over the size limit (${networkCode}), which is not a usable answer. Check the claudeBatches.baseUrl setting: it may point at something other than the Anthropic API.`,
+      };
+    }
     return {
       kind: 'connection',
       retryable: true,
@@ -167,6 +205,9 @@ function describeIncompleteUpload(err: UploadIncompleteError, host: string): Use
     message: `The connection to the Anthropic API at ${host} broke${code} after ${formatBytes(err.sentBytes)} were sent. ${nothing} Check your connection and submit again.`,
   };
 }
+
+/** fetch (undici) and node:http say so when an answer's headers are over their limit. */
+const HEADER_OVERFLOW_CODES = new Set(['UND_ERR_HEADERS_OVERFLOW', 'HPE_HEADER_OVERFLOW']);
 
 type SdkApiError = InstanceType<ReturnType<typeof loadSdk>['APIError']>;
 

@@ -94,6 +94,7 @@ export function isAmbiguous(error: UserFacingError): boolean {
       // The upload stopped before the last byte: the API never had the whole body.
       return false;
     case 'timeout':
+    case 'badResponse':
     case 'server':
     case 'overloaded':
     case 'aborted':

@@ -158,5 +158,6 @@ describe('submitOnce', () => {
     assert.equal(isAmbiguous({ ...base, kind: 'rateLimited' }), false);
     assert.equal(isAmbiguous({ ...base, kind: 'badRequest' }), false);
     assert.equal(isAmbiguous({ ...base, kind: 'notSent' }), false);
+    assert.equal(isAmbiguous({ ...base, kind: 'badResponse' }), true);
   });
 });
