@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import { answerContent, guardAnswer, isBatchPageShape, isBatchShape, isDeletedShape, UnexpectedAnswerError } from './answerGuard';
 import { apiOrigin, ForeignOriginError } from './client';
 import { ResultsNotReadyError } from './errors';
 import type { BatchRequest, DeletedMessageBatch, MessageBatch, MessageBatchIndividualResponse } from './types';
@@ -8,7 +9,42 @@ export interface BatchPage {
   hasMore: boolean;
   /** Cursor for the next (older) page; null on an empty page. */
   lastId: string | null;
+  /** The API's clock when it answered (its `Date` header, to the second), when it sent one. */
+  serverTime?: number;
 }
+
+/** The longest delay a Node timer takes (a longer one fires at once): "no total timeout". */
+const NO_TOTAL_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * The most bytes one result may take in a results download when the caller sets no limit: far
+ * above any real result (a reply at the largest max_tokens is around a megabyte), it only keeps an
+ * endless answer from filling the disk.
+ */
+const MAX_BYTES_PER_RESULT = 8 * 1024 * 1024;
+
+/** An SDK call not yet awaited (APIPromise), as far as `expect` needs it. */
+interface PendingCall {
+  withResponse(): Promise<{ data: unknown; response: Response }>;
+}
+
+/**
+ * The answer of a call, checked to be what the call returns; anything else (not JSON, an HTML
+ * page, other fields) is an UnexpectedAnswerError, never a wrong value passed on.
+ */
+async function expect<T>(call: PendingCall, expected: string, isValid: (v: unknown) => boolean): Promise<{ value: T; response: Response }> {
+  let answer: { data: unknown; response: Response };
+  try {
+    answer = await call.withResponse();
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new UnexpectedAnswerError(expected, 'it is not valid JSON');
+    throw err;
+  }
+  if (!isValid(answer.data)) throw new UnexpectedAnswerError(expected, answerContent(answer.response, expected));
+  return { value: answer.data as T, response: answer.response };
+}
+
+const expectBatch = async (call: PendingCall) => (await expect<MessageBatch>(call, 'a batch', isBatchShape)).value;
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -32,15 +68,23 @@ export class BatchesApi {
 
   /** One page of batches, newest first. `afterId` is the previous page's `lastId`. */
   async listPage(options: CallOptions & { limit?: number; afterId?: string } = {}): Promise<BatchPage> {
-    const page = await this.client.messages.batches.list(
-      { limit: options.limit, after_id: options.afterId },
-      { signal: options.signal, maxRetries: options.maxRetries },
+    // The SDK's list() would turn any answer into a page (an HTML page into an empty one): the
+    // raw answer is checked instead.
+    const { value: page, response } = await expect<{ data: MessageBatch[]; has_more: boolean; last_id?: string | null }>(
+      this.client.get('/v1/messages/batches', {
+        query: { limit: options.limit, after_id: options.afterId },
+        signal: options.signal,
+        maxRetries: options.maxRetries,
+      }),
+      'a list of batches',
+      isBatchPageShape,
     );
-    return { batches: page.data, hasMore: page.has_more, lastId: page.last_id };
+    const date = Date.parse(response.headers.get('date') ?? '');
+    return { batches: page.data, hasMore: page.has_more, lastId: page.last_id ?? null, serverTime: Number.isNaN(date) ? undefined : date };
   }
 
   retrieve(batchId: string, options: CallOptions = {}): Promise<MessageBatch> {
-    return this.client.messages.batches.retrieve(batchId, {}, { signal: options.signal, maxRetries: options.maxRetries });
+    return expectBatch(this.client.messages.batches.retrieve(batchId, {}, { signal: options.signal, maxRetries: options.maxRetries }));
   }
 
   /**
@@ -49,28 +93,35 @@ export class BatchesApi {
    * see an ambiguous failure must look for the batch before offering to send again.
    */
   create(requests: BatchRequest[], options: CallOptions = {}): Promise<MessageBatch> {
-    return this.client.messages.batches.create({ requests }, { signal: options.signal, maxRetries: 0 });
+    return expectBatch(this.client.messages.batches.create({ requests }, { signal: options.signal, maxRetries: 0 }));
   }
 
   /**
    * Creates a batch from a request body streamed as bytes (`{"requests":[…]}`), so a file of any
    * size is sent without being held in memory. Sent exactly once, like `create`.
+   *
+   * The SDK's total timeout is lifted for this call: it would cover the whole upload, failing any
+   * 256 MB batch on a link under about 3.4 Mbit/s. The streaming fetch watches progress instead
+   * (no byte accepted for a while, then no answer for a while; see UploadTimeouts).
    */
   createFromStream(body: AsyncIterable<Uint8Array>, options: CallOptions = {}): Promise<MessageBatch> {
-    return this.client.post<MessageBatch>('/v1/messages/batches', {
-      body,
-      headers: { 'content-type': 'application/json' },
-      signal: options.signal,
-      maxRetries: 0,
-    });
+    return expectBatch(
+      this.client.post('/v1/messages/batches', {
+        body,
+        headers: { 'content-type': 'application/json' },
+        signal: options.signal,
+        maxRetries: 0,
+        timeout: NO_TOTAL_TIMEOUT_MS,
+      }),
+    );
   }
 
   cancel(batchId: string, options: CallOptions = {}): Promise<MessageBatch> {
-    return this.client.messages.batches.cancel(batchId, {}, { signal: options.signal });
+    return expectBatch(this.client.messages.batches.cancel(batchId, {}, { signal: options.signal }));
   }
 
-  delete(batchId: string, options: CallOptions = {}): Promise<DeletedMessageBatch> {
-    return this.client.messages.batches.delete(batchId, {}, { signal: options.signal });
+  async delete(batchId: string, options: CallOptions = {}): Promise<DeletedMessageBatch> {
+    return (await expect<DeletedMessageBatch>(this.client.messages.batches.delete(batchId, {}, { signal: options.signal }), 'a deleted batch', isDeletedShape)).value;
   }
 
   /**
@@ -81,9 +132,10 @@ export class BatchesApi {
   /**
    * The raw JSONL body of an ended batch's results, as bytes: a blank or malformed line then costs
    * that line, not the rest of the stream (the SDK's decoder stops at the first one). Same origin
-   * check as `results`.
+   * check as `results`. The body fails with AnswerTooLargeError past `maxBytes` (by default
+   * MAX_BYTES_PER_RESULT per request of the batch), so an endless answer ends.
    */
-  async resultsBody(batchId: string, options: CallOptions = {}): Promise<{ batch: MessageBatch; body: AsyncIterable<Uint8Array> }> {
+  async resultsBody(batchId: string, options: CallOptions & { maxBytes?: number } = {}): Promise<{ batch: MessageBatch; body: AsyncIterable<Uint8Array> }> {
     const batch = await this.retrieve(batchId, options);
     const url = this.checkedResultsUrl(batch);
     const response: Response = await this.client.get(url.href, {
@@ -92,7 +144,10 @@ export class BatchesApi {
       signal: options.signal,
     });
     if (!response.body) throw new ResultsNotReadyError(batch);
-    return { batch, body: response.body as unknown as AsyncIterable<Uint8Array> };
+    const c = batch.request_counts;
+    const count = c.processing + c.succeeded + c.errored + c.canceled + c.expired;
+    const limited = guardAnswer(response, options.maxBytes ?? Math.max(1, count) * MAX_BYTES_PER_RESULT);
+    return { batch, body: limited.body as unknown as AsyncIterable<Uint8Array> };
   }
 
   private checkedResultsUrl(batch: MessageBatch): URL {

@@ -1,6 +1,9 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import { DEFAULT_MAX_ANSWER_BYTES, guardAnswer } from './answerGuard';
+import { fetchWithinOrigin } from './originFetch';
 import { boundRetryHeaders } from './retryAfter';
-import { hasStreamBody, streamingFetch } from './streamingFetch';
+import { rememberSecret } from './secrets';
+import { DEFAULT_UPLOAD_TIMEOUTS, hasStreamBody, streamingFetch, type UploadTimeouts } from './streamingFetch';
 
 /** What the client factory needs; everything comes from the caller, nothing from the environment. */
 export interface ClientConfig {
@@ -8,7 +11,11 @@ export interface ClientConfig {
   /** Empty or undefined: the SDK's own default, which honours ANTHROPIC_BASE_URL. */
   baseUrl?: string;
   maxRetries?: number;
+  /** The SDK's timeout for ordinary calls (until the answer's headers). Streamed uploads use `upload`. */
   timeoutMs?: number;
+  upload?: Partial<UploadTimeouts>;
+  /** The most a JSON answer may hold (see DEFAULT_MAX_ANSWER_BYTES); results are limited by their caller. */
+  maxAnswerBytes?: number;
 }
 
 export type SdkModule = typeof import('./sdk');
@@ -41,10 +48,16 @@ export class ForeignOriginError extends Error {
  * The API key is passed explicitly (the SDK would otherwise look for profiles and environment
  * variables), and every request goes through a fetch that refuses any origin but the API's own:
  * `results()` follows `results_url` verbatim, and the key must never follow it to another host.
- * The same fetch bounds the retry-after of error answers before the SDK acts on it.
+ * Nor does it follow a redirect there: see fetchWithinOrigin (streamed uploads follow none).
+ * The same fetch bounds the retry-after of error answers before the SDK acts on it, and the size
+ * of every JSON answer.
  */
 export function createClient(config: ClientConfig): Anthropic {
   const { Anthropic: AnthropicClient } = loadSdk();
+  // Whatever the HTTP client says about this key (e.g. quoting a header it refused) is redacted.
+  rememberSecret(config.apiKey);
+  const upload = { ...DEFAULT_UPLOAD_TIMEOUTS, ...config.upload };
+  const maxAnswerBytes = config.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
   const client = new AnthropicClient({
     apiKey: config.apiKey,
     authToken: null,
@@ -57,8 +70,10 @@ export function createClient(config: ClientConfig): Anthropic {
       if (new URL(url).origin !== allowed) {
         return Promise.reject(new ForeignOriginError(url, allowed));
       }
-      const response = hasStreamBody(init) ? streamingFetch(url, init!) : fetch(input, init);
-      return response.then(boundRetryHeaders);
+      const answer = hasStreamBody(init) ? streamingFetch(url, init!, upload) : fetchWithinOrigin(url, init, allowed);
+      // Results come as bytes (the SDK asks for application/binary): their caller limits them.
+      const binary = new Headers(init?.headers).get('accept') === 'application/binary';
+      return answer.then(boundRetryHeaders).then((response) => guardAnswer(response, binary ? undefined : maxAnswerBytes));
     },
   });
   return client;

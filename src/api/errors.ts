@@ -1,5 +1,9 @@
+import { AnswerBrokenError, AnswerTooLargeError, UnexpectedAnswerError } from './answerGuard';
 import { ForeignOriginError, loadSdk } from './client';
+import { MAX_REDIRECTS } from './originFetch';
 import { serverDelayMs } from './retryAfter';
+import { redactKnownSecrets } from './secrets';
+import { NoAnswerError, UploadIncompleteError } from './streamingFetch';
 
 /** What kind of failure a user is looking at; decides the wording and what the UI offers. */
 export type ErrorKind =
@@ -12,9 +16,15 @@ export type ErrorKind =
   | 'overloaded'
   | 'server'
   | 'connection'
+  /** An upload stopped before its body was complete: nothing can have been created. */
+  | 'notSent'
   | 'timeout'
   | 'aborted'
   | 'foreignOrigin'
+  /** The API answered with a redirect that was not followed (another origin, a write, too many). */
+  | 'redirect'
+  /** The API answered, but not with something usable (not JSON, another shape, too large, bad headers). */
+  | 'badResponse'
   | 'notReady'
   | 'bodySource'
   | 'unknown';
@@ -64,14 +74,17 @@ export interface DescribeContext {
 /**
  * Turns any error thrown by the SDK (or by our own client wrapper) into words for a person:
  * what happened, what to do next, and the request id when there is one. Uses the SDK's error
- * classes and structured fields (`status`, `type`, `apiMessage`, `requestID`), never the text of
- * `err.message`.
+ * classes and structured fields (`status`, `type`, `apiMessage`, `requestID`), and the text of
+ * `err.message` only for errors it does not know.
+ *
+ * Every error message a person reads is made here, so this is where API keys are redacted: an
+ * unknown error's text may quote one (fetch quotes a header value it refuses).
  */
 export function describeError(err: unknown, context: DescribeContext = {}): UserFacingError {
   const described = classify(err, context.baseUrl);
   const prefix = context.action ? `${context.action} failed: ` : '';
   const suffix = described.requestId ? ` (request id ${described.requestId})` : '';
-  return { ...described, message: `${prefix}${described.message}${suffix}` };
+  return { ...described, message: redactKnownSecrets(`${prefix}${described.message}${suffix}`) };
 }
 
 function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
@@ -81,6 +94,44 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
       kind: 'foreignOrigin',
       retryable: false,
       message: `${err.message} Check the claudeBatches.baseUrl setting.`,
+    };
+  }
+
+  const incomplete = findCause(err, UploadIncompleteError);
+  if (incomplete) return describeIncompleteUpload(incomplete, host);
+  const noAnswer = findCause(err, NoAnswerError);
+  if (noAnswer) {
+    return {
+      kind: 'timeout',
+      retryable: true,
+      message: `The whole batch was sent (${formatBytes(noAnswer.sentBytes)}) to the Anthropic API at ${host}, but no answer came within ${formatSeconds(noAnswer.waitedMs / 1000)}.`,
+    };
+  }
+
+  const misconfigured = 'Check the claudeBatches.baseUrl setting: it may point at something other than the Anthropic API.';
+  const unexpected = findCause(err, UnexpectedAnswerError);
+  if (unexpected) {
+    return {
+      kind: 'badResponse',
+      retryable: false,
+      message: `The Anthropic API at ${host} answered with something that is not ${unexpected.expected} (${unexpected.detail}). ${misconfigured}`,
+    };
+  }
+  const tooLarge = findCause(err, AnswerTooLargeError);
+  if (tooLarge) {
+    return {
+      kind: 'badResponse',
+      retryable: false,
+      message: `The Anthropic API at ${host} sent an answer of over ${formatBytes(tooLarge.limitBytes)}, far more than expected; it was not read further. ${misconfigured}`,
+    };
+  }
+  const broken = findCause(err, AnswerBrokenError);
+  if (broken) {
+    return {
+      kind: 'connection',
+      retryable: true,
+      networkCode: broken.code,
+      message: `The connection to the Anthropic API at ${host} broke while its answer was arriving${broken.code ? ` (${broken.code})` : ''}. Check your connection and try again.`,
     };
   }
 
@@ -105,6 +156,14 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
     const cause = (err as { cause?: unknown }).cause;
     if (cause instanceof ForeignOriginError) return classify(cause, baseUrl);
     const networkCode = causeCode(cause);
+    if (networkCode && HEADER_OVERFLOW_CODES.has(networkCode)) {
+      return {
+        kind: 'badResponse',
+        retryable: false,
+        networkCode,
+        message: `The Anthropic API at ${host} answered with headers over the size limit (${networkCode}), which is not a usable answer. Check the claudeBatches.baseUrl setting: it may point at something other than the Anthropic API.`,
+      };
+    }
     return {
       kind: 'connection',
       retryable: true,
@@ -113,7 +172,7 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
     };
   }
   if (err instanceof sdk.APIError) {
-    return classifyApiError(err);
+    return classifyApiError(err, host);
   }
   if (err instanceof sdk.AnthropicError) {
     return { kind: 'unknown', retryable: false, message: sentence(err.message) };
@@ -125,15 +184,44 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
   return { kind: 'unknown', retryable: false, message: sentence(text) };
 }
 
+/** Why an upload stopped before the API had all of it; always says that nothing was created. */
+function describeIncompleteUpload(err: UploadIncompleteError, host: string): UserFacingError {
+  const nothing = 'Nothing was created: the API only creates a batch once it has received all of it.';
+  const base = { kind: 'notSent' as const, retryable: true, networkCode: err.code };
+  if (err.stalledMs !== undefined) {
+    return {
+      ...base,
+      message: `The upload to the Anthropic API at ${host} stalled: nothing moved for ${formatSeconds(err.stalledMs / 1000)} after ${formatBytes(err.sentBytes)} were sent. ${nothing} Check your connection and submit again.`,
+    };
+  }
+  const code = err.code ? ` (${err.code})` : '';
+  if (err.sentBytes === 0) {
+    return {
+      ...base,
+      message: `Cannot reach the Anthropic API at ${host}${code}. Nothing was created. Check your network or the claudeBatches.baseUrl setting, then try again.`,
+    };
+  }
+  return {
+    ...base,
+    message: `The connection to the Anthropic API at ${host} broke${code} after ${formatBytes(err.sentBytes)} were sent. ${nothing} Check your connection and submit again.`,
+  };
+}
+
+/** fetch (undici) and node:http say so when an answer's headers are over their limit. */
+const HEADER_OVERFLOW_CODES = new Set(['UND_ERR_HEADERS_OVERFLOW', 'HPE_HEADER_OVERFLOW']);
+
 type SdkApiError = InstanceType<ReturnType<typeof loadSdk>['APIError']>;
 
-function classifyApiError(err: SdkApiError): UserFacingError {
+function classifyApiError(err: SdkApiError, host: string): UserFacingError {
   const status = err.status;
   const requestId = err.requestID ?? undefined;
   const detail = err.apiMessage ? ` The API said: ${sentence(err.apiMessage)}` : '';
   const base = { status, requestId };
   const retryAfterSeconds = readRetryAfter(err.headers);
 
+  if (status !== undefined && status >= 300 && status < 400) {
+    return { ...base, kind: 'redirect', retryable: false, message: describeRedirect(status, err.headers?.get('location'), host) };
+  }
   if (status === 401) {
     return {
       ...base,
@@ -210,9 +298,29 @@ function classifyApiError(err: SdkApiError): UserFacingError {
   };
 }
 
+/** A redirect the fetch did not follow (see fetchWithinOrigin), and why. */
+function describeRedirect(status: number, location: string | null | undefined, host: string): string {
+  let target: string | undefined;
+  try {
+    target = location ? new URL(location).host : undefined;
+  } catch {
+    target = undefined; // relative: the same host
+  }
+  if (target && target !== host) {
+    return `The Anthropic API at ${host} answered with a redirect to ${target} (HTTP ${status}), which was not followed: the API key is only ever sent to ${host}. Check the claudeBatches.baseUrl setting.`;
+  }
+  return `The Anthropic API at ${host} answered with a redirect (HTTP ${status}) that was not followed: only reads follow redirects, within the same host and at most ${MAX_REDIRECTS} in a row. Check the claudeBatches.baseUrl setting.`;
+}
+
 function readRetryAfter(headers: Headers | undefined): number | undefined {
   const ms = serverDelayMs(headers);
   return ms === undefined ? undefined : ms / 1000;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 function formatSeconds(seconds: number): string {

@@ -3,4 +3,6 @@ export { createClient, apiOrigin, ForeignOriginError, type ClientConfig } from '
 export { BatchesApi, type BatchPage, type CallOptions } from './batchesApi';
 export { describeError, BodySourceError, ResultsNotReadyError, type UserFacingError, type ErrorKind, type DescribeContext } from './errors';
 export { MAX_SERVER_DELAY_MS, clampServerDelay, serverDelayMs } from './retryAfter';
+export { redactSecrets, redactKnownSecrets, rememberSecret } from './secrets';
+export { checkApiKey, resolveApiKey, type CheckedApiKey, type KeySource, type ResolvedKey } from './apiKey';
 export type * from './types';

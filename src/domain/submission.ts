@@ -2,7 +2,9 @@ import { describeError, type BatchesApi, type MessageBatch, type UserFacingError
 
 /**
  * The result of trying to create a batch. Only `failed` means for certain that nothing was
- * created; `unknown` means the API may have created (and will bill) a batch we could not find.
+ * created (the API refused, or the upload stopped before the body was complete: kind `notSent`);
+ * `unknown` means the whole body may have arrived, and the API may have created (and will bill) a
+ * batch we could not find.
  */
 export type SubmitOutcome =
   | { kind: 'created'; batch: MessageBatch }
@@ -23,7 +25,12 @@ export interface SubmitParams {
   action?: string;
 }
 
-/** How far the API's clock may be behind ours when we look for a batch created "since we sent". */
+/**
+ * Margin when the API's clock is known (its `Date` header): the header's one-second resolution,
+ * and the API's machines not agreeing to the millisecond.
+ */
+const SERVER_CLOCK_MARGIN_MS = 30_000;
+/** Margin when it is not (no `Date` header): how far our clock may be off from the API's. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
@@ -41,22 +48,28 @@ export async function submitOnce(params: SubmitParams): Promise<SubmitOutcome> {
   } catch (err) {
     const error = describeError(err, { action: params.action, baseUrl: params.api.baseUrl });
     if (!isAmbiguous(error)) return { kind: 'failed', error };
-    return findCreated(params, error, startedAt);
+    return findCreated({ ...params, now }, error, startedAt);
   }
 }
 
 /**
  * Looks again for the batch an ambiguous submission may have created, e.g. when the user asks
- * "check again" before deciding to resend.
+ * "check again" before deciding to resend. `startedAt` is when the submission began, by `now`.
+ *
+ * `created_at` is the API's clock, so "created since the submission began" is judged by the API's
+ * clock too: its time when it answered the list, minus how long ago (by ours) the submission
+ * began. Our clock being minutes off then changes nothing; only its rate matters.
  */
 export async function findCreated(
-  params: Pick<SubmitParams, 'api' | 'requestCount' | 'isKnownBatch' | 'action'>,
+  params: Pick<SubmitParams, 'api' | 'requestCount' | 'isKnownBatch' | 'action' | 'now'>,
   error: UserFacingError,
   startedAt: number,
 ): Promise<SubmitOutcome> {
+  const now = params.now ?? Date.now;
   try {
     const page = await params.api.listPage({ limit: 100 });
-    const since = startedAt - CLOCK_SKEW_MS;
+    const elapsed = Math.max(0, now() - startedAt);
+    const since = page.serverTime !== undefined ? page.serverTime - elapsed - SERVER_CLOCK_MARGIN_MS : startedAt - CLOCK_SKEW_MS;
     const candidates = page.batches.filter(
       (b) =>
         Date.parse(b.created_at) >= since &&
@@ -77,7 +90,11 @@ export function isAmbiguous(error: UserFacingError): boolean {
     case 'connection':
       // Refused or unresolvable: the request never reached a server.
       return !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(error.networkCode ?? '');
+    case 'notSent':
+      // The upload stopped before the last byte: the API never had the whole body.
+      return false;
     case 'timeout':
+    case 'badResponse':
     case 'server':
     case 'overloaded':
     case 'aborted':

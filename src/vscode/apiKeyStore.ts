@@ -1,13 +1,9 @@
 import * as vscode from 'vscode';
+import { rememberSecret, resolveApiKey, type ResolvedKey } from '../api';
+
+export type { KeySource, ResolvedKey } from '../api';
 
 const SECRET_KEY = 'claudeBatches.apiKey';
-
-export type KeySource = 'secretStorage' | 'environment' | 'none';
-
-export interface ResolvedKey {
-  key: string | undefined;
-  source: KeySource;
-}
 
 /**
  * Where the API key comes from: VS Code's SecretStorage first, then ANTHROPIC_API_KEY from the
@@ -28,12 +24,13 @@ export class ApiKeyStore implements vscode.Disposable {
     });
   }
 
+  /** The key to use, trimmed; a key with whitespace or control characters inside is refused (see checkApiKey). */
   async resolve(): Promise<ResolvedKey> {
     const stored = await this.secrets.get(SECRET_KEY);
-    if (stored) return { key: stored, source: 'secretStorage' };
-    const fromEnv = this.env.ANTHROPIC_API_KEY?.trim();
-    if (fromEnv) return { key: fromEnv, source: 'environment' };
-    return { key: undefined, source: 'none' };
+    // Redacted wherever it shows, as found (a stray character and all), even when it is refused.
+    rememberSecret(stored);
+    rememberSecret(this.env.ANTHROPIC_API_KEY);
+    return resolveApiKey(stored, this.env.ANTHROPIC_API_KEY);
   }
 
   async store(key: string): Promise<void> {

@@ -50,7 +50,8 @@ export async function resolveBatch(
 export async function requireApi(services: Services): Promise<BatchesApi> {
   const handle = await services.clients.get();
   if (handle) return handle.api;
-  const choice = await ui().error('Claude Batches needs an Anthropic API key for this.', 'Set API Key');
+  const { problem } = await services.keys.resolve();
+  const choice = await ui().error(problem ?? 'Claude Batches needs an Anthropic API key for this.', 'Set API Key');
   if (choice === 'Set API Key') void vscode.commands.executeCommand('claudeBatches.setApiKey');
   throw new UserCancelled();
 }

@@ -18,6 +18,7 @@ export interface ApiHandle {
  */
 export class ClientProvider implements vscode.Disposable {
   private cached: { key: string; baseUrl: string; handle: ApiHandle } | undefined;
+  private reportedProblem: string | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when the key or the base URL changed: whatever was loaded may belong to another account. */
   readonly onDidChange = this.changed.event;
@@ -37,9 +38,10 @@ export class ClientProvider implements vscode.Disposable {
 
   /** The client for the current key, or undefined when there is no key at all. */
   async get(): Promise<ApiHandle | undefined> {
-    const { key, source } = await this.keys.resolve();
+    const { key, source, problem } = await this.keys.resolve();
+    if (problem !== this.reportedProblem && problem) this.log.warn(problem);
+    this.reportedProblem = problem;
     if (!key) return undefined;
-    this.log.addSecret(key);
     const baseUrl = Settings.baseUrl();
     if (this.cached && this.cached.key === key && this.cached.baseUrl === baseUrl) return this.cached.handle;
     const api = new BatchesApi(createClient({ apiKey: key, baseUrl }));

@@ -1,16 +1,17 @@
 import * as vscode from 'vscode';
+import { redactKnownSecrets, rememberSecret } from '../api';
 
 /**
  * The extension's log: one `LogOutputChannel` ("Claude Batches" in the Output panel). Secrets
  * never reach it: every line passes through `redact`, which removes anything that looks like an
- * Anthropic key, and the exact keys in use are registered with `addSecret`.
+ * Anthropic key and every key remembered so far (the client factory remembers each key it is
+ * given; `addSecret` adds others), the same redaction as every message shown.
  */
 export class Log implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Claude Batches', { log: true });
-  private readonly secrets = new Set<string>();
 
   addSecret(secret: string | undefined): void {
-    if (secret && secret.length >= 8) this.secrets.add(secret);
+    rememberSecret(secret);
   }
 
   info(message: string): void {
@@ -31,9 +32,7 @@ export class Log implements vscode.Disposable {
   }
 
   redact(text: string): string {
-    let out = text.replace(/sk-ant-[A-Za-z0-9_-]+/g, 'sk-ant-…');
-    for (const secret of this.secrets) out = out.split(secret).join('[redacted]');
-    return out;
+    return redactKnownSecrets(text);
   }
 
   dispose(): void {

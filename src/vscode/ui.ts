@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
+import { redactKnownSecrets } from '../api';
 
 /**
  * Every prompt and message the commands show goes through this, so the extension-host tests can
  * answer dialogs (and fail on unexpected ones) while everything else runs for real. The journeys
- * click the real dialogs.
+ * click the real dialogs. It is also where shown text is redacted: no API key reaches a
+ * notification or a dialog, whatever put it into the text.
  */
 export interface Ui {
   info(message: string, ...actions: string[]): Thenable<string | undefined>;
@@ -29,14 +31,29 @@ export const vscodeUi: Ui = {
   saveDialog: (options) => vscode.window.showSaveDialog(options),
 };
 
-let current: Ui = vscodeUi;
+/** `ui` with every message and detail redacted on its way to the screen. */
+function redacting(ui: Ui): Ui {
+  const r = redactKnownSecrets;
+  return {
+    info: (message, ...actions) => ui.info(r(message), ...actions),
+    warn: (message, ...actions) => ui.warn(r(message), ...actions),
+    error: (message, ...actions) => ui.error(r(message), ...actions),
+    confirm: (message, detail, ...actions) => ui.confirm(r(message), r(detail), ...actions),
+    pick: (items, options) => ui.pick(items, options),
+    pickMany: (items, options) => ui.pickMany(items, options),
+    input: (options) => ui.input(options),
+    saveDialog: (options) => ui.saveDialog(options),
+  };
+}
 
-/** The Ui in use: VS Code's own, unless a test replaced it. */
+let current: Ui = redacting(vscodeUi);
+
+/** The Ui in use: VS Code's own, unless a test replaced it; redacting either way. */
 export function ui(): Ui {
   return current;
 }
 
-/** For the extension-host tests only (through ExtensionApi). */
+/** For the extension-host tests only (through the test entry's ExtensionTestApi). */
 export function setUi(replacement: Ui | undefined): void {
-  current = replacement ?? vscodeUi;
+  current = redacting(replacement ?? vscodeUi);
 }

@@ -224,6 +224,8 @@ export class EmulatorServer implements Emulator {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const requestId = this.store.nextRequestId();
     res.setHeader('request-id', requestId);
+    // The API's own clock, as a real server sends it (Node would send the machine's).
+    res.setHeader('date', new Date(this.clock.now()).toUTCString());
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 

@@ -69,6 +69,33 @@ describe('the API key', () => {
     assert.match(ui.messages('info').at(-1)!, /ANTHROPIC_API_KEY from the environment is used now/);
   });
 
+  it('pasted with a stray line break: trimmed around the key, refused inside it, never shown', async () => {
+    const { statusBar } = await extensionApi();
+    const sent = emulator.requests.length;
+    ui.answer('input', /Paste/, 'sk-ant-stray-line\nbreak-in-the-key-000');
+    const saved = await vscode.commands.executeCommand<boolean>('claudeBatches.setApiKey');
+    ui.verify();
+    assert.equal(saved, false);
+    assert.match(ui.messages('error').at(-1)!, /line break inside it \(character 18\).*The key was not saved/);
+    assert.equal(emulator.requests.length, sent, 'a request went out with that key');
+
+    // Around the key it is only trimmed: the API's refusal is what shows, never the key.
+    ui.answer('input', /Paste/, 'sk-ant-wrong-stray-key-000\r\n');
+    assert.equal(await vscode.commands.executeCommand<boolean>('claudeBatches.setApiKey'), false);
+    ui.verify();
+    assert.match(ui.messages('error').at(-1)!, /API key was rejected/);
+
+    const tooltip = statusBar.tooltip;
+    const shown = [
+      ...ui.shown.map((s) => `${s.message}\n${s.detail ?? ''}`),
+      typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? ''),
+      statusBar.text,
+    ];
+    for (const text of shown) {
+      for (const piece of ['stray-line', 'break-in-the-key', 'wrong-stray-key']) assert.ok(!text.includes(piece), `the key shows in: ${text}`);
+    }
+  });
+
   it('never appears in the logs, the settings or the messages', async () => {
     ui.answer('input', /Paste/, storedKey);
     await vscode.commands.executeCommand('claudeBatches.setApiKey');

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { describeError } from '../../api';
+import { checkApiKey, describeError, rememberSecret } from '../../api';
 import type { ApiKeyStore } from '../apiKeyStore';
 import type { ClientProvider } from '../clientProvider';
 import { UserCancelled } from '../commandRunner';
@@ -17,11 +17,20 @@ export async function setApiKey(keys: ApiKeyStore, clients: ClientProvider, log:
     placeHolder: 'sk-ant-…',
     password: true,
     ignoreFocusOut: true,
-    validateInput: (value) => (value.trim().length === 0 ? 'The key cannot be empty.' : undefined),
+    // Whitespace around the key is dropped; inside it, it is refused (see checkApiKey).
+    validateInput: (value) => {
+      const checked = checkApiKey(value);
+      return checked.ok ? undefined : checked.problem;
+    },
   });
   if (key === undefined) throw new UserCancelled();
-  const trimmed = key.trim();
-  log.addSecret(trimmed);
+  rememberSecret(key);
+  const checkedKey = checkApiKey(key);
+  if (!checkedKey.ok) {
+    void ui().error(`${checkedKey.problem} The key was not saved.`);
+    return false;
+  }
+  const trimmed = checkedKey.key;
 
   const checked = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Checking the API key…' },
@@ -54,10 +63,10 @@ export async function setApiKey(keys: ApiKeyStore, clients: ClientProvider, log:
 export async function clearApiKey(keys: ApiKeyStore, log: Log): Promise<void> {
   await keys.clear();
   log.info('API key removed from secret storage.');
-  const fromEnv = process.env.ANTHROPIC_API_KEY?.trim();
+  const now = await keys.resolve();
   void ui().info(
-    fromEnv
+    now.key
       ? 'Claude Batches: stored API key removed. ANTHROPIC_API_KEY from the environment is used now.'
-      : 'Claude Batches: API key removed.',
+      : `Claude Batches: API key removed.${now.problem ? ` ${now.problem}` : ''}`,
   );
 }

@@ -75,6 +75,49 @@ describe('submitOnce', () => {
     assert.equal((await submit(3)).kind, 'unknown');
   });
 
+  describe('with a local clock that is wrong (the API\'s clock decides)', () => {
+    const minutes = (n: number) => n * 60_000;
+    const submitWithClock = (offsetMs: number, n = 3) =>
+      submitOnce({
+        api,
+        requestCount: n,
+        send: (a, signal) => a.create(requests(n), { signal }),
+        isKnownBatch: (id) => known.has(id),
+        now: () => Date.now() + offsetMs,
+      });
+
+    it('10 minutes fast: the batch the lost answer created is still adopted', async () => {
+      emulator.faults.add({ route: 'create', drop: 'after-commit' });
+      const outcome = await submitWithClock(minutes(10));
+      assert.equal(outcome.kind, 'adopted');
+    });
+
+    it('10 minutes slow: adopted too', async () => {
+      emulator.faults.add({ route: 'create', drop: 'after-commit' });
+      const outcome = await submitWithClock(-minutes(10));
+      assert.equal(outcome.kind, 'adopted');
+    });
+
+    it('10 minutes slow: a batch created 3 minutes before the submission began is not adopted', async () => {
+      emulator.createBatch(requests(3), { createdAt: emulator.clock.now() - minutes(3) });
+      emulator.faults.add({ route: 'create', drop: 'before-commit' });
+      assert.equal((await submitWithClock(-minutes(10))).kind, 'unknown');
+    });
+
+    it('the API\'s clock 10 minutes ahead of ours (its Date header and created_at agree): only what this submission created is adopted', async () => {
+      await emulator.close();
+      emulator = await startEmulator({ timing: 'manual', now: () => Date.now() + minutes(10) });
+      api = new BatchesApi(createClient({ apiKey: emulator.apiKey, baseUrl: emulator.url }));
+      const earlier = emulator.createBatch(requests(3), { createdAt: emulator.clock.now() - minutes(3) });
+      emulator.faults.add({ route: 'create', drop: 'before-commit' });
+      assert.equal((await submitWithClock(0)).kind, 'unknown');
+      emulator.faults.add({ route: 'create', drop: 'after-commit' });
+      const outcome = await submitWithClock(0);
+      assert.equal(outcome.kind, 'adopted');
+      assert.notEqual(outcome.kind === 'adopted' && outcome.batch.id, earlier.id);
+    });
+  });
+
   it('definite refusals are failures, not unknowns: 400, 401, 413, 429, connection refused', async () => {
     for (const status of [400, 401, 413, 429]) {
       emulator.faults.add({ route: 'create', status });
@@ -114,5 +157,7 @@ describe('submitOnce', () => {
     assert.equal(isAmbiguous({ ...base, kind: 'server' }), true);
     assert.equal(isAmbiguous({ ...base, kind: 'rateLimited' }), false);
     assert.equal(isAmbiguous({ ...base, kind: 'badRequest' }), false);
+    assert.equal(isAmbiguous({ ...base, kind: 'notSent' }), false);
+    assert.equal(isAmbiguous({ ...base, kind: 'badResponse' }), true);
   });
 });

@@ -1,0 +1,117 @@
+// What the extension accepts from the API's answers: a bounded size, named failures, the
+// expected shape. A misconfigured base URL (a captive portal, a proxy's error page) or a broken
+// server then gives a clear error instead of a crash later, a hang or unbounded memory.
+
+/**
+ * The most a JSON answer may hold. The largest real one, a page of 1000 batches, is under 1 MB;
+ * results, which are large, are downloaded as bytes and limited by their caller instead.
+ */
+export const DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+/** An answer's body went past its limit; it was not read further. */
+export class AnswerTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`The answer is over ${limitBytes} bytes.`);
+    this.name = 'AnswerTooLargeError';
+  }
+}
+
+/** The connection broke while an answer's body was arriving. */
+export class AnswerBrokenError extends Error {
+  constructor(
+    readonly receivedBytes: number,
+    /** The system error code (ECONNRESET, UND_ERR_SOCKET…) when known. */
+    readonly code?: string,
+  ) {
+    super(`The connection broke after ${receivedBytes} bytes of the answer${code ? ` (${code})` : ''}.`);
+    this.name = 'AnswerBrokenError';
+  }
+}
+
+/** The API answered 2xx with something that is not what the call returns. */
+export class UnexpectedAnswerError extends Error {
+  constructor(
+    /** What was expected, e.g. "a batch". */
+    readonly expected: string,
+    /** What came instead, e.g. "it sent text/html". */
+    readonly detail: string,
+  ) {
+    super(`The answer is not ${expected} (${detail}).`);
+    this.name = 'UnexpectedAnswerError';
+  }
+}
+
+/** Statuses whose Response cannot carry a body. */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * The response with a body that fails with AnswerTooLargeError past `maxBytes` (no limit when
+ * undefined) and with AnswerBrokenError when the connection breaks, whoever reads it (the SDK
+ * parsing JSON, a results download). Reads no further than one chunk past the limit.
+ */
+export function guardAnswer(response: Response, maxBytes: number | undefined): Response {
+  if (!response.body || NULL_BODY_STATUSES.has(response.status)) return response;
+  const declared = Number(response.headers.get('content-length'));
+  const reader = response.body.getReader();
+  let received = 0;
+  const tooLarge = () => {
+    reader.cancel().catch(() => undefined);
+    return new AnswerTooLargeError(maxBytes!);
+  };
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (maxBytes !== undefined && declared > maxBytes) controller.error(tooLarge());
+    },
+    async pull(controller) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (err) {
+        controller.error(new AnswerBrokenError(received, codeOf(err)));
+        return;
+      }
+      if (chunk.done) return controller.close();
+      received += chunk.value.length;
+      if (maxBytes !== undefined && received > maxBytes) return controller.error(tooLarge());
+      controller.enqueue(chunk.value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** fetch and node:http put the socket's code on the error or on its cause. */
+function codeOf(err: unknown): string | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = e?.code ?? e?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** What a 2xx answer that failed its check held instead, for UnexpectedAnswerError. */
+export function answerContent(response: Response, expected: string): string {
+  const type = response.headers.get('content-type')?.split(';')[0]?.trim();
+  if (!type) return 'it sent no content type';
+  if (!/json/i.test(type)) return `it sent ${type}`;
+  return `its fields are not those of ${expected}`;
+}
+
+// ---- shapes ----
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function isBatchShape(v: unknown): boolean {
+  if (!isObject(v) || typeof v.id !== 'string' || typeof v.processing_status !== 'string' || typeof v.created_at !== 'string') return false;
+  const counts = v.request_counts;
+  return isObject(counts) && ['processing', 'succeeded', 'errored', 'canceled', 'expired'].every((k) => typeof counts[k] === 'number');
+}
+
+export function isBatchPageShape(v: unknown): boolean {
+  return isObject(v) && Array.isArray(v.data) && v.data.every(isBatchShape) && typeof v.has_more === 'boolean';
+}
+
+export function isDeletedShape(v: unknown): boolean {
+  return isObject(v) && typeof v.id === 'string';
+}
