@@ -102,10 +102,22 @@ export function answerContent(response: Response, expected: string): string {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * The API's batch ids (`msgbatch_…`). A batch id names files in the local copy, keys records in
+ * global storage and goes into document URIs, so an answer whose id could be a path, an object
+ * property such as `__proto__`, or a line break is refused here, once, for every layer above.
+ */
+export const BATCH_ID_PATTERN = /^msgbatch_[A-Za-z0-9_-]{1,120}$/;
+
+const isTimestamp = (v: unknown): boolean => typeof v === 'string' && v.length <= 64 && !Number.isNaN(Date.parse(v));
+const isOptionalTimestamp = (v: unknown): boolean => v === undefined || v === null || isTimestamp(v);
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
 export function isBatchShape(v: unknown): boolean {
-  if (!isObject(v) || typeof v.id !== 'string' || typeof v.processing_status !== 'string' || typeof v.created_at !== 'string') return false;
+  if (!isObject(v) || typeof v.id !== 'string' || !BATCH_ID_PATTERN.test(v.id) || typeof v.processing_status !== 'string') return false;
+  if (!isTimestamp(v.created_at) || !['expires_at', 'ended_at', 'cancel_initiated_at', 'archived_at'].every((k) => isOptionalTimestamp(v[k]))) return false;
   const counts = v.request_counts;
-  return isObject(counts) && ['processing', 'succeeded', 'errored', 'canceled', 'expired'].every((k) => typeof counts[k] === 'number');
+  return isObject(counts) && ['processing', 'succeeded', 'errored', 'canceled', 'expired'].every((k) => isCount(counts[k]));
 }
 
 export function isBatchPageShape(v: unknown): boolean {

@@ -136,6 +136,37 @@ describe('a hostile or broken server', () => {
     }
   });
 
+  it('a batch whose fields would be misused downstream (an id that is a path or an object key, a date that does not parse, a negative count): refused', async () => {
+    const batch = JSON.parse(batchJson) as Record<string, unknown>;
+    const hostile: Record<string, unknown>[] = [
+      { ...batch, id: '__proto__' },
+      { ...batch, id: '../../../etc/passwd' },
+      { ...batch, id: 'msgbatch_a\nb' },
+      { ...batch, id: '' },
+      { ...batch, id: 'x'.repeat(500) },
+      { ...batch, created_at: 'yesterday' },
+      { ...batch, ended_at: 'soon' },
+      { ...batch, request_counts: { processing: -1, succeeded: 1, errored: 0, canceled: 0, expired: 0 } },
+      { ...batch, request_counts: { processing: 0, succeeded: 1.5, errored: 0, canceled: 0, expired: 0 } },
+    ];
+    for (const bad of hostile) {
+      answer = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ...bad, data: [bad], has_more: false, first_id: null, last_id: null }));
+      };
+      for (const [name, call] of Object.entries(calls(api()))) {
+        const e = await failure(call());
+        assert.equal(e.kind, 'badResponse', `${JSON.stringify(bad).slice(0, 80)} ${name}: ${e.message}`);
+      }
+    }
+    // The real shapes still pass: a well-formed batch lists.
+    answer = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ data: [batch], has_more: false, first_id: 'msgbatch_h', last_id: 'msgbatch_h' }));
+    };
+    assert.equal((await api().listPage()).batches.length, 1);
+  });
+
   it('huge headers: refused as a malformed answer, not "cannot reach"', async () => {
     answer = answers.hugeHeaders;
     for (const [name, call] of Object.entries(calls(api()))) {
