@@ -1,10 +1,12 @@
 // `npm start`: the extension in a real VS Code, against the local emulator of the Batches API
-// (with a sample history: batches in every state) unless `--real` is given with ANTHROPIC_API_KEY.
+// (with a sample history: batches in every state), or against the real API when ANTHROPIC_API_KEY
+// is set in the environment.
 //
 //   npm start                      emulator + desktop VS Code if `code` is on PATH, else code-server
 //   npm start -- --code-server     force code-server (prints the URL to open)
 //   npm start -- --port 8080       code-server on this port
-//   npm start -- --real            the real Anthropic API, with ANTHROPIC_API_KEY from the environment
+//   npm start -- --real            the real Anthropic API (the default when ANTHROPIC_API_KEY is set)
+//   npm start -- --emulator        the emulator even when ANTHROPIC_API_KEY is set
 //   npm start -- --home DIR        keep settings, secrets, the emulator's state and the workspace in DIR
 //
 // `npm start` runs scripts/start.mjs first, which installs what is missing (npm dependencies;
@@ -35,11 +37,13 @@ async function main(): Promise<void> {
 
   let emulator: Emulator | undefined;
   const env: Record<string, string | undefined> = {};
-  if (flag('--real')) {
+  const real = flag('--real') || (!!process.env.ANTHROPIC_API_KEY && !flag('--emulator'));
+  if (real) {
     if (!process.env.ANTHROPIC_API_KEY) {
       throw new Error('--real needs ANTHROPIC_API_KEY in the environment (or drop --real to use the emulator).');
     }
-    console.log('Using the real Anthropic API with ANTHROPIC_API_KEY from the environment. Batches cost money.');
+    console.log('ANTHROPIC_API_KEY is set: using the real Anthropic API. Batches you submit cost money.');
+    console.log('To use the built-in emulator instead: npm start -- --emulator');
   } else {
     emulator = await startEmulator({
       port: Number(option('--emulator-port') ?? 0),

@@ -130,6 +130,23 @@ describe('set-up: the code-server install, run from inside npm', function () {
   });
 });
 
+/** The environment without an API key: npm start then uses the built-in emulator. */
+function withoutKey(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.ANTHROPIC_API_KEY;
+  delete env.ANTHROPIC_BASE_URL;
+  return env;
+}
+
+/** A stand-in desktop `code` on a PATH of its own, which records its arguments and environment. */
+function fakeDesktopCode(home: string): { bin: string; record: string } {
+  const bin = path.join(home, 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  const record = path.join(home, 'code-args.txt');
+  fs.writeFileSync(path.join(bin, 'code'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${record}'\nprintf 'BASE=%s\\n' "$ANTHROPIC_BASE_URL" >> '${record}'\nprintf 'KEY=%s\\n' "$ANTHROPIC_API_KEY" >> '${record}'\n`, { mode: 0o755 });
+  return { bin, record };
+}
+
 describe('set-up: npm start', function () {
   this.timeout(10 * 60_000);
   let home: string;
@@ -137,30 +154,51 @@ describe('set-up: npm start', function () {
   afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
   it('with a desktop `code` on the PATH opens it with the extension, and installs no code-server', () => {
-    const bin = path.join(home, 'bin');
-    fs.mkdirSync(bin);
-    const argsFile = path.join(home, 'code-args.txt');
-    fs.writeFileSync(path.join(bin, 'code'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\nprintf '%s\\n' "$ANTHROPIC_BASE_URL" >> '${argsFile}'\n`, { mode: 0o755 });
+    const { bin, record } = fakeDesktopCode(home);
     const emptyCache = path.join(home, 'cache');
     const result = spawnSync('npm', ['start', '--', '--home', path.join(home, 'start')], {
       cwd: repoRoot,
-      env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, CLAUDE_BATCHES_CACHE: emptyCache },
+      env: { ...withoutKey(), PATH: `${bin}${path.delimiter}${process.env.PATH}`, CLAUDE_BATCHES_CACHE: emptyCache },
       encoding: 'utf8',
       timeout: 5 * 60_000,
     });
     assert.equal(result.status, 0, result.stdout + result.stderr);
-    const args = fs.readFileSync(argsFile, 'utf8').split('\n');
-    assert.ok(args.includes(`--extensionDevelopmentPath=${repoRoot}`), args.join(' '));
-    assert.ok(args.includes(path.join(home, 'start', 'workspace')), args.join(' '));
-    assert.match(args.at(-2) ?? '', /^http:\/\/127\.0\.0\.1:\d+/, 'the emulator URL is handed to VS Code');
+    const lines = fs.readFileSync(record, 'utf8').split('\n');
+    assert.ok(lines.includes(`--extensionDevelopmentPath=${repoRoot}`), lines.join(' '));
+    assert.ok(lines.includes(path.join(home, 'start', 'workspace')), lines.join(' '));
+    assert.ok(lines.some((l) => /^BASE=http:\/\/127\.0\.0\.1:\d+$/.test(l)), 'the emulator URL is handed to VS Code');
+    assert.ok(lines.includes('KEY=sk-ant-emulator'), "the emulator's key is handed to VS Code");
     assert.match(result.stdout, /Opening desktop VS Code/);
     assert.ok(!fs.existsSync(emptyCache) || !fs.readdirSync(emptyCache).some((e) => e.startsWith('code-server')), 'no code-server was installed');
+  });
+
+  it('with ANTHROPIC_API_KEY set uses the real API (no emulator), says that batches cost money, and --emulator overrides it', () => {
+    const { bin, record } = fakeDesktopCode(home);
+    const run = (...extra: string[]) =>
+      spawnSync('npm', ['start', '--', '--home', path.join(home, 'start'), ...extra], {
+        cwd: repoRoot,
+        env: { ...withoutKey(), ANTHROPIC_API_KEY: 'sk-ant-start-test-not-a-real-key', PATH: `${bin}${path.delimiter}${process.env.PATH}` },
+        encoding: 'utf8',
+        timeout: 5 * 60_000,
+      });
+    const real = run();
+    assert.equal(real.status, 0, real.stdout + real.stderr);
+    assert.match(real.stdout, /using the real Anthropic API\. Batches you submit cost money/);
+    assert.doesNotMatch(real.stdout, /Emulator of the Batches API/);
+    assert.doesNotMatch(real.stdout + real.stderr, /sk-ant-start-test-not-a-real-key/, 'the key is never printed');
+    const lines = fs.readFileSync(record, 'utf8').split('\n');
+    assert.ok(lines.includes('BASE='), 'no emulator URL replaces the API');
+    assert.ok(lines.includes('KEY=sk-ant-start-test-not-a-real-key'), 'the key from the environment reaches VS Code');
+    const emulated = run('--emulator');
+    assert.equal(emulated.status, 0, emulated.stdout + emulated.stderr);
+    assert.match(emulated.stdout, /Emulator of the Batches API/);
+    assert.ok(fs.readFileSync(record, 'utf8').includes('KEY=sk-ant-emulator'));
   });
 
   it('without one starts code-server, prints the URL, and that URL shows the sample batches in the Batches view', async () => {
     // PATH without any `code`: this machine has none, and the PATH given keeps it so.
     const hasCode = spawnSync('sh', ['-c', 'command -v code'], { encoding: 'utf8' }).status === 0;
-    const env = { ...process.env, CLAUDE_BATCHES_CACHE: cacheRoot };
+    const env = { ...withoutKey(), CLAUDE_BATCHES_CACHE: cacheRoot };
     const args = ['start', '--', '--home', path.join(home, 'start'), ...(hasCode ? ['--code-server'] : [])];
     const start = startUntil('npm', args, { cwd: repoRoot, env, ready: /^\s*(http:\/\/127\.0\.0\.1:\d+\/\?\S+)\s*$/m, timeoutMs: 8 * 60_000 });
     const browser = await launchChromium();
