@@ -95,6 +95,22 @@ describe('results', () => {
     assert.match(vscode.window.activeTextEditor!.document.getText(), /10 of 30|incomplete|partial/i);
   });
 
+  it('a summary made during a download serves only the copy it describes: a later download of the batch replaces it', async () => {
+    const batch = t.emulator.createBatch(Array.from({ length: 30 }, (_, i) => request(`r${i}`)));
+    t.emulator.finish(batch.id);
+    const { store, results } = await extensionApi();
+    await store.refresh();
+    const ended = store.get(batch.id)!;
+    // Downloaded for a document that does not open (the download broke): its summary counts 10.
+    t.emulator.faults.add({ route: 'results', cutAfterLines: 10 });
+    t.ui.answer('warn', /Only 10 of 30 results/, undefined);
+    assert.equal((await results.ensureLocal(ended, 'cut', { forDocument: true }))?.complete, false);
+    // Downloaded again for no document (as Save Results and Retry Failed Requests do).
+    assert.equal((await results.ensureLocal(ended, 'cut', { again: true }))?.complete, true);
+    const document = await results.render(batch.id);
+    assert.equal(document.sections.find((s) => s.id === 'succeeded')?.count, 30, 'the document shows the summary of the copy it replaced');
+  });
+
   it('saves all, one outcome, or joined with the requests in input order', async () => {
     const { id } = await submitMixed(t, 'results-save.jsonl');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-results-'));

@@ -39,3 +39,4 @@ export { LineBudget, renderBlock, renderContent } from './contentRendering';
 export { buildRetryBatch, type FixNeeded, type RetryBuild, type RetryOptions } from './retryBuilder';
 export { exportResults, mergeNote, mergeResults, type ExportOptions, type ExportSummary, type MergeOptions, type MergePart, type MergeSummary } from './resultsExport';
 export { openForWrite, SaveFailedError, type OpenForWrite, type WritableFile } from './writableFile';
+export { SummaryCache, type SummarySource } from './summaryCache';

@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeError, type BatchesApi, type MessageBatch } from '../../api';
-import type { ArchiveStatus, ResultsArchive, ResultsDocument, ResultsSummary, SectionId, SummaryOptions } from '../../domain/results';
+import type { BatchesApi, MessageBatch } from '../../api';
+import type { ArchiveStatus, ResultsArchive, ResultsDocument, SectionId, SummaryCache } from '../../domain/results';
 import { resultsModule } from './resultsModule';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
 import { markdownText } from '../../domain/markdown';
 import type { Log } from '../log';
-import { Settings } from '../settings';
-import { ui } from '../ui';
+import { ResultsDownloader, type EnsureLocalOptions } from './resultsDownloader';
+import { ResultsRenderer } from './resultsRenderer';
 
 /** What the results documents need from the rest of the extension. */
 export interface ResultsDeps {
@@ -20,22 +20,29 @@ export interface ResultsDeps {
 }
 
 /**
- * Results kept on this machine (the API deletes its copy 29 days after creation): downloads a
- * batch's results into the archive once, streaming, with a cancellable progress notification;
- * renders the results documents from the local copy.
+ * Results kept on this machine (the API deletes its copy 29 days after creation): the archive of
+ * local copies, the downloader that fills it, the renderer of the results documents, and the
+ * summary cache between them, which hands the summary a download made to the document that opens
+ * next. Its code (the results bundle) loads the first time any of them is needed.
  */
 export class ResultsService {
   private archiveInstance: ResultsArchive | undefined;
+  private summaryCache: SummaryCache | undefined;
   private readonly changed = new vscode.EventEmitter<string>();
-  /** Summaries made during a download, used once by the document that opens right after. */
-  private readonly summaries = new Map<string, ResultsSummary>();
-  /** Fires with a batch id when its local copy changed (a download finished). */
+  private readonly downloader: ResultsDownloader;
+  private readonly renderer: ResultsRenderer;
+  /** Fires with a batch id when its local copy changed (a download finished, or it was deleted). */
   readonly onDidChange = this.changed.event;
 
   constructor(
     private readonly storageDir: string,
-    private readonly deps: ResultsDeps,
-  ) {}
+    deps: ResultsDeps,
+  ) {
+    const archive = () => this.archive;
+    const summaries = () => (this.summaryCache ??= new (resultsModule().SummaryCache)());
+    this.downloader = new ResultsDownloader({ ...deps, archive, summaries, changed: (batchId) => this.changed.fire(batchId) });
+    this.renderer = new ResultsRenderer({ registry: deps.registry, knownBatch: deps.knownBatch, archive, summaries });
+  }
 
   /** The folder of the local copies. */
   get dir(): string {
@@ -51,7 +58,7 @@ export class ResultsService {
   /** Deletes this machine's copy of a batch's results; open documents say there is none. */
   async deleteLocal(batchId: string): Promise<void> {
     await this.archive.delete(batchId);
-    this.summaries.delete(batchId);
+    this.summaryCache?.forget(batchId);
     this.changed.fire(batchId);
   }
 
@@ -59,63 +66,8 @@ export class ResultsService {
    * The local copy, downloaded now when there is none (or only a partial one and `again`).
    * Returns undefined when the user cancelled the download.
    */
-  async ensureLocal(batch: MessageBatch, label: string, options: { again?: boolean; forDocument?: boolean } = {}): Promise<ArchiveStatus | undefined> {
-    const again = options.again ?? false;
-    const existing = await this.archive.status(batch.id);
-    if (existing?.complete && !again) return existing;
-    if (batch.archived_at) {
-      if (existing) return existing;
-      throw new Error(`The API deleted the results of "${label}" on ${batch.archived_at.slice(0, 10)} (29 days after it was created), and there is no local copy.`);
-    }
-    const api = await this.deps.api();
-    const download = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Downloading results of "${label}"`, cancellable: true },
-      async (progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        let reported = 0;
-        const { download, summary } = await this.archive.downloadAndSummarize(api, batch.id, this.summaryOptions(batch.id), {
-          signal: controller.signal,
-          onProgress: ({ lines, total }) => {
-            progress.report({
-              message: `${lines.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
-              increment: total ? ((lines - reported) / total) * 100 : undefined,
-            });
-            reported = lines;
-          },
-        });
-        // Summarised while it was written: the document about to open needs no second read.
-        // Kept only then: a save or a retry opens no document, and the summary would linger.
-        if (options.forDocument) this.summaries.set(batch.id, summary);
-        return download;
-      },
-    );
-    this.changed.fire(batch.id);
-    if (!download.complete) {
-      const why = download.failure ? describeError(download.failure, { baseUrl: api.baseUrl }).message : download.error ?? 'the download stopped';
-      this.deps.log.warn(`Results of ${batch.id} incomplete: ${download.lines} of ${download.total}: ${why}`);
-      if (download.reason === 'aborted') return download.keptPrevious ? download : undefined;
-      const counts = `${download.lines.toLocaleString('en-US')} of ${download.total.toLocaleString('en-US')}`;
-      const kept = download.keptPrevious ? `The earlier copy (${counts} results) is kept and shown.` : `The ${counts} results saved are kept and shown.`;
-      const message =
-        download.reason === 'write'
-          ? `The results of "${label}" could not all be saved on this machine (${why}). ${kept} Free some disk space ("Claude Batches: Manage Local Results…" lists what is stored), then download again.`
-          : download.keptPrevious
-            ? `The download of the results of "${label}" broke (${why}). ${kept}`
-            : `Only ${counts} results of "${label}" arrived (${why}). What arrived is kept and shown.`;
-      void ui()
-        .warn(message, 'Download Again')
-        .then((choice) => {
-          // ensureLocal fires onDidChange itself: open documents re-render from the new copy.
-          if (choice === 'Download Again') void this.ensureLocal(batch, label, { again: true });
-        });
-    }
-    return download;
-  }
-
-  /** The source file (when known; a missing one is said so in the document) and today's prices. */
-  private summaryOptions(batchId: string): SummaryOptions {
-    return { source: this.deps.registry.get(batchId)?.sourcePath, maxEntries: Settings.resultsEntriesPerSection(), prices: Settings.prices() };
+  ensureLocal(batch: MessageBatch, label: string, options: EnsureLocalOptions = {}): Promise<ArchiveStatus | undefined> {
+    return this.downloader.ensureLocal(batch, label, options);
   }
 
   /** For tooltips: where this machine's copy of the results is, or nothing when there is none. */
@@ -127,26 +79,8 @@ export class ResultsService {
   }
 
   /** The rendered document for a batch (or one section of it), from the local copy. */
-  async render(batchId: string, section?: SectionId): Promise<ResultsDocument> {
-    const status = await this.archive.status(batchId);
-    const record = this.deps.registry.get(batchId);
-    const label = record?.label ?? batchId;
-    if (!status) {
-      return { text: `No local copy of the results of "${label}" yet. Open them from the Batches view.\n`, lineCount: 1, folding: [], sections: [], entries: [] };
-    }
-    const fresh = section ? undefined : this.summaries.get(batchId);
-    this.summaries.delete(batchId);
-    const summary = fresh ?? (await resultsModule().summarizeResults(status.path, { ...this.summaryOptions(batchId), section, maxEntries: section ? Settings.resultsSectionEntries() : Settings.resultsEntriesPerSection() }));
-    return resultsModule().renderResultsDocument(summary, {
-      batchId,
-      batch: this.deps.knownBatch(batchId) ?? status.batch,
-      label,
-      sourcePath: record?.sourcePath,
-      archive: { path: status.path, complete: status.complete, lines: status.lines, total: status.total, downloadedAt: status.downloadedAt, error: status.error },
-      section,
-      saveCommand: 'Claude Batches: Save Results…',
-      retryCommand: 'Claude Batches: Retry Failed Requests',
-    });
+  render(batchId: string, section?: SectionId): Promise<ResultsDocument> {
+    return this.renderer.render(batchId, section);
   }
 
   dispose(): void {

@@ -1,0 +1,44 @@
+import type { MessageBatch } from '../../api';
+import type { ResultsArchive, ResultsDocument, SectionId, SummaryCache } from '../../domain/results';
+import type { SubmissionRegistry } from '../../domain/submissionRegistry';
+import { resultsModule } from './resultsModule';
+import { documentSummaryOptions } from './summaryOptions';
+
+/** What rendering needs from the rest of the extension and from the results service. */
+export interface RendererDeps {
+  registry: SubmissionRegistry;
+  /** The batch as last listed, if the store has it. */
+  knownBatch: (batchId: string) => MessageBatch | undefined;
+  archive: () => ResultsArchive;
+  summaries: () => SummaryCache;
+}
+
+/** Renders the results documents from the local copy; never downloads. */
+export class ResultsRenderer {
+  constructor(private readonly deps: RendererDeps) {}
+
+  /**
+   * The rendered document for a batch (or one section of it), from the local copy: summarised
+   * from the file, unless the download that wrote this very copy summarised it already.
+   */
+  async render(batchId: string, section?: SectionId): Promise<ResultsDocument> {
+    const status = await this.deps.archive().status(batchId);
+    const record = this.deps.registry.get(batchId);
+    const label = record?.label ?? batchId;
+    if (!status) {
+      return { text: `No local copy of the results of "${label}" yet. Open them from the Batches view.\n`, lineCount: 1, folding: [], sections: [], entries: [] };
+    }
+    const options = documentSummaryOptions(this.deps.registry, batchId, section);
+    const summary = this.deps.summaries().take(batchId, { copy: status, options }) ?? (await resultsModule().summarizeResults(status.path, options));
+    return resultsModule().renderResultsDocument(summary, {
+      batchId,
+      batch: this.deps.knownBatch(batchId) ?? status.batch,
+      label,
+      sourcePath: record?.sourcePath,
+      archive: { path: status.path, complete: status.complete, lines: status.lines, total: status.total, downloadedAt: status.downloadedAt, error: status.error },
+      section,
+      saveCommand: 'Claude Batches: Save Results…',
+      retryCommand: 'Claude Batches: Retry Failed Requests',
+    });
+  }
+}

@@ -1,0 +1,17 @@
+import type { SectionId, SummaryOptions } from '../../domain/results';
+import type { SubmissionRegistry } from '../../domain/submissionRegistry';
+import { Settings } from '../settings';
+
+/**
+ * How a results document summarises a batch: its source file when known (a missing one is said
+ * so in the document), today's prices, and as many entries as the settings allow per section, or
+ * for one section opened on its own. A download summarises for the whole document.
+ */
+export function documentSummaryOptions(registry: SubmissionRegistry, batchId: string, section?: SectionId): SummaryOptions {
+  return {
+    source: registry.get(batchId)?.sourcePath,
+    prices: Settings.prices(),
+    section,
+    maxEntries: section ? Settings.resultsSectionEntries() : Settings.resultsEntriesPerSection(),
+  };
+}

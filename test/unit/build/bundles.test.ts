@@ -1,0 +1,123 @@
+// What each bundle holds, read from the metafile of the project's own build configuration
+// (esbuild.mjs), built in memory (nothing is written to dist/). Activation must parse neither the
+// SDK nor the results code, and the bundles loaded on first use must stay separate whatever the
+// files that load them are called.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const ROOT = path.join(__dirname, '..', '..', '..', '..');
+
+interface BuildConfig {
+  buildOptions(flags?: { production?: boolean }): esbuild.BuildOptions;
+}
+
+async function buildConfig(): Promise<BuildConfig> {
+  // A computed specifier: the configuration is a plain ES module, loaded as the build loads it.
+  return (await import(pathToFileURL(path.join(ROOT, 'esbuild.mjs')).href)) as BuildConfig;
+}
+
+async function build(options: esbuild.BuildOptions): Promise<esbuild.Metafile> {
+  const result = await esbuild.build({ ...options, write: false, logLevel: 'silent', metafile: true });
+  return result.metafile!;
+}
+
+function output(meta: esbuild.Metafile, name: string): esbuild.Metafile['outputs'][string] {
+  const out = meta.outputs[name];
+  assert.ok(out, `the build makes no ${name} (it makes ${Object.keys(meta.outputs).join(', ')})`);
+  return out;
+}
+
+const inputsOf = (meta: esbuild.Metafile, name: string) => Object.keys(output(meta, name).inputs);
+const externalRequires = (meta: esbuild.Metafile, name: string) =>
+  output(meta, name)
+    .imports.filter((i) => i.external && i.kind === 'require-call')
+    .map((i) => i.path);
+
+/** The SDK's modules (node_modules may be a link elsewhere, so the metafile's path may climb out). */
+const isSdk = (input: string) => /(^|\/)node_modules\/@anthropic-ai\/sdk\//.test(input);
+/** Activation tidies stale download files, so the archive's file scanner is in both bundles. */
+const SHARED_WITH_ACTIVATION = new Set(['src/domain/results/archiveFiles.ts']);
+/** Every module of the results code (src/domain/results), as the metafile names them. */
+const RESULTS_CODE = fs
+  .readdirSync(path.join(ROOT, 'src', 'domain', 'results'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => `src/domain/results/${f}`);
+
+describe('bundles: what each one holds (esbuild metafile)', function () {
+  this.timeout(60_000);
+  let config: BuildConfig;
+  let development: esbuild.Metafile;
+  let production: esbuild.Metafile;
+
+  before(async () => {
+    config = await buildConfig();
+    [development, production] = await Promise.all([build(config.buildOptions()), build(config.buildOptions({ production: true }))]);
+  });
+
+  for (const [build, bundle] of [
+    ['production', 'dist/extension.js'],
+    ['development', 'dist/extension.js'],
+    ['development', 'dist/extension.test.js'],
+  ] as const) {
+    it(`${bundle} (${build}) holds the extension, and neither the SDK nor the results code, which it requires as sibling bundles`, () => {
+      const meta = build === 'production' ? production : development;
+      const inputs = inputsOf(meta, bundle);
+      assert.ok(inputs.includes('src/extension.ts'), `${bundle} must hold src/extension.ts`);
+      assert.deepEqual(inputs.filter(isSdk), [], `${bundle} must not hold the SDK: it loads dist/sdk.js at the first API call`);
+      const inlined = inputs.filter((i) => (RESULTS_CODE.includes(i) && !SHARED_WITH_ACTIVATION.has(i)) || i === 'src/api/sdk.ts' || i === 'src/vscode/results/resultsBundle.ts');
+      assert.deepEqual(inlined, [], `${bundle} must not hold the results code nor the SDK's entry: they are loaded on first use`);
+      const requires = externalRequires(meta, bundle);
+      assert.ok(requires.includes('./sdk.js'), `${bundle} must require ./sdk.js (requires ${requires.join(', ')})`);
+      assert.ok(requires.includes('./results.js'), `${bundle} must require ./results.js (requires ${requires.join(', ')})`);
+    });
+  }
+
+  it('dist/sdk.js holds the SDK; dist/results.js holds every results module and no SDK', () => {
+    for (const meta of [development, production]) {
+      const sdk = inputsOf(meta, 'dist/sdk.js');
+      assert.ok(sdk.includes('src/api/sdk.ts'));
+      assert.ok(sdk.some((i) => isSdk(i)), 'dist/sdk.js must hold @anthropic-ai/sdk');
+      const results = inputsOf(meta, 'dist/results.js');
+      assert.deepEqual(
+        RESULTS_CODE.filter((m) => !results.includes(m)),
+        [],
+        'dist/results.js must hold every module of src/domain/results',
+      );
+      assert.deepEqual(results.filter(isSdk), [], 'dist/results.js must not hold the SDK');
+    }
+    assert.equal(production.outputs['dist/extension.test.js'], undefined, 'the production build makes no test bundle');
+  });
+
+  /** Builds `contents` as if it were a module named `sourcefile` in `dir`. */
+  const probe = (contents: string, dir: string, sourcefile: string) => {
+    const { entryPoints: _entries, outdir: _outdir, ...options } = config.buildOptions();
+    return build({ ...options, stdin: { contents, resolveDir: path.join(ROOT, dir), sourcefile, loader: 'ts' }, outfile: 'dist/probe.js' });
+  };
+
+  it('a lazy bundle is found by what is required, not by the name of the file requiring it', async () => {
+    // As if src/vscode/results/resultsModule.ts or src/api/client.ts were renamed or moved.
+    const meta = await probe(
+      "export const load = () => [require('../results/resultsBundle'), require('../../api/sdk')];",
+      'src/vscode/commands',
+      'aRenamedLoader.ts',
+    );
+    const requires = externalRequires(meta, 'dist/probe.js');
+    assert.ok(requires.includes('./results.js') && requires.includes('./sdk.js'), `requires ${requires.join(', ')}`);
+    const inputs = inputsOf(meta, 'dist/probe.js');
+    assert.deepEqual(
+      inputs.filter((i) => isSdk(i) || RESULTS_CODE.includes(i)),
+      [],
+      'neither bundle may be inlined into the module that requires it',
+    );
+  });
+
+  it('a static import of a lazy bundle fails the build, since it would load at activation', async () => {
+    await assert.rejects(
+      probe("import { Anthropic } from '../../api/sdk'; export const client = Anthropic;", 'src/vscode/commands', 'eager.ts'),
+      (err: Error) => /src\/api\/sdk\.ts is the bundle dist\/sdk\.js, loaded on first use: require\(\) it/.test(err.message),
+    );
+  });
+});
