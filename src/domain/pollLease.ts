@@ -1,6 +1,7 @@
-import type { MessageBatch } from '../api';
+import { clampServerDelay, type MessageBatch } from '../api';
 import type { PollCoordinator, SharedSnapshot } from './pollCoordinator';
-import { MAX_INTERVAL_MS } from './pollSchedule';
+import type { PollTick } from './pollerTypes';
+import { MAX_INTERVAL_MS, MIN_INTERVAL_SECONDS } from './pollSchedule';
 
 // This window's side of the poll that windows share (see pollCoordinator.ts): whether it may call
 // the API now, how long the API asked everyone to wait, and which shared results it has applied.
@@ -56,17 +57,16 @@ export class PollLease {
     this.coordinator?.release();
   }
 
-  /** The server asked to wait until then (a bounded retry-after, as a time in ms). */
-  holdUntil(at: number): void {
-    this.notBefore = Math.max(this.notBefore, at);
-  }
-
   /**
-   * The API answered: whatever wait it asked for before is over, even if the clock was set back
-   * since and the time it named lies a month ahead again.
+   * What a tick's answer says about waiting: a retry-after (bounded, never under the poll floor)
+   * holds every window; any other answer from the API ends the wait it asked for before, even if
+   * the clock was set back since and the time it named lies a month ahead again.
    */
-  clearWait(): void {
-    this.notBefore = 0;
+  afterTick(tick: Pick<PollTick, 'request' | 'error'>): void {
+    const seconds = tick.error?.retryAfterSeconds;
+    const wait = seconds === undefined ? undefined : clampServerDelay(seconds * 1000, MIN_INTERVAL_SECONDS * 1000);
+    if (wait !== undefined) this.holdUntil(this.clock.now() + wait);
+    else if (!tick.error && (tick.request === 'list' || tick.request === 'retrieve')) this.notBefore = 0;
   }
 
   /**
@@ -92,6 +92,10 @@ export class PollLease {
     const at = this.clock.now();
     this.coordinator?.publish({ at, batches, removed });
     this.sharedSeen = at;
+  }
+
+  private holdUntil(at: number): void {
+    this.notBefore = Math.max(this.notBefore, at);
   }
 
   private until(intervalMs: number): number {

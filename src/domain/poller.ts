@@ -1,4 +1,4 @@
-import { clampServerDelay, describeError, type BatchesApi, type UserFacingError } from '../api';
+import { describeError, type BatchesApi, type UserFacingError } from '../api';
 import { Emitter, type Disposable, type Event } from './events';
 import { applyPolled, NOT_FOUND_ELSEWHERE } from './pollApply';
 import type { PollerOptions, PollerState, PollTick, RemovedBatch, ScheduledPoll, ScheduleReason } from './pollerTypes';
@@ -230,9 +230,7 @@ export class Poller implements Disposable {
     } else {
       let delay = this.schedule.afterTick(error ? 'failed' : tick.changed ? 'changed' : 'quiet', this.focused);
       let reason: ScheduleReason = 'tick';
-      const serverWait = error?.retryAfterSeconds === undefined ? undefined : clampServerDelay(error.retryAfterSeconds * 1000, MIN_INTERVAL_SECONDS * 1000);
-      if (serverWait !== undefined) this.lease.holdUntil(this.now() + serverWait);
-      else if (!error && (tick.request === 'list' || tick.request === 'retrieve')) this.lease.clearWait();
+      this.lease.afterTick(tick);
       if (poked) {
         this.schedule.reset();
         delay = POKE_DELAY_MS;

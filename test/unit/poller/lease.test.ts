@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { MessageBatch } from '../../../src/api';
+import type { MessageBatch, UserFacingError } from '../../../src/api';
 import type { LeaseGrant, LeaseRequest, PollCoordinator, SharedSnapshot } from '../../../src/domain/pollCoordinator';
 import { PollLease } from '../../../src/domain/pollLease';
 import { FakeTimers } from './fakeTimers';
@@ -67,20 +67,36 @@ describe('poll lease', () => {
     assert.equal(lease.acquire(30_000, true), 'wait', 'a grant without a usable time changes nothing');
   });
 
-  it('a wait is bounded to an hour from now whatever was asked, NaN is none, and clearWait() ends it', () => {
+  const tooMany = (retryAfterSeconds?: number): UserFacingError => ({ kind: 'rateLimited', retryable: true, status: 429, message: 'Too many requests.', retryAfterSeconds });
+
+  it('a retry-after holds until then, never under the poll floor; a later answer ends it; a failure without one keeps it', () => {
     const now = timers.now();
-    lease.holdUntil(now + 20 * 24 * HOUR);
-    assert.equal(lease.waitUntil(now), now + HOUR);
-    lease.holdUntil(now + MINUTE);
-    assert.equal(lease.waitUntil(now), now + HOUR, 'a shorter wait does not shorten a longer one');
-    lease.clearWait();
+    lease.afterTick({ request: 'list', error: tooMany(120) });
+    assert.equal(lease.waitUntil(now), now + 2 * MINUTE);
+    lease.afterTick({ request: 'list', error: tooMany(60) });
+    assert.equal(lease.waitUntil(now), now + 2 * MINUTE, 'a shorter wait does not shorten a longer one');
+    lease.afterTick({ request: 'list', error: tooMany() });
+    lease.afterTick({ request: 'shared' });
+    lease.afterTick({ request: 'none' });
+    assert.equal(lease.waitUntil(now), now + 2 * MINUTE, 'no answer from the API: the wait stands');
+    lease.afterTick({ request: 'retrieve' });
     assert.equal(lease.waitUntil(now), 0);
-    lease.holdUntil(NaN);
-    assert.equal(lease.waitUntil(now), 0);
+    lease.afterTick({ request: 'list', error: tooMany(0) });
+    assert.equal(lease.waitUntil(now), now + 10_000, 'retry-after 0: the poll floor');
+    lease.afterTick({ request: 'list', error: tooMany(NaN) });
+    assert.equal(lease.waitUntil(now), now + 10_000, 'no usable wait: nothing changes');
+  });
+
+  it('a wait is never more than an hour from now, however far the other windows were told', () => {
+    coordinator.grant = { leader: true, notBefore: timers.now() + 20 * 24 * HOUR };
+    assert.equal(lease.acquire(30_000, true), 'wait');
+    assert.equal(lease.waitUntil(timers.now()), timers.now() + HOUR);
+    timers.shiftWallClock(-30 * 24 * HOUR);
+    assert.equal(lease.waitUntil(timers.now()), timers.now() + HOUR, 'the clock set back a month: still an hour at most');
   });
 
   it('renew() passes the wait on to the other windows', () => {
-    lease.holdUntil(timers.now() + 2 * MINUTE);
+    lease.afterTick({ request: 'list', error: tooMany(120) });
     lease.renew(30_000, false);
     assert.deepEqual(coordinator.asked, [{ until: timers.now() + 75_000, focused: false, notBefore: timers.now() + 2 * MINUTE }]);
   });
@@ -102,7 +118,7 @@ describe('poll lease', () => {
 
   it('without a coordinator: always leads (the timer already waited), shares nothing, still keeps the wait', () => {
     const solo = new PollLease(undefined, timers);
-    solo.holdUntil(timers.now() + MINUTE);
+    solo.afterTick({ request: 'list', error: tooMany(60) });
     assert.equal(solo.acquire(30_000, true), 'lead');
     assert.deepEqual(solo.readShared(), { batches: [], removed: [] });
     solo.publish([], []);
