@@ -62,6 +62,7 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
     settingsProblems,
     keys,
     clients,
+    store,
     ...batchesView.disposables,
     polling,
     statusBar,

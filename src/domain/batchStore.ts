@@ -1,5 +1,5 @@
 import { describeError, type BatchesApi, type MessageBatch, type UserFacingError } from '../api';
-import { Emitter, type Event } from './events';
+import { Emitter, type Disposable, type Event } from './events';
 
 /** What the Batches view should show when it has no rows to show, or above its rows. */
 export type ListState =
@@ -27,7 +27,7 @@ export interface BatchStoreOptions {
  * The one owner of the account's batches as far as they are loaded: the pages fetched so far,
  * newest first. The tree, the status bar and documents subscribe; nothing else calls `list`.
  */
-export class BatchStore {
+export class BatchStore implements Disposable {
   private list: MessageBatch[] = [];
   private more = false;
   private cursor: string | null = null;
@@ -100,12 +100,13 @@ export class BatchStore {
 
   /**
    * Puts a batch the extension learned about (created, cancelled, polled) into the list at its
-   * place by creation time, and reports it as ended when it was in flight before.
+   * place by creation time, and reports it as ended when it was in flight before. Returns whether
+   * the list changed, so that a writer (the poller) knows without listening to its own writes.
    */
-  upsert(batch: MessageBatch): void {
+  upsert(batch: MessageBatch): boolean {
     const index = this.list.findIndex((b) => b.id === batch.id);
     const before = index >= 0 ? this.list[index] : undefined;
-    if (before && sameBatch(before, batch)) return;
+    if (before && sameBatch(before, batch)) return false;
     if (index >= 0) {
       this.list = this.list.map((b, i) => (i === index ? batch : b));
     } else {
@@ -114,12 +115,16 @@ export class BatchStore {
     }
     const ended = before && before.processing_status !== 'ended' && batch.processing_status === 'ended' ? [batch] : undefined;
     this.changed.fire({ batch, ended });
+    return true;
   }
 
-  remove(batchId: string): void {
+  /** Takes a batch out of the list; returns whether it was there. */
+  remove(batchId: string): boolean {
     const before = this.list.length;
     this.list = this.list.filter((b) => b.id !== batchId);
-    if (this.list.length !== before) this.changed.fire({});
+    if (this.list.length === before) return false;
+    this.changed.fire({});
+    return true;
   }
 
   /** Forgets everything (the key or the base URL changed: it may be another account). */
@@ -128,6 +133,11 @@ export class BatchStore {
     // A refresh under way belongs to the old key; the next refresh must not join it.
     this.refreshing = undefined;
     this.empty({ kind: 'loading' });
+  }
+
+  /** Drops every listener: the extension is going away. */
+  dispose(): void {
+    this.changed.dispose();
   }
 
   private async doRefresh(): Promise<void> {

@@ -85,6 +85,31 @@ describe('BatchStore', () => {
     assert.equal(changes[0].ended?.[0].id, a.id);
   });
 
+  it('upsert and remove say whether the list changed, so a caller needs no listener to know', async () => {
+    const [a] = seed(2);
+    await store.refresh();
+    const known = store.get(a.id)!;
+    changes = [];
+    assert.equal(store.upsert(known), false, 'the same batch again');
+    assert.equal(store.upsert({ ...known, request_counts: { ...known.request_counts, processing: 0, succeeded: 1 } }), true, 'new counts');
+    assert.equal(store.upsert(emulator.createBatch([request('new')]) as never), true, 'a batch the store did not have');
+    assert.equal(store.remove(a.id), true);
+    assert.equal(store.remove(a.id), false, 'already gone');
+    assert.equal(changes.length, 3, 'one event per change, none for the no-ops');
+  });
+
+  it('dispose() drops every listener: nothing fires after it', async () => {
+    seed(1);
+    await store.refresh();
+    changes = [];
+    let late = 0;
+    store.onDidChange(() => late++);
+    store.dispose();
+    store.upsert(emulator.createBatch([request('late')]) as never);
+    store.reset();
+    assert.equal(late, 0);
+  });
+
   it('keeps what it had and says why when a refresh fails', async () => {
     seed(2);
     await store.refresh();

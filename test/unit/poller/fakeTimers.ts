@@ -1,4 +1,4 @@
-import type { PollTimers } from '../../../src/domain/poller';
+import type { PollTimers } from '../../../src/domain/pollTimer';
 
 /**
  * A clock and timers that only move when told to: the poller's schedule runs in simulated time,

@@ -1,6 +1,7 @@
 import { BatchesApi, createClient, type MessageBatch } from '../../../src/api';
 import { BatchStore, type StoreChange } from '../../../src/domain/batchStore';
-import { Poller, type PollerOptions, type PollerState, type PollTick, type RemovedBatch, type ScheduledPoll } from '../../../src/domain/poller';
+import { Poller } from '../../../src/domain/poller';
+import type { PollerOptions, PollerState, PollTick, RemovedBatch, ScheduledPoll } from '../../../src/domain/pollerTypes';
 import type { PollSettings } from '../../../src/domain/pollSchedule';
 import { startEmulator, type Emulator, type LoggedRequest } from '../../emulator';
 import { FakeTimers } from './fakeTimers';
