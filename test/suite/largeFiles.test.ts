@@ -51,7 +51,7 @@ describe('files over one batch\'s limits', () => {
     assert.equal(store.batches.filter((b) => ids.includes(b.id)).length, 2);
     // The view shows them as one group row with the two batches under it, in part order.
     const { tree } = await extensionApi();
-    const group = tree.getChildren().find((n) => n.kind === 'group') as { label: string; members: { batch: { id: string } }[] };
+    const group = tree.getChildren().find((n) => n.kind === 'group') as { label: string; members: readonly { batch: { id: string } }[] };
     assert.ok(group, 'no group row');
     assert.equal(group.label, 'big-150k.jsonl');
     const partOf = (id: string) => registry.get(id)!.group!.part;

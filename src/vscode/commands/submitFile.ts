@@ -3,11 +3,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MessageBatch } from '../../api';
 import { formatCount, formatDate } from '../../domain/batchPresentation';
-import { fileSource, partBody, scanBatchFile, type BatchFileScan, type BatchSource, type PartPlan } from '../../domain/batchUpload';
+import { fileSource, scanBatchFile, type BatchFileScan, type BatchSource } from '../../domain/batchUpload';
 import { estimateCost, formatUsd } from '../../domain/cost';
 import { RuleCode, type BatchValidation, type Diagnostic } from '../../domain/jsonl';
 import { NotRegularFileError, openRegularFile } from '../../domain/regularFile';
-import { findCreated, submitOnce, type SubmitOutcome } from '../../domain/submission';
+import { planSubmission, submitParts, type AmbiguousChoice, type AmbiguousQuestion, type SubmitPartsOptions } from '../../domain/submission';
 import { requireApi } from '../batchArgument';
 import { UserCancelled } from '../commandRunner';
 import type { Services } from '../services';
@@ -67,115 +67,73 @@ export async function submitFile(services: Services, arg: unknown): Promise<Mess
 
   await confirm(source, scan);
   const api = await requireApi(services);
-  const group = scan.parts.length > 1 ? { id: `${scan.contentHash.slice(0, 12)}-${Date.now().toString(36)}`, parts: scan.parts.length, label: source.name } : undefined;
+  const plan = planSubmission(scan, {
+    source,
+    name: source.name,
+    sourcePath: source.uri.scheme === 'file' ? source.uri.fsPath : source.uri.toString(),
+    parentBatchId,
+    machine: os.hostname(),
+    workspace: vscode.workspace.name,
+  });
+  const { group } = plan;
+  const options: SubmitPartsOptions = {
+    api,
+    registry: services.registry,
+    isKnownBatch: (id) => !!services.store.get(id),
+    log: services.log,
+    uploading: (label, part, upload) =>
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Submitting ${label}`, cancellable: false }, async (progress) => {
+        progress.report({ message: `uploading ${formatCount(part.requests)} requests (${formatBytes(part.bodyBytes)})…` });
+        return upload();
+      }),
+    decideAmbiguous: askAmbiguous,
+    onCreated: async ({ label, part, batch, adoptedAfter }) => {
+      services.store.upsert(batch);
+      await services.revealBatch(batch.id);
+      if (adoptedAfter) {
+        void ui().warn(`The connection failed while submitting ${label}, but the batch it created was found (${batch.id}). Nothing was sent twice.`);
+      } else if (!group) {
+        void ui().info(`Submitted ${label} as batch ${batch.id} (${formatCount(part.requests)} requests).`);
+      }
+    },
+  };
   const created: MessageBatch[] = [];
-  for (let i = 0; i < scan.parts.length; ) {
-    const part = scan.parts[i];
-    const batch = await submitPart(services, api, source, scan, part, group, parentBatchId);
-    if (batch) {
-      created.push(batch);
-      i++;
-      continue;
+  for (let parts = plan.parts; ; ) {
+    const result = await submitParts({ ...plan, parts }, options);
+    created.push(...result.created.map((c) => c.batch));
+    if (result.kind === 'submitted') break;
+    if (result.kind === 'undecided') throw new UserCancelled();
+    if (!group) {
+      void ui().error(result.error.message);
+      return undefined;
     }
-    if (!group) return undefined;
     // A part failed for certain: say what was sent, and offer to go on from this part.
     const choice = await ui().error(
-      `Part ${part.index + 1} of ${group.parts} of ${source.name} was not submitted. ${created.length ? `Parts 1–${created.length} were (${created.map((b) => b.id).join(', ')}).` : 'No part was.'} Nothing was sent twice.`,
+      `Part ${result.part.index + 1} of ${group.parts} of ${source.name} was not submitted. ${created.length ? `Parts 1–${created.length} were (${created.map((b) => b.id).join(', ')}).` : 'No part was.'} Nothing was sent twice.`,
       'Retry Remaining Parts',
     );
     if (choice !== 'Retry Remaining Parts') return created[0];
+    parts = result.remaining;
   }
   if (group) void ui().info(`Submitted ${source.name} as ${group.parts} batches (${formatCount(validation.requestCount)} requests).`);
   return created[0];
 }
 
-/** Sends one part exactly once; after an ambiguous failure, finds it or lets the user decide. */
-async function submitPart(
-  services: Services,
-  api: Awaited<ReturnType<typeof requireApi>>,
-  source: SubmitSource,
-  scan: BatchFileScan,
-  part: PartPlan,
-  group: { id: string; parts: number; label: string } | undefined,
-  parentBatchId: string | undefined,
-): Promise<MessageBatch | undefined> {
-  const label = group ? `${source.name} (part ${part.index + 1} of ${group.parts})` : source.name;
-  const action = `Submitting ${label}`;
-  const startedAt = Date.now();
-  const isKnownBatch = (id: string) => services.registry.has(id) || !!services.store.get(id);
-  const params = {
-    api,
-    action,
-    requestCount: part.requests,
-    isKnownBatch,
-    send: (a: typeof api, signal?: AbortSignal) => a.createFromStream(partBody(source, part), { signal }),
-  };
-  let outcome: SubmitOutcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Submitting ${label}`, cancellable: false },
-    async (progress) => {
-      progress.report({ message: `uploading ${formatCount(part.requests)} requests (${formatBytes(part.bodyBytes)})…` });
-      return submitOnce(params);
-    },
+/** An ambiguous failure that found nothing: the user decides, with what is known. */
+async function askAmbiguous({ label, part, error, checkError, since }: AmbiguousQuestion): Promise<AmbiguousChoice> {
+  const choice = await ui().confirm(
+    `It is not known whether ${label} was submitted.`,
+    [
+      error.message,
+      checkError
+        ? `Looking for the batch failed too: ${checkError.message}`
+        : `No batch with ${formatCount(part.requests)} requests created since ${formatDate(since)} was found (yet).`,
+      'Submitting again creates a second, billed batch if the first one did arrive. Check again first if unsure.',
+    ].join('\n\n'),
+    'Check Again',
+    'Submit Again',
   );
-
-  // An ambiguous failure that found nothing: the user decides, with what is known.
-  while (outcome.kind === 'unknown') {
-    const since = new Date(startedAt).toISOString();
-    const choice = await ui().confirm(
-      `It is not known whether ${label} was submitted.`,
-      [
-        outcome.error.message,
-        outcome.checkError
-          ? `Looking for the batch failed too: ${outcome.checkError.message}`
-          : `No batch with ${formatCount(part.requests)} requests created since ${formatDate(since)} was found (yet).`,
-        'Submitting again creates a second, billed batch if the first one did arrive. Check again first if unsure.',
-      ].join('\n\n'),
-      'Check Again',
-      'Submit Again',
-    );
-    if (choice === 'Check Again') {
-      outcome = await findCreated(params, outcome.error, startedAt);
-    } else if (choice === 'Submit Again') {
-      services.log.warn(`${action}: resending after an ambiguous failure, on the user's explicit choice.`);
-      outcome = await submitOnce(params);
-    } else {
-      services.log.warn(`${action}: left undecided after an ambiguous failure (${outcome.error.message}).`);
-      throw new UserCancelled();
-    }
-  }
-
-  if (outcome.kind === 'failed') {
-    services.log.error(outcome.error.message);
-    if (!group) void ui().error(outcome.error.message);
-    else services.log.warn(`${label} was not submitted.`);
-    return undefined;
-  }
-  const batch = outcome.batch;
-  await services.registry.record({
-    batchId: batch.id,
-    sourcePath: source.uri.scheme === 'file' ? source.uri.fsPath : source.uri.toString(),
-    label,
-    contentHash: scan.contentHash,
-    requestCount: part.requests,
-    byteSize: part.bodyBytes,
-    submittedAt: new Date(startedAt).toISOString(),
-    models: Object.keys(scan.validation.models),
-    machine: os.hostname(),
-    workspace: vscode.workspace.name,
-    adopted: outcome.kind === 'adopted' || undefined,
-    group: group && { ...group, part: part.index + 1 },
-    parentBatchId,
-  });
-  services.store.upsert(batch);
-  await services.revealBatch(batch.id);
-  if (outcome.kind === 'adopted') {
-    services.log.warn(`${action} failed ambiguously (${outcome.error.message}); found and adopted ${batch.id}.`);
-    void ui().warn(`The connection failed while submitting ${label}, but the batch it created was found (${batch.id}). Nothing was sent twice.`);
-  } else {
-    services.log.info(`Submitted ${label} as ${batch.id} (${part.requests} requests).`);
-    if (!group) void ui().info(`Submitted ${label} as batch ${batch.id} (${formatCount(part.requests)} requests).`);
-  }
-  return batch;
+  return choice === 'Check Again' ? 'checkAgain' : choice === 'Submit Again' ? 'resend' : 'stop';
 }
 
 async function confirm(source: SubmitSource, scan: BatchFileScan): Promise<void> {
