@@ -3,7 +3,8 @@ import type { MessageBatch } from '../../api';
 import { batchCapabilities, batchDescription, batchIcon, batchLabel, batchTooltip, formatCount } from '../../domain/batchPresentation';
 import type { BatchStore } from '../../domain/batchStore';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
-import { CommandIds } from '../commandIds';
+import { CommandIds, groupRef } from '../commandIds';
+import { commandOf } from '../commandRunner';
 
 /** A row for one batch. Its `id` is the batch id, so expansion and selection survive refreshes. */
 export class BatchNode {
@@ -102,7 +103,7 @@ export class BatchesTreeProvider implements vscode.TreeDataProvider<BatchesTreeN
       item.id = 'claudeBatches.loadMore';
       item.iconPath = new vscode.ThemeIcon('ellipsis');
       item.tooltip = 'Load the next page of older batches';
-      item.command = { command: CommandIds.loadMore, title: 'Load More' };
+      item.command = commandOf(CommandIds.loadMore, 'Load More');
       item.contextValue = 'loadMore';
       item.accessibilityInformation = { label: 'Load more…', role: 'treeitem' };
       return item;
@@ -124,7 +125,7 @@ export class BatchesTreeProvider implements vscode.TreeDataProvider<BatchesTreeN
   private groupItem(node: GroupNode): vscode.TreeItem {
     const batches = node.members.map((m) => m.batch);
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
-    item.id = `group:${node.groupId}`;
+    item.id = groupRef(node.groupId);
     const running = batches.filter((b) => b.processing_status !== 'ended').length;
     const sum = (key: 'succeeded' | 'errored' | 'expired' | 'canceled') => batches.reduce((n, b) => n + b.request_counts[key], 0);
     const counts = [`${formatCount(sum('succeeded'))} ✓`];

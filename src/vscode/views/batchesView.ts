@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { BatchStore, ListState } from '../../domain/batchStore';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
+import { executeCommand } from '../commandRunner';
 import { BatchesTreeProvider, type BatchesTreeNode } from './batchesTree';
 
 /** The context key the welcome views in package.json are keyed on. */
@@ -43,14 +44,14 @@ export function createBatchesView(
     const key = listStateKey(store.state, store.batches.length);
     if (key !== lastKey) {
       lastKey = key;
-      void vscode.commands.executeCommand('setContext', 'claudeBatches.listState', key);
+      void executeCommand('setContext', 'claudeBatches.listState', key);
     }
     const state = store.state;
     view.message = state.kind === 'error' && store.batches.length > 0 ? `⚠ ${state.error.message}` : undefined;
   };
   sync();
   const reveal = async (batchId: string) => {
-    await vscode.commands.executeCommand('claudeBatches.batches.focus');
+    await executeCommand('claudeBatches.batches.focus');
     provider.getChildren(); // brings the node map up to date with the store
     const node = provider.nodeFor(batchId);
     if (node) await view.reveal(node, { select: true, focus: false });
