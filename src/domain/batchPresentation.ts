@@ -1,6 +1,7 @@
 // How a batch reads to a person: label, one-line description, icon, capabilities, tooltip text.
 // Pure functions of the batch and what this machine remembers of it; the tree renders them.
 import type { MessageBatch } from '../api';
+import { apiHasResults, hasFailures, isEnded, isRunning, statusText } from './batchStatus';
 import { markdownText } from './markdown';
 import type { SubmissionRecord } from './submissionRegistry';
 
@@ -32,7 +33,6 @@ export function batchDescription(batch: MessageBatch, now: number): string {
 
 /** A codicon id (with ~spin where it should turn) and a theme color id for it. */
 export function batchIcon(batch: MessageBatch): { id: string; color?: string } {
-  const c = batch.request_counts;
   switch (batch.processing_status) {
     case 'in_progress':
       return { id: 'sync~spin', color: 'charts.blue' };
@@ -41,7 +41,7 @@ export function batchIcon(batch: MessageBatch): { id: string; color?: string } {
     default:
       if (batch.archived_at) return { id: 'archive' };
       if (batch.cancel_initiated_at) return { id: 'circle-slash', color: 'disabledForeground' };
-      if (c.errored || c.expired) return { id: 'warning', color: 'list.warningForeground' };
+      if (hasFailures(batch)) return { id: 'warning', color: 'list.warningForeground' };
       return { id: 'pass', color: 'testing.iconPassed' };
   }
 }
@@ -52,10 +52,10 @@ export function batchIcon(batch: MessageBatch): { id: string; color?: string } {
  */
 export function batchCapabilities(batch: MessageBatch): string {
   const tokens = ['batch'];
-  if (batch.processing_status === 'in_progress') tokens.push('cancelable');
-  if (batch.processing_status === 'ended') tokens.push('deletable');
-  if (batch.processing_status === 'ended' && batch.results_url && !batch.archived_at) tokens.push('hasResults');
-  if (batch.processing_status === 'ended' && (batch.request_counts.errored > 0 || batch.request_counts.expired > 0)) tokens.push('hasFailures');
+  if (isRunning(batch)) tokens.push('cancelable');
+  if (isEnded(batch)) tokens.push('deletable');
+  if (apiHasResults(batch)) tokens.push('hasResults');
+  if (isEnded(batch) && hasFailures(batch)) tokens.push('hasFailures');
   return tokens.join(' ');
 }
 
@@ -73,7 +73,7 @@ export function batchTooltip(batch: MessageBatch, record: SubmissionRecord | und
   const text = (value: string) => markdownText(value);
   const rows: [string, string][] = [
     ['ID', text(batch.id)],
-    ['Status', text(batch.processing_status.replace('_', ' '))],
+    ['Status', text(statusText(batch))],
     ['Created', formatDate(batch.created_at)],
   ];
   if (batch.ended_at) rows.push(['Ended', formatDate(batch.ended_at)]);
@@ -81,7 +81,7 @@ export function batchTooltip(batch: MessageBatch, record: SubmissionRecord | und
   if (batch.cancel_initiated_at) rows.push(['Cancel requested', formatDate(batch.cancel_initiated_at)]);
   const deletedAt = resultsDeletedAt(batch);
   if (batch.archived_at) rows.push(['Results', `deleted by the API on ${formatDate(batch.archived_at)}`]);
-  else if (batch.processing_status === 'ended') {
+  else if (isEnded(batch)) {
     rows.push(['Results deleted', `${formatDate(new Date(deletedAt).toISOString())} (in ${formatDuration(deletedAt - now)})`]);
   }
   rows.push(

@@ -6,6 +6,7 @@ import type { MessageBatch } from '../api';
 import { formatCount } from './batchPresentation';
 import type { ListState } from './batchStore';
 import type { SubmissionRecord } from './submissionRegistry';
+import { apiHasResults, isEnded } from './batchStatus';
 
 /** A row for one batch, with what this machine remembers about it (when it submitted it). */
 export class BatchRow {
@@ -126,13 +127,13 @@ export interface GroupPresentation {
 
 export function groupPresentation(group: GroupRow): GroupPresentation {
   const batches = group.members.map((m) => m.batch);
-  const running = batches.filter((b) => b.processing_status !== 'ended').length;
+  const running = batches.filter((b) => !isEnded(b)).length;
   const sum = (key: 'succeeded' | 'errored' | 'expired' | 'canceled') => batches.reduce((n, b) => n + b.request_counts[key], 0);
   const counts = [`${formatCount(sum('succeeded'))} ✓`];
   if (sum('errored')) counts.push(`${formatCount(sum('errored'))} ✗`);
   if (sum('expired')) counts.push(`${formatCount(sum('expired'))} expired`);
   if (sum('canceled')) counts.push(`${formatCount(sum('canceled'))} canceled`);
-  const allEnded = running === 0 && batches.every((b) => b.results_url && !b.archived_at);
+  const allEnded = batches.every(apiHasResults);
   return {
     description: `${batches.length} batches · ${running ? `${running} running` : `ended · ${counts.join(' ')}`}`,
     icon: running ? 'sync~spin' : 'layers',

@@ -1,28 +1,26 @@
-import * as vscode from 'vscode';
 import type { BatchesApi, MessageBatch } from '../api';
 import { batchDescription, batchLabel } from '../domain/batchPresentation';
-import { UserCancelled } from './commandRunner';
+import type { CommandTarget } from './commandArguments';
+import { CommandIds } from './commandIds';
+import { executeCommand, UserCancelled } from './commandRunner';
 import type { Services } from './services';
 import { ui } from './ui';
-import { BatchNode } from './views/batchesTree';
-
-/** What item commands receive: a tree node (menus), a batch id (tests, links), or nothing (palette). */
-export type BatchArgument = BatchNode | string | undefined;
 
 /**
- * The batch an item command applies to. From the palette, offers a quick pick of the batches the
- * command applies to; says so when there are none.
+ * The batch an item command applies to: the row's batch as the store has it now, or the batch an
+ * id names. Given anything else (the palette), offers a quick pick of the batches the command
+ * applies to; says so when there are none.
  */
 export async function resolveBatch(
   services: Services,
-  arg: unknown,
+  target: CommandTarget,
   options: { applies: (b: MessageBatch) => boolean; placeHolder: string; none: string },
 ): Promise<MessageBatch> {
-  if (arg instanceof BatchNode) return services.store.get(arg.batch.id) ?? arg.batch;
-  if (typeof arg === 'string') {
-    const known = services.store.get(arg);
+  if (target.kind === 'batch') return services.store.get(target.batch.id) ?? target.batch;
+  if (target.kind === 'batchId') {
+    const known = services.store.get(target.batchId);
     if (known) return known;
-    const batch = await (await requireApi(services)).retrieve(arg);
+    const batch = await (await requireApi(services)).retrieve(target.batchId);
     services.store.upsert(batch);
     return batch;
   }
@@ -52,7 +50,7 @@ export async function requireApi(services: Services): Promise<BatchesApi> {
   if (handle) return handle.api;
   const { problem } = await services.keys.resolve();
   const choice = await ui().error(problem ?? 'Claude Batches needs an Anthropic API key for this.', 'Set API Key');
-  if (choice === 'Set API Key') void vscode.commands.executeCommand('claudeBatches.setApiKey');
+  if (choice === 'Set API Key') void executeCommand(CommandIds.setApiKey);
   throw new UserCancelled();
 }
 

@@ -1,7 +1,97 @@
+// The command map: every command the extension registers, what each takes and what it resolves
+// to, and the built-in commands it calls. Types only from vscode, so a plain unit test loads it
+// and checks it against package.json (test/unit/vscode/commandMap.test.ts); the typed helpers
+// that call commands are in commandRunner.ts, the decoding of what VS Code passes in
+// commandArguments.ts.
+import type * as vscode from 'vscode';
+import type { MessageBatch } from '../api';
+import type { SectionId } from '../domain/results';
+import type { ListStateKey } from '../domain/batchTree';
+import type { BatchNode, GroupNode } from './views/batchesTree';
+
 /**
- * Every command the extension registers, in one typed table. package.json contributes exactly
- * these (a test checks both directions).
+ * A batch, as item commands take it: its row in the Batches view (menus pass it) or its id
+ * (notifications, links, tests). Without one, the command offers a pick.
  */
+export type BatchRef = BatchNode | string;
+
+/** The batches one file was split into: the group's row, or `group:<id>` (groupRef). */
+export type GroupRef = GroupNode | `group:${string}`;
+
+/** A file to submit (menus and the CodeLens pass it); a retry passes the batch it retries too. */
+export type FileRef = vscode.Uri | { uri: vscode.Uri; parentBatchId: string };
+
+const GROUP_PREFIX = 'group:';
+
+/** How a group of batches is named to commands, and to the tree as its row's id. */
+export function groupRef(groupId: string): `group:${string}` {
+  return `${GROUP_PREFIX}${groupId}`;
+}
+
+/** The group a `group:<id>` string names, or undefined when it names none. */
+export function parseGroupRef(text: string): string | undefined {
+  return text.startsWith(GROUP_PREFIX) ? text.slice(GROUP_PREFIX.length) : undefined;
+}
+
+/**
+ * Each command's signature: what callers pass, and what it resolves to. Through
+ * `executeCommand`, a command that failed (it said so) or that the user backed out of resolves to
+ * undefined instead.
+ */
+export interface ExtensionCommands {
+  'claudeBatches.submitFile': (file?: FileRef) => MessageBatch | undefined;
+  'claudeBatches.cancel': (batch?: BatchRef) => MessageBatch | undefined;
+  'claudeBatches.delete': (batch?: BatchRef) => boolean;
+  'claudeBatches.refresh': () => void;
+  'claudeBatches.loadMore': () => void;
+  'claudeBatches.openResults': (batch?: BatchRef) => vscode.Uri | undefined;
+  'claudeBatches.saveResults': (target?: BatchRef | GroupRef) => boolean;
+  'claudeBatches.openResultsSection': (batchId: string, section: SectionId) => vscode.Uri | undefined;
+  'claudeBatches.retryFailed': (batch?: BatchRef) => vscode.Uri | undefined;
+  'claudeBatches.copyId': (batch?: BatchRef) => string;
+  'claudeBatches.setApiKey': () => boolean;
+  'claudeBatches.clearApiKey': () => void;
+  'claudeBatches.showLog': () => void;
+  'claudeBatches.manageStorage': () => string[];
+}
+
+/** The commands of VS Code (and of the view it makes from package.json) the extension calls. */
+export interface BuiltInCommands {
+  setContext: (key: 'claudeBatches.listState', value: ListStateKey) => void;
+  'claudeBatches.batches.focus': () => void;
+  'workbench.actions.view.problems': () => void;
+}
+
+export type AllCommands = ExtensionCommands & BuiltInCommands;
+export type CommandId = keyof ExtensionCommands;
+export type AnyCommandId = keyof AllCommands;
+
+/** The arguments a command takes, and what it resolves to (before failures turn it to undefined). */
+export type CommandArgs<K extends AnyCommandId> = Parameters<AllCommands[K]>;
+export type CommandResult<K extends AnyCommandId> = ReturnType<AllCommands[K]>;
+
+/**
+ * Every command, as package.json contributes it: all are in the Command Palette unless
+ * `hiddenFromPalette` says why not (and package.json hides it with `"when": "false"`).
+ */
+export const COMMANDS: { readonly [K in CommandId]: { readonly hiddenFromPalette?: string } } = {
+  'claudeBatches.submitFile': {},
+  'claudeBatches.cancel': {},
+  'claudeBatches.delete': {},
+  'claudeBatches.refresh': {},
+  'claudeBatches.loadMore': { hiddenFromPalette: 'the "Load more…" row at the end of the Batches view runs it' },
+  'claudeBatches.openResults': {},
+  'claudeBatches.saveResults': {},
+  'claudeBatches.openResultsSection': { hiddenFromPalette: 'the links of a results document run it, with the batch and the section' },
+  'claudeBatches.retryFailed': {},
+  'claudeBatches.copyId': {},
+  'claudeBatches.setApiKey': {},
+  'claudeBatches.clearApiKey': {},
+  'claudeBatches.showLog': {},
+  'claudeBatches.manageStorage': {},
+};
+
+/** The ids by name, for call sites: `CommandIds.openResults`. */
 export const CommandIds = {
   submitFile: 'claudeBatches.submitFile',
   cancel: 'claudeBatches.cancel',
@@ -17,6 +107,4 @@ export const CommandIds = {
   clearApiKey: 'claudeBatches.clearApiKey',
   showLog: 'claudeBatches.showLog',
   manageStorage: 'claudeBatches.manageStorage',
-} as const;
-
-export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
+} as const satisfies Record<string, CommandId>;

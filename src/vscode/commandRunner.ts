@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { describeError } from '../api';
-import type { CommandId } from './commandIds';
+import type { AnyCommandId, CommandArgs, CommandId, CommandResult, ExtensionCommands } from './commandIds';
 import type { Log } from './log';
 import { Settings } from './settings';
 import { ui } from './ui';
@@ -15,20 +15,21 @@ export class UserCancelled extends Error {
 
 /**
  * Registers a command behind the one error wrapper: cancellation is quiet; anything else is logged
- * once and shown once, in words from `describeError`, with the API's request id.
+ * once and shown once, in words from `describeError`, with the API's request id. The handler gets
+ * what VS Code passes, as it is: commands/index.ts decodes it once (commandArguments.ts).
  */
-export function registerCommand(
+export function registerCommand<K extends CommandId>(
   context: vscode.ExtensionContext,
   log: Log,
-  id: CommandId,
-  handler: (arg?: unknown, arg2?: unknown) => unknown,
+  id: K,
+  handler: (...args: unknown[]) => CommandResult<K> | Promise<CommandResult<K>>,
   /** What the command does, for error messages: "Cancelling the batch failed: …". */
   action?: string,
 ): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand(id, async (arg?: unknown, arg2?: unknown) => {
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
-        return await handler(arg, arg2);
+        return await handler(...args);
       } catch (err) {
         reportError(log, err, action);
         return undefined;
@@ -48,4 +49,25 @@ export function reportError(log: Log, err: unknown, action: string | undefined):
     .then((choice) => {
       if (choice === 'Show Log') log.show();
     });
+}
+
+/**
+ * Runs a command of the map with the arguments its signature takes. Resolves to undefined when the
+ * command failed (it has said so) or the user backed out.
+ */
+export function executeCommand<K extends AnyCommandId>(id: K, ...args: CommandArgs<K>): Thenable<CommandResult<K> | undefined> {
+  return vscode.commands.executeCommand<CommandResult<K> | undefined>(id, ...args);
+}
+
+/** The `command` of a tree item, a status bar item or a CodeLens. */
+export function commandOf<K extends AnyCommandId>(id: K, title: string, ...args: CommandArgs<K>): vscode.Command {
+  return args.length ? { command: id, title, arguments: args } : { command: id, title };
+}
+
+/**
+ * A `command:` link, for trusted Markdown (list the id in `enabledCommands`) and document links.
+ * The arguments travel as JSON: ids and section names, never a Uri or a tree row.
+ */
+export function commandLink<K extends CommandId>(id: K, ...args: Parameters<ExtensionCommands[K]>): string {
+  return args.length ? `command:${id}?${encodeURIComponent(JSON.stringify(args))}` : `command:${id}`;
 }

@@ -1,15 +1,25 @@
 import * as vscode from 'vscode';
 import type { MessageBatch } from '../api';
 import { batchLabel } from '../domain/batchPresentation';
+import { hasFailures, isEnded } from '../domain/batchStatus';
 import type { BatchStore } from '../domain/batchStore';
 import { EndAnnouncer, endSummary } from '../domain/endAnnouncer';
 import type { SubmissionRegistry } from '../domain/submissionRegistry';
+import { CommandIds } from './commandIds';
+import { executeCommand } from './commandRunner';
 import type { Log } from './log';
 import { Settings } from './settings';
 import { ui } from './ui';
 
 /** Past this many batches ending together, one summary notification replaces the separate ones. */
 const MAX_SEPARATE_NOTIFICATIONS = 3;
+
+/** The buttons of an end notification, each run with the batch that ended. */
+const END_ACTIONS = [
+  { title: 'Open Results', command: CommandIds.openResults },
+  { title: 'Retry Failed', command: CommandIds.retryFailed },
+  { title: 'Save Results', command: CommandIds.saveResults },
+] as const;
 
 /**
  * One notification per batch that ends: `"prompts.jsonl" ended: 980 succeeded, 15 errored`, with
@@ -41,8 +51,8 @@ export class EndNotifications implements vscode.Disposable {
   }
 
   private async check(): Promise<void> {
-    for (const b of this.store.batches) if (b.processing_status !== 'ended') this.watched.add(b.id);
-    const ended = this.store.batches.filter((b) => b.processing_status === 'ended');
+    for (const b of this.store.batches) if (!isEnded(b)) this.watched.add(b.id);
+    const ended = this.store.batches.filter(isEnded);
     const fresh = await this.announcer.take(ended, (id) => this.watched.has(id), (id) => this.registry.has(id));
     for (const batch of fresh) {
       this.watched.delete(batch.id);
@@ -63,21 +73,22 @@ export class EndNotifications implements vscode.Disposable {
     const message = `${batches.length} batches ended: ${parts.join(', ')}`;
     const choice = sum('errored') || sum('expired') ? ui().warn(message, 'Show Batches') : ui().info(message, 'Show Batches');
     void Promise.resolve(choice).then((picked) => {
-      if (picked) void vscode.commands.executeCommand('claudeBatches.batches.focus');
+      if (picked) void executeCommand('claudeBatches.batches.focus');
     });
   }
 
   /** Shows the notification; returns once it is shown, without waiting for the user's choice. */
   private async announce(batch: MessageBatch): Promise<void> {
-    const c = batch.request_counts;
     const label = batchLabel(batch, this.registry.get(batch.id));
-    const canRetry = (c.errored > 0 || c.expired > 0) && (await vscode.commands.getCommands(true)).includes('claudeBatches.retryFailed');
-    const actions = ['Open Results', ...(canRetry ? ['Retry Failed'] : []), 'Save Results'];
+    const failed = hasFailures(batch);
+    const canRetry = failed && (await vscode.commands.getCommands(true)).includes(CommandIds.retryFailed);
+    const actions = END_ACTIONS.filter((a) => a.command !== CommandIds.retryFailed || canRetry);
+    const titles = actions.map((a) => a.title);
     const message = endSummary(label, batch);
-    const choice = c.errored || c.expired ? ui().warn(message, ...actions) : ui().info(message, ...actions);
+    const choice = failed ? ui().warn(message, ...titles) : ui().info(message, ...titles);
     void Promise.resolve(choice).then((picked) => {
-      const command = picked && { 'Open Results': 'claudeBatches.openResults', 'Retry Failed': 'claudeBatches.retryFailed', 'Save Results': 'claudeBatches.saveResults' }[picked];
-      if (command) void vscode.commands.executeCommand(command, batch.id);
+      const action = actions.find((a) => a.title === picked);
+      if (action) void executeCommand(action.command, batch.id);
     });
   }
 

@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
 import type { MessageBatch } from '../api';
 import { batchLabel, formatDuration } from '../domain/batchPresentation';
+import { statusText } from '../domain/batchStatus';
 import type { BatchStore } from '../domain/batchStore';
 import { markdownText } from '../domain/markdown';
 import type { SubmissionRegistry } from '../domain/submissionRegistry';
+import { CommandIds } from './commandIds';
+import { commandLink, commandOf } from './commandRunner';
 import type { PollingService } from './polling';
 
 /** How long "1 batch ended" stays in the status bar after the last batch ends. */
@@ -27,7 +30,7 @@ export class BatchStatusBar implements vscode.Disposable {
     private readonly now: () => number = Date.now,
   ) {
     this.item.name = 'Claude Batches';
-    this.item.command = { command: 'claudeBatches.batches.focus', title: 'Show Claude Batches' };
+    this.item.command = commandOf('claudeBatches.batches.focus', 'Show Claude Batches');
     this.disposables.push(
       this.item,
       store.onDidChange((change) => {
@@ -63,11 +66,11 @@ export class BatchStatusBar implements vscode.Disposable {
     if (state.kind === 'failing') {
       lines.push(`$(warning) **Checking on batches is failing:** ${markdownText(state.error.message, { themeIcons: true })}`, '', `Trying again at ${time(state.nextPollAt)}.`, '');
     } else if (state.kind === 'stopped') {
-      lines.push(`$(warning) **Stopped checking on batches:** ${markdownText(state.error.message, { themeIcons: true })}`, '', '[Set API Key](command:claudeBatches.setApiKey)', '');
+      lines.push(`$(warning) **Stopped checking on batches:** ${markdownText(state.error.message, { themeIcons: true })}`, '', `[Set API Key](${commandLink(CommandIds.setApiKey)})`, '');
     }
     if (running.length) {
       lines.push('**Running**', '');
-      for (const b of running) lines.push(`- $(sync~spin) ${this.label(b)}: ${b.processing_status.replace('_', ' ')} for ${formatDuration(now - Date.parse(b.created_at))}, expires in ${formatDuration(Date.parse(b.expires_at) - now)}`);
+      for (const b of running) lines.push(`- $(sync~spin) ${this.label(b)}: ${statusText(b)} for ${formatDuration(now - Date.parse(b.created_at))}, expires in ${formatDuration(Date.parse(b.expires_at) - now)}`);
     }
     const ended = [...this.recentlyEnded.keys()].map((id) => this.store.get(id)).filter((b): b is MessageBatch => !!b);
     if (ended.length) {
@@ -76,7 +79,7 @@ export class BatchStatusBar implements vscode.Disposable {
     }
     if (state.kind === 'polling' && running.length) lines.push('', `Next check at ${time(state.nextPollAt)}.`);
     const tooltip = new vscode.MarkdownString(lines.join('\n'), true);
-    tooltip.isTrusted = { enabledCommands: ['claudeBatches.setApiKey'] };
+    tooltip.isTrusted = { enabledCommands: [CommandIds.setApiKey] };
     this.item.tooltip = tooltip;
     this.item.show();
     this.setTicking(true);

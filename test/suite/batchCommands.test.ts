@@ -249,6 +249,17 @@ describe('batch commands', () => {
     assert.equal(await vscode.env.clipboard.readText(), batch.id);
   });
 
+  it("item commands take the Batches view's rows, as its menus pass them", async () => {
+    const batch = t.emulator.createBatch([request('a')]);
+    await listed();
+    const { tree } = await extensionApi();
+    const row = tree.getChildren().find((n) => n.kind === 'batch' && n.batch.id === batch.id);
+    assert.ok(row, 'the batch has a row');
+    await vscode.env.clipboard.writeText('');
+    assert.equal(await vscode.commands.executeCommand<string>('claudeBatches.copyId', row), batch.id);
+    assert.equal(await vscode.env.clipboard.readText(), batch.id);
+  });
+
 
   describe('local results', () => {
     async function endedWithLocal(ids: string[]): Promise<MessageBatch> {
@@ -348,6 +359,18 @@ describe('batch commands', () => {
       assert.notEqual(saved, true);
       assert.match(t.ui.messages('error').at(-1)!, /Cannot save to .*cb-merged-folder-.*: it is a folder \(EISDIR\)\. Choose another file/);
       assert.deepEqual(fs.readdirSync(path.dirname(folder)).filter((n) => n.startsWith(path.basename(folder)) && n.endsWith('.part')), []);
+    });
+
+    it("takes the group's row, as its menu passes it, like its group: reference", async () => {
+      const { groupId } = await group(2);
+      const { tree } = await extensionApi();
+      const row = tree.getChildren().find((n) => n.kind === 'group' && n.groupId === groupId);
+      assert.ok(row, 'the group has a row');
+      const target = vscode.Uri.file(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cb-merged-row-')), 'merged.jsonl'));
+      t.ui.answer('saveDialog', /Save the results of "split\.jsonl" \(2 batches, merged\)/, target);
+      assert.equal(await vscode.commands.executeCommand<boolean>('claudeBatches.saveResults', row), true);
+      t.ui.verify();
+      assert.equal(fs.readFileSync(target.fsPath, 'utf8').trim().split('\n').length, 4);
     });
 
     it('a part with neither a listing nor a local copy: asks, then saves the rest and says only N of M results', async () => {

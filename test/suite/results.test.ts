@@ -74,6 +74,31 @@ describe('results', () => {
     assert.equal(downloads(), before, 'a second open must use the local copy');
   });
 
+  it("a results document's links open one section on its own; a section that is not one is refused", async () => {
+    const { id } = await submitMixed(t, 'results-sections.jsonl');
+    const config = () => vscode.workspace.getConfiguration('claudeBatches');
+    await config().update('results.entriesPerSection', 1, vscode.ConfigurationTarget.Global);
+    try {
+      const uri = await vscode.commands.executeCommand<vscode.Uri>('claudeBatches.openResults', id);
+      const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', uri);
+      const args = links
+        .map((l) => l.target!)
+        .filter((target) => target.scheme === 'command' && target.path === 'claudeBatches.openResultsSection')
+        .map((target) => JSON.parse(target.query) as [string, string]);
+      const succeeded = args.find(([, section]) => section === 'succeeded');
+      assert.deepEqual(succeeded, [id, 'succeeded'], `links: ${JSON.stringify(args)}`);
+      const section = await vscode.commands.executeCommand<vscode.Uri>('claudeBatches.openResultsSection', ...succeeded!);
+      assert.equal(parseResultsLocation(section.path, section.query)?.section, 'succeeded');
+      const text = vscode.window.activeTextEditor!.document.getText();
+      for (const ok of ['ok-1', 'ok-2', 'ok-3']) assert.ok(text.includes(`▸ ${ok}`), `${ok} is in the section`);
+    } finally {
+      await config().update('results.entriesPerSection', undefined, vscode.ConfigurationTarget.Global);
+    }
+    const opened = await vscode.commands.executeCommand('claudeBatches.openResultsSection', id, 'bogus');
+    assert.equal(opened, undefined);
+    assert.match(t.ui.messages('error').at(-1) ?? '', /"bogus" is not a section of a results document/);
+  });
+
   it('a running batch: says so, no error', async () => {
     const running = t.emulator.createBatch([request('a')]);
     await (await extensionApi()).store.refresh();

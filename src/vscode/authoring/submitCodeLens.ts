@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { estimateCost, formatUsd } from '../../domain/cost';
 import { formatCount } from '../../domain/batchPresentation';
 import { CommandIds } from '../commandIds';
+import { commandOf } from '../commandRunner';
 import { Settings } from '../settings';
 import type { BatchDiagnostics } from './batchDiagnostics';
 import { DocumentValidation, isBatchDocument } from './documentValidation';
@@ -32,21 +33,16 @@ export class SubmitCodeLens implements vscode.CodeLensProvider {
     if (cost.unknownModels.length) parts.push(`no price for ${cost.unknownModels.join(', ')}`);
     const lenses = [
       new vscode.CodeLens(top, {
-        title: `$(cloud-upload) Submit as batch · ${parts.join(' · ')}`,
+        ...commandOf(CommandIds.submitFile, `$(cloud-upload) Submit as batch · ${parts.join(' · ')}`, document.uri),
         tooltip:
           `Estimate at batch prices (50% of standard, prices as of ${cost.pricesAsOf}): ` +
           `input ≈ ${formatCount(cost.inputTokens)} tokens (${formatUsd(cost.inputUsd)}), ` +
           `output at most ${formatCount(cost.maxOutputTokens)} tokens (${formatUsd(cost.maxOutputUsd)}). Input tokens are estimated locally.`,
-        command: CommandIds.submitFile,
-        arguments: [document.uri],
       }),
     ];
     if (result.errorCount > 0) {
       lenses.push(
-        new vscode.CodeLens(top, {
-          title: `$(error) ${formatCount(result.errorCount)} ${result.errorCount === 1 ? 'problem' : 'problems'} to fix first`,
-          command: 'workbench.actions.view.problems',
-        }),
+        new vscode.CodeLens(top, commandOf('workbench.actions.view.problems', `$(error) ${formatCount(result.errorCount)} ${result.errorCount === 1 ? 'problem' : 'problems'} to fix first`)),
       );
     }
     return lenses;

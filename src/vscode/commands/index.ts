@@ -1,41 +1,56 @@
-import type { SectionId } from '../../domain/results';
-import { CommandIds } from '../commandIds';
+import { commandTarget, type CommandTarget } from '../commandArguments';
+import type { CommandId, CommandResult } from '../commandIds';
 import { registerCommand } from '../commandRunner';
 import type { Services } from '../services';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
-import { cancelBatch, copyBatchId, deleteBatch, saveResults } from './batchCommands';
-import { openResults, retryFailed } from './resultsCommands';
+import { cancelBatch, copyBatchId, deleteBatch } from './batchCommands';
+import { openResults, retryFailed, saveResults, sectionArgument } from './resultsCommands';
 import { manageStorage } from './storageCommands';
 import { submitFile } from './submitFile';
 
-/** Registers every command in the CommandIds table, each behind the one error wrapper. */
+/** A command's handler: gets its first argument decoded (commandArguments.ts), the rest as given. */
+interface Handler<K extends CommandId> {
+  /** What the command does, for error messages: "Cancelling the batch failed: …". */
+  action: string;
+  run(target: CommandTarget, ...more: unknown[]): Promise<CommandResult<K>> | CommandResult<K>;
+}
+
+/** One handler for each command of the map: the compiler refuses a missing, extra or mistyped one. */
+type Handlers = { [K in CommandId]: Handler<K> };
+
+/** Registers every command of the map, each behind the one error wrapper. */
 export function registerCommands(services: Services): void {
   const { context, log, keys, clients, store, polling } = services;
   /** After what the user did, check on running batches soon (and forget the poller's backoff). */
   const thenPoke =
-    <T>(run: (arg?: unknown) => Promise<T>) =>
-    async (arg?: unknown): Promise<T> => {
+    <T>(run: (target: CommandTarget) => Promise<T>) =>
+    async (target: CommandTarget): Promise<T> => {
       try {
-        return await run(arg);
+        return await run(target);
       } finally {
         polling.poke();
       }
     };
-  const register = (id: Parameters<typeof registerCommand>[2], action: string, handler: (arg?: unknown, arg2?: unknown) => unknown) =>
-    registerCommand(context, log, id, handler, action);
 
-  register(CommandIds.submitFile, 'Submitting the file', thenPoke((arg) => submitFile(services, arg)));
-  register(CommandIds.cancel, 'Cancelling the batch', thenPoke((arg) => cancelBatch(services, arg)));
-  register(CommandIds.delete, 'Deleting the batch', (arg) => deleteBatch(services, arg));
-  register(CommandIds.openResults, 'Opening the results', (arg) => openResults(services, services.results, arg));
-  register(CommandIds.openResultsSection, 'Opening the results', (batchId, section) => openResults(services, services.results, batchId, section as SectionId));
-  register(CommandIds.retryFailed, 'Retrying the failed requests', (arg) => retryFailed(services, services.results, arg));
-  register(CommandIds.saveResults, 'Saving the results', (arg) => saveResults(services, arg));
-  register(CommandIds.copyId, 'Copying the batch id', (arg) => copyBatchId(services, arg));
-  register(CommandIds.refresh, 'Refreshing the batches', thenPoke(() => store.refresh()));
-  register(CommandIds.loadMore, 'Loading more batches', () => store.loadMore());
-  register(CommandIds.setApiKey, 'Setting the API key', thenPoke(() => setApiKey(keys, clients, log)));
-  register(CommandIds.clearApiKey, 'Clearing the API key', () => clearApiKey(keys, log));
-  register(CommandIds.showLog, 'Showing the log', () => log.show());
-  register(CommandIds.manageStorage, 'Managing the local results', () => manageStorage(services));
+  const handlers: Handlers = {
+    'claudeBatches.submitFile': { action: 'Submitting the file', run: thenPoke((target) => submitFile(services, target)) },
+    'claudeBatches.cancel': { action: 'Cancelling the batch', run: thenPoke((target) => cancelBatch(services, target)) },
+    'claudeBatches.delete': { action: 'Deleting the batch', run: (target) => deleteBatch(services, target) },
+    'claudeBatches.openResults': { action: 'Opening the results', run: (target) => openResults(services, target) },
+    'claudeBatches.openResultsSection': { action: 'Opening the results', run: (target, section) => openResults(services, target, sectionArgument(section)) },
+    'claudeBatches.retryFailed': { action: 'Retrying the failed requests', run: (target) => retryFailed(services, target) },
+    'claudeBatches.saveResults': { action: 'Saving the results', run: (target) => saveResults(services, target) },
+    'claudeBatches.copyId': { action: 'Copying the batch id', run: (target) => copyBatchId(services, target) },
+    'claudeBatches.refresh': { action: 'Refreshing the batches', run: thenPoke(() => store.refresh()) },
+    'claudeBatches.loadMore': { action: 'Loading more batches', run: () => store.loadMore() },
+    'claudeBatches.setApiKey': { action: 'Setting the API key', run: thenPoke(() => setApiKey(keys, clients, log)) },
+    'claudeBatches.clearApiKey': { action: 'Clearing the API key', run: () => clearApiKey(keys, log) },
+    'claudeBatches.showLog': { action: 'Showing the log', run: () => log.show() },
+    'claudeBatches.manageStorage': { action: 'Managing the local results', run: () => manageStorage(services) },
+  };
+
+  for (const id of Object.keys(handlers) as CommandId[]) {
+    const { action, run } = handlers[id] as Handler<CommandId>;
+    registerCommand(context, log, id, (arg, ...more) => run(commandTarget(arg), ...more), action);
+  }
 }

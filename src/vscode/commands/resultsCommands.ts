@@ -1,36 +1,40 @@
+// The results commands: Open Results (whole, or one section), Save Results… (one batch, or a
+// split file's batches merged) and Retry Failed Requests. All read the local copy of the results
+// (services.results), downloading it once.
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MessageBatch } from '../../api';
-import type { SectionId } from '../../domain/results';
+import { isEnded, statusText } from '../../domain/batchStatus';
+import type { MergePart, SectionId } from '../../domain/results';
 import { labelOf, resolveBatch } from '../batchArgument';
-import { UserCancelled } from '../commandRunner';
+import type { CommandTarget } from '../commandArguments';
+import { CommandIds } from '../commandIds';
+import { executeCommand, UserCancelled } from '../commandRunner';
 import { RESULTS_LANGUAGE } from '../results/resultsDocumentProvider';
-import type { ResultsService } from '../results/resultsService';
 import { resultsModule } from '../results/resultsModule';
 import { resultsUri } from '../results/resultsUri';
 import type { Services } from '../services';
 import { ui } from '../ui';
 
-const isEnded = (b: MessageBatch) => b.processing_status === 'ended';
-
-async function endedBatch(services: Services, arg: unknown, verb: string): Promise<MessageBatch> {
-  const batch = await resolveBatch(services, arg, {
+async function endedBatch(services: Services, target: CommandTarget, verb: string): Promise<MessageBatch> {
+  const batch = await resolveBatch(services, target, {
     applies: isEnded,
     placeHolder: `Select a batch to ${verb}`,
     none: 'No batch has ended yet: results exist once a batch has ended.',
   });
   if (!isEnded(batch)) {
-    void ui().info(`"${labelOf(services, batch)}" is still ${batch.processing_status.replace('_', ' ')}: its results can be opened once it has ended.`);
+    void ui().info(`"${labelOf(services, batch)}" is still ${statusText(batch)}: its results can be opened once it has ended.`);
     throw new UserCancelled();
   }
   return batch;
 }
 
 /** Opens the grouped results document of an ended batch, downloading the results once. */
-export async function openResults(services: Services, results: ResultsService, arg: unknown, section?: SectionId): Promise<vscode.Uri | undefined> {
-  const batch = await endedBatch(services, arg, 'open its results');
+export async function openResults(services: Services, target: CommandTarget, section?: SectionId): Promise<vscode.Uri | undefined> {
+  const batch = await endedBatch(services, target, 'open its results');
   const label = labelOf(services, batch);
-  const local = await results.ensureLocal(batch, label, { forDocument: !section });
+  const local = await services.results.ensureLocal(batch, label, { forDocument: !section });
   if (!local) throw new UserCancelled();
   const uri = resultsUri({ batchId: batch.id, label, section });
   const document = await vscode.workspace.openTextDocument(uri);
@@ -44,17 +48,27 @@ interface SaveChoice extends vscode.QuickPickItem {
 }
 
 /**
+ * The section a link passes to Open Results Section. Links come from documents, and a command can
+ * be run with anything: a section that is not one is refused, not opened as an empty document.
+ */
+export function sectionArgument(value: unknown): SectionId {
+  if (typeof value === 'string' && resultsModule().parseSectionId(value)) return value as SectionId;
+  throw new Error(`${JSON.stringify(value) ?? String(value)} is not a section of a results document: sections are succeeded, errored, errored:<error type>, expired and canceled.`);
+}
+
+/** Save Results…: one batch (all or one outcome, optionally joined), or a split file's batches merged. */
+export async function saveResults(services: Services, target: CommandTarget): Promise<boolean> {
+  if (target.kind === 'group') return saveGroupResults(services, target.groupId);
+  return saveBatchResults(services, await endedBatch(services, target, 'save its results'));
+}
+
+/**
  * Saves results to a workspace file as JSONL: all, or one outcome group; optionally joined with
  * the input requests by custom_id, in input order. Returns false when the user backed out.
  */
-export async function saveResults(services: Services, results: ResultsService, arg: unknown): Promise<boolean> {
-  const batch = await endedBatch(services, arg, 'save its results');
-  return saveBatchResults(services, results, batch);
-}
-
-export async function saveBatchResults(services: Services, results: ResultsService, batch: MessageBatch): Promise<boolean> {
+export async function saveBatchResults(services: Services, batch: MessageBatch): Promise<boolean> {
   const label = labelOf(services, batch);
-  const local = await results.ensureLocal(batch, label);
+  const local = await services.results.ensureLocal(batch, label);
   if (!local) return false;
   const c = batch.request_counts;
   const choices: SaveChoice[] = [
@@ -100,19 +114,91 @@ export async function saveBatchResults(services: Services, results: ResultsServi
 }
 
 /**
+ * The results of every batch of a split file, merged into one JSONL file. A part that is no
+ * longer listed (deleted) is taken from its local copy; one with no local copy either is left
+ * out once the user agrees, and the message says how many results the file lacks.
+ */
+async function saveGroupResults(services: Services, groupId: string): Promise<boolean> {
+  const records = services.registry
+    .list()
+    .filter((r) => r.group?.id === groupId)
+    .sort((a, b) => a.group!.part - b.group!.part);
+  const info = records[0]?.group;
+  if (!info) {
+    void ui().error('This group of batches is not known on this machine any more.');
+    return false;
+  }
+  const listed = records.map((r) => services.store.get(r.batchId));
+  const running = listed.filter((b): b is MessageBatch => !!b && !isEnded(b));
+  if (running.length > 0) {
+    void ui().info(`"${info.label}" has ${info.parts} batches; ${running.length} of them have not ended yet. Its results can be saved merged once all have ended.`);
+    return false;
+  }
+  const { mergeNote, mergeResults } = resultsModule();
+  // Parts 1…N: listed batches are downloaded as needed; the others can only come from a local copy.
+  const parts: (MergePart & { batch?: MessageBatch })[] = [];
+  for (let part = 1; part <= info.parts; part++) {
+    const index = records.findIndex((r) => r.group!.part === part);
+    const record = records[index];
+    const batch = listed[index];
+    const label = record ? `${record.label} (${part}/${info.parts})` : `${info.label} (${part}/${info.parts})`;
+    const local = record && !batch ? await services.results.archive.status(record.batchId) : undefined;
+    parts.push({ batch, label, path: local?.path, lines: local?.lines ?? 0, total: local?.total ?? record?.requestCount, complete: local?.complete ?? false });
+  }
+  const lacking = parts.filter((p) => !p.batch && !p.path);
+  if (lacking.length === info.parts) {
+    void ui().error(`None of the batches of "${info.label}" are listed, and none has a local copy: there is nothing to save.`);
+    return false;
+  }
+  if (lacking.length > 0) {
+    const choice = await ui().confirm(
+      `Save the results of "${info.label}" without ${lacking.map((p) => p.label).join(', ')}?`,
+      `${lacking.length === 1 ? 'This batch is' : 'These batches are'} not listed (deleted, or further down the list: "Load more…" lists more) and have no local copy on this machine. The file will lack their results.`,
+      'Save Without Them',
+    );
+    if (choice !== 'Save Without Them') throw new UserCancelled();
+  }
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+  const target = await ui().saveDialog({
+    title: `Save the results of "${info.label}" (${info.parts} batches, merged)`,
+    defaultUri: vscode.Uri.joinPath(base, `${path.parse(info.label).name}.results.jsonl`),
+    filters: { 'JSON Lines': ['jsonl'] },
+    saveLabel: 'Save Results',
+  });
+  if (!target) return false;
+  for (const part of parts) {
+    if (!part.batch) continue;
+    const local = await services.results.ensureLocal(part.batch, labelOf(services, part.batch));
+    if (!local) return false;
+    Object.assign(part, { path: local.path, lines: local.lines, total: local.total, complete: local.complete });
+  }
+  const merged = await mergeResults({ parts, output: target.fsPath });
+  const where = vscode.workspace.asRelativePath(target);
+  const note = mergeNote(merged, parts);
+  const saved = `Saved the merged results of "${info.label}" (${info.parts} batches, ${merged.lines.toLocaleString('en-US')} results) to ${where}.`;
+  if (note) {
+    services.log.warn(`${saved} ${note}`);
+    void ui().warn(`${saved} ${note}`);
+  } else {
+    void ui().info(saved);
+  }
+  return true;
+}
+
+/**
  * Builds a new JSONL from the source file with only the requests that failed with a retryable
  * error or expired, opens it for review, and offers to submit it (the new batch remembers its
  * parent). Requests that need fixing are listed, not resubmitted.
  */
-export async function retryFailed(services: Services, results: ResultsService, arg: unknown): Promise<vscode.Uri | undefined> {
-  const batch = await endedBatch(services, arg, 'retry its failed requests');
+export async function retryFailed(services: Services, target: CommandTarget): Promise<vscode.Uri | undefined> {
+  const batch = await endedBatch(services, target, 'retry its failed requests');
   const label = labelOf(services, batch);
   const record = services.registry.get(batch.id);
   if (!record?.sourcePath) {
     void ui().error(`"${label}" was not submitted from this machine, so its source file is unknown: failed requests cannot be rebuilt from it.`);
     return undefined;
   }
-  const local = await results.ensureLocal(batch, label);
+  const local = await services.results.ensureLocal(batch, label);
   if (!local) throw new UserCancelled();
   const parsed = path.parse(record.sourcePath);
   let output = path.join(parsed.dir, `${parsed.name}.retry${parsed.ext}`);
@@ -148,7 +234,7 @@ export async function retryFailed(services: Services, results: ResultsService, a
     `${path.basename(output)} holds them (${reasons}); review it first if you like.${fixNote}${changed}${missing}`,
     'Submit Retry',
   );
-  if (choice === 'Submit Retry') await vscode.commands.executeCommand('claudeBatches.submitFile', { uri, parentBatchId: batch.id });
+  if (choice === 'Submit Retry') await executeCommand(CommandIds.submitFile, { uri, parentBatchId: batch.id });
   return uri;
 }
 

@@ -9,6 +9,7 @@ import { RuleCode, type BatchValidation, type Diagnostic } from '../../domain/js
 import { NotRegularFileError, openRegularFile } from '../../domain/regularFile';
 import { planSubmission, submitParts, type AmbiguousChoice, type AmbiguousQuestion, type SubmitPartsOptions } from '../../domain/submission';
 import { requireApi } from '../batchArgument';
+import type { CommandTarget } from '../commandArguments';
 import { UserCancelled } from '../commandRunner';
 import type { Services } from '../services';
 import { Settings } from '../settings';
@@ -29,10 +30,10 @@ const CHUNK = 1 << 20;
  * exactly once with the body streamed from the file, remember the source, show the new batch.
  * A file over one batch's limits is offered as several batches, remembered as one group.
  */
-export async function submitFile(services: Services, arg: unknown): Promise<MessageBatch | undefined> {
-  // A retry passes {uri, parentBatchId}: the new batch remembers the batch it retries.
-  const parentBatchId = isRetryArgument(arg) ? arg.parentBatchId : undefined;
-  const uri = await resolveFile(isRetryArgument(arg) ? arg.uri : arg);
+export async function submitFile(services: Services, target: CommandTarget): Promise<MessageBatch | undefined> {
+  // A retry passes its file and the batch it retries: the new batch remembers it.
+  const parentBatchId = target.kind === 'file' ? target.parentBatchId : undefined;
+  const uri = await resolveFile(target);
   const source = await openSource(uri);
   const scan = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Checking ${source.name}…` },
@@ -170,12 +171,8 @@ async function confirm(source: SubmitSource, scan: BatchFileScan): Promise<void>
   if (choice !== (parts.length > 1 ? `Submit ${parts.length} Batches` : 'Submit')) throw new UserCancelled();
 }
 
-function isRetryArgument(arg: unknown): arg is { uri: vscode.Uri; parentBatchId: string } {
-  return typeof arg === 'object' && arg !== null && 'parentBatchId' in arg && (arg as { uri?: unknown }).uri instanceof vscode.Uri;
-}
-
-async function resolveFile(arg: unknown): Promise<vscode.Uri> {
-  if (arg instanceof vscode.Uri) return arg;
+async function resolveFile(target: CommandTarget): Promise<vscode.Uri> {
+  if (target.kind === 'file') return target.uri;
   const active = vscode.window.activeTextEditor?.document;
   if (active && isJsonl(active.uri)) return active.uri;
   const files = await vscode.workspace.findFiles('**/*.jsonl', '**/node_modules/**', 200);

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { ResultsDocument } from '../../domain/results';
+import { CommandIds } from '../commandIds';
+import { commandLink } from '../commandRunner';
 import { parseResultsUri, RESULTS_SCHEME } from './resultsUri';
 import type { ResultsService } from './resultsService';
 
@@ -54,8 +56,7 @@ export class ResultsDocumentProvider implements vscode.TextDocumentContentProvid
     for (const section of doc.sections) {
       if (section.count <= section.shown) continue;
       const line = document.lineAt(section.moreLine ?? section.line);
-      const args = encodeURIComponent(JSON.stringify([target.batchId, section.id]));
-      const link = new vscode.DocumentLink(line.range, vscode.Uri.parse(`command:claudeBatches.openResultsSection?${args}`));
+      const link = new vscode.DocumentLink(line.range, vscode.Uri.parse(commandLink(CommandIds.openResultsSection, target.batchId, section.id)));
       link.tooltip = `Open the ${section.title} section on its own`;
       links.push(link);
     }

@@ -3,7 +3,8 @@ import { batchCapabilities, batchDescription, batchIcon, batchLabel, batchToolti
 import type { BatchStore } from '../../domain/batchStore';
 import { BatchRow, BatchTree, GroupRow, LoadMoreRow, groupPresentation, type TreeRow } from '../../domain/batchTree';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
-import { CommandIds } from '../commandIds';
+import { CommandIds, groupRef } from '../commandIds';
+import { commandOf } from '../commandRunner';
 
 // The rows are the domain's (src/domain/batchTree.ts); commands receive them from menus.
 export { BatchRow as BatchNode, GroupRow as GroupNode, LoadMoreRow as LoadMoreNode };
@@ -87,7 +88,7 @@ export class BatchesTreeProvider implements vscode.TreeDataProvider<BatchesTreeN
 function groupItem(node: GroupRow): vscode.TreeItem {
   const shown = groupPresentation(node);
   const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
-  item.id = `group:${node.groupId}`;
+  item.id = groupRef(node.groupId);
   item.description = shown.description;
   item.iconPath = new vscode.ThemeIcon(shown.icon);
   item.tooltip = shown.tooltip;
@@ -101,7 +102,7 @@ function loadMoreItem(): vscode.TreeItem {
   item.id = 'claudeBatches.loadMore';
   item.iconPath = new vscode.ThemeIcon('ellipsis');
   item.tooltip = 'Load the next page of older batches';
-  item.command = { command: CommandIds.loadMore, title: 'Load More' };
+  item.command = commandOf(CommandIds.loadMore, 'Load More');
   item.contextValue = 'loadMore';
   item.accessibilityInformation = { label: 'Load more…', role: 'treeitem' };
   return item;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { BatchStore } from '../../domain/batchStore';
 import { listView, wantsFirstPage, type ListStateKey } from '../../domain/batchTree';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
+import { executeCommand } from '../commandRunner';
 import { BatchesTreeProvider, type BatchesTreeNode } from './batchesTree';
 
 /**
@@ -27,14 +28,14 @@ export function createBatchesView(
     const shown = listView(store.state, store.batches.length);
     if (shown.key !== lastKey) {
       lastKey = shown.key;
-      void vscode.commands.executeCommand('setContext', 'claudeBatches.listState', shown.key);
+      void executeCommand('setContext', 'claudeBatches.listState', shown.key);
     }
     view.message = shown.message;
     if (view.visible && wantsFirstPage(store.state, store.isLoaded)) void store.refresh();
   };
   sync();
   const reveal = async (batchId: string) => {
-    await vscode.commands.executeCommand('claudeBatches.batches.focus');
+    await executeCommand('claudeBatches.batches.focus');
     const node = provider.nodeFor(batchId);
     if (node) await view.reveal(node, { select: true, focus: false });
   };

@@ -1,21 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { MessageBatch } from '../../../src/api';
 import { batchCapabilities, batchDescription, batchIcon, batchLabel, batchTooltip, formatDuration, resultsDeletedAt } from '../../../src/domain/batchPresentation';
-
-const T0 = Date.parse('2026-11-01T10:00:00Z');
-const batch = (over: Partial<MessageBatch> & { counts?: Partial<MessageBatch['request_counts']> } = {}): MessageBatch => ({
-  id: 'msgbatch_01abc',
-  type: 'message_batch',
-  processing_status: 'ended',
-  created_at: new Date(T0).toISOString(),
-  expires_at: new Date(T0 + 24 * 3600_000).toISOString(),
-  ended_at: new Date(T0 + 3600_000).toISOString(),
-  cancel_initiated_at: null,
-  archived_at: null,
-  results_url: 'https://api.anthropic.com/v1/messages/batches/msgbatch_01abc/results',
-  ...over,
-  request_counts: { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 0, ...over.counts },
-});
+import { batch, T0 } from './batchFixture';
 
 describe('batch presentation', () => {
   it('describes an ended batch with its counts', () => {
