@@ -3,6 +3,7 @@ import { answerContent, guardAnswer, isBatchPageShape, isBatchShape, isDeletedSh
 import { apiOrigin, ForeignOriginError } from './client';
 import { ResultsNotReadyError } from './errors';
 import type { BatchRequest, DeletedMessageBatch, MessageBatch, MessageBatchIndividualResponse } from './types';
+import { totalRequests } from '../domain/requestCounts';
 
 export interface BatchPage {
   batches: MessageBatch[];
@@ -144,9 +145,7 @@ export class BatchesApi {
       signal: options.signal,
     });
     if (!response.body) throw new ResultsNotReadyError(batch);
-    const c = batch.request_counts;
-    const count = c.processing + c.succeeded + c.errored + c.canceled + c.expired;
-    const limited = guardAnswer(response, options.maxBytes ?? Math.max(1, count) * MAX_BYTES_PER_RESULT);
+    const limited = guardAnswer(response, options.maxBytes ?? Math.max(1, totalRequests(batch)) * MAX_BYTES_PER_RESULT);
     return { batch, body: limited.body as unknown as AsyncIterable<Uint8Array> };
   }
 

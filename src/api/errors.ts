@@ -4,6 +4,8 @@ import { MAX_REDIRECTS } from './originFetch';
 import { serverDelayMs } from './retryAfter';
 import { redactKnownSecrets } from './secrets';
 import { NoAnswerError, UploadIncompleteError } from './streamingFetch';
+import { statusText } from '../domain/batchStatus';
+import { formatBytes } from '../domain/format';
 
 /** What kind of failure a user is looking at; decides the wording and what the UI offers. */
 export type ErrorKind =
@@ -59,7 +61,7 @@ export class BodySourceError extends Error {
 /** Results were asked for before the batch ended: expected, not a fault. */
 export class ResultsNotReadyError extends Error {
   constructor(readonly batch: { id: string; processing_status: string }) {
-    super(`The batch ${batch.id} is still ${batch.processing_status.replace('_', ' ')}: its results can be opened once it has ended.`);
+    super(`The batch ${batch.id} is still ${statusText(batch)}: its results can be opened once it has ended.`);
     this.name = 'ResultsNotReadyError';
   }
 }
@@ -315,12 +317,6 @@ function describeRedirect(status: number, location: string | null | undefined, h
 function readRetryAfter(headers: Headers | undefined): number | undefined {
   const ms = serverDelayMs(headers);
   return ms === undefined ? undefined : ms / 1000;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 function formatSeconds(seconds: number): string {

@@ -2,7 +2,9 @@
 // Pure functions of the batch and what this machine remembers of it; the tree renders them.
 import type { MessageBatch } from '../api';
 import { apiHasResults, hasFailures, isEnded, isRunning, statusText } from './batchStatus';
+import { formatCount, formatDate, formatDuration } from './format';
 import { markdownText } from './markdown';
+import { outcomeSummary, totalRequests } from './requestCounts';
 import type { SubmissionRecord } from './submissionRegistry';
 
 export const RETENTION_DAYS = 29;
@@ -12,23 +14,15 @@ export function batchLabel(batch: MessageBatch, record: SubmissionRecord | undef
   return record?.label ?? batch.id;
 }
 
-const number = new Intl.NumberFormat('en-US');
-export const formatCount = (n: number): string => number.format(n);
-
 /** e.g. `ended · 980 ✓ 15 ✗ 5 expired`, `in progress · 1,000 requests · 12m`. */
 export function batchDescription(batch: MessageBatch, now: number): string {
-  const c = batch.request_counts;
-  const total = c.processing + c.succeeded + c.errored + c.canceled + c.expired;
+  const total = totalRequests(batch);
   if (batch.processing_status === 'in_progress') {
     return `in progress · ${formatCount(total)} ${total === 1 ? 'request' : 'requests'} · ${formatDuration(now - Date.parse(batch.created_at))}`;
   }
   if (batch.processing_status === 'canceling') return `canceling · ${formatCount(total)} requests`;
-  const parts = [`${formatCount(c.succeeded)} ✓`];
-  if (c.errored) parts.push(`${formatCount(c.errored)} ✗`);
-  if (c.expired) parts.push(`${formatCount(c.expired)} expired`);
-  if (c.canceled) parts.push(`${formatCount(c.canceled)} canceled`);
   const status = batch.archived_at ? 'ended · results deleted' : batch.cancel_initiated_at ? 'canceled' : 'ended';
-  return `${status} · ${parts.join(' ')}`;
+  return `${status} · ${outcomeSummary(batch.request_counts, 'symbols')}`;
 }
 
 /** A codicon id (with ~spin where it should turn) and a theme color id for it. */
@@ -100,21 +94,4 @@ export function batchTooltip(batch: MessageBatch, record: SubmissionRecord | und
   }
   const title = `**${text(batchLabel(batch, record))}**`;
   return [title, '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
-}
-
-export function formatDate(iso: string): string {
-  const d = new Date(iso);
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-/** 45s, 12m, 3h 5m, 2d 4h. Negative durations read as 0s. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
-  const d = Math.floor(h / 24);
-  return h % 24 ? `${d}d ${h % 24}h` : `${d}d`;
 }

@@ -14,5 +14,5 @@ export const apiHasResults = (batch: MessageBatch): boolean => isEnded(batch) &&
 /** Some requests errored or expired: Retry Failed Requests has something to offer. */
 export const hasFailures = (batch: MessageBatch): boolean => batch.request_counts.errored > 0 || batch.request_counts.expired > 0;
 
-/** `in progress`, `canceling`, `ended`. */
-export const statusText = (batch: MessageBatch): string => batch.processing_status.replace('_', ' ');
+/** `in progress`, `canceling`, `ended`. Takes any status, so that the API's error wording says it too. */
+export const statusText = (batch: Pick<MessageBatch, 'processing_status'> | { processing_status: string }): string => batch.processing_status.replace('_', ' ');

@@ -3,10 +3,10 @@
 // order, "Load more…" while the API has older pages, and which welcome view or message shows when
 // there are no rows to show. The VS Code tree only renders what is computed here.
 import type { MessageBatch } from '../api';
-import { formatCount } from './batchPresentation';
 import type { ListState } from './batchStore';
 import type { SubmissionRecord } from './submissionRegistry';
 import { apiHasResults, isEnded } from './batchStatus';
+import { outcomeSummary, sumRequestCounts } from './requestCounts';
 
 /** A row for one batch, with what this machine remembers about it (when it submitted it). */
 export class BatchRow {
@@ -128,14 +128,9 @@ export interface GroupPresentation {
 export function groupPresentation(group: GroupRow): GroupPresentation {
   const batches = group.members.map((m) => m.batch);
   const running = batches.filter((b) => !isEnded(b)).length;
-  const sum = (key: 'succeeded' | 'errored' | 'expired' | 'canceled') => batches.reduce((n, b) => n + b.request_counts[key], 0);
-  const counts = [`${formatCount(sum('succeeded'))} ✓`];
-  if (sum('errored')) counts.push(`${formatCount(sum('errored'))} ✗`);
-  if (sum('expired')) counts.push(`${formatCount(sum('expired'))} expired`);
-  if (sum('canceled')) counts.push(`${formatCount(sum('canceled'))} canceled`);
   const allEnded = batches.every(apiHasResults);
   return {
-    description: `${batches.length} batches · ${running ? `${running} running` : `ended · ${counts.join(' ')}`}`,
+    description: `${batches.length} batches · ${running ? `${running} running` : `ended · ${outcomeSummary(sumRequestCounts(batches), 'symbols')}`}`,
     icon: running ? 'sync~spin' : 'layers',
     tooltip: `${group.label}: one file submitted as ${batches.length} batches (each within the API's limits).`,
     capabilities: allEnded ? 'group hasResults' : 'group',

@@ -1,4 +1,5 @@
 import type { MessageBatch } from '../api';
+import { outcomeSummary } from './requestCounts';
 import type { KeyValueStorage } from './submissionRegistry';
 
 const STORAGE_KEY = 'claudeBatches.announcedEnds';
@@ -41,10 +42,5 @@ export class EndAnnouncer {
 
 /** `"prompts.jsonl" ended: 980 succeeded, 15 errored, 5 expired` */
 export function endSummary(label: string, batch: MessageBatch): string {
-  const c = batch.request_counts;
-  const parts = [`${c.succeeded.toLocaleString('en-US')} succeeded`];
-  if (c.errored) parts.push(`${c.errored.toLocaleString('en-US')} errored`);
-  if (c.expired) parts.push(`${c.expired.toLocaleString('en-US')} expired`);
-  if (c.canceled) parts.push(`${c.canceled.toLocaleString('en-US')} canceled`);
-  return `"${label}" ended: ${parts.join(', ')}`;
+  return `"${label}" ended: ${outcomeSummary(batch.request_counts, 'words')}`;
 }

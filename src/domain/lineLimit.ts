@@ -9,12 +9,14 @@
 // (slightly over 32 MB) leaves the API's own limit to the API: nothing it would take is refused
 // here. Memory then holds at most this much plus one read chunk per line being split.
 
-export const MAX_LINE_BYTES = 32 * 1024 * 1024;
+import { formatBytes, formatCount } from './format';
 
+export const MAX_LINE_BYTES = 32 * 1024 * 1024;
+const MB = 1024 * 1024;
+
+/** A limit reads as a round number: `32 MB`, not `32.0 MB`; limits under 1 MB (tests set them) as any size. */
 export function formatLineLimit(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${Math.round(bytes / (1024 * 1024))} MB`;
+  return bytes >= MB ? `${formatCount(Math.round(bytes / MB))} MB` : formatBytes(bytes);
 }
 
 /** A line longer than the cap: reading stopped there, with nothing past the cap held in memory. */

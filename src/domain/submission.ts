@@ -1,5 +1,6 @@
 import { describeError, type BatchesApi, type MessageBatch, type UserFacingError } from '../api';
 import { partBody, type BatchFileScan, type BatchSource, type PartPlan } from './batchUpload';
+import { totalRequests } from './requestCounts';
 import type { SubmissionRecord, SubmissionRegistry } from './submissionRegistry';
 
 /**
@@ -105,11 +106,6 @@ export function isAmbiguous(error: UserFacingError): boolean {
       // 4xx: the API refused the request; nothing was created.
       return false;
   }
-}
-
-export function totalRequests(batch: MessageBatch): number {
-  const c = batch.request_counts;
-  return c.processing + c.succeeded + c.errored + c.canceled + c.expired;
 }
 
 /** A file over one batch's limits is sent as several batches, remembered as one group. */

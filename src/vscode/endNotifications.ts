@@ -4,6 +4,7 @@ import { batchLabel } from '../domain/batchPresentation';
 import { hasFailures, isEnded } from '../domain/batchStatus';
 import type { BatchStore } from '../domain/batchStore';
 import { EndAnnouncer, endSummary } from '../domain/endAnnouncer';
+import { outcomeSummary, sumRequestCounts } from '../domain/requestCounts';
 import type { SubmissionRegistry } from '../domain/submissionRegistry';
 import { CommandIds } from './commandIds';
 import { executeCommand } from './commandRunner';
@@ -65,13 +66,9 @@ export class EndNotifications implements vscode.Disposable {
 
   /** Many batches ending at once get one notification, not a wall of them. */
   private async announceMany(batches: MessageBatch[]): Promise<void> {
-    const sum = (key: 'succeeded' | 'errored' | 'expired' | 'canceled') => batches.reduce((n, b) => n + b.request_counts[key], 0);
-    const parts = [`${sum('succeeded').toLocaleString('en-US')} succeeded`];
-    if (sum('errored')) parts.push(`${sum('errored').toLocaleString('en-US')} errored`);
-    if (sum('expired')) parts.push(`${sum('expired').toLocaleString('en-US')} expired`);
-    if (sum('canceled')) parts.push(`${sum('canceled').toLocaleString('en-US')} canceled`);
-    const message = `${batches.length} batches ended: ${parts.join(', ')}`;
-    const choice = sum('errored') || sum('expired') ? ui().warn(message, 'Show Batches') : ui().info(message, 'Show Batches');
+    const counts = sumRequestCounts(batches);
+    const message = `${batches.length} batches ended: ${outcomeSummary(counts, 'words')}`;
+    const choice = counts.errored || counts.expired ? ui().warn(message, 'Show Batches') : ui().info(message, 'Show Batches');
     void Promise.resolve(choice).then((picked) => {
       if (picked) void executeCommand('claudeBatches.batches.focus');
     });

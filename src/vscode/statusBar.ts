@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { MessageBatch } from '../api';
-import { batchLabel, formatDuration } from '../domain/batchPresentation';
+import { batchLabel } from '../domain/batchPresentation';
 import { statusText } from '../domain/batchStatus';
 import type { BatchStore } from '../domain/batchStore';
+import { formatDuration, formatTime } from '../domain/format';
 import { markdownText } from '../domain/markdown';
 import type { SubmissionRegistry } from '../domain/submissionRegistry';
 import { CommandIds } from './commandIds';
@@ -64,7 +65,7 @@ export class BatchStatusBar implements vscode.Disposable {
 
     const lines: string[] = [];
     if (state.kind === 'failing') {
-      lines.push(`$(warning) **Checking on batches is failing:** ${markdownText(state.error.message, { themeIcons: true })}`, '', `Trying again at ${time(state.nextPollAt)}.`, '');
+      lines.push(`$(warning) **Checking on batches is failing:** ${markdownText(state.error.message, { themeIcons: true })}`, '', `Trying again at ${formatTime(state.nextPollAt)}.`, '');
     } else if (state.kind === 'stopped') {
       lines.push(`$(warning) **Stopped checking on batches:** ${markdownText(state.error.message, { themeIcons: true })}`, '', `[Set API Key](${commandLink(CommandIds.setApiKey)})`, '');
     }
@@ -77,7 +78,7 @@ export class BatchStatusBar implements vscode.Disposable {
       lines.push('', '**Just ended**', '');
       for (const b of ended) lines.push(`- $(pass) ${this.label(b)}`);
     }
-    if (state.kind === 'polling' && running.length) lines.push('', `Next check at ${time(state.nextPollAt)}.`);
+    if (state.kind === 'polling' && running.length) lines.push('', `Next check at ${formatTime(state.nextPollAt)}.`);
     const tooltip = new vscode.MarkdownString(lines.join('\n'), true);
     tooltip.isTrusted = { enabledCommands: [CommandIds.setApiKey] };
     this.item.tooltip = tooltip;
@@ -102,8 +103,4 @@ export class BatchStatusBar implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
-}
-
-function time(at: number): string {
-  return new Date(at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }

@@ -26,7 +26,6 @@ export {
   type ModelRequestSummary,
   type UsageTotals,
 } from './costEstimate';
-export { formatUsd } from './formatUsd';
 export {
   base64DecodedBytes,
   CHARS_PER_TOKEN,

@@ -1,5 +1,6 @@
 // The one price table. Prices change and differ per model: everything that shows a cost reads
 // them from here (merged with the user's overrides), and calls the result an estimate.
+import { formatCount } from '../format';
 
 /** USD per million tokens at standard (non-batch) rates. */
 export interface ModelPrice {
@@ -69,7 +70,6 @@ export interface MergedPrices {
 
 /** Longer names are no model's: a settings object cannot make every lookup scan megabytes. */
 const MAX_MODEL_NAME = 200;
-const count = new Intl.NumberFormat('en-US');
 
 function isPrice(value: unknown): value is ModelPrice {
   if (typeof value !== 'object' || value === null) return false;
@@ -97,7 +97,7 @@ export function mergePrices(overrides?: unknown, builtIn: readonly PriceEntry[] 
     } else {
       const names = Object.keys(overrides);
       if (names.length > MAX_PRICE_OVERRIDES) {
-        problems.push(`${count.format(names.length)} price overrides: only the first ${MAX_PRICE_OVERRIDES} are used`);
+        problems.push(`${formatCount(names.length)} price overrides: only the first ${MAX_PRICE_OVERRIDES} are used`);
       }
       for (const prefix of names.slice(0, MAX_PRICE_OVERRIDES)) {
         const price = ownValue(overrides, prefix);

@@ -11,6 +11,7 @@ import type { InvalidUtf8 } from './lineSplitter';
 import type { AcceptedLine, BatchValidation, Diagnostic, ModelUsageEstimate, StreamValidationOptions } from './types';
 import type { LineTooLongError } from '../lineLimit';
 import { estimateInputTokens } from '../cost/tokenEstimate';
+import { formatBytes, formatCount } from '../format';
 
 export const DEFAULT_MAX_REQUESTS = 100_000;
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
@@ -37,17 +38,6 @@ export function requestText(raw: string, lineNumber: number): string {
   while (start < end && isWs(raw.charCodeAt(start))) start++;
   while (end > start && isWs(raw.charCodeAt(end - 1))) end--;
   return start === 0 && end === raw.length ? raw : raw.slice(start, end);
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-/** 100000 → "100,000" (without Intl, whose first use costs milliseconds). */
-function formatCount(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 export class BatchValidator {

@@ -2,7 +2,7 @@
 export type { AcceptedLine, BatchValidation, Diagnostic, ModelUsageEstimate, RelatedPosition, Severity, StreamValidationOptions, ValidationOptions } from './types';
 export { RuleCode } from './codes';
 export { validateBatchStream, validateBatchText } from './validateBatch';
-export { BatchValidator, requestText, DEFAULT_MAX_BYTES, DEFAULT_MAX_DIAGNOSTICS, DEFAULT_MAX_REQUESTS, DEFAULT_NEAR_LIMIT_RATIO, formatBytes } from './batchValidator';
+export { BatchValidator, requestText, DEFAULT_MAX_BYTES, DEFAULT_MAX_DIAGNOSTICS, DEFAULT_MAX_REQUESTS, DEFAULT_NEAR_LIMIT_RATIO } from './batchValidator';
 export { CUSTOM_ID_PATTERN, customIdProblem } from './requestRules';
 export { HEADER_PARAMS, KNOWN_PARAMS, REJECTED_PARAMS } from './paramsRules';
 export { MESSAGE_BLOCK_TYPES, TOOL_RESULT_BLOCK_TYPES } from './contentRules';

@@ -2,7 +2,7 @@
 // summary, the results document, the retry batch and the exports. Imports no `vscode`.
 export { ResultsArchive, ArchiveMissingError, type ArchiveDownload, type ArchiveIo, type ArchiveMeta, type ArchiveStatus } from './resultsArchive';
 export { classifyArchiveFile, removeStaleFiles, scanArchive, STALE_TEMP_MS, type ArchiveFile, type ArchiveFileKind, type BatchFiles } from './archiveFiles';
-export { streamResultsToFile, totalOf, type DownloadProgress, type IncompleteReason, type ResultsSource, type StreamedResults, type StreamOptions } from './resultsStream';
+export { streamResultsToFile, type DownloadProgress, type IncompleteReason, type ResultsSource, type StreamedResults, type StreamOptions } from './resultsStream';
 export { readResults, resultLineHandler, scanResults, type ResultHandler, type ResultLocation, type ResultsReader, type ResultsReadStats } from './resultsReader';
 export {
   errorMessageOf,

@@ -17,8 +17,8 @@
 // numbers recorded here are the lines VS Code shows, and only the lines written as headings and
 // entries start like them.
 import type { MessageBatch, MessageBatchResult } from '../../api';
-import { formatCount, formatDate, formatDuration, resultsDeletedAt } from '../batchPresentation';
-import { formatUsd } from '../cost';
+import { resultsDeletedAt } from '../batchPresentation';
+import { formatCount, formatDate, formatDuration, formatUsd } from '../format';
 import { LineBudget, renderContent } from './contentRendering';
 import { errorMessageOf, errorRequestIdOf, errorTypeOf, parseSectionId, type Outcome, type SectionId } from './outcomes';
 import type { EntryList, ErrorGroup, ResultEntry, ResultsSummary } from './resultsSummary';

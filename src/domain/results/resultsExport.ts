@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MessageBatchIndividualResponse } from '../../api';
+import { formatCount } from '../format';
 import { readRanges, type LineRange } from './lineReader';
 import { inSection, parseSectionId, type SectionId } from './outcomes';
 import { scanResults, type ResultsReadStats } from './resultsReader';
@@ -273,12 +274,11 @@ export async function mergeResults(options: MergeOptions): Promise<MergeSummary>
  */
 export function mergeNote(summary: MergeSummary, parts: MergePart[]): string | undefined {
   if (summary.incomplete.length === 0) return undefined;
-  const n = (x: number) => x.toLocaleString('en-US');
   const details = summary.incomplete.map((p) => {
     const which = `part ${parts.indexOf(p) + 1} (${p.label})`;
     if (!p.path) return `${which} has no local copy and is left out`;
-    return `${which} has ${n(p.lines)} of ${p.total === undefined ? 'an unknown number' : n(p.total)}`;
+    return `${which} has ${formatCount(p.lines)} of ${p.total === undefined ? 'an unknown number' : formatCount(p.total)}`;
   });
-  const of = summary.total === undefined ? 'results, not all of them' : `of ${n(summary.total)} results`;
-  return `Only ${n(summary.lines)} ${of}: ${details.join('; ')}.`;
+  const of = summary.total === undefined ? 'results, not all of them' : `of ${formatCount(summary.total)} results`;
+  return `Only ${formatCount(summary.lines)} ${of}: ${details.join('; ')}.`;
 }

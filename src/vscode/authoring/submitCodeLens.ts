@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { estimateCost, formatUsd } from '../../domain/cost';
-import { formatCount } from '../../domain/batchPresentation';
+import { estimateCost } from '../../domain/cost';
+import { formatCount, formatUsd } from '../../domain/format';
 import { CommandIds } from '../commandIds';
 import { commandOf } from '../commandRunner';
 import { Settings } from '../settings';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { describeError, type MessageBatch } from '../../api';
 import { apiHasResults, isEnded, isRunning, statusText } from '../../domain/batchStatus';
-import { formatBytes } from '../../domain/jsonl/batchValidator';
+import { formatBytes, formatCount } from '../../domain/format';
 import { scanArchive } from '../../domain/results/archiveFiles';
 import { labelOf, requireApi, resolveBatch } from '../batchArgument';
 import type { CommandTarget } from '../commandArguments';
@@ -82,7 +82,7 @@ export async function deleteBatch(services: Services, target: CommandTarget): Pr
     }
     const size = local ? ` (${formatBytes((await scanArchive(services.results.dir)).get(batch.id)?.bytes ?? 0)})` : '';
     const localText = local
-      ? `This machine has a ${local.complete ? 'complete' : `partial (${local.lines.toLocaleString('en-US')} of ${local.total.toLocaleString('en-US')})`} local copy of the results${size}.`
+      ? `This machine has a ${local.complete ? 'complete' : `partial (${formatCount(local.lines)} of ${formatCount(local.total)})`} local copy of the results${size}.`
       : 'This machine has no copy of the results yet: keeping a local copy downloads one first.';
     const detail = [
       `"${DELETE_KEEP_LOCAL}" deletes Anthropic's copy of the batch${resultsOnApi ? ' and its results' : ''} and keeps the local copy (see "Claude Batches: Manage Local Results…").`,
@@ -101,7 +101,7 @@ export async function deleteBatch(services: Services, target: CommandTarget): Pr
     if (!local) throw new UserCancelled();
     if (!local.complete && resultsOnApi) {
       void ui().error(
-        `"${label}" was not deleted: only ${local.lines.toLocaleString('en-US')} of ${local.total.toLocaleString('en-US')} of its results are on this machine. Download them again, or choose "${DELETE_EVERYWHERE}".`,
+        `"${label}" was not deleted: only ${formatCount(local.lines)} of ${formatCount(local.total)} of its results are on this machine. Download them again, or choose "${DELETE_EVERYWHERE}".`,
       );
       return false;
     }

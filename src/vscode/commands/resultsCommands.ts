@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MessageBatch } from '../../api';
 import { isEnded, statusText } from '../../domain/batchStatus';
+import { formatCount } from '../../domain/format';
 import type { MergePart, SectionId } from '../../domain/results';
 import { labelOf, resolveBatch } from '../batchArgument';
 import type { CommandTarget } from '../commandArguments';
@@ -72,8 +73,8 @@ export async function saveBatchResults(services: Services, batch: MessageBatch):
   if (!local) return false;
   const c = batch.request_counts;
   const choices: SaveChoice[] = [
-    { label: 'All results', description: `${local.lines.toLocaleString('en-US')} results` },
-    ...resultsModule().OUTCOMES.filter((o) => c[o] > 0).map((o) => ({ label: `${o[0].toUpperCase()}${o.slice(1)} only`, description: `${c[o].toLocaleString('en-US')} results`, section: o })),
+    { label: 'All results', description: `${formatCount(local.lines)} results` },
+    ...resultsModule().OUTCOMES.filter((o) => c[o] > 0).map((o) => ({ label: `${o[0].toUpperCase()}${o.slice(1)} only`, description: `${formatCount(c[o])} results`, section: o })),
   ];
   const what = await ui().pick(choices, { placeHolder: `Which results of "${label}" to save?` });
   if (!what) return false;
@@ -108,8 +109,8 @@ export async function saveBatchResults(services: Services, batch: MessageBatch):
     if (err instanceof resultsModule().SourceFileMissingError) throw new Error(`${err.message} Save the results alone instead.`);
     throw err;
   });
-  const note = !local.complete ? ` Only ${local.lines.toLocaleString('en-US')} of ${local.total.toLocaleString('en-US')} results had arrived.` : '';
-  void ui().info(`Saved ${saved.lines.toLocaleString('en-US')} results of "${label}" to ${vscode.workspace.asRelativePath(target)}.${note}`);
+  const note = !local.complete ? ` Only ${formatCount(local.lines)} of ${formatCount(local.total)} results had arrived.` : '';
+  void ui().info(`Saved ${formatCount(saved.lines)} results of "${label}" to ${vscode.workspace.asRelativePath(target)}.${note}`);
   return true;
 }
 
@@ -175,7 +176,7 @@ async function saveGroupResults(services: Services, groupId: string): Promise<bo
   const merged = await mergeResults({ parts, output: target.fsPath });
   const where = vscode.workspace.asRelativePath(target);
   const note = mergeNote(merged, parts);
-  const saved = `Saved the merged results of "${info.label}" (${info.parts} batches, ${merged.lines.toLocaleString('en-US')} results) to ${where}.`;
+  const saved = `Saved the merged results of "${info.label}" (${info.parts} batches, ${formatCount(merged.lines)} results) to ${where}.`;
   if (note) {
     services.log.warn(`${saved} ${note}`);
     void ui().warn(`${saved} ${note}`);
@@ -226,11 +227,11 @@ export async function retryFailed(services: Services, target: CommandTarget): Pr
   }
   const uri = vscode.Uri.file(output);
   await vscode.window.showTextDocument(uri, { preview: false });
-  const reasons = Object.entries(build.reasons).map(([why, n]) => `${n.toLocaleString('en-US')} ${why}`).join(', ');
+  const reasons = Object.entries(build.reasons).map(([why, n]) => `${formatCount(n)} ${why}`).join(', ');
   const changed = build.sourceChanged ? `\n\n${path.basename(record.sourcePath)} changed since it was submitted: the retry uses its lines as they are now.` : '';
   const missing = build.missingFromSource.length ? `\n\n${build.missingFromSource.length} failed custom_id(s) are no longer in the source and are left out.` : '';
   const choice = await ui().confirm(
-    `Submit the ${build.customIds.length.toLocaleString('en-US')} failed requests of "${label}" as a new batch?`,
+    `Submit the ${formatCount(build.customIds.length)} failed requests of "${label}" as a new batch?`,
     `${path.basename(output)} holds them (${reasons}); review it first if you like.${fixNote}${changed}${missing}`,
     'Submit Retry',
   );

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { describeError, type BatchesApi, type MessageBatch } from '../../api';
-import { formatBytes } from '../../domain/jsonl/batchValidator';
+import { formatBytes, formatCount } from '../../domain/format';
 import { planRegistryPrune } from '../../domain/registryPruning';
 import { removeStaleFiles, scanArchive } from '../../domain/results/archiveFiles';
 import { UserCancelled } from '../commandRunner';
@@ -79,7 +79,7 @@ export async function manageStorage(services: Services): Promise<string[]> {
     .sort((a, b) => b.bytes - a.bytes)
     .map((s) => {
       const state = states.get(s.batchId) ?? 'unknown';
-      const kind = s.complete ? 'complete' : `partial, ${s.lines.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')}`;
+      const kind = s.complete ? 'complete' : `partial, ${formatCount(s.lines)} of ${formatCount(s.total)}`;
       return {
         label: services.registry.get(s.batchId)?.label ?? s.batchId,
         description: `${formatBytes(s.bytes)} · ${kind} · downloaded ${s.downloadedAt.slice(0, 10)}`,
@@ -89,7 +89,7 @@ export async function manageStorage(services: Services): Promise<string[]> {
         state,
       };
     });
-  const copies = (n: number) => `${n.toLocaleString('en-US')} local ${n === 1 ? 'copy' : 'copies'}`;
+  const copies = (n: number) => `${formatCount(n)} local ${n === 1 ? 'copy' : 'copies'}`;
   const chosen = await ui().pickMany(items, {
     title: `Local results: ${copies(items.length)}, ${formatBytes(total)} in all (${archive.dir})`,
     placeHolder: `${copies(items.length)} of results, ${formatBytes(total)} in all. Select the ones to delete.`,
@@ -102,7 +102,7 @@ export async function manageStorage(services: Services): Promise<string[]> {
   const answer = await ui().confirm(
     `Delete ${copies(chosen.length)} of results (${formatBytes(bytes)})?`,
     onlyHere
-      ? `For ${onlyHere.toLocaleString('en-US')} of them the API has no copy (or it is unknown whether it has one): results you have not saved elsewhere are gone for good.`
+      ? `For ${formatCount(onlyHere)} of them the API has no copy (or it is unknown whether it has one): results you have not saved elsewhere are gone for good.`
       : 'The API still has these results: they can be downloaded again until it deletes them, 29 days after each batch was created.',
     'Delete Local Copies',
   );

@@ -2,9 +2,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MessageBatch } from '../../api';
-import { formatCount, formatDate } from '../../domain/batchPresentation';
 import { fileSource, scanBatchFile, type BatchFileScan, type BatchSource } from '../../domain/batchUpload';
-import { estimateCost, formatUsd } from '../../domain/cost';
+import { estimateCost } from '../../domain/cost';
+import { formatBytes, formatCount, formatDate, formatUsd } from '../../domain/format';
 import { RuleCode, type BatchValidation, type Diagnostic } from '../../domain/jsonl';
 import { NotRegularFileError, openRegularFile } from '../../domain/regularFile';
 import { planSubmission, submitParts, type AmbiguousChoice, type AmbiguousQuestion, type SubmitPartsOptions } from '../../domain/submission';
@@ -240,10 +240,4 @@ function costLine(validation: BatchValidation): string {
     `Estimated cost at batch prices: at most ${formatUsd(cost.totalMaxUsd)} ` +
     `(input ≈ ${formatUsd(cost.inputUsd)}, output at most ${formatUsd(cost.maxOutputUsd)} if every request uses all its max_tokens).${unknown}`
   );
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { describeError, type BatchesApi, type MessageBatch } from '../../api';
+import { formatCount } from '../../domain/format';
 import type { ArchiveDownload, ArchiveStatus, DownloadProgress, ResultsArchive, SummaryCache } from '../../domain/results';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
 import type { Log } from '../log';
@@ -84,7 +85,7 @@ async function withDownloadProgress<T>(label: string, run: (signal: AbortSignal,
     let reported = 0;
     return run(controller.signal, ({ lines, total }) => {
       progress.report({
-        message: `${lines.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
+        message: `${formatCount(lines)} of ${formatCount(total)}`,
         increment: total ? ((lines - reported) / total) * 100 : undefined,
       });
       reported = lines;
@@ -94,7 +95,7 @@ async function withDownloadProgress<T>(label: string, run: (signal: AbortSignal,
 
 /** What a download that did not complete (other than by the user's cancelling) kept, and what to do. */
 function incompleteMessage(download: ArchiveDownload, label: string, why: string): string {
-  const counts = `${download.lines.toLocaleString('en-US')} of ${download.total.toLocaleString('en-US')}`;
+  const counts = `${formatCount(download.lines)} of ${formatCount(download.total)}`;
   const kept = download.keptPrevious ? `The earlier copy (${counts} results) is kept and shown.` : `The ${counts} results saved are kept and shown.`;
   if (download.reason === 'write') {
     return `The results of "${label}" could not all be saved on this machine (${why}). ${kept} Free some disk space ("Claude Batches: Manage Local Results…" lists what is stored), then download again.`;

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BatchesApi, MessageBatch } from '../../api';
+import { formatCount } from '../../domain/format';
 import type { ArchiveStatus, ResultsArchive, ResultsDocument, SectionId, SummaryCache } from '../../domain/results';
 import { resultsModule } from './resultsModule';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
@@ -74,7 +75,7 @@ export class ResultsService {
   async describeLocalCopy(batchId: string): Promise<string | undefined> {
     const status = await this.archive.status(batchId);
     if (!status) return undefined;
-    const state = status.complete ? 'complete' : `partial: ${status.lines.toLocaleString('en-US')} of ${status.total.toLocaleString('en-US')}`;
+    const state = status.complete ? 'complete' : `partial: ${formatCount(status.lines)} of ${formatCount(status.total)}`;
     return `**Local copy of the results** (${state}, kept after the API deletes its own): ${markdownText(status.path)}`;
   }
 

@@ -6,7 +6,6 @@ import {
   estimateCost,
   estimateInputTokens,
   findPrice,
-  formatUsd,
   MAX_PRICE_OVERRIDES,
   mergePrices,
   PRICES_AS_OF,
@@ -230,17 +229,5 @@ describe('cost: input-token heuristic', () => {
     // tool: name 7 + schema {"type":"object"} ≈ 2 + (4 + 4) + (6 + 2) = 18 chars; text 7 → 32 chars / 3.5 = 9.14
     // + image 1600 + PDF 3200 / 16 = 200 + unsized document 3000 + 1 message × 4 + tools 350
     assert.equal(models['claude-haiku-4-5'].estimatedInputTokens, Math.ceil(32 / 3.5 + 1600 + 200 + 3000 + 4 + 350));
-  });
-});
-
-describe('cost: formatUsd', () => {
-  it('formats dollars and cents', () => {
-    assert.equal(formatUsd(4.1), '$4.10');
-    assert.equal(formatUsd(0), '$0.00');
-    assert.equal(formatUsd(0.004), '<$0.01');
-    assert.equal(formatUsd(0.005), '$0.01');
-    assert.equal(formatUsd(1234.567), '$1,234.57');
-    assert.equal(formatUsd(-2), '-$2.00');
-    assert.equal(formatUsd(NaN), '—');
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { batchCapabilities, batchDescription, batchIcon, batchLabel, batchTooltip, formatDuration, resultsDeletedAt } from '../../../src/domain/batchPresentation';
+import { batchCapabilities, batchDescription, batchIcon, batchLabel, batchTooltip, resultsDeletedAt } from '../../../src/domain/batchPresentation';
 import { batch, T0 } from './batchFixture';
 
 describe('batch presentation', () => {
@@ -44,12 +44,5 @@ describe('batch presentation', () => {
     }
     assert.match(text, /in 27d/);
     assert.equal(resultsDeletedAt(batch()), T0 + 29 * 86_400_000);
-  });
-
-  it('formats durations', () => {
-    assert.equal(formatDuration(45_000), '45s');
-    assert.equal(formatDuration(3 * 3600_000 + 5 * 60_000), '3h 5m');
-    assert.equal(formatDuration(50 * 3600_000), '2d 2h');
-    assert.equal(formatDuration(-5), '0s');
   });
 });

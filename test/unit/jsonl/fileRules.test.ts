@@ -93,7 +93,7 @@ describe('jsonl validator: the file as a whole', () => {
     const d = over.diagnostics.find((x) => x.code === 'batch-too-large');
     assert.equal(d?.line, 3);
     assert.equal(d?.severity, 'error');
-    assert.equal(d?.message, `the batch would be ${body.length} bytes; the API accepts at most ${body.length - 1} bytes per batch: split the file (this line is the first one over the limit)`);
+    assert.equal(d?.message, `the batch would be ${body.length} B; the API accepts at most ${body.length - 1} B per batch: split the file (this line is the first one over the limit)`);
   });
 
   it('warns within 10 % of the size limit', () => {

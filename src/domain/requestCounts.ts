@@ -1,0 +1,37 @@
+// A batch's request counts as a person reads them: how many requests in all, and how they ended.
+// The tree, the group rows, the notifications and the log word them here, so they agree.
+//
+// A leaf like format.ts (it imports only format.ts and the API's types), so src/api may use
+// totalRequests too: the results download bounds its answer by the batch's size.
+import type { MessageBatch, MessageBatchRequestCounts } from '../api';
+import { formatCount } from './format';
+
+type Counts = MessageBatchRequestCounts;
+type Outcome = 'succeeded' | 'errored' | 'expired' | 'canceled';
+
+/** The order the outcomes are read in, everywhere. */
+const ORDER: readonly Outcome[] = ['succeeded', 'errored', 'expired', 'canceled'];
+const SYMBOLS: Record<Outcome, string> = { succeeded: '✓', errored: '✗', expired: 'expired', canceled: 'canceled' };
+
+/** Every request of the batch once: processing or ended one way or another. */
+export function totalRequests(batch: MessageBatch): number {
+  const c = batch.request_counts;
+  return c.processing + c.succeeded + c.errored + c.canceled + c.expired;
+}
+
+/** The counts of several batches together: a group's parts, or batches that ended at once. */
+export function sumRequestCounts(batches: readonly MessageBatch[]): Counts {
+  const sum: Counts = { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 0 };
+  for (const b of batches) for (const key of Object.keys(sum) as (keyof Counts)[]) sum[key] += b.request_counts[key];
+  return sum;
+}
+
+/**
+ * How the requests ended: succeeded always, the others when there are any. `symbols` for a row
+ * (`980 ✓ 15 ✗ 5 expired`), `words` for a sentence (`980 succeeded, 15 errored, 5 expired`).
+ */
+export function outcomeSummary(counts: Counts, style: 'symbols' | 'words'): string {
+  const shown = ORDER.filter((o) => o === 'succeeded' || counts[o] > 0);
+  if (style === 'symbols') return shown.map((o) => `${formatCount(counts[o])} ${SYMBOLS[o]}`).join(' ');
+  return shown.map((o) => `${formatCount(counts[o])} ${o}`).join(', ');
+}

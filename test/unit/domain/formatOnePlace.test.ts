@@ -1,0 +1,90 @@
+// Numbers, sizes and counts are worded in one place each, so that the text agrees everywhere and
+// a translation changes one module. Reads every file of src/ as text: a formatter written again,
+// or a locale hard-coded, fails here with where it is and what to use instead.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..', '..', '..');
+const SRC = path.join(ROOT, 'src');
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(full);
+    return e.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+interface Rule {
+  what: string;
+  pattern: RegExp;
+  /** The one file allowed to hold it (relative to the repository, with /). */
+  home: string;
+  instead: string;
+}
+
+const RULES: Rule[] = [
+  { what: 'a hard-coded locale', pattern: /\.toLocale(Date|Time)?String\(/, home: 'src/domain/format.ts', instead: 'formatCount / formatUsd / formatTime from src/domain/format.ts' },
+  { what: 'an Intl formatter', pattern: /new Intl\.(NumberFormat|DateTimeFormat)\(/, home: 'src/domain/format.ts', instead: 'a formatter of src/domain/format.ts (add one there if none fits)' },
+  { what: 'a number rounded for display', pattern: /\.toFixed\(/, home: 'src/domain/format.ts', instead: 'formatBytes / formatUsd from src/domain/format.ts' },
+  {
+    what: 'a formatter defined again',
+    pattern: /(function|const|let)\s+(formatCount|formatBytes|formatUsd|formatDuration|formatDate|formatTime)\b/,
+    home: 'src/domain/format.ts',
+    instead: 'import it from src/domain/format.ts',
+  },
+  { what: 'a status worded again', pattern: /processing_status\.replace\(/, home: 'src/domain/batchStatus.ts', instead: 'statusText from src/domain/batchStatus.ts' },
+  {
+    what: "a batch's request count summed again",
+    pattern: /\.(processing|succeeded|errored|canceled|expired) \+ \w+\.(processing|succeeded|errored|canceled|expired)\b/,
+    home: 'src/domain/requestCounts.ts',
+    instead: 'totalRequests / sumRequestCounts from src/domain/requestCounts.ts',
+  },
+  {
+    what: 'an outcome count worded again',
+    // The summary's shape: each outcome pushed when there are any (`parts.push(`${…} expired`)`).
+    pattern: /\.push\(`\$\{[^`]*\} (succeeded|errored|expired|canceled|✓|✗)`\)/,
+    home: 'src/domain/requestCounts.ts',
+    instead: 'outcomeSummary from src/domain/requestCounts.ts',
+  },
+];
+
+describe('format: one place for each formatter (a scan of src/)', () => {
+  const files = sourceFiles(SRC).map((file) => ({ rel: path.relative(ROOT, file).split(path.sep).join('/'), text: fs.readFileSync(file, 'utf8') }));
+
+  it('finds the source files', () => assert.ok(files.length > 50 && files.some((f) => f.rel === 'src/domain/format.ts'), `read ${files.length} files`));
+
+  for (const rule of RULES) {
+    it(`no ${rule.what} outside ${rule.home}`, () => {
+      const found = files
+        .filter((f) => f.rel !== rule.home)
+        .flatMap((f) =>
+          f.text.split('\n').flatMap((line, i) => (rule.pattern.test(line) ? [`${f.rel}:${i + 1}: ${line.trim()}`] : [])),
+        );
+      assert.ok(found.length === 0, `${rule.what} found; use ${rule.instead}:\n${found.join('\n')}`);
+    });
+  }
+
+  it('src/domain/format.ts imports nothing, so that every layer (src/api included) may use it', () => {
+    const text = files.find((f) => f.rel === 'src/domain/format.ts')!.text;
+    assert.deepEqual(text.match(/^\s*(import|export .* from)\b.*$/gm) ?? [], []);
+    assert.doesNotMatch(text, /require\(/);
+  });
+
+  it('src/api uses of src/domain only its leaves (modules that load nothing but other leaves), so nothing above the API loads with it', () => {
+    const byRel = new Map(files.map((f) => [f.rel, f.text]));
+    /** The src/ modules a file loads at runtime (`import type` loads nothing). */
+    const runtimeImports = (rel: string): string[] =>
+      [...byRel.get(rel)!.matchAll(/^import (?!type )[^;]*? from '(\.[^']+)';/gm)].map((m) => {
+        const target = path.posix.normalize(path.posix.join(path.posix.dirname(rel), m[1]));
+        return byRel.has(`${target}.ts`) ? `${target}.ts` : `${target}/index.ts`;
+      });
+    const isLeaf = (rel: string, seen = new Set<string>()): boolean =>
+      rel.startsWith('src/domain/') && !seen.has(rel) && !/require\(/.test(byRel.get(rel)!) && runtimeImports(rel).every((dep) => isLeaf(dep, new Set([...seen, rel])));
+    const used = files.filter((f) => f.rel.startsWith('src/api/')).flatMap((f) => runtimeImports(f.rel).filter((dep) => !dep.startsWith('src/api/')).map((dep) => ({ from: f.rel, dep })));
+    assert.ok(used.some((u) => u.dep === 'src/domain/format.ts'), 'the scan sees the API use format.ts');
+    const notLeaves = used.filter((u) => !isLeaf(u.dep)).map((u) => `${u.from} loads ${u.dep}`);
+    assert.deepEqual(notLeaves, [], 'src/api may load only leaves of src/domain');
+  });
+});
