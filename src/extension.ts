@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { BatchStore } from './domain/batchStore';
+import { setFormatLocale } from './domain/format';
 import { SubmissionRegistry } from './domain/submissionRegistry';
 import { ApiKeyStore } from './vscode/apiKeyStore';
 import { ClientProvider } from './vscode/clientProvider';
@@ -31,6 +32,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
 /** Only wires: builds the services, hands them to the features, registers every disposable. */
 export function wire(context: vscode.ExtensionContext): ExtensionInternals {
+  // Numbers read in VS Code's display language (en-US where Intl lacks it).
+  setFormatLocale(vscode.env.language);
   const log = new Log();
   const settingsProblems = Settings.reportTo((line) => log.warn(line));
   const keys = new ApiKeyStore(context.secrets);

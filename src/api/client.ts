@@ -1,5 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { DEFAULT_MAX_ANSWER_BYTES, guardAnswer } from './answerGuard';
+import { lazyModule } from './lazyModule';
 import { fetchWithinOrigin } from './originFetch';
 import { boundRetryHeaders } from './retryAfter';
 import { rememberSecret } from './secrets';
@@ -20,16 +21,13 @@ export interface ClientConfig {
 
 export type SdkModule = typeof import('./sdk');
 
-let sdk: SdkModule | undefined;
-
 /** Loads the SDK bundle the first time it is needed (see esbuild.mjs for why it is separate). */
-export function loadSdk(): SdkModule {
+export const loadSdk: () => SdkModule = lazyModule(
   // A plain require keeps the SDK out of the activation path: esbuild resolves './sdk' to the
   // sibling bundle dist/sdk.js instead of inlining it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  sdk ??= require('./sdk') as SdkModule;
-  return sdk;
-}
+  () => require('./sdk') as SdkModule,
+);
 
 /** Thrown before anything is sent when a request would carry the API key to another origin. */
 export class ForeignOriginError extends Error {

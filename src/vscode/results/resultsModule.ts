@@ -1,10 +1,14 @@
-export type ResultsModule = typeof import('../../domain/results');
+import { lazyModule } from '../../api/lazyModule';
+import { formatLocale } from '../../domain/format';
 
-let loaded: ResultsModule | undefined;
+export type ResultsModule = typeof import('./resultsBundle');
 
 /** The results code, loaded on first use (see esbuild.mjs: `./resultsBundle` is a sibling bundle). */
-export function resultsModule(): ResultsModule {
+export const resultsModule: () => ResultsModule = lazyModule(() => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  loaded ??= require('./resultsBundle') as ResultsModule;
+  const loaded = require('./resultsBundle') as ResultsModule;
+  // dist/results.js holds its own copy of src/domain/format.ts: it formats in the locale the
+  // extension set in its own copy at activation.
+  loaded.setFormatLocale(formatLocale());
   return loaded;
-}
+});

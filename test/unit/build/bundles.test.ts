@@ -4,6 +4,7 @@
 // files that load them are called.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -19,9 +20,13 @@ async function buildConfig(): Promise<BuildConfig> {
   return (await import(pathToFileURL(path.join(ROOT, 'esbuild.mjs')).href)) as BuildConfig;
 }
 
-async function build(options: esbuild.BuildOptions): Promise<esbuild.Metafile> {
+async function buildFiles(options: esbuild.BuildOptions): Promise<{ metafile: esbuild.Metafile; files: esbuild.OutputFile[] }> {
   const result = await esbuild.build({ ...options, write: false, logLevel: 'silent', metafile: true });
-  return result.metafile!;
+  return { metafile: result.metafile!, files: result.outputFiles ?? [] };
+}
+
+async function build(options: esbuild.BuildOptions): Promise<esbuild.Metafile> {
+  return (await buildFiles(options)).metafile;
 }
 
 function output(meta: esbuild.Metafile, name: string): esbuild.Metafile['outputs'][string] {
@@ -50,11 +55,14 @@ describe('bundles: what each one holds (esbuild metafile)', function () {
   this.timeout(60_000);
   let config: BuildConfig;
   let development: esbuild.Metafile;
+  let developmentFiles: esbuild.OutputFile[];
   let production: esbuild.Metafile;
 
   before(async () => {
     config = await buildConfig();
-    [development, production] = await Promise.all([build(config.buildOptions()), build(config.buildOptions({ production: true }))]);
+    let built: { metafile: esbuild.Metafile; files: esbuild.OutputFile[] };
+    [built, production] = await Promise.all([buildFiles(config.buildOptions()), build(config.buildOptions({ production: true }))]);
+    ({ metafile: development, files: developmentFiles } = built);
   });
 
   for (const [build, bundle] of [
@@ -92,10 +100,39 @@ describe('bundles: what each one holds (esbuild metafile)', function () {
   });
 
   /** Builds `contents` as if it were a module named `sourcefile` in `dir`. */
-  const probe = (contents: string, dir: string, sourcefile: string) => {
+  const probeFiles = (contents: string, dir: string, sourcefile: string) => {
     const { entryPoints: _entries, outdir: _outdir, ...options } = config.buildOptions();
-    return build({ ...options, stdin: { contents, resolveDir: path.join(ROOT, dir), sourcefile, loader: 'ts' }, outfile: 'dist/probe.js' });
+    return buildFiles({ ...options, stdin: { contents, resolveDir: path.join(ROOT, dir), sourcefile, loader: 'ts' }, outfile: 'dist/probe.js' });
   };
+  const probe = async (contents: string, dir: string, sourcefile: string) => (await probeFiles(contents, dir, sourcefile)).metafile;
+
+  it('dist/results.js, which holds its own copy of the formatting code, formats in the locale the extension set', async () => {
+    // As the extension does: set the locale in its own bundle, then open results (dist/results.js).
+    const { files } = await probeFiles(
+      [
+        "import { setFormatLocale } from '../../domain/format';",
+        "import { resultsModule } from './resultsModule';",
+        'export function run(): string | undefined {',
+        "  setFormatLocale('de-DE');",
+        "  const part = { path: 'a.jsonl', label: 'a', lines: 1500, total: 2000 };",
+        "  return resultsModule().mergeNote({ file: 'all.jsonl', lines: 1500, total: 2000, incomplete: [part] }, [part]);",
+        '}',
+      ].join('\n'),
+      'src/vscode/results',
+      'probe.ts',
+    );
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundles-'));
+    try {
+      for (const file of [...files, ...developmentFiles]) {
+        if (['probe.js', 'results.js'].includes(path.basename(file.path))) fs.writeFileSync(path.join(dir, path.basename(file.path)), file.contents);
+      }
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { run } = require(path.join(dir, 'probe.js')) as { run(): string | undefined };
+      assert.equal(run(), 'Only 1.500 of 2.000 results: part 1 (a) has 1.500 of 2.000.');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('a lazy bundle is found by what is required, not by the name of the file requiring it', async () => {
     // As if src/vscode/results/resultsModule.ts or src/api/client.ts were renamed or moved.

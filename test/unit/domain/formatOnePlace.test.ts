@@ -48,6 +48,13 @@ const RULES: Rule[] = [
     home: 'src/domain/requestCounts.ts',
     instead: 'outcomeSummary from src/domain/requestCounts.ts',
   },
+  {
+    what: 'a module loaded on first use by hand',
+    // `x ??= require(…)`, `x = require(…)`: a variable kept by hand (a `const` inside a loader is fine).
+    pattern: /\?\?=\s*require\(|^\s*[\w.]+\s*=\s*require\(/,
+    home: 'src/api/lazyModule.ts',
+    instead: "lazyModule(() => require('./…')) from src/api/lazyModule.ts",
+  },
 ];
 
 describe('format: one place for each formatter (a scan of src/)', () => {
