@@ -6,7 +6,7 @@ import type { SubmissionRecord } from './submissionRegistry';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * 90 days: the API deletes results 29 days after a batch is created, so an older record with no
+ * 90 days: the API deletes results RETENTION_DAYS after a batch is created, so an older record with no
  * local copy only names the batch's row and warns when the same file is sent again; three months
  * keeps that for a good while after the results are gone. Such a record is dropped only once the
  * API says the batch no longer exists.

@@ -1,4 +1,4 @@
-// Batch results on this machine: the local archive that outlives the API's 29 days, the one-pass
+// Batch results on this machine: the local archive that outlives the API's copy, the one-pass
 // summary, the results document, the retry batch and the exports. Imports no `vscode`.
 export { ResultsArchive, ArchiveMissingError, type ArchiveDownload, type ArchiveIo, type ArchiveMeta, type ArchiveStatus } from './resultsArchive';
 export { classifyArchiveFile, removeStaleFiles, scanArchive, STALE_TEMP_MS, type ArchiveFile, type ArchiveFileKind, type BatchFiles } from './archiveFiles';

@@ -21,7 +21,7 @@ export interface ResultsDeps {
 }
 
 /**
- * Results kept on this machine (the API deletes its copy 29 days after creation): the archive of
+ * Results kept on this machine (the API deletes its copy RETENTION_DAYS after creation): the archive of
  * local copies, the downloader that fills it, the renderer of the results documents, and the
  * summary cache between them, which hands the summary a download made to the document that opens
  * next. Its code (the results bundle) loads the first time any of them is needed.
