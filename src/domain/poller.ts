@@ -9,7 +9,7 @@ import { sendPoll } from './pollRequest';
 import { FOCUS_JITTER_MS, MIN_INTERVAL_SECONDS, POKE_DELAY_MS, PollSchedule } from './pollSchedule';
 import { TickTimer } from './pollTimer';
 
-// The one poller (style.md point 4): keeps the store's in-flight batches up to date with one API
+// The one poller (ARCHITECTURE.md, "One of each"): keeps the store's in-flight batches up to date with one API
 // request per tick however many there are, on chained timers that back off while nothing changes.
 // It wires the parts: the schedule (pollSchedule.ts), the timer (pollTimer.ts), the lease windows
 // share (pollLease.ts), which request to make (pollPlan.ts), making it (pollRequest.ts) and
