@@ -107,7 +107,7 @@ export function isAmbiguous(error: UserFacingError): boolean {
   }
 }
 
-export function totalRequests(batch: MessageBatch): number {
+function totalRequests(batch: MessageBatch): number {
   const c = batch.request_counts;
   return c.processing + c.succeeded + c.errored + c.canceled + c.expired;
 }

@@ -36,7 +36,7 @@ export function registerCommand<K extends CommandId>(
 }
 
 /** Shows an error once and logs it once. Returns nothing the caller needs to handle further. */
-export function reportError(log: Log, err: unknown, action: string | undefined): void {
+function reportError(log: Log, err: unknown, action: string | undefined): void {
   if (err instanceof UserCancelled || err instanceof vscode.CancellationError) return;
   const described = describeError(err, { action, baseUrl: Settings.baseUrl() || undefined });
   if (described.kind === 'aborted') return;

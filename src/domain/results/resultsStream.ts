@@ -84,7 +84,7 @@ export interface StreamedResults {
   droppedBytes: number;
 }
 
-export function totalOf(batch: MessageBatch): number {
+function totalOf(batch: MessageBatch): number {
   const c = batch.request_counts;
   return c.processing + c.succeeded + c.errored + c.canceled + c.expired;
 }

@@ -8,7 +8,7 @@ import { CommandIds, groupRef } from '../commandIds';
 import { commandOf } from '../commandRunner';
 
 // The rows are the domain's (src/domain/batchTree.ts); commands receive them from menus.
-export { BatchRow as BatchNode, GroupRow as GroupNode, LoadMoreRow as LoadMoreNode };
+export { BatchRow as BatchNode, GroupRow as GroupNode };
 export type BatchesTreeNode = TreeRow;
 
 /**
