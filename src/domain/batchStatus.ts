@@ -8,6 +8,12 @@ export const isRunning = (batch: MessageBatch): boolean => batch.processing_stat
 /** Done: its counts are final; it can be deleted, and its results read. */
 export const isEnded = (batch: MessageBatch): boolean => batch.processing_status === 'ended';
 
+/** How many requests the batch holds, whatever became of them. */
+export const requestTotal = (batch: MessageBatch): number => {
+  const c = batch.request_counts;
+  return c.processing + c.succeeded + c.errored + c.canceled + c.expired;
+};
+
 /** The API still has its results: ended, and not yet archived (RETENTION_DAYS after creation). */
 export const apiHasResults = (batch: MessageBatch): boolean => isEnded(batch) && !!batch.results_url && !batch.archived_at;
 

@@ -1,4 +1,5 @@
 import { describeError, type BatchesApi, type MessageBatch, type UserFacingError } from '../api';
+import { requestTotal } from './batchStatus';
 import { partBody, type BatchFileScan, type BatchSource, type PartPlan } from './batchUpload';
 import type { SubmissionRecord, SubmissionRegistry } from './submissionRegistry';
 
@@ -75,7 +76,7 @@ export async function findCreated(
     const candidates = page.batches.filter(
       (b) =>
         Date.parse(b.created_at) >= since &&
-        totalRequests(b) === params.requestCount &&
+        requestTotal(b) === params.requestCount &&
         !params.isKnownBatch(b.id),
     );
     // Newest first from the API; the newest unknown match is the one this submission created.
@@ -105,11 +106,6 @@ export function isAmbiguous(error: UserFacingError): boolean {
       // 4xx: the API refused the request; nothing was created.
       return false;
   }
-}
-
-function totalRequests(batch: MessageBatch): number {
-  const c = batch.request_counts;
-  return c.processing + c.succeeded + c.errored + c.canceled + c.expired;
 }
 
 /** A file over one batch's limits is sent as several batches, remembered as one group. */

@@ -10,6 +10,7 @@
 //   is kept and the download is reported incomplete ('malformed'), never complete.
 import type { MessageBatch, MessageBatchIndividualResponse } from '../../api';
 import * as fs from 'node:fs';
+import { requestTotal } from '../batchStatus';
 import { LineTooLongError, MAX_LINE_BYTES } from '../lineLimit';
 import { asBuffer, isBlank, LineSplitter, READ_CHUNK_BYTES, type LineHandler } from './lineReader';
 import { openForWrite, type OpenForWrite, type WritableFile } from './writableFile';
@@ -82,11 +83,6 @@ export interface StreamedResults {
   suspectLines: number;
   /** Bytes of an unfinished last line dropped when the stream broke. */
   droppedBytes: number;
-}
-
-function totalOf(batch: MessageBatch): number {
-  const c = batch.request_counts;
-  return c.processing + c.succeeded + c.errored + c.canceled + c.expired;
 }
 
 const FLUSH_BYTES = 1024 * 1024;
@@ -380,7 +376,7 @@ export async function streamResultsToFile(source: ResultsSource, batchId: string
       ? await source.resultsBody!(batchId, { signal }).then(({ batch, body }) => ({ batch, body, results: undefined }))
       : await source.results(batchId, { signal }).then(({ batch, results }) => ({ batch, results, body: undefined }));
   const batch = opened.batch;
-  const total = totalOf(batch);
+  const total = requestTotal(batch);
   let handle: WritableFile;
   try {
     handle = await (options.open ?? openForWrite)(file);
