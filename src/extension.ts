@@ -11,7 +11,7 @@ import { Log } from './vscode/log';
 import { Settings } from './vscode/settings';
 import { createBatchesView } from './vscode/views/batchesView';
 import { registerAuthoring } from './vscode/authoring';
-import { ResultsDocumentProvider } from './vscode/results/resultsDocumentProvider';
+import { registerResultsDocuments } from './vscode/results/resultsDocumentProvider';
 import { ResultsService } from './vscode/results/resultsService';
 import { EndNotifications } from './vscode/endNotifications';
 import { PollingService } from './vscode/polling';
@@ -58,7 +58,7 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
     },
     knownBatch: (id) => store.get(id),
   });
-  const resultsDocuments = new ResultsDocumentProvider(results);
+  const resultsDocuments = registerResultsDocuments(results);
   const batchesView = createBatchesView(store, registry, (id) => results.describeLocalCopy(id));
   context.subscriptions.push(
     log,
@@ -66,13 +66,14 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
     keys,
     clients,
     store,
-    ...batchesView.disposables,
+    registry,
+    batchesView,
     polling,
     statusBar,
     endNotifications,
-    ...authoring.disposables,
+    authoring,
     results,
-    ...resultsDocuments.register(),
+    resultsDocuments,
     // Another key or server may be another account: forget what was listed, then list again.
     clients.onDidChange(() => {
       store.reset();
@@ -80,8 +81,8 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
     }),
   );
 
-  const services = { context, log, keys, clients, store, registry, polling, results, view: batchesView.view, revealBatch: batchesView.reveal };
-  registerCommands(services);
+  const services = { log, keys, clients, store, registry, polling, results, view: batchesView.view, revealBatch: (id: string) => batchesView.reveal(id) };
+  context.subscriptions.push(registerCommands(services));
 
   // Tidying local data is never urgent: a while after the start, off the activation path.
   const tidy = () => pruneStorage(services);

@@ -107,7 +107,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
  * global storage and goes into document URIs, so an answer whose id could be a path, an object
  * property such as `__proto__`, or a line break is refused here, once, for every layer above.
  */
-export const BATCH_ID_PATTERN = /^msgbatch_[A-Za-z0-9_-]{1,120}$/;
+const BATCH_ID_PATTERN = /^msgbatch_[A-Za-z0-9_-]{1,120}$/;
 
 const isTimestamp = (v: unknown): boolean => typeof v === 'string' && v.length <= 64 && !Number.isNaN(Date.parse(v));
 const isOptionalTimestamp = (v: unknown): boolean => v === undefined || v === null || isTimestamp(v);

@@ -71,7 +71,7 @@ function httpDate(value: string | null | undefined): number | undefined {
  * waiting on that call (a refresh, a cancel, a download): a longer wait comes back at once as a
  * rate-limit error that names it, rather than as a spinner that never ends.
  */
-export const MAX_IN_CALL_RETRY_MS = 60_000;
+const MAX_IN_CALL_RETRY_MS = 60_000;
 
 /**
  * The response the SDK gets to see: its retry headers replaced by what serverDelayMs made of them.

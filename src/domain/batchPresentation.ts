@@ -7,6 +7,7 @@ import { markdownText } from './markdown';
 import { outcomeSummary, totalRequests } from './requestCounts';
 import type { SubmissionRecord } from './submissionRegistry';
 
+/** The API deletes a batch's results this many days after the batch was created. */
 export const RETENTION_DAYS = 29;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -53,7 +54,7 @@ export function batchCapabilities(batch: MessageBatch): string {
   return tokens.join(' ');
 }
 
-/** When the API deletes the results: 29 days after creation. */
+/** When the API deletes the results: RETENTION_DAYS after creation. */
 export function resultsDeletedAt(batch: MessageBatch): number {
   return Date.parse(batch.created_at) + RETENTION_DAYS * DAY_MS;
 }

@@ -8,7 +8,7 @@ export const isRunning = (batch: MessageBatch): boolean => batch.processing_stat
 /** Done: its counts are final; it can be deleted, and its results read. */
 export const isEnded = (batch: MessageBatch): boolean => batch.processing_status === 'ended';
 
-/** The API still has its results: ended, and not yet archived (29 days after creation). */
+/** The API still has its results: ended, and not yet archived (RETENTION_DAYS after creation). */
 export const apiHasResults = (batch: MessageBatch): boolean => isEnded(batch) && !!batch.results_url && !batch.archived_at;
 
 /** Some requests errored or expired: Retry Failed Requests has something to offer. */

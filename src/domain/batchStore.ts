@@ -1,5 +1,6 @@
 import { describeError, type BatchesApi, type MessageBatch, type UserFacingError } from '../api';
-import { Emitter, type Disposable, type Event } from './events';
+import { Emitter, type Event } from './events';
+import { DisposableObject } from './lifecycle';
 
 /** What the Batches view should show when it has no rows to show, or above its rows. */
 export type ListState =
@@ -27,7 +28,7 @@ export interface BatchStoreOptions {
  * The one owner of the account's batches as far as they are loaded: the pages fetched so far,
  * newest first. The tree, the status bar and documents subscribe; nothing else calls `list`.
  */
-export class BatchStore implements Disposable {
+export class BatchStore extends DisposableObject {
   private list: MessageBatch[] = [];
   private more = false;
   private cursor: string | null = null;
@@ -35,10 +36,12 @@ export class BatchStore implements Disposable {
   private loaded = false;
   private refreshing: Promise<void> | undefined;
   private generation = 0;
-  private readonly changed = new Emitter<StoreChange>();
+  private readonly changed = this.register(new Emitter<StoreChange>());
   readonly onDidChange: Event<StoreChange> = this.changed.event;
 
-  constructor(private readonly options: BatchStoreOptions) {}
+  constructor(private readonly options: BatchStoreOptions) {
+    super();
+  }
 
   get batches(): readonly MessageBatch[] {
     return this.list;
@@ -133,11 +136,6 @@ export class BatchStore implements Disposable {
     // A refresh under way belongs to the old key; the next refresh must not join it.
     this.refreshing = undefined;
     this.empty({ kind: 'loading' });
-  }
-
-  /** Drops every listener: the extension is going away. */
-  dispose(): void {
-    this.changed.dispose();
   }
 
   private async doRefresh(): Promise<void> {

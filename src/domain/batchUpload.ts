@@ -45,7 +45,7 @@ export function fileSource(file: string, options: ChunkOptions = {}): BatchSourc
   return { open: () => readFileChunks(file, options) };
 }
 
-export const DEFAULT_PART_LIMITS: PartLimits = { maxRequests: DEFAULT_MAX_REQUESTS, maxBodyBytes: DEFAULT_MAX_BYTES };
+const DEFAULT_PART_LIMITS: PartLimits = { maxRequests: DEFAULT_MAX_REQUESTS, maxBodyBytes: DEFAULT_MAX_BYTES };
 
 const OPEN = Buffer.from('{"requests":[');
 const COMMA = Buffer.from(',');

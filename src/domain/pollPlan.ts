@@ -6,11 +6,11 @@ import type { MessageBatch } from '../api';
 // tick.
 
 /** A list request covers at least this many batches (the API's default page)… */
-export const LIST_MIN_LIMIT = 20;
+const LIST_MIN_LIMIT = 20;
 /** …and at most this many (the API's maximum); older in-flight batches are retrieved one by one. */
-export const LIST_MAX_LIMIT = 1000;
+const LIST_MAX_LIMIT = 1000;
 /** Room in the list window for batches created since the store was loaded. */
-export const LIST_SLACK = 10;
+const LIST_SLACK = 10;
 
 /** What the plan reads of a batch. */
 export type PlannedBatch = Pick<MessageBatch, 'id' | 'processing_status'>;

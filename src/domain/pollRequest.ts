@@ -5,7 +5,7 @@ import { arm, type PollTimers } from './pollTimer';
 // The one request of a tick, made and given up on time.
 
 /** A poll that has not answered by then is given up (the SDK's own timeout is 10 minutes). */
-export const REQUEST_TIMEOUT_MS = 60_000;
+const REQUEST_TIMEOUT_MS = 60_000;
 
 /** What the API answered: the batches it returned, or what went wrong, worded for the user. */
 export type PollAnswer = { batches: readonly MessageBatch[] } | { error: UserFacingError };

@@ -11,7 +11,7 @@ export interface PollSettings {
   maxIntervalSeconds: number;
 }
 
-export const POLL_DEFAULTS: PollSettings = { intervalSeconds: 30, maxIntervalSeconds: 300 };
+const POLL_DEFAULTS: PollSettings = { intervalSeconds: 30, maxIntervalSeconds: 300 };
 
 /** All batch endpoints share one requests-per-minute limit: never poll more often than this. */
 export const MIN_INTERVAL_SECONDS = 10;
@@ -22,11 +22,11 @@ export const MIN_INTERVAL_SECONDS = 10;
  */
 export const MAX_INTERVAL_MS = MAX_SERVER_DELAY_MS;
 /** While a tick changes nothing, the next interval is this much longer. */
-export const BACKOFF_FACTOR = 1.5;
+const BACKOFF_FACTOR = 1.5;
 /** While the window is unfocused, intervals are this much longer… */
-export const UNFOCUSED_FACTOR = 4;
+const UNFOCUSED_FACTOR = 4;
 /** …up to this (or the focused maximum, when the user set that higher). */
-export const UNFOCUSED_MAX_MS = 10 * 60_000;
+const UNFOCUSED_MAX_MS = 10 * 60_000;
 /** After poke() (refresh, submit, cancel): the next look comes this soon. */
 export const POKE_DELAY_MS = 1_000;
 /** On focus return, a far-away poll is brought forward to a random moment within this. */

@@ -1,5 +1,6 @@
 import { describeError, type BatchesApi, type UserFacingError } from '../api';
-import { Emitter, type Disposable, type Event } from './events';
+import { Emitter, type Event } from './events';
+import { DisposableObject } from './lifecycle';
 import { applyPolled, NOT_FOUND_ELSEWHERE } from './pollApply';
 import type { PollerOptions, PollerState, PollTick, RemovedBatch, ScheduledPoll, ScheduleReason } from './pollerTypes';
 import { PollLease } from './pollLease';
@@ -8,17 +9,17 @@ import { sendPoll } from './pollRequest';
 import { FOCUS_JITTER_MS, MIN_INTERVAL_SECONDS, POKE_DELAY_MS, PollSchedule } from './pollSchedule';
 import { TickTimer } from './pollTimer';
 
-// The one poller (style.md point 4): keeps the store's in-flight batches up to date with one API
+// The one poller (ARCHITECTURE.md, "One of each"): keeps the store's in-flight batches up to date with one API
 // request per tick however many there are, on chained timers that back off while nothing changes.
 // It wires the parts: the schedule (pollSchedule.ts), the timer (pollTimer.ts), the lease windows
 // share (pollLease.ts), which request to make (pollPlan.ts), making it (pollRequest.ts) and
 // putting the answer in the store (pollApply.ts). Its options and reports are in pollerTypes.ts.
 
-export class Poller implements Disposable {
-  private readonly stateEmitter = new Emitter<PollerState>();
-  private readonly removedEmitter = new Emitter<RemovedBatch>();
-  private readonly scheduleEmitter = new Emitter<ScheduledPoll>();
-  private readonly tickEmitter = new Emitter<PollTick>();
+export class Poller extends DisposableObject {
+  private readonly stateEmitter = this.register(new Emitter<PollerState>());
+  private readonly removedEmitter = this.register(new Emitter<RemovedBatch>());
+  private readonly scheduleEmitter = this.register(new Emitter<ScheduledPoll>());
+  private readonly tickEmitter = this.register(new Emitter<PollTick>());
   /** Fires when the kind of state changes (a failure is reported once, however many ticks fail). */
   readonly onDidChangeState: Event<PollerState> = this.stateEmitter.event;
   /** A watched batch no longer exists (404): it has been removed from the store. */
@@ -39,14 +40,14 @@ export class Poller implements Disposable {
   private readonly timer: TickTimer;
   private readonly lease: PollLease;
   private readonly random: () => number;
-  private readonly subscription: Disposable;
 
   constructor(private readonly options: PollerOptions) {
+    super();
     this.schedule = new PollSchedule(options.settings);
     this.timer = new TickTimer(options.timers);
     this.lease = new PollLease(options.coordinator, options.timers);
     this.random = options.random ?? Math.random;
-    this.subscription = options.store.onDidChange(() => this.storeChanged());
+    this.register(options.store.onDidChange(() => this.storeChanged()));
     this.storeChanged();
   }
 
@@ -87,14 +88,14 @@ export class Poller implements Disposable {
     if (at - this.now() > FOCUS_JITTER_MS) this.scheduleIn(Math.floor(this.random() * FOCUS_JITTER_MS), 'focus');
   }
 
-  dispose(): void {
+  /** Stops first (the request under way is given up, no tick comes again, the lease is handed back), then lets go of its listeners. */
+  override dispose(): void {
     if (this.disposed) return;
     this.disposal.abort();
     this.timer.clear();
-    this.subscription.dispose();
     this.lease.release();
     this.current = { kind: 'idle' };
-    for (const emitter of [this.stateEmitter, this.removedEmitter, this.scheduleEmitter, this.tickEmitter]) emitter.dispose();
+    super.dispose();
   }
 
   private get disposed(): boolean {

@@ -6,22 +6,22 @@ import type { SubmissionRecord } from './submissionRegistry';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * 90 days: the API deletes results 29 days after a batch is created, so an older record with no
+ * 90 days: the API deletes results RETENTION_DAYS after a batch is created, so an older record with no
  * local copy only names the batch's row and warns when the same file is sent again; three months
  * keeps that for a good while after the results are gone. Such a record is dropped only once the
  * API says the batch no longer exists.
  */
-export const RECORD_MAX_AGE_MS = 90 * DAY_MS;
+const RECORD_MAX_AGE_MS = 90 * DAY_MS;
 
 /**
  * The bound, whatever the API says: about 0.5 KB each, 2,000 records are about 1 MB of VS Code's
  * global state, which is read at startup and written whole at each submission. Records whose
  * results are kept here are never dropped for it (the local copy needs its name and source).
  */
-export const MAX_RECORDS = 2000;
+const MAX_RECORDS = 2000;
 
 /** At most this many batches are looked up on the API per pass (one pass per window start). */
-export const CHECKS_PER_PASS = 20;
+const CHECKS_PER_PASS = 20;
 
 export interface PrunePlanOptions {
   now: number;

@@ -1,4 +1,5 @@
 import { Emitter, type Event } from './events';
+import { DisposableObject } from './lifecycle';
 
 /** Key-value storage the registry persists to (VS Code's globalState in the extension). */
 export interface KeyValueStorage {
@@ -37,11 +38,13 @@ const STORAGE_KEY = 'claudeBatches.submissions';
  * The local memory of submitted batches: source file, content hash, submit time. Persisted in
  * VS Code's global storage, so every window and workspace on this machine sees it.
  */
-export class SubmissionRegistry {
-  private readonly changed = new Emitter<SubmissionRecord>();
+export class SubmissionRegistry extends DisposableObject {
+  private readonly changed = this.register(new Emitter<SubmissionRecord>());
   readonly onDidChange: Event<SubmissionRecord> = this.changed.event;
 
-  constructor(private readonly storage: KeyValueStorage) {}
+  constructor(private readonly storage: KeyValueStorage) {
+    super();
+  }
 
   private all(): Record<string, SubmissionRecord> {
     return this.storage.get<Record<string, SubmissionRecord>>(STORAGE_KEY) ?? {};

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { rememberSecret, resolveApiKey, type ResolvedKey } from '../api';
+import { DisposableObject } from '../domain/lifecycle';
 
 export type { KeySource, ResolvedKey } from '../api';
 
@@ -9,19 +10,21 @@ const SECRET_KEY = 'claudeBatches.apiKey';
  * Where the API key comes from: VS Code's SecretStorage first, then ANTHROPIC_API_KEY from the
  * environment. The key is never written to settings, logs or documents.
  */
-export class ApiKeyStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class ApiKeyStore extends DisposableObject {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
-  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
+    super();
     // Another window setting or clearing the key fires this too.
-    this.subscription = secrets.onDidChange((e) => {
-      if (e.key === SECRET_KEY) this.changed.fire();
-    });
+    this.register(
+      secrets.onDidChange((e) => {
+        if (e.key === SECRET_KEY) this.changed.fire();
+      }),
+    );
   }
 
   /** The key to use, trimmed; a key with whitespace or control characters inside is refused (see checkApiKey). */
@@ -41,10 +44,5 @@ export class ApiKeyStore implements vscode.Disposable {
   async clear(): Promise<void> {
     await this.secrets.delete(SECRET_KEY);
     this.changed.fire();
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
   }
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { BatchesApi, createClient } from '../api';
+import { DisposableObject } from '../domain/lifecycle';
 import { pollScope } from '../domain/pollCoordinator';
 import type { ApiKeyStore, KeySource } from './apiKeyStore';
 import type { Log } from './log';
@@ -16,20 +17,20 @@ export interface ApiHandle {
  * The one place the extension gets an API client. Builds it from the current key and base URL,
  * keeps it until either changes, and tells listeners when they do.
  */
-export class ClientProvider implements vscode.Disposable {
+export class ClientProvider extends DisposableObject {
   private cached: { key: string; baseUrl: string; handle: ApiHandle } | undefined;
   private reportedProblem: string | undefined;
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   /** Fires when the key or the base URL changed: whatever was loaded may belong to another account. */
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly keys: ApiKeyStore,
     private readonly log: Log,
   ) {
-    this.disposables.push(
-      keys.onDidChange(() => this.invalidate('API key changed')),
+    super();
+    this.register(keys.onDidChange(() => this.invalidate('API key changed')));
+    this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('claudeBatches.baseUrl')) this.invalidate('base URL changed');
       }),
@@ -59,10 +60,5 @@ export class ClientProvider implements vscode.Disposable {
     this.cached = undefined;
     this.log.info(`${reason}; reconnecting.`);
     this.changed.fire();
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
-    this.changed.dispose();
   }
 }

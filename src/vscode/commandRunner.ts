@@ -19,27 +19,24 @@ export class UserCancelled extends Error {
  * what VS Code passes, as it is: commands/index.ts decodes it once (commandArguments.ts).
  */
 export function registerCommand<K extends CommandId>(
-  context: vscode.ExtensionContext,
   log: Log,
   id: K,
   handler: (...args: unknown[]) => CommandResult<K> | Promise<CommandResult<K>>,
   /** What the command does, for error messages: "Cancelling the batch failed: …". */
   action?: string,
-): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await handler(...args);
-      } catch (err) {
-        reportError(log, err, action);
-        return undefined;
-      }
-    }),
-  );
+): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await handler(...args);
+    } catch (err) {
+      reportError(log, err, action);
+      return undefined;
+    }
+  });
 }
 
 /** Shows an error once and logs it once. Returns nothing the caller needs to handle further. */
-export function reportError(log: Log, err: unknown, action: string | undefined): void {
+function reportError(log: Log, err: unknown, action: string | undefined): void {
   if (err instanceof UserCancelled || err instanceof vscode.CancellationError) return;
   const described = describeError(err, { action, baseUrl: Settings.baseUrl() || undefined });
   if (described.kind === 'aborted') return;

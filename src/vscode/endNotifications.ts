@@ -4,8 +4,9 @@ import { batchLabel } from '../domain/batchPresentation';
 import { hasFailures, isEnded } from '../domain/batchStatus';
 import type { BatchStore } from '../domain/batchStore';
 import { EndAnnouncer, endSummary } from '../domain/endAnnouncer';
+import { DisposableObject } from '../domain/lifecycle';
 import { outcomeSummary, sumRequestCounts } from '../domain/requestCounts';
-import type { SubmissionRegistry } from '../domain/submissionRegistry';
+import type { KeyValueStorage, SubmissionRegistry } from '../domain/submissionRegistry';
 import { CommandIds } from './commandIds';
 import { executeCommand } from './commandRunner';
 import type { Log } from './log';
@@ -27,23 +28,25 @@ const END_ACTIONS = [
  * Open Results, Retry Failed (when some failed) and Save Results. Batches this machine submitted
  * that ended while VS Code was closed are announced once, on the next start.
  */
-export class EndNotifications implements vscode.Disposable {
+export class EndNotifications extends DisposableObject {
   private readonly watched = new Set<string>();
   private readonly announcer: EndAnnouncer;
-  private readonly subscription: vscode.Disposable;
   private pending = Promise.resolve();
 
   constructor(
     private readonly store: BatchStore,
     private readonly registry: SubmissionRegistry,
-    globalState: vscode.Memento,
+    globalState: KeyValueStorage,
     private readonly log: Log,
   ) {
+    super();
     this.announcer = new EndAnnouncer(globalState);
-    this.subscription = store.onDidChange(() => {
-      // Serialised: two quick changes must not announce the same batch twice.
-      this.pending = this.pending.then(() => this.check()).catch((err) => log.error('End notifications failed', err));
-    });
+    this.register(
+      store.onDidChange(() => {
+        // Serialised: two quick changes must not announce the same batch twice.
+        this.pending = this.pending.then(() => this.check()).catch((err) => log.error('End notifications failed', err));
+      }),
+    );
   }
 
   /** Settles when the notifications for the changes so far have been decided (tests). */
@@ -87,9 +90,5 @@ export class EndNotifications implements vscode.Disposable {
       const action = actions.find((a) => a.title === picked);
       if (action) void executeCommand(action.command, batch.id);
     });
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
   }
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { redactKnownSecrets, rememberSecret } from '../api';
+import { DisposableObject } from '../domain/lifecycle';
 
 /**
  * The extension's log: one `LogOutputChannel` ("Claude Batches" in the Output panel). Secrets
@@ -7,8 +8,8 @@ import { redactKnownSecrets, rememberSecret } from '../api';
  * Anthropic key and every key remembered so far (the client factory remembers each key it is
  * given; `addSecret` adds others), the same redaction as every message shown.
  */
-export class Log implements vscode.Disposable {
-  private readonly channel = vscode.window.createOutputChannel('Claude Batches', { log: true });
+export class Log extends DisposableObject {
+  private readonly channel = this.register(vscode.window.createOutputChannel('Claude Batches', { log: true }));
 
   addSecret(secret: string | undefined): void {
     rememberSecret(secret);
@@ -33,9 +34,5 @@ export class Log implements vscode.Disposable {
 
   redact(text: string): string {
     return redactKnownSecrets(text);
-  }
-
-  dispose(): void {
-    this.channel.dispose();
   }
 }

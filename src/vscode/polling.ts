@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BatchStore } from '../domain/batchStore';
+import { DisposableObject } from '../domain/lifecycle';
 import { FilePollCoordinator } from '../domain/pollCoordinator';
 import { Poller } from '../domain/poller';
 import type { PollerState } from '../domain/pollerTypes';
@@ -16,26 +17,24 @@ import { ui } from './ui';
  * changes (another account has other batches, and another shared poll file). Windows on the same
  * machine share one poll through a lease in the extension's global storage.
  */
-export class PollingService implements vscode.Disposable {
+export class PollingService extends DisposableObject {
   private poller: Poller | undefined;
-  private subscriptions: vscode.Disposable[] = [];
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly stateChanged = new vscode.EventEmitter<PollerState>();
+  /** The current poller and the subscriptions to it: rebuilt with it, disposed with it. */
+  private pollerScope: DisposableObject | undefined;
+  private readonly stateChanged = this.register(new vscode.EventEmitter<PollerState>());
   readonly onDidChangeState = this.stateChanged.event;
   private generation = 0;
 
   constructor(
-    private readonly context: vscode.ExtensionContext,
+    private readonly context: Pick<vscode.ExtensionContext, 'globalStorageUri'>,
     private readonly store: BatchStore,
-    private readonly clients: ClientProvider,
+    private readonly clients: Pick<ClientProvider, 'get' | 'onDidChange'>,
     private readonly registry: SubmissionRegistry,
     private readonly log: Log,
   ) {
-    this.disposables.push(
-      this.stateChanged,
-      clients.onDidChange(() => void this.rebuild()),
-      vscode.window.onDidChangeWindowState((e) => this.poller?.setFocused(e.focused)),
-    );
+    super();
+    this.register(clients.onDidChange(() => void this.rebuild()));
+    this.register(vscode.window.onDidChangeWindowState((e) => this.poller?.setFocused(e.focused)));
     void this.rebuild();
   }
 
@@ -70,33 +69,38 @@ export class PollingService implements vscode.Disposable {
       log: (line) => this.log.debug(`[poll] ${line}`),
     });
     poller.setFocused(vscode.window.state.focused);
+    const scope = new DisposableObject();
+    scope.register(poller);
     this.poller = poller;
-    this.subscriptions = [
+    this.pollerScope = scope;
+    scope.register(
       poller.onDidChangeState((state) => {
         if (state.kind === 'failing') this.log.warn(`Polling is failing: ${state.error.message}`);
         if (state.kind === 'stopped') this.log.warn(`Polling stopped: ${state.error.message}`);
         this.stateChanged.fire(state);
       }),
+    );
+    scope.register(
       poller.onDidRemoveBatch(({ batchId }) => {
         const record = this.registry.get(batchId);
         const label = record?.label ?? batchId;
         void ui().warn(`The batch "${label}" no longer exists (deleted elsewhere, or another workspace's); it was removed from the view.`);
       }),
-      { dispose: () => poller.dispose() },
-    ];
+    );
     this.stateChanged.fire(poller.state);
   }
 
   private teardown(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.subscriptions = [];
+    this.pollerScope?.dispose();
+    this.pollerScope = undefined;
     this.poller = undefined;
   }
 
-  dispose(): void {
+  /** A rebuild still waiting for the client provider must not build a poller after this. */
+  override dispose(): void {
     this.generation++;
     this.teardown();
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
   }
 }
 

@@ -10,7 +10,6 @@ import type { BatchesTreeNode } from './views/batchesTree';
 
 /** What activate() builds once and hands to every feature. */
 export interface Services {
-  context: vscode.ExtensionContext;
   log: Log;
   keys: ApiKeyStore;
   clients: ClientProvider;

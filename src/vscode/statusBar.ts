@@ -4,6 +4,7 @@ import { batchLabel } from '../domain/batchPresentation';
 import { statusText } from '../domain/batchStatus';
 import type { BatchStore } from '../domain/batchStore';
 import { formatDuration, formatTime } from '../domain/format';
+import { DisposableObject } from '../domain/lifecycle';
 import { markdownText } from '../domain/markdown';
 import type { SubmissionRegistry } from '../domain/submissionRegistry';
 import { CommandIds } from './commandIds';
@@ -18,29 +19,28 @@ const ENDED_VISIBLE_MS = 60_000;
  * just ended. Rendered from the store (so it never disagrees with the tree) and the poller's
  * state (a warning look while polling fails). Click: the Batches view.
  */
-export class BatchStatusBar implements vscode.Disposable {
-  readonly item = vscode.window.createStatusBarItem('claudeBatches.status', vscode.StatusBarAlignment.Left, 50);
+export class BatchStatusBar extends DisposableObject {
+  readonly item = this.register(vscode.window.createStatusBarItem('claudeBatches.status', vscode.StatusBarAlignment.Left, 50));
   private readonly recentlyEnded = new Map<string, number>();
-  private readonly disposables: vscode.Disposable[] = [];
   private ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly store: BatchStore,
     private readonly registry: SubmissionRegistry,
-    private readonly polling: PollingService,
+    private readonly polling: Pick<PollingService, 'state' | 'onDidChangeState'>,
     private readonly now: () => number = Date.now,
   ) {
+    super();
     this.item.name = 'Claude Batches';
     this.item.command = commandOf('claudeBatches.batches.focus', 'Show Claude Batches');
-    this.disposables.push(
-      this.item,
+    this.register(
       store.onDidChange((change) => {
         for (const b of change.ended ?? []) this.recentlyEnded.set(b.id, this.now());
         this.render();
       }),
-      polling.onDidChangeState(() => this.render()),
-      { dispose: () => this.ticker && clearInterval(this.ticker) },
     );
+    this.register(polling.onDidChangeState(() => this.render()));
+    this.register({ dispose: () => this.setTicking(false) });
     this.render();
   }
 
@@ -98,9 +98,5 @@ export class BatchStatusBar implements vscode.Disposable {
       clearInterval(this.ticker);
       this.ticker = undefined;
     }
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }

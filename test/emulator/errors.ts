@@ -1,5 +1,5 @@
-// Error envelopes: `{"type":"error","error":{"type","message"},"request_id"}`, with the statuses of
-// the table in batches-api.md.
+// Error envelopes: `{"type":"error","error":{"type","message"},"request_id"}`, with the error type
+// the API gives each status (TYPE_BY_STATUS).
 
 export interface ErrorEnvelope {
   type: 'error';

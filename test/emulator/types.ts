@@ -1,6 +1,6 @@
-// The emulator's public types. Shapes mirror the Message Batches API as described in
-// shared/docs/batches-api.md; they are declared here (not imported from the SDK) so that the
-// emulator stays a plain Node program with no dependency but Node's built-ins.
+// The emulator's public types. Shapes mirror the Message Batches API's (what the emulator does
+// with them is in README.md beside this file); they are declared here (not imported from the SDK)
+// so that the emulator stays a plain Node program with no dependency but Node's built-ins.
 
 export type Timing = 'instant' | 'manual' | { perRequestMs: number };
 

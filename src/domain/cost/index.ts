@@ -13,7 +13,6 @@ export {
   type MergedPrices,
   type ModelPrice,
   type PriceEntry,
-  type PriceOverrides,
   type PriceTable,
 } from './prices';
 export {
@@ -28,13 +27,7 @@ export {
 } from './costEstimate';
 export {
   base64DecodedBytes,
-  CHARS_PER_TOKEN,
   emptyTally,
   estimateInputTokens,
-  IMAGE_TOKENS,
-  MESSAGE_OVERHEAD_TOKENS,
-  PDF_BYTES_PER_TOKEN,
-  TOOL_USE_SYSTEM_PROMPT_TOKENS,
-  UNSIZED_DOCUMENT_TOKENS,
   type InputTally,
 } from './tokenEstimate';

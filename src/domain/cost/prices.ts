@@ -48,9 +48,6 @@ export const BUILT_IN_PRICES: readonly PriceEntry[] = [
 /** At most this many overrides are read from a settings object; the rest are ignored. */
 export const MAX_PRICE_OVERRIDES = 200;
 
-/** Overrides from a setting: model name or prefix → standard prices. */
-export type PriceOverrides = Record<string, ModelPrice>;
-
 /**
  * A price table with overrides merged in. The most specific prefix wins across both lists; on
  * the same prefix, the override. So an override can price a model no built-in entry knows, or

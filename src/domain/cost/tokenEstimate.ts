@@ -17,12 +17,12 @@
 //
 // It is an estimate, and shown as one: real counts come back in each result's `usage`.
 
-export const CHARS_PER_TOKEN = 3.5;
-export const IMAGE_TOKENS = 1_600;
-export const PDF_BYTES_PER_TOKEN = 16;
-export const UNSIZED_DOCUMENT_TOKENS = 3_000;
-export const TOOL_USE_SYSTEM_PROMPT_TOKENS = 350;
-export const MESSAGE_OVERHEAD_TOKENS = 4;
+const CHARS_PER_TOKEN = 3.5;
+const IMAGE_TOKENS = 1_600;
+const PDF_BYTES_PER_TOKEN = 16;
+const UNSIZED_DOCUMENT_TOKENS = 3_000;
+const TOOL_USE_SYSTEM_PROMPT_TOKENS = 350;
+const MESSAGE_OVERHEAD_TOKENS = 4;
 
 /** What a request's input is made of, as far as the estimate cares. */
 export interface InputTally {

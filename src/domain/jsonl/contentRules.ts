@@ -12,7 +12,7 @@ import { base64DecodedBytes } from '../cost/tokenEstimate';
 const P_MESSAGES: JsonPath = ['params', 'messages'];
 
 /** Block types accepted in a message's content. */
-export const MESSAGE_BLOCK_TYPES: ReadonlySet<string> = new Set([
+const MESSAGE_BLOCK_TYPES: ReadonlySet<string> = new Set([
   'text',
   'image',
   'document',
@@ -41,7 +41,7 @@ export const MESSAGE_BLOCK_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** Block types accepted inside a tool_result's content. */
-export const TOOL_RESULT_BLOCK_TYPES: ReadonlySet<string> = new Set([
+const TOOL_RESULT_BLOCK_TYPES: ReadonlySet<string> = new Set([
   'text',
   'image',
   'search_result',
@@ -114,7 +114,7 @@ class ToolTurn {
  * Checks one content block. `allowed` is the set of types valid where it sits; `toolTurn`
  * collects tool_use ids (assistant) or answers them (user).
  */
-export function checkBlock(
+function checkBlock(
   block: unknown,
   base: JsonPath,
   allowed: ReadonlySet<string>,

@@ -3,9 +3,8 @@ export type { AcceptedLine, BatchValidation, Diagnostic, ModelUsageEstimate, Rel
 export { RuleCode } from './codes';
 export { validateBatchStream, validateBatchText } from './validateBatch';
 export { BatchValidator, requestText, DEFAULT_MAX_BYTES, DEFAULT_MAX_DIAGNOSTICS, DEFAULT_MAX_REQUESTS, DEFAULT_NEAR_LIMIT_RATIO } from './batchValidator';
-export { CUSTOM_ID_PATTERN, customIdProblem } from './requestRules';
-export { HEADER_PARAMS, KNOWN_PARAMS, REJECTED_PARAMS } from './paramsRules';
-export { MESSAGE_BLOCK_TYPES, TOOL_RESULT_BLOCK_TYPES } from './contentRules';
+export { CUSTOM_ID_PATTERN } from './requestRules';
+export { KNOWN_PARAMS, REJECTED_PARAMS } from './paramsRules';
 export { fixDuplicateCustomId, fixInvalidCustomId, fixMissingCustomId, uniqueCustomId } from './quickFixes';
 export { findSyntaxError, locate, type JsonPath, type Span } from './jsonLocator';
 export { BATCH_LINE_ADVICE, splitLines, type InvalidUtf8, type RawLine, type SplitOptions } from './lineSplitter';

@@ -42,7 +42,7 @@ export const KNOWN_PARAMS: ReadonlySet<string> = new Set([
 export const REJECTED_PARAMS: ReadonlySet<string> = new Set(['temperature', 'top_p', 'top_k']);
 
 /** SDK options that travel as headers, never in the body. */
-export const HEADER_PARAMS: ReadonlySet<string> = new Set(['betas', 'user_profile_id', 'workspace_id', 'anthropic_version', 'anthropic-version']);
+const HEADER_PARAMS: ReadonlySet<string> = new Set(['betas', 'user_profile_id', 'workspace_id', 'anthropic_version', 'anthropic-version']);
 
 const ALIASES: Record<string, string> = {
   max_tokens_to_sample: 'max_tokens',
@@ -67,7 +67,7 @@ function p(...rest: (string | number)[]): JsonPath {
 }
 
 /** The nearest known parameter name, for "did you mean" hints. */
-export function suggestParam(name: string): string | undefined {
+function suggestParam(name: string): string | undefined {
   const lower = name.toLowerCase();
   const snake = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/-/g, '_');
   if (ALIASES[lower]) return ALIASES[lower];

@@ -16,7 +16,7 @@ function isIdChar(c: number): boolean {
 }
 
 /** Why `id` is not a valid custom_id, or undefined when it is. */
-export function customIdProblem(id: string): string | undefined {
+function customIdProblem(id: string): string | undefined {
   if (CUSTOM_ID_PATTERN.test(id)) return undefined;
   if (id.length === 0) return `custom_id is empty: ${CUSTOM_ID_RULE}`;
   const base = `custom_id ${quote(id)} is invalid: ${CUSTOM_ID_RULE}`;

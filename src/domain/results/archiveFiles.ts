@@ -24,14 +24,14 @@ export interface BatchFiles {
 }
 
 /** A day: a temp file that old belongs to no download still running (writing touches it). */
-export const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
+const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
 
 /**
  * What a file name in the archive is: `<id>.jsonl`, `<id>.partial.jsonl`, `<id>.meta.json`, or a
  * temp file (`<id>.<…>.part` of a download, `<id>.meta.json.<…>.tmp` of a meta). Batch ids hold
  * no dot, so the id is what comes before the first one.
  */
-export function classifyArchiveFile(name: string): { batchId: string; kind: ArchiveFileKind } | undefined {
+function classifyArchiveFile(name: string): { batchId: string; kind: ArchiveFileKind } | undefined {
   const match = /^([A-Za-z0-9_-]{1,128})\.(.+)$/.exec(name);
   if (!match) return undefined;
   const [, batchId, rest] = match;

@@ -1,27 +1,24 @@
-// Batch results on this machine: the local archive that outlives the API's 29 days, the one-pass
+// Batch results on this machine: the local archive that outlives the API's copy, the one-pass
 // summary, the results document, the retry batch and the exports. Imports no `vscode`.
 export { ResultsArchive, ArchiveMissingError, type ArchiveDownload, type ArchiveIo, type ArchiveMeta, type ArchiveStatus } from './resultsArchive';
-export { classifyArchiveFile, removeStaleFiles, scanArchive, STALE_TEMP_MS, type ArchiveFile, type ArchiveFileKind, type BatchFiles } from './archiveFiles';
+export { removeStaleFiles, scanArchive, type ArchiveFile, type ArchiveFileKind, type BatchFiles } from './archiveFiles';
 export { streamResultsToFile, type DownloadProgress, type IncompleteReason, type ResultsSource, type StreamedResults, type StreamOptions } from './resultsStream';
 export { readResults, resultLineHandler, scanResults, type ResultHandler, type ResultLocation, type ResultsReader, type ResultsReadStats } from './resultsReader';
 export {
   errorMessageOf,
   errorRequestIdOf,
   errorTypeOf,
-  FIX_REQUEST_ERROR_TYPES,
   inSection,
   isRetryableErrorType,
   outcomeOf,
   OUTCOMES,
   parseSectionId,
-  sectionIdOf,
   type Outcome,
   type SectionId,
 } from './outcomes';
 export { readLines, readRanges, type LineHandler, type LineRange } from './lineReader';
 export { indexSource, promptStart, SourceFileMissingError, SourceIndex, type SourceLine } from './sourceIndex';
 export {
-  DEFAULT_MAX_ENTRIES,
   ResultsSummarizer,
   SmallestN,
   summarizeResults,

@@ -32,7 +32,7 @@ export function isBlank(buffer: Buffer, start: number, end: number): boolean {
 }
 
 /** What to do about an overlong line of a results file, in the error that reports it. */
-export const RESULTS_LINE_ADVICE = 'No result is that long: the file is damaged or is not a results file; download the results again.';
+const RESULTS_LINE_ADVICE = 'No result is that long: the file is damaged or is not a results file; download the results again.';
 
 export interface SplitterOptions {
   /** Longest line held, in bytes (without its "\n"). Default MAX_LINE_BYTES. */

@@ -17,7 +17,7 @@ export type SectionId = Outcome | `errored:${string}`;
  * or transient condition (api_error, overloaded_error, rate_limit_error, timeout_error, and
  * categories this list does not know yet) and is worth resubmitting unchanged.
  */
-export const FIX_REQUEST_ERROR_TYPES: ReadonlySet<string> = new Set(['invalid_request_error', 'not_found_error', 'permission_error', 'request_too_large']);
+const FIX_REQUEST_ERROR_TYPES: ReadonlySet<string> = new Set(['invalid_request_error', 'not_found_error', 'permission_error', 'request_too_large']);
 
 /** Whether a request that errored with this category can succeed when resubmitted unchanged. */
 export function isRetryableErrorType(type: string): boolean {
@@ -66,12 +66,6 @@ export function errorMessageOf(result: MessageBatchResult): string {
 export function errorRequestIdOf(result: MessageBatchResult): string | undefined {
   const id = errorOf(result)?.request_id;
   return typeof id === 'string' && id ? id : undefined;
-}
-
-export function sectionIdOf(result: MessageBatchResult): SectionId | undefined {
-  const outcome = outcomeOf(result);
-  if (outcome === 'errored') return `errored:${errorTypeOf(result)}`;
-  return outcome;
 }
 
 export function parseSectionId(id: string): { outcome: Outcome; errorType?: string } | undefined {

@@ -1,4 +1,4 @@
-// The local copy of each batch's results, kept after the API deletes its own (29 days after the
+// The local copy of each batch's results, kept after the API deletes its own (RETENTION_DAYS after the
 // batch was created). One folder; per batch:
 //   <id>.jsonl          the results, complete (renamed into place only once the stream ended well)
 //   <id>.partial.jsonl  what arrived of a download that broke; never mistaken for complete

@@ -13,7 +13,7 @@ import { readLines, type LineHandler } from './lineReader';
 import { emptyReadStats, resultLineHandler, type ResultsReadStats } from './resultsReader';
 import { indexSource, promptStart, SourceFileMissingError, type SourceIndex } from './sourceIndex';
 
-export const DEFAULT_MAX_ENTRIES = 200;
+const DEFAULT_MAX_ENTRIES = 200;
 
 export interface ResultEntry {
   customId: string;

@@ -73,7 +73,7 @@ const isContainer = (value: unknown): value is object => typeof value === 'objec
  * recursion is bounded by `maxDepth`; objects are made without a prototype, so a "__proto__"
  * key stays a key.
  */
-export function boundedJsonValue(value: unknown, maxDepth = MAX_JSON_DEPTH): unknown {
+function boundedJsonValue(value: unknown, maxDepth = MAX_JSON_DEPTH): unknown {
   const copy = (v: unknown, depth: number): unknown => {
     if (!isContainer(v)) return v;
     if (depth >= maxDepth) return Array.isArray(v) ? `[… nested deeper than ${maxDepth} levels]` : `{… nested deeper than ${maxDepth} levels}`;

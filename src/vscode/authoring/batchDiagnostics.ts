@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../../domain/jsonl';
+import { DisposableObject } from '../../domain/lifecycle';
 import { DocumentValidation, isBatchDocument } from './documentValidation';
 
 /** Wait for typing to pause before validating; a newer edit restarts the wait. */
@@ -10,22 +11,20 @@ const DEBOUNCE_MS = 300;
  * for, with line and column, in the Problems panel. Debounced per document; an edit that comes in
  * while waiting cancels the pending run.
  */
-export class BatchDiagnostics implements vscode.Disposable {
-  readonly collection = vscode.languages.createDiagnosticCollection('claude-batches');
+export class BatchDiagnostics extends DisposableObject {
+  readonly collection = this.register(vscode.languages.createDiagnosticCollection('claude-batches'));
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly changed = this.register(new vscode.EventEmitter<vscode.Uri>());
   /** Fires after a document's diagnostics were updated (tests, CodeLens). */
   readonly onDidUpdate = this.changed.event;
 
   constructor(private readonly validation: DocumentValidation) {
-    this.disposables.push(
-      this.collection,
-      this.changed,
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.clear(d)),
-    );
+    super();
+    this.register(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
+    this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)));
+    this.register(vscode.workspace.onDidCloseTextDocument((d) => this.clear(d)));
+    // Registered last, so disposed first: no pending run fires into a disposed collection.
+    this.register({ dispose: () => this.pending.forEach((timer) => clearTimeout(timer)) });
     for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
   }
 
@@ -71,11 +70,6 @@ export class BatchDiagnostics implements vscode.Disposable {
     this.pending.delete(key);
     this.collection.delete(document.uri);
     this.validation.forget(document);
-  }
-
-  dispose(): void {
-    for (const timer of this.pending.values()) clearTimeout(timer);
-    for (const d of this.disposables) d.dispose();
   }
 }
 

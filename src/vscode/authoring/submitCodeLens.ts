@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { estimateCost } from '../../domain/cost';
 import { formatCount, formatUsd } from '../../domain/format';
+import { DisposableObject } from '../../domain/lifecycle';
 import { CommandIds } from '../commandIds';
 import { commandOf } from '../commandRunner';
 import { Settings } from '../settings';
@@ -8,15 +9,16 @@ import type { BatchDiagnostics } from './batchDiagnostics';
 import { DocumentValidation, isBatchDocument } from './documentValidation';
 
 /** At the top of a batch file: `Submit as batch · 1,234 requests · 2 models · est. ≤ $4.10`. */
-export class SubmitCodeLens implements vscode.CodeLensProvider {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class SubmitCodeLens extends DisposableObject implements vscode.CodeLensProvider {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.changed.event;
 
   constructor(
     private readonly validation: DocumentValidation,
-    diagnostics: BatchDiagnostics,
+    diagnostics: Pick<BatchDiagnostics, 'onDidUpdate'>,
   ) {
-    diagnostics.onDidUpdate(() => this.changed.fire());
+    super();
+    this.register(diagnostics.onDidUpdate(() => this.changed.fire()));
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
@@ -46,9 +48,5 @@ export class SubmitCodeLens implements vscode.CodeLensProvider {
       );
     }
     return lenses;
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 }

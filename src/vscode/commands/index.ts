@@ -1,3 +1,4 @@
+import { DisposableObject } from '../../domain/lifecycle';
 import { commandTarget, type CommandTarget } from '../commandArguments';
 import type { CommandId, CommandResult } from '../commandIds';
 import { registerCommand } from '../commandRunner';
@@ -18,9 +19,9 @@ interface Handler<K extends CommandId> {
 /** One handler for each command of the map: the compiler refuses a missing, extra or mistyped one. */
 type Handlers = { [K in CommandId]: Handler<K> };
 
-/** Registers every command of the map, each behind the one error wrapper. */
-export function registerCommands(services: Services): void {
-  const { context, log, keys, clients, store, polling } = services;
+/** Registers every command of the map, each behind the one error wrapper; disposing what it returns unregisters them. */
+export function registerCommands(services: Services): DisposableObject {
+  const { log, keys, clients, store, polling } = services;
   /** After what the user did, check on running batches soon (and forget the poller's backoff). */
   const thenPoke =
     <T>(run: (target: CommandTarget) => Promise<T>) =>
@@ -49,8 +50,10 @@ export function registerCommands(services: Services): void {
     'claudeBatches.manageStorage': { action: 'Managing the local results', run: () => manageStorage(services) },
   };
 
+  const commands = new DisposableObject();
   for (const id of Object.keys(handlers) as CommandId[]) {
     const { action, run } = handlers[id] as Handler<CommandId>;
-    registerCommand(context, log, id, (arg, ...more) => run(commandTarget(arg), ...more), action);
+    commands.register(registerCommand(log, id, (arg, ...more) => run(commandTarget(arg), ...more), action));
   }
+  return commands;
 }

@@ -3,6 +3,7 @@ import { describeError, type BatchesApi, type MessageBatch } from '../../api';
 import { formatBytes, formatCount } from '../../domain/format';
 import { planRegistryPrune } from '../../domain/registryPruning';
 import { removeStaleFiles, scanArchive } from '../../domain/results/archiveFiles';
+import { resultsDeletedAt, RETENTION_DAYS } from '../../domain/batchPresentation';
 import { UserCancelled } from '../commandRunner';
 import type { Services } from '../services';
 import { ui } from '../ui';
@@ -10,11 +11,8 @@ import { ui } from '../ui';
 /** Where the API stands on a batch whose results are stored here. */
 type ApiState = 'has' | 'resultsDeleted' | 'batchDeleted' | 'unknown';
 
-/** The API deletes a batch's results 29 days after the batch was created. */
-const RESULTS_LIFE_MS = 29 * 24 * 60 * 60 * 1000;
-
 function stateOf(batch: MessageBatch, now: number): ApiState {
-  if (batch.archived_at || Date.parse(batch.created_at) + RESULTS_LIFE_MS < now) return 'resultsDeleted';
+  if (batch.archived_at || resultsDeletedAt(batch) < now) return 'resultsDeleted';
   return 'has';
 }
 
@@ -103,7 +101,7 @@ export async function manageStorage(services: Services): Promise<string[]> {
     `Delete ${copies(chosen.length)} of results (${formatBytes(bytes)})?`,
     onlyHere
       ? `For ${formatCount(onlyHere)} of them the API has no copy (or it is unknown whether it has one): results you have not saved elsewhere are gone for good.`
-      : 'The API still has these results: they can be downloaded again until it deletes them, 29 days after each batch was created.',
+      : `The API still has these results: they can be downloaded again until it deletes them, ${RETENTION_DAYS} days after each batch was created.`,
     'Delete Local Copies',
   );
   if (answer !== 'Delete Local Copies') throw new UserCancelled();

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DisposableObject } from '../../domain/lifecycle';
 import type { ResultsDocument } from '../../domain/results';
 import { CommandIds } from '../commandIds';
 import { commandLink } from '../commandRunner';
@@ -13,18 +14,23 @@ export const RESULTS_LANGUAGE = 'claude-batch-results';
  * results, with folding for sections and entries, and links to open a section on its own.
  * Updates when a download completes.
  */
-export class ResultsDocumentProvider implements vscode.TextDocumentContentProvider, vscode.FoldingRangeProvider, vscode.DocumentLinkProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+export class ResultsDocumentProvider
+  extends DisposableObject
+  implements vscode.TextDocumentContentProvider, vscode.FoldingRangeProvider, vscode.DocumentLinkProvider
+{
+  private readonly changed = this.register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.changed.event;
   private readonly rendered = new Map<string, ResultsDocument>();
-  private readonly subscription: vscode.Disposable;
 
   constructor(private readonly results: ResultsService) {
-    this.subscription = results.onDidChange((batchId) => {
-      for (const doc of vscode.workspace.textDocuments) {
-        if (parseResultsUri(doc.uri)?.batchId === batchId) this.changed.fire(doc.uri);
-      }
-    });
+    super();
+    this.register(
+      results.onDidChange((batchId) => {
+        for (const doc of vscode.workspace.textDocuments) {
+          if (parseResultsUri(doc.uri)?.batchId === batchId) this.changed.fire(doc.uri);
+        }
+      }),
+    );
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
@@ -62,19 +68,14 @@ export class ResultsDocumentProvider implements vscode.TextDocumentContentProvid
     }
     return links;
   }
+}
 
-  register(): vscode.Disposable[] {
-    const selector: vscode.DocumentSelector = { scheme: RESULTS_SCHEME };
-    return [
-      vscode.workspace.registerTextDocumentContentProvider(RESULTS_SCHEME, this),
-      vscode.languages.registerFoldingRangeProvider(selector, this),
-      vscode.languages.registerDocumentLinkProvider(selector, this),
-      this,
-    ];
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
-  }
+/** Serves `claude-batches:` documents to VS Code; disposing the provider withdraws it. */
+export function registerResultsDocuments(results: ResultsService): ResultsDocumentProvider {
+  const provider = new ResultsDocumentProvider(results);
+  const selector: vscode.DocumentSelector = { scheme: RESULTS_SCHEME };
+  provider.register(vscode.workspace.registerTextDocumentContentProvider(RESULTS_SCHEME, provider));
+  provider.register(vscode.languages.registerFoldingRangeProvider(selector, provider));
+  provider.register(vscode.languages.registerDocumentLinkProvider(selector, provider));
+  return provider;
 }

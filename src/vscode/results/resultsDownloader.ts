@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { describeError, type BatchesApi, type MessageBatch } from '../../api';
+import { RETENTION_DAYS } from '../../domain/batchPresentation';
 import { formatCount } from '../../domain/format';
 import type { ArchiveDownload, ArchiveStatus, DownloadProgress, ResultsArchive, SummaryCache } from '../../domain/results';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
@@ -43,7 +44,7 @@ export class ResultsDownloader {
     if (existing?.complete && !again) return existing;
     if (batch.archived_at) {
       if (existing) return existing;
-      throw new Error(`The API deleted the results of "${label}" on ${batch.archived_at.slice(0, 10)} (29 days after it was created), and there is no local copy.`);
+      throw new Error(`The API deleted the results of "${label}" on ${batch.archived_at.slice(0, 10)} (${RETENTION_DAYS} days after it was created), and there is no local copy.`);
     }
     const api = await this.deps.api();
     const download = await this.download(api, batch, label, options.forDocument ?? false);

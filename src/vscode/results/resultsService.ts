@@ -5,6 +5,7 @@ import { formatCount } from '../../domain/format';
 import type { ArchiveStatus, ResultsArchive, ResultsDocument, SectionId, SummaryCache } from '../../domain/results';
 import { resultsModule } from './resultsModule';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
+import { DisposableObject } from '../../domain/lifecycle';
 import { markdownText } from '../../domain/markdown';
 import type { Log } from '../log';
 import { ResultsDownloader, type EnsureLocalOptions } from './resultsDownloader';
@@ -21,15 +22,15 @@ export interface ResultsDeps {
 }
 
 /**
- * Results kept on this machine (the API deletes its copy 29 days after creation): the archive of
+ * Results kept on this machine (the API deletes its copy RETENTION_DAYS after creation): the archive of
  * local copies, the downloader that fills it, the renderer of the results documents, and the
  * summary cache between them, which hands the summary a download made to the document that opens
  * next. Its code (the results bundle) loads the first time any of them is needed.
  */
-export class ResultsService {
+export class ResultsService extends DisposableObject {
   private archiveInstance: ResultsArchive | undefined;
   private summaryCache: SummaryCache | undefined;
-  private readonly changed = new vscode.EventEmitter<string>();
+  private readonly changed = this.register(new vscode.EventEmitter<string>());
   private readonly downloader: ResultsDownloader;
   private readonly renderer: ResultsRenderer;
   /** Fires with a batch id when its local copy changed (a download finished, or it was deleted). */
@@ -39,6 +40,7 @@ export class ResultsService {
     private readonly storageDir: string,
     deps: ResultsDeps,
   ) {
+    super();
     const archive = () => this.archive;
     const summaries = () => (this.summaryCache ??= new (resultsModule().SummaryCache)());
     this.downloader = new ResultsDownloader({ ...deps, archive, summaries, changed: (batchId) => this.changed.fire(batchId) });
@@ -82,9 +84,5 @@ export class ResultsService {
   /** The rendered document for a batch (or one section of it), from the local copy. */
   render(batchId: string, section?: SectionId): Promise<ResultsDocument> {
     return this.renderer.render(batchId, section);
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 }

@@ -2,12 +2,13 @@ import * as vscode from 'vscode';
 import { batchCapabilities, batchDescription, batchIcon, batchLabel, batchTooltip } from '../../domain/batchPresentation';
 import type { BatchStore } from '../../domain/batchStore';
 import { BatchRow, BatchTree, GroupRow, LoadMoreRow, groupPresentation, type TreeRow } from '../../domain/batchTree';
+import { DisposableObject } from '../../domain/lifecycle';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
 import { CommandIds, groupRef } from '../commandIds';
 import { commandOf } from '../commandRunner';
 
 // The rows are the domain's (src/domain/batchTree.ts); commands receive them from menus.
-export { BatchRow as BatchNode, GroupRow as GroupNode, LoadMoreRow as LoadMoreNode };
+export { BatchRow as BatchNode, GroupRow as GroupNode };
 export type BatchesTreeNode = TreeRow;
 
 /**
@@ -16,10 +17,9 @@ export type BatchesTreeNode = TreeRow;
  * offline states are welcome views selected by the `claudeBatches.listState` context key (see
  * batchesView.ts).
  */
-export class BatchesTreeProvider implements vscode.TreeDataProvider<BatchesTreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<BatchesTreeNode | undefined>();
+export class BatchesTreeProvider extends DisposableObject implements vscode.TreeDataProvider<BatchesTreeNode> {
+  private readonly changed = this.register(new vscode.EventEmitter<BatchesTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
   private tree: BatchTree;
 
   constructor(
@@ -29,12 +29,14 @@ export class BatchesTreeProvider implements vscode.TreeDataProvider<BatchesTreeN
     private readonly localCopy: (batchId: string) => Promise<string | undefined> = async () => undefined,
     private readonly now: () => number = Date.now,
   ) {
+    super();
     this.tree = this.compute();
     const update = () => {
       this.tree = this.compute();
       this.changed.fire(undefined);
     };
-    this.subscriptions.push(store.onDidChange(update), registry.onDidChange(update));
+    this.register(store.onDidChange(update));
+    this.register(registry.onDidChange(update));
   }
 
   private compute(): BatchTree {
@@ -77,11 +79,6 @@ export class BatchesTreeProvider implements vscode.TreeDataProvider<BatchesTreeN
   /** The node showing a batch, for TreeView.reveal. */
   nodeFor(batchId: string): BatchRow | undefined {
     return this.tree.row(batchId);
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.changed.dispose();
   }
 }
 

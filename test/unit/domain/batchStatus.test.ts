@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { apiHasResults, hasFailures, isEnded, isRunning, statusText } from '../../../src/domain/batchStatus';
+import { totalRequests } from '../../../src/domain/requestCounts';
 import { batch, T0 } from './batchFixture';
 
 describe('batch status', () => {
@@ -20,6 +21,11 @@ describe('batch status', () => {
     assert.equal(apiHasResults(batch({ archived_at: new Date(T0).toISOString() })), false);
     assert.equal(apiHasResults(batch({ results_url: null })), false);
     assert.equal(apiHasResults(running), false);
+  });
+
+  it('the request total counts every request, whatever became of it', () => {
+    assert.equal(totalRequests(running), 3);
+    assert.equal(totalRequests(batch({ counts: { succeeded: 5, errored: 4, canceled: 3, expired: 2, processing: 0 } })), 14);
   });
 
   it('failures are errored or expired requests; canceled ones are not', () => {
