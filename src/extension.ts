@@ -1,21 +1,21 @@
 import * as vscode from 'vscode';
 import { BatchStore } from './domain/batchStore';
-import { setFormatLocale } from './domain/format';
+import { setFormatLocale } from './common/format';
 import { SubmissionRegistry } from './domain/submissionRegistry';
-import { ApiKeyStore } from './vscode/apiKeyStore';
-import { ClientProvider } from './vscode/clientProvider';
+import { ApiKeyStore } from './vscode/account/apiKeyStore';
+import { ClientProvider } from './vscode/account/clientProvider';
 import { registerCommands } from './vscode/commands';
 import { pruneStorage } from './vscode/commands/storageCommands';
-import type { ExtensionInternals } from './vscode/extensionInternals';
-import { Log } from './vscode/log';
-import { Settings } from './vscode/settings';
+import type { ExtensionInternals } from './vscode/core/extensionInternals';
+import { Log } from './vscode/core/log';
+import { Settings } from './vscode/core/settings';
 import { createBatchesView } from './vscode/views/batchesView';
 import { registerAuthoring } from './vscode/authoring';
 import { registerResultsDocuments } from './vscode/results/resultsDocumentProvider';
 import { ResultsService } from './vscode/results/resultsService';
-import { EndNotifications } from './vscode/endNotifications';
-import { PollingService } from './vscode/polling';
-import { BatchStatusBar } from './vscode/statusBar';
+import { EndNotifications } from './vscode/watching/endNotifications';
+import { PollingService } from './vscode/watching/polling';
+import { BatchStatusBar } from './vscode/watching/statusBar';
 
 /** How long after activation stale temp files and old records are tidied away. */
 const TIDY_DELAY_MS = 60_000;

@@ -4,8 +4,8 @@
 // the production bundles); the harness loads it through out/test-extension/.
 import type * as vscode from 'vscode';
 import { wire } from '../src/extension';
-import type { ExtensionTestApi } from '../src/vscode/extensionInternals';
-import { setUi } from '../src/vscode/ui';
+import type { ExtensionTestApi } from '../src/vscode/core/extensionInternals';
+import { setUi } from '../src/vscode/core/ui';
 
 export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   return { ...wire(context), setUi };

@@ -3,7 +3,7 @@ import { answerContent, guardAnswer, isBatchPageShape, isBatchShape, isDeletedSh
 import { apiOrigin, ForeignOriginError } from './client';
 import { ResultsNotReadyError } from './errors';
 import type { BatchRequest, DeletedMessageBatch, MessageBatch, MessageBatchIndividualResponse } from './types';
-import { totalRequests } from '../domain/requestCounts';
+import { totalRequests } from '../common/requestCounts';
 
 export interface BatchPage {
   batches: MessageBatch[];

@@ -4,8 +4,8 @@ import { MAX_REDIRECTS } from './originFetch';
 import { serverDelayMs } from './retryAfter';
 import { redactKnownSecrets } from './secrets';
 import { NoAnswerError, UploadIncompleteError } from './streamingFetch';
-import { statusText } from '../domain/batchStatus';
-import { formatBytes } from '../domain/format';
+import { statusText } from '../common/batchStatus';
+import { formatBytes } from '../common/format';
 
 /** What kind of failure a user is looking at; decides the wording and what the UI offers. */
 export type ErrorKind =

@@ -1,10 +1,10 @@
 // How a batch reads to a person: label, one-line description, icon, capabilities, tooltip text.
 // Pure functions of the batch and what this machine remembers of it; the tree renders them.
 import type { MessageBatch } from '../api';
-import { apiHasResults, hasFailures, isEnded, isRunning, statusText } from './batchStatus';
-import { formatCount, formatDate, formatDuration } from './format';
+import { apiHasResults, hasFailures, isEnded, isRunning, statusText } from '../common/batchStatus';
+import { formatCount, formatDate, formatDuration } from '../common/format';
 import { markdownText } from './markdown';
-import { outcomeSummary, totalRequests } from './requestCounts';
+import { outcomeSummary, totalRequests } from '../common/requestCounts';
 import type { SubmissionRecord } from './submissionRegistry';
 
 /** The API deletes a batch's results this many days after the batch was created. */

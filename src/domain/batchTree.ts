@@ -5,8 +5,8 @@
 import type { MessageBatch } from '../api';
 import type { ListState } from './batchStore';
 import type { SubmissionRecord } from './submissionRegistry';
-import { apiHasResults, isEnded } from './batchStatus';
-import { outcomeSummary, sumRequestCounts } from './requestCounts';
+import { apiHasResults, isEnded } from '../common/batchStatus';
+import { outcomeSummary, sumRequestCounts } from '../common/requestCounts';
 
 /** A row for one batch, with what this machine remembers about it (when it submitted it). */
 export class BatchRow {

@@ -1,5 +1,5 @@
 import type { MessageBatch } from '../api';
-import { outcomeSummary } from './requestCounts';
+import { outcomeSummary } from '../common/requestCounts';
 import type { KeyValueStorage } from './submissionRegistry';
 
 const STORAGE_KEY = 'claudeBatches.announcedEnds';

@@ -9,7 +9,7 @@
 // (slightly over 32 MB) leaves the API's own limit to the API: nothing it would take is refused
 // here. Memory then holds at most this much plus one read chunk per line being split.
 
-import { formatBytes, formatCount } from './format';
+import { formatBytes, formatCount } from '../common/format';
 
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
 const MB = 1024 * 1024;

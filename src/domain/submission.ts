@@ -1,6 +1,6 @@
 import { describeError, type BatchesApi, type MessageBatch, type UserFacingError } from '../api';
 import { partBody, type BatchFileScan, type BatchSource, type PartPlan } from './batchUpload';
-import { totalRequests } from './requestCounts';
+import { totalRequests } from '../common/requestCounts';
 import type { SubmissionRecord, SubmissionRegistry } from './submissionRegistry';
 
 /**

@@ -17,7 +17,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 const tiers = [
   { name: 'build', cmd: 'node', args: ['esbuild.mjs'], always: true },
-  { name: 'compile tests (tsc, also type-checks)', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.test.json'], always: true },
+  // out/ is emptied first: a test file moved or deleted must not keep running from an old build.
+  // out/ is emptied first: a test file moved or deleted must not go on running from an old build.
+  { name: 'compile tests (tsc, also type-checks)', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.test.json'], always: true, emptyFirst: 'out' },
   { name: 'lint', cmd: 'npx', args: ['eslint', '.'] },
   { name: 'unit', cmd: 'npx', args: ['mocha', '--config', '.mocharc.unit.json'], counts: true },
   { name: 'set-up commands (code-server install, npm start)', cmd: 'npx', args: ['mocha', '--timeout', '1200000', 'out/test/setup/*.test.js'], counts: true, realVsCode: true },
@@ -49,6 +51,7 @@ for (const tier of tiers) {
   if (!wanted(tier)) continue;
   const started = Date.now();
   console.log(`\n━━ ${tier.name} ━━`);
+  if (tier.emptyFirst) fs.rmSync(path.join(repoRoot, tier.emptyFirst), { recursive: true, force: true });
   const { code, output } = await run(tier.cmd, tier.args);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (tier.counts) {

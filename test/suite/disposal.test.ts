@@ -10,12 +10,12 @@ import { Emitter } from '../../src/domain/events';
 import { SubmissionRegistry } from '../../src/domain/submissionRegistry';
 import { DocumentValidation } from '../../src/vscode/authoring/documentValidation';
 import { SubmitCodeLens } from '../../src/vscode/authoring/submitCodeLens';
-import { EndNotifications } from '../../src/vscode/endNotifications';
-import type { Log } from '../../src/vscode/log';
-import { PollingService } from '../../src/vscode/polling';
+import { EndNotifications } from '../../src/vscode/watching/endNotifications';
+import type { Log } from '../../src/vscode/core/log';
+import { PollingService } from '../../src/vscode/watching/polling';
 import { ResultsDocumentProvider } from '../../src/vscode/results/resultsDocumentProvider';
 import { ResultsService } from '../../src/vscode/results/resultsService';
-import { BatchStatusBar } from '../../src/vscode/statusBar';
+import { BatchStatusBar } from '../../src/vscode/watching/statusBar';
 import { BatchesTreeProvider } from '../../src/vscode/views/batchesTree';
 import { countListeners, countListenersOf } from '../listenerCount';
 

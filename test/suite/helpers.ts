@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ScriptedUi } from './scriptedUi';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator';
-import type { ExtensionTestApi } from '../../src/vscode/extensionInternals';
+import type { ExtensionTestApi } from '../../src/vscode/core/extensionInternals';
 
 export async function extensionApi(): Promise<ExtensionTestApi> {
   const ext = vscode.extensions.getExtension<ExtensionTestApi>('claude-batches.claude-batches');

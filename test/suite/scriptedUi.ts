@@ -1,7 +1,7 @@
 // Answers the extension's dialogs in extension-host tests, and fails fast on any prompt a test did
 // not expect. Notifications (info / warn / error) need no answer and are recorded for assertions.
 import type * as vscode from 'vscode';
-import type { Ui } from '../../src/vscode/ui';
+import type { Ui } from '../../src/vscode/core/ui';
 
 type PromptKind = 'confirm' | 'pick' | 'pickMany' | 'input' | 'saveDialog' | 'info' | 'warn' | 'error';
 

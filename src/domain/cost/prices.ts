@@ -1,6 +1,6 @@
 // The one price table. Prices change and differ per model: everything that shows a cost reads
 // them from here (merged with the user's overrides), and calls the result an estimate.
-import { formatCount } from '../format';
+import { formatCount } from '../../common/format';
 
 /** USD per million tokens at standard (non-batch) rates. */
 export interface ModelPrice {

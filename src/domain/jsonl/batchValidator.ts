@@ -11,7 +11,7 @@ import type { InvalidUtf8 } from './lineSplitter';
 import type { AcceptedLine, BatchValidation, Diagnostic, ModelUsageEstimate, StreamValidationOptions } from './types';
 import type { LineTooLongError } from '../lineLimit';
 import { estimateInputTokens } from '../cost/tokenEstimate';
-import { formatBytes, formatCount } from '../format';
+import { formatBytes, formatCount } from '../../common/format';
 
 export const DEFAULT_MAX_REQUESTS = 100_000;
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;

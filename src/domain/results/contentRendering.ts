@@ -5,7 +5,7 @@
 // which splits at every line terminator, shows control characters, and indents by the caller's
 // indent, so nothing in a reply can look like a heading or an entry.
 import type Anthropic from '@anthropic-ai/sdk';
-import { formatCount } from '../format';
+import { formatCount } from '../../common/format';
 import { clip } from './sourceIndex';
 import { displayText, lineEnd, numberOf, oneLine, safeJson } from './untrustedText';
 

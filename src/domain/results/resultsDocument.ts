@@ -18,7 +18,7 @@
 // entries start like them.
 import type { MessageBatch, MessageBatchResult } from '../../api';
 import { resultsDeletedAt } from '../batchPresentation';
-import { formatCount, formatDate, formatDuration, formatUsd } from '../format';
+import { formatCount, formatDate, formatDuration, formatUsd } from '../../common/format';
 import { LineBudget, renderContent } from './contentRendering';
 import { errorMessageOf, errorRequestIdOf, errorTypeOf, parseSectionId, type Outcome, type SectionId } from './outcomes';
 import type { EntryList, ErrorGroup, ResultEntry, ResultsSummary } from './resultsSummary';

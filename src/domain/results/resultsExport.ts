@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MessageBatchIndividualResponse } from '../../api';
-import { formatCount } from '../format';
+import { formatCount } from '../../common/format';
 import { readRanges, type LineRange } from './lineReader';
 import { inSection, parseSectionId, type SectionId } from './outcomes';
 import { scanResults, type ResultsReadStats } from './resultsReader';

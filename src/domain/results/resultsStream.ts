@@ -11,7 +11,7 @@
 import type { MessageBatch, MessageBatchIndividualResponse } from '../../api';
 import * as fs from 'node:fs';
 import { LineTooLongError, MAX_LINE_BYTES } from '../lineLimit';
-import { totalRequests } from '../requestCounts';
+import { totalRequests } from '../../common/requestCounts';
 import { asBuffer, isBlank, LineSplitter, READ_CHUNK_BYTES, type LineHandler } from './lineReader';
 import { openForWrite, type OpenForWrite, type WritableFile } from './writableFile';
 

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { estimateCost } from '../../domain/cost';
-import { formatCount, formatUsd } from '../../domain/format';
+import { formatCount, formatUsd } from '../../common/format';
 import { DisposableObject } from '../../domain/lifecycle';
-import { CommandIds } from '../commandIds';
-import { commandOf } from '../commandRunner';
-import { Settings } from '../settings';
+import { CommandIds } from '../commands/commandIds';
+import { commandOf } from '../commands/commandRunner';
+import { Settings } from '../core/settings';
 import type { BatchDiagnostics } from './batchDiagnostics';
 import { DocumentValidation, isBatchDocument } from './documentValidation';
 

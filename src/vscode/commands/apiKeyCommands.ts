@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { checkApiKey, describeError, rememberSecret } from '../../api';
-import type { ApiKeyStore } from '../apiKeyStore';
-import type { ClientProvider } from '../clientProvider';
-import { UserCancelled } from '../commandRunner';
-import type { Log } from '../log';
-import { ui } from '../ui';
+import type { ApiKeyStore } from '../account/apiKeyStore';
+import type { ClientProvider } from '../account/clientProvider';
+import { UserCancelled } from './commandRunner';
+import type { Log } from '../core/log';
+import { ui } from '../core/ui';
 
 /**
  * "Set API Key": asks in a password box, checks the key with one cheap call (a one-item list),

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { describeError, type MessageBatch } from '../../api';
-import { apiHasResults, isEnded, isRunning, statusText } from '../../domain/batchStatus';
-import { formatBytes, formatCount } from '../../domain/format';
+import { apiHasResults, isEnded, isRunning, statusText } from '../../common/batchStatus';
+import { formatBytes, formatCount } from '../../common/format';
 import { scanArchive } from '../../domain/results/archiveFiles';
-import { labelOf, requireApi, resolveBatch } from '../batchArgument';
-import type { CommandTarget } from '../commandArguments';
-import { UserCancelled } from '../commandRunner';
-import type { Services } from '../services';
-import { ui } from '../ui';
+import { labelOf, requireApi, resolveBatch } from './batchArgument';
+import type { CommandTarget } from './commandArguments';
+import { UserCancelled } from './commandRunner';
+import type { Services } from '../core/services';
+import { ui } from '../core/ui';
 import { saveBatchResults } from './resultsCommands';
 
 /** Runs an API call on a batch; a 404 means it vanished, so it leaves the view too. */

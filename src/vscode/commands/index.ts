@@ -1,8 +1,8 @@
 import { DisposableObject } from '../../domain/lifecycle';
-import { commandTarget, type CommandTarget } from '../commandArguments';
-import type { CommandId, CommandResult } from '../commandIds';
-import { registerCommand } from '../commandRunner';
-import type { Services } from '../services';
+import { commandTarget, type CommandTarget } from './commandArguments';
+import type { CommandId, CommandResult } from './commandIds';
+import { registerCommand } from './commandRunner';
+import type { Services } from '../core/services';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { cancelBatch, copyBatchId, deleteBatch } from './batchCommands';
 import { openResults, retryFailed, saveResults, sectionArgument } from './resultsCommands';

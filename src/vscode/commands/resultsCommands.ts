@@ -5,18 +5,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MessageBatch } from '../../api';
-import { isEnded, statusText } from '../../domain/batchStatus';
-import { formatCount } from '../../domain/format';
+import { isEnded, statusText } from '../../common/batchStatus';
+import { formatCount } from '../../common/format';
 import type { MergePart, SectionId } from '../../domain/results';
-import { labelOf, resolveBatch } from '../batchArgument';
-import type { CommandTarget } from '../commandArguments';
-import { CommandIds } from '../commandIds';
-import { executeCommand, UserCancelled } from '../commandRunner';
+import { labelOf, resolveBatch } from './batchArgument';
+import type { CommandTarget } from './commandArguments';
+import { CommandIds } from './commandIds';
+import { executeCommand, UserCancelled } from './commandRunner';
 import { RESULTS_LANGUAGE } from '../results/resultsDocumentProvider';
 import { resultsModule } from '../results/resultsModule';
 import { resultsUri } from '../results/resultsUri';
-import type { Services } from '../services';
-import { ui } from '../ui';
+import type { Services } from '../core/services';
+import { ui } from '../core/ui';
 
 async function endedBatch(services: Services, target: CommandTarget, verb: string): Promise<MessageBatch> {
   const batch = await resolveBatch(services, target, {

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { describeError, type BatchesApi, type MessageBatch } from '../../api';
-import { formatBytes, formatCount } from '../../domain/format';
+import { formatBytes, formatCount } from '../../common/format';
 import { planRegistryPrune } from '../../domain/registryPruning';
 import { removeStaleFiles, scanArchive } from '../../domain/results/archiveFiles';
 import { resultsDeletedAt, RETENTION_DAYS } from '../../domain/batchPresentation';
-import { UserCancelled } from '../commandRunner';
-import type { Services } from '../services';
-import { ui } from '../ui';
+import { UserCancelled } from './commandRunner';
+import type { Services } from '../core/services';
+import { ui } from '../core/ui';
 
 /** Where the API stands on a batch whose results are stored here. */
 type ApiState = 'has' | 'resultsDeleted' | 'batchDeleted' | 'unknown';

@@ -4,16 +4,16 @@ import * as vscode from 'vscode';
 import type { MessageBatch } from '../../api';
 import { fileSource, scanBatchFile, type BatchFileScan, type BatchSource } from '../../domain/batchUpload';
 import { estimateCost } from '../../domain/cost';
-import { formatBytes, formatCount, formatDate, formatUsd } from '../../domain/format';
+import { formatBytes, formatCount, formatDate, formatUsd } from '../../common/format';
 import { RuleCode, type BatchValidation, type Diagnostic } from '../../domain/jsonl';
 import { NotRegularFileError, openRegularFile } from '../../domain/regularFile';
 import { planSubmission, submitParts, type AmbiguousChoice, type AmbiguousQuestion, type SubmitPartsOptions } from '../../domain/submission';
-import { requireApi } from '../batchArgument';
-import type { CommandTarget } from '../commandArguments';
-import { UserCancelled } from '../commandRunner';
-import type { Services } from '../services';
-import { Settings } from '../settings';
-import { ui } from '../ui';
+import { requireApi } from './batchArgument';
+import type { CommandTarget } from './commandArguments';
+import { UserCancelled } from './commandRunner';
+import type { Services } from '../core/services';
+import { Settings } from '../core/settings';
+import { ui } from '../core/ui';
 
 /** The bytes to submit: the editor's unsaved text when the file is open and dirty, else the file. */
 interface SubmitSource extends BatchSource {

@@ -2,4 +2,4 @@
 // dist/results.js and loaded the first time results are needed: activation never parses it.
 export * from '../../domain/results';
 // Its own copy of the formatting code, told the locale when loaded (see resultsModule.ts).
-export { setFormatLocale } from '../../domain/format';
+export { setFormatLocale } from '../../common/format';

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { DisposableObject } from '../../domain/lifecycle';
 import type { ResultsDocument } from '../../domain/results';
-import { CommandIds } from '../commandIds';
-import { commandLink } from '../commandRunner';
+import { CommandIds } from '../commands/commandIds';
+import { commandLink } from '../commands/commandRunner';
 import { parseResultsUri, RESULTS_SCHEME } from './resultsUri';
 import type { ResultsService } from './resultsService';
 

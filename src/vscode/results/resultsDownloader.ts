@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { describeError, type BatchesApi, type MessageBatch } from '../../api';
 import { RETENTION_DAYS } from '../../domain/batchPresentation';
-import { formatCount } from '../../domain/format';
+import { formatCount } from '../../common/format';
 import type { ArchiveDownload, ArchiveStatus, DownloadProgress, ResultsArchive, SummaryCache } from '../../domain/results';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
-import type { Log } from '../log';
-import { ui } from '../ui';
+import type { Log } from '../core/log';
+import { ui } from '../core/ui';
 import { documentSummaryOptions } from './summaryOptions';
 
 /** What a download needs from the rest of the extension and from the results service. */

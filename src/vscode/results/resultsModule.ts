@@ -1,5 +1,5 @@
 import { lazyModule } from '../../api/lazyModule';
-import { formatLocale } from '../../domain/format';
+import { formatLocale } from '../../common/format';
 
 export type ResultsModule = typeof import('./resultsBundle');
 
@@ -7,7 +7,7 @@ export type ResultsModule = typeof import('./resultsBundle');
 export const resultsModule: () => ResultsModule = lazyModule(() => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = require('./resultsBundle') as ResultsModule;
-  // dist/results.js holds its own copy of src/domain/format.ts: it formats in the locale the
+  // dist/results.js holds its own copy of src/common/format.ts: it formats in the locale the
   // extension set in its own copy at activation.
   loaded.setFormatLocale(formatLocale());
   return loaded;

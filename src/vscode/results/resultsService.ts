@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BatchesApi, MessageBatch } from '../../api';
-import { formatCount } from '../../domain/format';
+import { formatCount } from '../../common/format';
 import type { ArchiveStatus, ResultsArchive, ResultsDocument, SectionId, SummaryCache } from '../../domain/results';
 import { resultsModule } from './resultsModule';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
 import { DisposableObject } from '../../domain/lifecycle';
 import { markdownText } from '../../domain/markdown';
-import type { Log } from '../log';
+import type { Log } from '../core/log';
 import { ResultsDownloader, type EnsureLocalOptions } from './resultsDownloader';
 import { ResultsRenderer } from './resultsRenderer';
 

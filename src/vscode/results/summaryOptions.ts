@@ -1,6 +1,6 @@
 import type { SectionId, SummaryOptions } from '../../domain/results';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
-import { Settings } from '../settings';
+import { Settings } from '../core/settings';
 
 /**
  * How a results document summarises a batch: its source file when known (a missing one is said

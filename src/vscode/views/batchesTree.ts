@@ -4,8 +4,8 @@ import type { BatchStore } from '../../domain/batchStore';
 import { BatchRow, BatchTree, GroupRow, LoadMoreRow, groupPresentation, type TreeRow } from '../../domain/batchTree';
 import { DisposableObject } from '../../domain/lifecycle';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
-import { CommandIds, groupRef } from '../commandIds';
-import { commandOf } from '../commandRunner';
+import { CommandIds, groupRef } from '../commands/commandIds';
+import { commandOf } from '../commands/commandRunner';
 
 // The rows are the domain's (src/domain/batchTree.ts); commands receive them from menus.
 export { BatchRow as BatchNode, GroupRow as GroupNode };

@@ -3,7 +3,7 @@ import type { BatchStore } from '../../domain/batchStore';
 import { listView, wantsFirstPage, type ListStateKey } from '../../domain/batchTree';
 import { DisposableObject } from '../../domain/lifecycle';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
-import { executeCommand } from '../commandRunner';
+import { executeCommand } from '../commands/commandRunner';
 import { BatchesTreeProvider, type BatchesTreeNode } from './batchesTree';
 
 /**

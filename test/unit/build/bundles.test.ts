@@ -110,7 +110,7 @@ describe('bundles: what each one holds (esbuild metafile)', function () {
     // As the extension does: set the locale in its own bundle, then open results (dist/results.js).
     const { files } = await probeFiles(
       [
-        "import { setFormatLocale } from '../../domain/format';",
+        "import { setFormatLocale } from '../../common/format';",
         "import { resultsModule } from './resultsModule';",
         'export function run(): string | undefined {',
         "  setFormatLocale('de-DE');",

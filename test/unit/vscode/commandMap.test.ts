@@ -1,10 +1,10 @@
-// The command map (src/vscode/commandIds.ts) against package.json, in plain Node: what the
+// The command map (src/vscode/commands/commandIds.ts) against package.json, in plain Node: what the
 // extension registers and what the manifest contributes must be the same commands, each titled,
 // and each either in the Command Palette or hidden from it on purpose.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { COMMANDS, CommandIds } from '../../../src/vscode/commandIds';
+import { COMMANDS, CommandIds } from '../../../src/vscode/commands/commandIds';
 
 interface Contributed {
   command: string;

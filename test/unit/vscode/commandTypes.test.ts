@@ -4,8 +4,8 @@
 // VS Code: the functions are only declared (their types), and `compileChecks` is never called.
 import { strict as assert } from 'node:assert';
 import type * as vscode from 'vscode';
-import type { commandLink, commandOf, executeCommand } from '../../../src/vscode/commandRunner';
-import { CommandIds, groupRef } from '../../../src/vscode/commandIds';
+import type { commandLink, commandOf, executeCommand } from '../../../src/vscode/commands/commandRunner';
+import { CommandIds, groupRef } from '../../../src/vscode/commands/commandIds';
 
 declare const run: typeof executeCommand;
 declare const command: typeof commandOf;

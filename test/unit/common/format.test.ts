@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as fc from 'fast-check';
-import { formatBytes, formatCount, formatDate, formatDuration, formatLocale, formatTime, formatUsd, setFormatLocale } from '../../../src/domain/format';
+import { formatBytes, formatCount, formatDate, formatDuration, formatLocale, formatTime, formatUsd, setFormatLocale } from '../../../src/common/format';
 
 describe('format: numbers, sizes, money, durations and dates as a person reads them', () => {
   afterEach(() => setFormatLocale(undefined));

@@ -1,14 +1,14 @@
-import type { BatchStore } from '../domain/batchStore';
-import type { SubmissionRegistry } from '../domain/submissionRegistry';
+import type { BatchStore } from '../../domain/batchStore';
+import type { SubmissionRegistry } from '../../domain/submissionRegistry';
 import type * as vscode from 'vscode';
-import type { BatchDiagnostics } from './authoring/batchDiagnostics';
-import type { ClientProvider } from './clientProvider';
-import type { EndNotifications } from './endNotifications';
-import type { PollingService } from './polling';
-import type { PruneReport } from './commands/storageCommands';
-import type { ResultsDocumentProvider } from './results/resultsDocumentProvider';
-import type { ResultsService } from './results/resultsService';
-import type { BatchesTreeProvider } from './views/batchesTree';
+import type { BatchDiagnostics } from '../authoring/batchDiagnostics';
+import type { ClientProvider } from '../account/clientProvider';
+import type { EndNotifications } from '../watching/endNotifications';
+import type { PollingService } from '../watching/polling';
+import type { PruneReport } from '../commands/storageCommands';
+import type { ResultsDocumentProvider } from '../results/resultsDocumentProvider';
+import type { ResultsService } from '../results/resultsService';
+import type { BatchesTreeProvider } from '../views/batchesTree';
 import type { Ui } from './ui';
 
 /**

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { setFormatLocale } from '../../../src/domain/format';
-import { outcomeSummary, sumRequestCounts, totalRequests } from '../../../src/domain/requestCounts';
-import { batch } from './batchFixture';
+import { setFormatLocale } from '../../../src/common/format';
+import { outcomeSummary, sumRequestCounts, totalRequests } from '../../../src/common/requestCounts';
+import { batch } from '../domain/batchFixture';
 
 describe('request counts: totals and the outcome summary', () => {
   afterEach(() => setFormatLocale(undefined));

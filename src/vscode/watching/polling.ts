@@ -1,16 +1,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BatchStore } from '../domain/batchStore';
-import { DisposableObject } from '../domain/lifecycle';
-import { FilePollCoordinator } from '../domain/pollCoordinator';
-import { Poller } from '../domain/poller';
-import type { PollerState } from '../domain/pollerTypes';
-import { systemTimers } from '../domain/pollTimer';
-import type { SubmissionRegistry } from '../domain/submissionRegistry';
-import type { ClientProvider } from './clientProvider';
-import type { Log } from './log';
-import { Settings } from './settings';
-import { ui } from './ui';
+import type { BatchStore } from '../../domain/batchStore';
+import { DisposableObject } from '../../domain/lifecycle';
+import { FilePollCoordinator } from '../../domain/pollCoordinator';
+import { Poller } from '../../domain/poller';
+import type { PollerState } from '../../domain/pollerTypes';
+import { systemTimers } from '../../domain/pollTimer';
+import type { SubmissionRegistry } from '../../domain/submissionRegistry';
+import type { ClientProvider } from '../account/clientProvider';
+import type { Log } from '../core/log';
+import { Settings } from '../core/settings';
+import { ui } from '../core/ui';
 
 /**
  * Runs the one poller for the current account, and rebuilds it when the key or the base URL

@@ -1,17 +1,17 @@
 import * as vscode from 'vscode';
-import type { MessageBatch } from '../api';
-import { batchLabel } from '../domain/batchPresentation';
-import { hasFailures, isEnded } from '../domain/batchStatus';
-import type { BatchStore } from '../domain/batchStore';
-import { EndAnnouncer, endSummary } from '../domain/endAnnouncer';
-import { DisposableObject } from '../domain/lifecycle';
-import { outcomeSummary, sumRequestCounts } from '../domain/requestCounts';
-import type { KeyValueStorage, SubmissionRegistry } from '../domain/submissionRegistry';
-import { CommandIds } from './commandIds';
-import { executeCommand } from './commandRunner';
-import type { Log } from './log';
-import { Settings } from './settings';
-import { ui } from './ui';
+import type { MessageBatch } from '../../api';
+import { batchLabel } from '../../domain/batchPresentation';
+import { hasFailures, isEnded } from '../../common/batchStatus';
+import type { BatchStore } from '../../domain/batchStore';
+import { EndAnnouncer, endSummary } from '../../domain/endAnnouncer';
+import { DisposableObject } from '../../domain/lifecycle';
+import { outcomeSummary, sumRequestCounts } from '../../common/requestCounts';
+import type { KeyValueStorage, SubmissionRegistry } from '../../domain/submissionRegistry';
+import { CommandIds } from '../commands/commandIds';
+import { executeCommand } from '../commands/commandRunner';
+import type { Log } from '../core/log';
+import { Settings } from '../core/settings';
+import { ui } from '../core/ui';
 
 /** Past this many batches ending together, one summary notification replaces the separate ones. */
 const MAX_SEPARATE_NOTIFICATIONS = 3;

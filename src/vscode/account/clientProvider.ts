@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { BatchesApi, createClient } from '../api';
-import { DisposableObject } from '../domain/lifecycle';
-import { pollScope } from '../domain/pollCoordinator';
+import { BatchesApi, createClient } from '../../api';
+import { DisposableObject } from '../../domain/lifecycle';
+import { pollScope } from '../../domain/pollCoordinator';
 import type { ApiKeyStore, KeySource } from './apiKeyStore';
-import type { Log } from './log';
-import { Settings } from './settings';
+import type { Log } from '../core/log';
+import { Settings } from '../core/settings';
 
 export interface ApiHandle {
   api: BatchesApi;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { redactKnownSecrets } from '../api';
+import { redactKnownSecrets } from '../../api';
 
 /**
  * Every prompt and message the commands show goes through this, so the extension-host tests can

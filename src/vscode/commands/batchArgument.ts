@@ -1,10 +1,10 @@
-import type { BatchesApi, MessageBatch } from '../api';
-import { batchDescription, batchLabel } from '../domain/batchPresentation';
+import type { BatchesApi, MessageBatch } from '../../api';
+import { batchDescription, batchLabel } from '../../domain/batchPresentation';
 import type { CommandTarget } from './commandArguments';
 import { CommandIds } from './commandIds';
 import { executeCommand, UserCancelled } from './commandRunner';
-import type { Services } from './services';
-import { ui } from './ui';
+import type { Services } from '../core/services';
+import { ui } from '../core/ui';
 
 /**
  * The batch an item command applies to: the row's batch as the store has it now, or the batch an

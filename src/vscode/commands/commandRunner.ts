@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { describeError } from '../api';
+import { describeError } from '../../api';
 import type { AnyCommandId, CommandArgs, CommandId, CommandResult, ExtensionCommands } from './commandIds';
-import type { Log } from './log';
-import { Settings } from './settings';
-import { ui } from './ui';
+import type { Log } from '../core/log';
+import { Settings } from '../core/settings';
+import { ui } from '../core/ui';
 
 /** Thrown (or returned through) when the user backs out of a prompt: stays quiet. */
 export class UserCancelled extends Error {

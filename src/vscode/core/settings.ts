@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { mergePrices, type PriceTable } from '../domain/cost';
-import type { PollSettings } from '../domain/pollSchedule';
-import { checkBoolean, checkNumber, checkString, NUMBER_SETTINGS, ProblemLog, userValue, type Checked } from '../domain/settingsRules';
+import { mergePrices, type PriceTable } from '../../domain/cost';
+import type { PollSettings } from '../../domain/pollSchedule';
+import { checkBoolean, checkNumber, checkString, NUMBER_SETTINGS, ProblemLog, userValue, type Checked } from '../../domain/settingsRules';
 
 type NumberKey = keyof typeof NUMBER_SETTINGS;
 

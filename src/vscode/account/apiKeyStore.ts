@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { rememberSecret, resolveApiKey, type ResolvedKey } from '../api';
-import { DisposableObject } from '../domain/lifecycle';
+import { rememberSecret, resolveApiKey, type ResolvedKey } from '../../api';
+import { DisposableObject } from '../../domain/lifecycle';
 
-export type { KeySource, ResolvedKey } from '../api';
+export type { KeySource, ResolvedKey } from '../../api';
 
 const SECRET_KEY = 'claudeBatches.apiKey';
 

@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
-import type { MessageBatch } from '../api';
-import { batchLabel } from '../domain/batchPresentation';
-import { statusText } from '../domain/batchStatus';
-import type { BatchStore } from '../domain/batchStore';
-import { formatDuration, formatTime } from '../domain/format';
-import { DisposableObject } from '../domain/lifecycle';
-import { markdownText } from '../domain/markdown';
-import type { SubmissionRegistry } from '../domain/submissionRegistry';
-import { CommandIds } from './commandIds';
-import { commandLink, commandOf } from './commandRunner';
+import type { MessageBatch } from '../../api';
+import { batchLabel } from '../../domain/batchPresentation';
+import { statusText } from '../../common/batchStatus';
+import type { BatchStore } from '../../domain/batchStore';
+import { formatDuration, formatTime } from '../../common/format';
+import { DisposableObject } from '../../domain/lifecycle';
+import { markdownText } from '../../domain/markdown';
+import type { SubmissionRegistry } from '../../domain/submissionRegistry';
+import { CommandIds } from '../commands/commandIds';
+import { commandLink, commandOf } from '../commands/commandRunner';
 import type { PollingService } from './polling';
 
 /** How long "1 batch ended" stays in the status bar after the last batch ends. */

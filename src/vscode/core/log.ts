@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { redactKnownSecrets, rememberSecret } from '../api';
-import { DisposableObject } from '../domain/lifecycle';
+import { redactKnownSecrets, rememberSecret } from '../../api';
+import { DisposableObject } from '../../domain/lifecycle';
 
 /**
  * The extension's log: one `LogOutputChannel` ("Claude Batches" in the Output panel). Secrets

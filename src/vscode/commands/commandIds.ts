@@ -4,10 +4,10 @@
 // that call commands are in commandRunner.ts, the decoding of what VS Code passes in
 // commandArguments.ts.
 import type * as vscode from 'vscode';
-import type { MessageBatch } from '../api';
-import type { SectionId } from '../domain/results';
-import type { ListStateKey } from '../domain/batchTree';
-import type { BatchNode, GroupNode } from './views/batchesTree';
+import type { MessageBatch } from '../../api';
+import type { SectionId } from '../../domain/results';
+import type { ListStateKey } from '../../domain/batchTree';
+import type { BatchNode, GroupNode } from '../views/batchesTree';
 
 /**
  * A batch, as item commands take it: its row in the Batches view (menus pass it) or its id

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { apiHasResults, hasFailures, isEnded, isRunning, statusText } from '../../../src/domain/batchStatus';
-import { totalRequests } from '../../../src/domain/requestCounts';
-import { batch, T0 } from './batchFixture';
+import { apiHasResults, hasFailures, isEnded, isRunning, statusText } from '../../../src/common/batchStatus';
+import { totalRequests } from '../../../src/common/requestCounts';
+import { batch, T0 } from '../domain/batchFixture';
 
 describe('batch status', () => {
   const running = batch({ processing_status: 'in_progress', ended_at: null, results_url: null, counts: { processing: 3 } });

@@ -1,12 +1,12 @@
 import type * as vscode from 'vscode';
-import type { BatchStore } from '../domain/batchStore';
-import type { SubmissionRegistry } from '../domain/submissionRegistry';
-import type { ApiKeyStore } from './apiKeyStore';
-import type { ClientProvider } from './clientProvider';
+import type { BatchStore } from '../../domain/batchStore';
+import type { SubmissionRegistry } from '../../domain/submissionRegistry';
+import type { ApiKeyStore } from '../account/apiKeyStore';
+import type { ClientProvider } from '../account/clientProvider';
 import type { Log } from './log';
-import type { PollingService } from './polling';
-import type { ResultsService } from './results/resultsService';
-import type { BatchesTreeNode } from './views/batchesTree';
+import type { PollingService } from '../watching/polling';
+import type { ResultsService } from '../results/resultsService';
+import type { BatchesTreeNode } from '../views/batchesTree';
 
 /** What activate() builds once and hands to every feature. */
 export interface Services {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { MessageBatch } from '../api';
+import type { MessageBatch } from '../../api';
 import { parseGroupRef } from './commandIds';
-import { BatchNode, GroupNode } from './views/batchesTree';
+import { BatchNode, GroupNode } from '../views/batchesTree';
 
 /**
  * What a command was given, decoded once from what VS Code passes (a row of the Batches view, a

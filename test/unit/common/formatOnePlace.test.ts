@@ -25,28 +25,28 @@ interface Rule {
 }
 
 const RULES: Rule[] = [
-  { what: 'a hard-coded locale', pattern: /\.toLocale(Date|Time)?String\(/, home: 'src/domain/format.ts', instead: 'formatCount / formatUsd / formatTime from src/domain/format.ts' },
-  { what: 'an Intl formatter', pattern: /new Intl\.(NumberFormat|DateTimeFormat)\(/, home: 'src/domain/format.ts', instead: 'a formatter of src/domain/format.ts (add one there if none fits)' },
-  { what: 'a number rounded for display', pattern: /\.toFixed\(/, home: 'src/domain/format.ts', instead: 'formatBytes / formatUsd from src/domain/format.ts' },
+  { what: 'a hard-coded locale', pattern: /\.toLocale(Date|Time)?String\(/, home: 'src/common/format.ts', instead: 'formatCount / formatUsd / formatTime from src/common/format.ts' },
+  { what: 'an Intl formatter', pattern: /new Intl\.(NumberFormat|DateTimeFormat)\(/, home: 'src/common/format.ts', instead: 'a formatter of src/common/format.ts (add one there if none fits)' },
+  { what: 'a number rounded for display', pattern: /\.toFixed\(/, home: 'src/common/format.ts', instead: 'formatBytes / formatUsd from src/common/format.ts' },
   {
     what: 'a formatter defined again',
     pattern: /(function|const|let)\s+(formatCount|formatBytes|formatUsd|formatDuration|formatDate|formatTime)\b/,
-    home: 'src/domain/format.ts',
-    instead: 'import it from src/domain/format.ts',
+    home: 'src/common/format.ts',
+    instead: 'import it from src/common/format.ts',
   },
-  { what: 'a status worded again', pattern: /processing_status\.replace\(/, home: 'src/domain/batchStatus.ts', instead: 'statusText from src/domain/batchStatus.ts' },
+  { what: 'a status worded again', pattern: /processing_status\.replace\(/, home: 'src/common/batchStatus.ts', instead: 'statusText from src/common/batchStatus.ts' },
   {
     what: "a batch's request count summed again",
     pattern: /\.(processing|succeeded|errored|canceled|expired) \+ \w+\.(processing|succeeded|errored|canceled|expired)\b/,
-    home: 'src/domain/requestCounts.ts',
-    instead: 'totalRequests / sumRequestCounts from src/domain/requestCounts.ts',
+    home: 'src/common/requestCounts.ts',
+    instead: 'totalRequests / sumRequestCounts from src/common/requestCounts.ts',
   },
   {
     what: 'an outcome count worded again',
     // The summary's shape: each outcome pushed when there are any (`parts.push(`${…} expired`)`).
     pattern: /\.push\(`\$\{[^`]*\} (succeeded|errored|expired|canceled|✓|✗)`\)/,
-    home: 'src/domain/requestCounts.ts',
-    instead: 'outcomeSummary from src/domain/requestCounts.ts',
+    home: 'src/common/requestCounts.ts',
+    instead: 'outcomeSummary from src/common/requestCounts.ts',
   },
   {
     what: 'a module loaded on first use by hand',
@@ -60,7 +60,7 @@ const RULES: Rule[] = [
 describe('format: one place for each formatter (a scan of src/)', () => {
   const files = sourceFiles(SRC).map((file) => ({ rel: path.relative(ROOT, file).split(path.sep).join('/'), text: fs.readFileSync(file, 'utf8') }));
 
-  it('finds the source files', () => assert.ok(files.length > 50 && files.some((f) => f.rel === 'src/domain/format.ts'), `read ${files.length} files`));
+  it('finds the source files', () => assert.ok(files.length > 50 && files.some((f) => f.rel === 'src/common/format.ts'), `read ${files.length} files`));
 
   for (const rule of RULES) {
     it(`no ${rule.what} outside ${rule.home}`, () => {
@@ -73,13 +73,13 @@ describe('format: one place for each formatter (a scan of src/)', () => {
     });
   }
 
-  it('src/domain/format.ts imports nothing, so that every layer (src/api included) may use it', () => {
-    const text = files.find((f) => f.rel === 'src/domain/format.ts')!.text;
+  it('src/common/format.ts imports nothing, so that every layer (src/api included) may use it', () => {
+    const text = files.find((f) => f.rel === 'src/common/format.ts')!.text;
     assert.deepEqual(text.match(/^\s*(import|export .* from)\b.*$/gm) ?? [], []);
     assert.doesNotMatch(text, /require\(/);
   });
 
-  it('src/api uses of src/domain only its leaves (modules that load nothing but other leaves), so nothing above the API loads with it', () => {
+  it('the layers load downwards only: src/common loads nothing of the project, src/api loads only src/common', () => {
     const byRel = new Map(files.map((f) => [f.rel, f.text]));
     /** The src/ modules a file loads at runtime (`import type` loads nothing). */
     const runtimeImports = (rel: string): string[] =>
@@ -87,11 +87,10 @@ describe('format: one place for each formatter (a scan of src/)', () => {
         const target = path.posix.normalize(path.posix.join(path.posix.dirname(rel), m[1]));
         return byRel.has(`${target}.ts`) ? `${target}.ts` : `${target}/index.ts`;
       });
-    const isLeaf = (rel: string, seen = new Set<string>()): boolean =>
-      rel.startsWith('src/domain/') && !seen.has(rel) && !/require\(/.test(byRel.get(rel)!) && runtimeImports(rel).every((dep) => isLeaf(dep, new Set([...seen, rel])));
-    const used = files.filter((f) => f.rel.startsWith('src/api/')).flatMap((f) => runtimeImports(f.rel).filter((dep) => !dep.startsWith('src/api/')).map((dep) => ({ from: f.rel, dep })));
-    assert.ok(used.some((u) => u.dep === 'src/domain/format.ts'), 'the scan sees the API use format.ts');
-    const notLeaves = used.filter((u) => !isLeaf(u.dep)).map((u) => `${u.from} loads ${u.dep}`);
-    assert.deepEqual(notLeaves, [], 'src/api may load only leaves of src/domain');
+    const loads = (layer: string) =>
+      files.filter((f) => f.rel.startsWith(layer)).flatMap((f) => runtimeImports(f.rel).filter((dep) => !dep.startsWith(layer)).map((dep) => `${f.rel} loads ${dep}`));
+    assert.ok(runtimeImports('src/api/errors.ts').includes('src/common/format.ts'), 'the scan sees the API use format.ts');
+    assert.deepEqual(loads('src/common/'), [], 'src/common loads only src/common');
+    assert.deepEqual(loads('src/api/').filter((l) => !l.includes(' loads src/common/')), [], 'src/api loads only src/api and src/common');
   });
 });
