@@ -8,3 +8,4 @@ export { KNOWN_PARAMS, REJECTED_PARAMS } from './paramsRules';
 export { fixDuplicateCustomId, fixInvalidCustomId, fixMissingCustomId, uniqueCustomId } from './quickFixes';
 export { findSyntaxError, locate, type JsonPath, type Span } from './jsonLocator';
 export { BATCH_LINE_ADVICE, splitLines, type InvalidUtf8, type RawLine, type SplitOptions } from './lineSplitter';
+export { classifyBatchText, firstLines, CLASSIFY_BYTES, CLASSIFY_LINES, type BatchFileClassification, type BatchFileKind } from './batchFileKind';

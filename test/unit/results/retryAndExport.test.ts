@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildRetryBatch, exportResults, mergeNote, mergeResults, ResultsArchive, SaveFailedError, SourceFileMissingError, type MergePart } from '../../../src/domain/results';
+import { classifyBatchText, firstLines } from '../../../src/domain/jsonl';
 import { startEmulator, type Emulator } from '../../emulator';
 import { errored, fullDisk, rawSource, succeeded, tempDir, writeJsonl } from './helpers';
 
@@ -56,6 +57,7 @@ describe('retry builder and exports', () => {
       assert.deepEqual(build.customIds, ['b', 'c', 'e', 'h']);
       assert.deepEqual(build.reasons, { api_error: 2, overloaded_error: 1, expired: 1 });
       assert.deepEqual(build.missingFromSource, []);
+      assert.equal(classifyBatchText(firstLines(build.text)).kind, 'batch', 'a retry file is a batch file');
     });
 
     it('lists the requests to fix with their line and message instead of resubmitting them', async () => {
@@ -132,6 +134,7 @@ describe('retry builder and exports', () => {
       const summary = await exportResults({ resultsPath, output });
       assert.equal(summary.lines, 9);
       assert.equal(fs.readFileSync(output, 'utf8'), fs.readFileSync(resultsPath, 'utf8'));
+      assert.equal(classifyBatchText(firstLines(fs.readFileSync(output, 'utf8'))).kind, 'notBatch', 'saved results are not a batch file');
     });
 
     it('saves one section: an outcome or one error category', async () => {
@@ -163,6 +166,7 @@ describe('retry builder and exports', () => {
       assert.equal(lines[1].result?.error?.error.type, 'api_error');
       assert.equal(summary.missingFromSource, 0);
       assert.equal(summary.withoutResult, 0);
+      assert.equal(classifyBatchText(firstLines(fs.readFileSync(output, 'utf8'))).kind, 'notBatch', 'joined results are not a batch file');
     });
 
     it('joins one section, and puts results the source lacks last', async () => {
