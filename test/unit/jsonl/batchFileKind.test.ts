@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { classifyBatchText, firstLines, validateBatchText, type BatchFileKind } from '../../../src/domain/jsonl';
+import { classifyBatchText, decideBatchFile, firstLines, globMatches, validateBatchText, type BatchFileKind } from '../../../src/domain/jsonl';
 
 const kind = (text: string): BatchFileKind => classifyBatchText(firstLines(text)).kind;
 const request = (id: string) => JSON.stringify({ custom_id: id, params: { model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: `hi ${id}` }] } });
@@ -94,5 +94,42 @@ describe('jsonl: which files are batch files', () => {
     }
     assert.equal(classifyBatchText(blanks()).kind, 'undecided');
     assert.ok(read <= 1002, `read ${read} lines`);
+  });
+});
+
+describe('jsonl: the batch file rule', () => {
+  const batch = classifyBatchText(firstLines(request('a')));
+  const chat = classifyBatchText(firstLines(JSON.stringify({ messages: [] })));
+  const empty = classifyBatchText(firstLines(''));
+  const facts = { name: 'x.jsonl', path: 'data/x.jsonl', batchLanguageChosen: false, include: [] as string[], exclude: [] as string[] };
+
+  it('content decides when nothing else does; an empty file is not a batch file', () => {
+    assert.equal(decideBatchFile({ ...facts, content: batch }).isBatch, true);
+    assert.equal(decideBatchFile({ ...facts, content: chat }).isBatch, false);
+    assert.deepEqual(decideBatchFile({ ...facts, content: empty }), { isBatch: false, reason: 'it is empty' });
+  });
+
+  it('the batch language chosen by hand wins over everything; exclude wins over include and content', () => {
+    assert.equal(decideBatchFile({ ...facts, batchLanguageChosen: true, exclude: ['*.jsonl'], content: chat }).isBatch, true);
+    assert.deepEqual(decideBatchFile({ ...facts, include: ['*.jsonl'], exclude: ['data/**'], content: batch }), {
+      isBatch: false,
+      reason: 'claudeBatches.batchFiles.exclude names it ("data/**")',
+    });
+    assert.equal(decideBatchFile({ ...facts, include: ['**/x.jsonl'], content: empty }).isBatch, true);
+    assert.equal(decideBatchFile({ ...facts, include: ['**/x.jsonl'], content: chat }).isBatch, true);
+  });
+
+  it('globs: a name pattern matches the file name, a path pattern the path', () => {
+    assert.ok(globMatches('*.jsonl', 'x.jsonl', 'a/b/x.jsonl'));
+    assert.ok(globMatches('x.{jsonl,txt}', 'x.txt', 'x.txt'));
+    assert.ok(globMatches('**/*.jsonl', 'x.jsonl', 'x.jsonl'));
+    assert.ok(globMatches('**/*.jsonl', 'x.jsonl', 'a/b/x.jsonl'));
+    assert.ok(globMatches('a/**', 'x.jsonl', 'a/b/x.jsonl'));
+    assert.ok(globMatches('./a/?.jsonl', 'x.jsonl', 'a/x.jsonl'));
+    assert.ok(!globMatches('a/*.jsonl', 'x.jsonl', 'a/b/x.jsonl'));
+    assert.ok(!globMatches('*.json', 'x.jsonl', 'x.jsonl'));
+    assert.ok(!globMatches('', 'x.jsonl', 'x.jsonl'));
+    assert.ok(!globMatches('x(.jsonl', 'x.jsonl', 'x.jsonl'), 'regex characters are literal');
+    assert.ok(globMatches('x(.jsonl', 'x(.jsonl', 'x(.jsonl'));
   });
 });
