@@ -25,14 +25,19 @@ function memoryStorage() {
 }
 
 describe('disposal', () => {
-  it('the submit CodeLens stops listening to the diagnostics when disposed', () => {
+  it('the submit CodeLens stops listening to the diagnostics and the batch files when disposed', () => {
     const updates = new Emitter<vscode.Uri>();
     const listeners = countListeners(updates.event);
-    const codeLens = new SubmitCodeLens(new DocumentValidation(), { onDidUpdate: listeners.event });
+    const kinds = new Emitter<vscode.TextDocument>();
+    const kindListeners = countListeners(kinds.event);
+    const codeLens = new SubmitCodeLens(new DocumentValidation(), { onDidUpdate: listeners.event }, { isBatch: () => true, onDidChange: kindListeners.event });
     assert.equal(listeners.live(), 1, 'the CodeLens follows the diagnostics');
+    assert.equal(kindListeners.live(), 1, 'the CodeLens follows which files are batch files');
     codeLens.dispose();
     assert.equal(listeners.live(), 0, 'the CodeLens still listens to the diagnostics after it was disposed');
+    assert.equal(kindListeners.live(), 0, 'the CodeLens still listens to the batch files after it was disposed');
     updates.dispose();
+    kinds.dispose();
   });
 
   it('the features built on the store and the registry leave no listener on them once disposed', async () => {

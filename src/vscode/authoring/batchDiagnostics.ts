@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../../domain/jsonl';
 import { DisposableObject } from '../../domain/lifecycle';
-import { DocumentValidation, isBatchDocument } from './documentValidation';
+import type { BatchFiles } from './batchFiles';
+import { DocumentValidation } from './documentValidation';
 
 /** Wait for typing to pause before validating; a newer edit restarts the wait. */
 const DEBOUNCE_MS = 300;
@@ -18,8 +19,12 @@ export class BatchDiagnostics extends DisposableObject {
   /** Fires after a document's diagnostics were updated (tests, CodeLens). */
   readonly onDidUpdate = this.changed.event;
 
-  constructor(private readonly validation: DocumentValidation) {
+  constructor(
+    private readonly validation: DocumentValidation,
+    private readonly batchFiles: Pick<BatchFiles, 'isBatch' | 'onDidChange'>,
+  ) {
     super();
+    this.register(batchFiles.onDidChange((d) => this.schedule(d, 0)));
     this.register(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)));
     this.register(vscode.workspace.onDidCloseTextDocument((d) => this.clear(d)));
@@ -29,14 +34,26 @@ export class BatchDiagnostics extends DisposableObject {
   }
 
   private schedule(document: vscode.TextDocument, delay: number): void {
-    if (!isBatchDocument(document)) return;
     const key = document.uri.toString();
     clearTimeout(this.pending.get(key));
+    if (!this.batchFiles.isBatch(document)) {
+      // Not (or no longer) a batch file: none of its lines is a request to check.
+      this.pending.delete(key);
+      if (this.collection.has(document.uri)) {
+        this.collection.delete(document.uri);
+        this.changed.fire(document.uri);
+      }
+      return;
+    }
     this.pending.set(
       key,
       setTimeout(() => {
         this.pending.delete(key);
         if (document.isClosed) return;
+        if (!this.batchFiles.isBatch(document)) {
+          this.schedule(document, 0);
+          return;
+        }
         this.collection.set(document.uri, this.toVsCode(document, this.validation.get(document).diagnostics));
         this.changed.fire(document.uri);
       }, delay),

@@ -1,11 +1,6 @@
 import * as vscode from 'vscode';
 import { validateBatchText, type BatchValidation } from '../../domain/jsonl';
 
-/** Whether a document is a batch file this extension looks after. */
-export function isBatchDocument(document: vscode.TextDocument): boolean {
-  return document.languageId === 'jsonl' || document.uri.path.toLowerCase().endsWith('.jsonl');
-}
-
 /**
  * Validates open batch documents, once per version: the diagnostics and the CodeLens share the
  * result instead of each validating again.

@@ -1,13 +1,15 @@
 import * as vscode from 'vscode';
 import { fixDuplicateCustomId, fixInvalidCustomId, fixMissingCustomId, RuleCode } from '../../domain/jsonl';
-import { isBatchDocument } from './documentValidation';
+import type { BatchFiles } from './batchFiles';
 
 /** Quick fixes for custom_id problems: generate a missing id, make a duplicate unique, repair an invalid one. */
 export class CustomIdQuickFixes implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
+  constructor(private readonly batchFiles: Pick<BatchFiles, 'isBatch'>) {}
+
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    if (!isBatchDocument(document)) return [];
+    if (!this.batchFiles.isBatch(document)) return [];
     const ours = context.diagnostics.filter((d) => d.source === 'Claude Batches');
     if (ours.length === 0) return [];
     const ids = customIds(document);

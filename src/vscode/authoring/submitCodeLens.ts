@@ -6,7 +6,8 @@ import { CommandIds } from '../commands/commandIds';
 import { commandOf } from '../commands/commandRunner';
 import { Settings } from '../core/settings';
 import type { BatchDiagnostics } from './batchDiagnostics';
-import { DocumentValidation, isBatchDocument } from './documentValidation';
+import type { BatchFiles } from './batchFiles';
+import { DocumentValidation } from './documentValidation';
 
 /** At the top of a batch file: `Submit as batch · 1,234 requests · 2 models · est. ≤ $4.10`. */
 export class SubmitCodeLens extends DisposableObject implements vscode.CodeLensProvider {
@@ -16,13 +17,15 @@ export class SubmitCodeLens extends DisposableObject implements vscode.CodeLensP
   constructor(
     private readonly validation: DocumentValidation,
     diagnostics: Pick<BatchDiagnostics, 'onDidUpdate'>,
+    private readonly batchFiles: Pick<BatchFiles, 'isBatch' | 'onDidChange'>,
   ) {
     super();
     this.register(diagnostics.onDidUpdate(() => this.changed.fire()));
+    this.register(batchFiles.onDidChange(() => this.changed.fire()));
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    if (!isBatchDocument(document) || document.lineCount === 0 || document.getText().trim() === '') return [];
+    if (!this.batchFiles.isBatch(document) || document.lineCount === 0 || document.getText().trim() === '') return [];
     const result = this.validation.get(document);
     const top = new vscode.Range(0, 0, 0, 0);
     const models = Object.keys(result.models).length;

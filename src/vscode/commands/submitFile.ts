@@ -5,9 +5,10 @@ import type { MessageBatch } from '../../api';
 import { fileSource, scanBatchFile, type BatchFileScan, type BatchSource } from '../../domain/batchUpload';
 import { estimateCost } from '../../domain/cost';
 import { formatBytes, formatCount, formatDate, formatUsd } from '../../common/format';
-import { RuleCode, type BatchValidation, type Diagnostic } from '../../domain/jsonl';
+import { classifyBatchText, CLASSIFY_BYTES, firstLines, RuleCode, type BatchFileClassification, type BatchValidation, type Diagnostic } from '../../domain/jsonl';
 import { NotRegularFileError, openRegularFile } from '../../domain/regularFile';
 import { planSubmission, submitParts, type AmbiguousChoice, type AmbiguousQuestion, type SubmitPartsOptions } from '../../domain/submission';
+import { BATCH_LANGUAGE, decideForFile } from '../authoring/batchFiles';
 import { requireApi } from './batchArgument';
 import type { CommandTarget } from './commandArguments';
 import { UserCancelled } from './commandRunner';
@@ -35,6 +36,7 @@ export async function submitFile(services: Services, target: CommandTarget): Pro
   const parentBatchId = target.kind === 'file' ? target.parentBatchId : undefined;
   const uri = await resolveFile(target);
   const source = await openSource(uri);
+  if (await refuseNotBatch(source)) return undefined;
   const scan = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Checking ${source.name}…` },
     () => scanBatchFile(source),
@@ -214,6 +216,40 @@ async function openSource(uri: vscode.Uri): Promise<SubmitSource> {
 
 async function* slices(bytes: Buffer): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += CHUNK) yield bytes.subarray(i, i + CHUNK);
+}
+
+/**
+ * A file whose first lines are JSON but not requests (training data, logs, saved results) is not
+ * sent: the Explorer offers "Submit as Batch" on every .jsonl, since it cannot read them. A file
+ * whose batch language was chosen by hand, or that claudeBatches.batchFiles.include names, is.
+ */
+async function refuseNotBatch(source: SubmitSource): Promise<boolean> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === source.uri.toString());
+  const content = open ? classifyBatchText(documentLines(open)) : await classifyHead(source);
+  if (content.kind !== 'notBatch') return false;
+  if (decideForFile(source.uri, content, open?.languageId === BATCH_LANGUAGE).isBatch) return false;
+  void ui().error(
+    `${source.name} does not look like a batch file: ${content.reason}. Nothing was submitted. ` +
+      'A batch file has one request per line, like {"custom_id": "…", "params": {…}}. ' +
+      `To submit it anyway, set its language to Claude Batch (JSONL) (click the language in the status bar), or add it to claudeBatches.batchFiles.include.`,
+  );
+  return true;
+}
+
+function* documentLines(document: vscode.TextDocument): Generator<string> {
+  for (let i = 0; i < document.lineCount; i++) yield document.lineAt(i).text;
+}
+
+/** Classifies a file from its first bytes only, however large it is. */
+async function classifyHead(source: SubmitSource): Promise<BatchFileClassification> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of source.open()) {
+    chunks.push(Buffer.from(chunk));
+    bytes += chunk.byteLength;
+    if (bytes >= CLASSIFY_BYTES) break;
+  }
+  return classifyBatchText(firstLines(Buffer.concat(chunks).subarray(0, CLASSIFY_BYTES).toString('utf8')));
 }
 
 async function refuseInvalid(source: SubmitSource, validation: BatchValidation): Promise<void> {

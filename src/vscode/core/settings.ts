@@ -28,6 +28,16 @@ function userSetting(key: string, why: string): unknown {
   return use(`${key}#scope`, userValue(key, config().inspect<unknown>(key), why));
 }
 
+/** A list of globs; anything else in it is left out, and that is logged. */
+function globList(key: string): string[] {
+  const raw = config().get<unknown>(key);
+  const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+  const globs = list.filter((g): g is string => typeof g === 'string' && g.trim() !== '');
+  const dropped = list.length - globs.length;
+  problems?.report(key, dropped > 0 || (!Array.isArray(raw) && raw !== undefined && raw !== null) ? `${SECTION}.${key} should be a list of glob strings; ${dropped} value(s) that are not were ignored.` : undefined);
+  return globs;
+}
+
 const MEMORY = 'how much memory a results document takes';
 
 /**
@@ -80,6 +90,15 @@ export const Settings = {
   resultsSectionEntries(): number {
     const key = 'results.sectionEntries';
     return use(key, checkNumber(key, userSetting(key, MEMORY), NUMBER_SETTINGS[key]));
+  },
+
+  /**
+   * Globs for files that always (include) or never (exclude) count as batch files, whatever their
+   * content. Any level may set them: a workspace that keeps batch files says so; they decide only
+   * where problems and the Submit lens show, and submitting still asks first.
+   */
+  batchFiles(): { include: string[]; exclude: string[] } {
+    return { include: globList('batchFiles.include'), exclude: globList('batchFiles.exclude') };
   },
 
   pageSize(): number {
