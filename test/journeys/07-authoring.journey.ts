@@ -11,6 +11,12 @@ describe('journey: mistakes caught while typing', () => {
     await editor.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
     // The CodeLens at the top says there are problems to fix first.
     await page.locator('.codelens-decoration').filter({ hasText: /problems to fix first/ }).waitFor({ timeout: 30_000 });
+    // The status bar says it is taken for a batch file; one click on it offers the other languages.
+    const language = page.locator('[id="status.editor.mode"]');
+    await language.filter({ hasText: 'Claude Batch (JSONL)' }).waitFor({ timeout: 30_000 });
+    await language.click();
+    await page.locator('.quick-input-widget').getByText('JSON Lines', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Escape');
 
     await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
     const problems = page.locator('.markers-panel');
