@@ -49,6 +49,7 @@ export class BatchFiles extends DisposableObject {
     super();
     this.register(vscode.workspace.onDidOpenTextDocument((d) => this.opened(d)));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => this.follow(e.document)));
+    this.register(vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration(`${Settings.section}.batchFiles`)) return;
