@@ -15,7 +15,10 @@ describe('journey: mistakes caught while typing', () => {
     const language = page.locator('[id="status.editor.mode"]');
     await language.filter({ hasText: 'Claude Batch (JSONL)' }).waitFor({ timeout: 30_000 });
     await language.click();
-    await page.locator('.quick-input-widget').getByText('JSON Lines', { exact: false }).first().waitFor({ timeout: 15_000 });
+    // The picker lists every language (rendered lazily): filter it as a person would.
+    await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+    await page.keyboard.type('JSON Lines');
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'JSON Lines' }).first().waitFor({ timeout: 15_000 });
     await page.keyboard.press('Escape');
 
     await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
