@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { BatchStore } from './domain/batchStore';
 import { setFormatLocale } from './common/format';
 import { SubmissionRegistry } from './domain/submissionRegistry';
+import { UnfinishedBatches } from './domain/unfinishedBatches';
 import { ApiKeyStore } from './vscode/account/apiKeyStore';
 import { ClientProvider } from './vscode/account/clientProvider';
 import { registerCommands } from './vscode/commands';
@@ -15,6 +16,7 @@ import { registerResultsDocuments } from './vscode/results/resultsDocumentProvid
 import { ResultsService } from './vscode/results/resultsService';
 import { EndNotifications } from './vscode/watching/endNotifications';
 import { PollingService } from './vscode/watching/polling';
+import { StartupWatch } from './vscode/watching/startupWatch';
 import { BatchStatusBar } from './vscode/watching/statusBar';
 
 /** How long after activation stale temp files and old records are tidied away. */
@@ -44,9 +46,12 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
     baseUrl: () => Settings.baseUrl() || undefined,
   });
   const registry = new SubmissionRegistry(context.globalState);
+  const unfinished = new UnfinishedBatches(context.globalState, () => registry.list());
   const polling = new PollingService(context, store, clients, registry, log);
   const statusBar = new BatchStatusBar(store, registry, polling);
-  const endNotifications = new EndNotifications(store, registry, context.globalState, log);
+  const endNotifications = new EndNotifications(store, registry, context.globalState, log, unfinished.atStart);
+  // Last of the watchers: the store it may load at once is followed by all of the above.
+  const startupWatch = new StartupWatch(unfinished, store, registry, polling, async () => (await clients.get())?.api, log);
   const authoring = registerAuthoring();
   const results = new ResultsService(context.globalStorageUri.fsPath, {
     registry,
@@ -71,6 +76,7 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
     polling,
     statusBar,
     endNotifications,
+    startupWatch,
     authoring,
     results,
     resultsDocuments,
@@ -90,7 +96,25 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
   context.subscriptions.push({ dispose: () => clearTimeout(tidyTimer) });
 
   log.info(`Claude Batches ${context.extension.packageJSON.version as string} activated.`);
-  return { clients, store, registry, polling, statusBar: statusBar.item, endNotifications, diagnostics: authoring.diagnostics, tree: batchesView.provider, resultsDocuments, results, tidy, logUri: context.logUri.fsPath };
+  return {
+    clients,
+    store,
+    registry,
+    polling,
+    statusBar: statusBar.item,
+    endNotifications,
+    startupWatch,
+    authoring,
+    // Asking for them registers the authoring features (they wait for the first batch document).
+    get diagnostics() {
+      return authoring.ensure().diagnostics;
+    },
+    tree: batchesView.provider,
+    resultsDocuments,
+    results,
+    tidy,
+    logUri: context.logUri.fsPath,
+  };
 }
 
 export function deactivate(): void {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { DisposableObject } from '../../domain/lifecycle';
 import { BatchDiagnostics } from './batchDiagnostics';
-import { DocumentValidation } from './documentValidation';
+import { DocumentValidation, isBatchDocument } from './documentValidation';
 import { CustomIdQuickFixes } from './quickFixes';
 import { SubmitCodeLens } from './submitCodeLens';
 
@@ -21,7 +21,41 @@ export class Authoring extends DisposableObject {
   }
 }
 
-/** Registers the authoring features; disposing what it returns withdraws them. */
-export function registerAuthoring(): Authoring {
-  return new Authoring();
+/**
+ * The authoring features, registered with the first batch document (open at the start, or opened
+ * later): a window without one pays nothing for them at activation, which now runs on every start.
+ */
+export class LazyAuthoring extends DisposableObject {
+  private authoring: Authoring | undefined;
+
+  constructor() {
+    super();
+    if (vscode.workspace.textDocuments.some(isBatchDocument)) {
+      this.ensure();
+    } else {
+      const waiting = this.register(
+        vscode.workspace.onDidOpenTextDocument((document) => {
+          if (!isBatchDocument(document)) return;
+          waiting.dispose();
+          this.ensure();
+        }),
+      );
+    }
+  }
+
+  /** Whether the features are registered yet. */
+  get registered(): boolean {
+    return this.authoring !== undefined;
+  }
+
+  /** The features, registered now if they were not. */
+  ensure(): Authoring {
+    this.authoring ??= this.register(new Authoring());
+    return this.authoring;
+  }
+}
+
+/** Registers the authoring features with the first batch document; disposing what it returns withdraws them. */
+export function registerAuthoring(): LazyAuthoring {
+  return new LazyAuthoring();
 }

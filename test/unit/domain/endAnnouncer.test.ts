@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { MessageBatch } from '../../../src/api';
 import { EndAnnouncer, endSummary } from '../../../src/domain/endAnnouncer';
 import type { KeyValueStorage } from '../../../src/domain/submissionRegistry';
+import { UnfinishedBatches } from '../../../src/domain/unfinishedBatches';
 
 class MemoryStorage implements KeyValueStorage {
   data = new Map<string, unknown>();
@@ -42,6 +43,20 @@ describe('EndAnnouncer', () => {
     assert.deepEqual(first.map((b) => b.id), ['mine']);
     const second = await new EndAnnouncer(storage).take([ended('mine'), ended('theirs')], () => false, mine);
     assert.deepEqual(second, []);
+  });
+
+  it('a batch seen in flight last session (not submitted here) that ended while VS Code was closed: announced once, at the next start', async () => {
+    const storage = new MemoryStorage();
+    // Last session saw it running; then VS Code was closed.
+    await new UnfinishedBatches(storage, () => []).observe([{ id: 'seen', processing_status: 'in_progress' }]);
+    const starts = async () => {
+      const unfinished = new UnfinishedBatches(storage, () => []);
+      const fresh = await new EndAnnouncer(storage).take([ended('seen'), ended('never-seen')], (id) => unfinished.atStart.has(id), () => false);
+      await unfinished.observe([ended('seen'), ended('never-seen')]);
+      return fresh.map((b) => b.id);
+    };
+    assert.deepEqual(await starts(), ['seen']);
+    assert.deepEqual(await starts(), []);
   });
 
   it('two windows sharing storage announce a batch once between them', async () => {
