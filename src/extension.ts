@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { BatchStore } from './domain/batchStore';
@@ -64,7 +65,7 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
   mark('poller');
   const statusBar = new BatchStatusBar(store, registry, polling);
   mark('status bar');
-  const endNotifications = new EndNotifications(store, registry, context.globalState, log, unfinished.atStart);
+  const endNotifications = new EndNotifications(store, registry, context.globalState, log, unfinished.atStart, path.join(context.globalStorageUri.fsPath, 'announced'));
   // Last of the watchers: the store it may load at once is followed by all of the above.
   const startupWatch = new StartupWatch(unfinished, store, registry, polling, async () => (await clients.get())?.api, log);
   mark('end notifications and startup watch');

@@ -3,7 +3,7 @@ import type { MessageBatch } from '../../api';
 import { batchLabel } from '../../domain/batchPresentation';
 import { hasFailures, isEnded } from '../../common/batchStatus';
 import type { BatchStore } from '../../domain/batchStore';
-import { EndAnnouncer, endSummary } from '../../domain/endAnnouncer';
+import { EndAnnouncer, endSummary, fileClaims } from '../../domain/endAnnouncer';
 import { DisposableObject } from '../../domain/lifecycle';
 import { outcomeSummary, sumRequestCounts } from '../../common/requestCounts';
 import type { KeyValueStorage, SubmissionRegistry } from '../../domain/submissionRegistry';
@@ -40,9 +40,11 @@ export class EndNotifications extends DisposableObject {
     private readonly log: Log,
     /** Batches known unfinished when VS Code started: one that ended while it was closed is announced. */
     private readonly unfinishedAtStart: ReadonlySet<string> = new Set(),
+    /** Where the windows of this machine claim announcements (undefined: this window alone decides). */
+    claimsDir?: string,
   ) {
     super();
-    this.announcer = new EndAnnouncer(globalState);
+    this.announcer = new EndAnnouncer(globalState, Date.now, claimsDir ? fileClaims(claimsDir) : undefined);
     this.register(
       store.onDidChange(() => {
         // Serialised: two quick changes must not announce the same batch twice.

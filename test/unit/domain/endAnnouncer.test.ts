@@ -1,6 +1,9 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { MessageBatch } from '../../../src/api';
-import { EndAnnouncer, endSummary } from '../../../src/domain/endAnnouncer';
+import { EndAnnouncer, endSummary, fileClaims } from '../../../src/domain/endAnnouncer';
 import type { KeyValueStorage } from '../../../src/domain/submissionRegistry';
 import { UnfinishedBatches } from '../../../src/domain/unfinishedBatches';
 
@@ -64,6 +67,30 @@ describe('EndAnnouncer', () => {
     const one = await new EndAnnouncer(storage).take([ended('a')], () => true, () => false);
     const two = await new EndAnnouncer(storage).take([ended('a')], () => true, () => false);
     assert.equal(one.length + two.length, 1);
+  });
+
+  it('two windows starting at once, before either sees the other\'s storage, announce a batch once between them', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-batches-claims-'));
+    try {
+      const window = () => new EndAnnouncer(new MemoryStorage(), Date.now, fileClaims(dir));
+      const [one, two] = await Promise.all([window().take([ended('a')], () => true, () => false), window().take([ended('a')], () => true, () => false)]);
+      assert.equal(one.length + two.length, 1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('claims are kept a month, then let go', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-batches-claims-'));
+    try {
+      assert.equal(await fileClaims(dir)('msgbatch_old'), true);
+      const old = (Date.now() - 31 * 24 * 3600_000) / 1000;
+      fs.utimesSync(path.join(dir, 'msgbatch_old'), old, old);
+      assert.equal(await fileClaims(dir)('msgbatch_new'), true);
+      assert.deepEqual(fs.readdirSync(dir), ['msgbatch_new']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('does not announce batches it never watched and did not submit, nor archived ones', async () => {
