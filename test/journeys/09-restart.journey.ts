@@ -29,12 +29,19 @@ describe('journey: the watch carries on after the window reloads', () => {
 
     // No batch file open, the Explorer in front (not the Batches view): nothing but the start
     // itself activates the extension after the reload.
+    // An earlier journey may have left a changed file open: closed without saving.
     await runCommand(page, 'View: Close All Editors');
-    const dontSave = page.getByRole('button', { name: "Don't Save" });
-    if (await dontSave.isVisible({ timeout: 1500 }).catch(() => false)) await dontSave.click();
+    await page
+      .getByRole('button', { name: "Don't Save" })
+      .click({ timeout: 3000 })
+      .catch(() => undefined);
+    await page.locator('.tabs-container [role="tab"]').first().waitFor({ state: 'detached', timeout: 10_000 });
     await openExplorer(page);
+    // The workbench keeps its layout (which view is in front) in browser storage: let it settle.
+    await page.waitForTimeout(2000);
     await page.reload();
-    await page.locator('[id="workbench.view.explorer"]').waitFor({ state: 'visible', timeout: 60_000 });
+    await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+    await page.locator('[id="workbench.view.explorer"]').waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await page.locator('.tabs-container [role="tab"]').filter({ hasText: /\.jsonl/ }).count(), 0, 'a batch file is open after the reload');
     assert.equal(await page.locator('[id="workbench.view.extension.claudeBatches"]').isVisible(), false, 'the Batches view is in front');
 
