@@ -1,5 +1,12 @@
-// Bundle size and activation time of the extension, measured in a real VS Code (code-server),
-// beside the floor: the SDK alone, bundled and minified, loaded by an extension's activate().
+// Bundle size and activation cost of the extension, measured in a real VS Code (code-server),
+// beside an extension that does nothing and one that loads the SDK at once, in the same run.
+//
+// What VS Code's own activate() takes is dominated by the extension host (its start, reading the
+// manifest, the API object), which varies by hundreds of ms from host to host. So each extension
+// is measured from inside: a wrapper (its manifest's main) times the require() of the real main
+// module and the activate() call, and collects the User Timing marks activate() leaves (one per
+// step of the wiring) — the same two figures VS Code's Running Extensions view shows as code
+// loading and activation call.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -7,17 +14,32 @@ import * as path from 'node:path';
 import { ensureCodeServer, launchChromium, openWorkbench, repoRoot, startCodeServer } from '../test/harness/codeServer';
 import { kb, median, printTable } from './table';
 
-const RUNS = Number(process.env.BENCH_ACTIVATION_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_ACTIVATION_RUNS ?? 15);
+/** The goal: our code loading plus activate() call, median, at most this much over the empty extension's. */
+const GOAL_MS = 10;
+const MARK_PREFIX = 'claudeBatches.activate:';
+
+/** What the wrapper measures inside the extension host, in ms. */
+export interface InsideTimes {
+  loadMs: number;
+  activateMs: number;
+  /** Each step activate() marked, with the time since the previous mark (the first: since the call). */
+  steps: { step: string; ms: number }[];
+}
+
+interface Run extends InsideTimes {
+  hostMs: number;
+}
 
 export async function benchActivation(): Promise<void> {
   const dist = path.join(repoRoot, 'dist');
   const extensionBytes = fs.statSync(path.join(dist, 'extension.js')).size;
   const lazySdkBytes = fs.statSync(path.join(dist, 'sdk.js')).size;
-
-  // The floor: the SDK alone, bundled and minified the same way.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-batches-bench-'));
-  const baseline = path.join(tmp, 'sdk-eager-extension');
-  fs.cpSync(path.join(repoRoot, 'bench', 'fixtures', 'sdk-eager-extension'), baseline, { recursive: true });
+
+  // The floor of loading the API at once: the SDK alone, bundled and minified the same way.
+  const sdkEager = path.join(tmp, 'sdk-eager-source');
+  fs.cpSync(path.join(repoRoot, 'bench', 'fixtures', 'sdk-eager-extension'), sdkEager, { recursive: true });
   await esbuild.build({
     stdin: { contents: "export { default as Anthropic } from '@anthropic-ai/sdk';", resolveDir: repoRoot },
     bundle: true,
@@ -25,37 +47,102 @@ export async function benchActivation(): Promise<void> {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    outfile: path.join(baseline, 'sdk.js'),
+    outfile: path.join(sdkEager, 'sdk.js'),
     logLevel: 'error',
   });
-  const sdkAloneBytes = fs.statSync(path.join(baseline, 'sdk.js')).size;
+  const sdkAloneBytes = fs.statSync(path.join(sdkEager, 'sdk.js')).size;
 
-  const empty = path.join(repoRoot, 'bench', 'fixtures', 'empty-extension');
-  const ours = await measureActivation(repoRoot, 'claude-batches.claude-batches', tmp);
-  const floor = await measureActivation(baseline, 'claude-batches-bench.sdk-eager-baseline', tmp);
-  const nothing = await measureActivation(empty, 'claude-batches-bench.empty-baseline', tmp);
+  // Ours: the manifest (its views and commands, which activate() registers against) and dist/.
+  const oursSource = path.join(tmp, 'ours-source');
+  fs.mkdirSync(oursSource);
+  fs.copyFileSync(path.join(repoRoot, 'package.json'), path.join(oursSource, 'package.json'));
+  fs.cpSync(dist, path.join(oursSource, 'dist'), { recursive: true, filter: (f) => !f.endsWith('.map') && !f.endsWith('extension.test.js') });
+  if (fs.existsSync(path.join(repoRoot, 'media'))) fs.cpSync(path.join(repoRoot, 'media'), path.join(oursSource, 'media'), { recursive: true });
+
+  const measured: [string, string, Run[]][] = [];
+  for (const [label, source, size] of [
+    ['Claude Batches (dist/extension.js)', oursSource, kb(extensionBytes)],
+    ['baseline: an extension that does nothing', path.join(repoRoot, 'bench', 'fixtures', 'empty-extension'), '0 KB'],
+    ['baseline: SDK alone, bundled + minified, loaded at once', sdkEager, kb(sdkAloneBytes)],
+  ] as const) {
+    const { folder, extensionId } = wrap(source, tmp);
+    measured.push([label, size, await measureActivation(folder, extensionId, tmp)]);
+  }
   fs.rmSync(tmp, { recursive: true, force: true });
 
+  const stats = (values: number[]) => [median(values).toFixed(1), Math.min(...values).toFixed(1), Math.max(...values).toFixed(1)];
+  const own = (r: Run) => r.loadMs + r.activateMs;
   printTable(
-    `Activation in a real VS Code (code-server), ${RUNS} fresh extension hosts each`,
-    ['what', 'loaded at activation', 'activate() ms (median)', 'min', 'max'],
-    [
-      ['Claude Batches (dist/extension.js)', kb(extensionBytes), median(ours).toFixed(1), Math.min(...ours).toFixed(1), Math.max(...ours).toFixed(1)],
-      ['baseline: SDK alone, bundled + minified', kb(sdkAloneBytes), median(floor).toFixed(1), Math.min(...floor).toFixed(1), Math.max(...floor).toFixed(1)],
-      ['baseline: an extension that does nothing', '0 KB', median(nothing).toFixed(1), Math.min(...nothing).toFixed(1), Math.max(...nothing).toFixed(1)],
-    ],
+    `Activation in a real VS Code (code-server), ${RUNS} fresh extension hosts each, measured inside the host: ms (median, min, max)`,
+    ['what', 'loaded at activation', 'load + activate()', 'min', 'max', 'code loading', 'activate() call', "VS Code's activate() in all"],
+    measured.map(([label, size, runs]) => [label, size, ...stats(runs.map(own)), median(runs.map((r) => r.loadMs)).toFixed(1), median(runs.map((r) => r.activateMs)).toFixed(1), median(runs.map((r) => r.hostMs)).toFixed(1)]),
   );
+  const ours = measured[0][2];
+  const empty = measured[1][2];
+  const over = median(ours.map(own)) - median(empty.map(own));
+  console.log(`Claude Batches over the empty extension: ${over.toFixed(1)} ms (median of load + activate()); goal ≤ ${GOAL_MS} ms: ${over <= GOAL_MS ? 'met' : 'NOT met'}`);
   console.log(`(the SDK bundle dist/sdk.js, ${kb(lazySdkBytes)}, is loaded on the first API call, not at activation)`);
+
+  const steps = ours[0]?.steps.map((s) => s.step) ?? [];
+  printTable(
+    "Where Claude Batches' activate() spends its time: ms per step (median, max)",
+    ['step (ends at)', 'median', 'max'],
+    steps.map((step) => {
+      const times = ours.map((r) => r.steps.find((s) => s.step === step)?.ms ?? 0);
+      return [step, median(times).toFixed(2), Math.max(...times).toFixed(2)];
+    }),
+  );
 }
 
-async function measureActivation(extensionPath: string, extensionId: string, tmp: string): Promise<number[]> {
+/**
+ * A copy of the extension whose main is a timing wrapper around the real one, activated only by
+ * the probe (no activation event: at startup it would be active before the probe runs).
+ */
+function wrap(source: string, tmp: string): { folder: string; extensionId: string } {
+  const manifest = JSON.parse(fs.readFileSync(path.join(source, 'package.json'), 'utf8')) as { name: string; publisher: string; main: string; activationEvents?: string[] };
+  const folder = path.join(tmp, `${manifest.name}-timed`);
+  fs.cpSync(source, folder, { recursive: true });
+  const realMain = `./${path.posix.normalize(manifest.main).replace(/^\.\//, '')}`;
+  fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify({ ...manifest, main: './bench-timed-main.js', activationEvents: [] }, null, 2));
+  fs.writeFileSync(
+    path.join(folder, 'bench-timed-main.js'),
+    `// Written by bench/activation.ts: times loading ${realMain} and its activate() from inside the extension host.
+const { performance } = require('node:perf_hooks');
+let main;
+exports.activate = function activate(context) {
+  const before = performance.now();
+  main = require(${JSON.stringify(realMain)});
+  const loaded = performance.now();
+  const returned = main.activate(context);
+  const activated = performance.now();
+  let previous = loaded;
+  const steps = performance
+    .getEntriesByType('mark')
+    .filter((m) => m.name.startsWith(${JSON.stringify(MARK_PREFIX)}) && m.startTime >= loaded)
+    .map((m) => {
+      const step = { step: m.name.slice(${MARK_PREFIX.length}), ms: m.startTime - previous };
+      previous = m.startTime;
+      return step;
+    });
+  globalThis.__claudeBatchesBenchActivation = { loadMs: loaded - before, activateMs: activated - loaded, steps };
+  return returned;
+};
+exports.deactivate = function deactivate() {
+  return main && main.deactivate && main.deactivate();
+};
+`,
+  );
+  return { folder, extensionId: `${manifest.publisher}.${manifest.name}` };
+}
+
+async function measureActivation(extensionPath: string, extensionId: string, tmp: string): Promise<Run[]> {
   const install = ensureCodeServer();
   // An empty folder: nothing in it triggers the extension before the probe activates it.
   const workspace = fs.mkdtempSync(path.join(tmp, 'workspace-'));
   const target = path.join(tmp, 'target.json');
   const server = await startCodeServer(install, { workspace, env: { CLAUDE_BATCHES_BENCH_TARGET: target, ANTHROPIC_API_KEY: undefined } });
   const browser = await launchChromium();
-  const times: number[] = [];
+  const runs: Run[] = [];
   try {
     for (let run = 0; run < RUNS; run++) {
       const outFile = path.join(tmp, `activation-${run}.json`);
@@ -69,12 +156,13 @@ async function measureActivation(extensionPath: string, extensionId: string, tmp
       });
       const code = await exited;
       if (code !== 0 || !fs.existsSync(outFile)) throw new Error(`activation probe failed for ${extensionId} (exit ${code})`);
-      times.push((JSON.parse(fs.readFileSync(outFile, 'utf8')) as { ms: number }).ms);
+      runs.push(JSON.parse(fs.readFileSync(outFile, 'utf8')) as Run);
+      fs.rmSync(outFile);
       await Promise.all(browser.contexts().map((c) => c.close()));
     }
   } finally {
     await browser.close();
     await server.stop();
   }
-  return times;
+  return runs;
 }

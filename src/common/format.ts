@@ -17,19 +17,22 @@ const UNKNOWN = '—';
 const KB = 1024;
 const MB = 1024 * 1024;
 
-let current = DEFAULT_LOCALE;
+/** The locale asked for, checked against Intl when first used (Intl's first call costs ~10 ms). */
+let requested: string | undefined;
+let current: string | undefined = DEFAULT_LOCALE;
 
 /**
  * Sets the locale every formatter uses when none is given: a BCP 47 tag such as VS Code's
  * `vscode.env.language` (`en`, `de`, `pt-br`). One Intl does not know, or no tag, means en-US.
  */
 export function setFormatLocale(locale: string | undefined): void {
-  current = supported(locale) ?? DEFAULT_LOCALE;
+  requested = locale;
+  current = undefined;
 }
 
 /** The locale the formatters use when none is given. */
 export function formatLocale(): string {
-  return current;
+  return (current ??= supported(requested) ?? DEFAULT_LOCALE);
 }
 
 /** 1234 → `1,234` (en-US), `1.234` (de-DE). A count is never negative: below 0 reads as 0. */
@@ -114,7 +117,7 @@ function timeFormat(locale: string | undefined): Intl.DateTimeFormat {
   return format;
 }
 
-const resolve = (locale: string | undefined): string => (locale === undefined ? current : (supported(locale) ?? DEFAULT_LOCALE));
+const resolve = (locale: string | undefined): string => (locale === undefined ? formatLocale() : (supported(locale) ?? DEFAULT_LOCALE));
 
 /** The tag as Intl spells it when Intl has the language; undefined for none, a malformed tag or an unknown language. */
 function supported(locale: string | undefined): string | undefined {

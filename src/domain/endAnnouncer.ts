@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { MessageBatch } from '../api';
 import { outcomeSummary } from '../common/requestCounts';
 import type { KeyValueStorage } from './submissionRegistry';
@@ -15,6 +17,8 @@ export class EndAnnouncer {
   constructor(
     private readonly storage: KeyValueStorage,
     private readonly now: () => number = Date.now,
+    /** Claims the announcement of a batch for this window; false when another window has it. */
+    private readonly claim: (batchId: string) => Promise<boolean> = async () => true,
   ) {}
 
   private announced(): Record<string, number> {
@@ -36,8 +40,37 @@ export class EndAnnouncer {
     const kept = Object.fromEntries(Object.entries(announced).filter(([, at]) => now - at < KEEP_MS));
     for (const b of fresh) kept[b.id] = now;
     await this.storage.update(STORAGE_KEY, kept);
-    return fresh;
+    const claimed: MessageBatch[] = [];
+    for (const b of fresh) if (await this.claim(b.id)) claimed.push(b);
+    return claimed;
   }
+}
+
+/**
+ * Claims as files in a folder every window of the machine shares: creating a file is atomic, so
+ * two windows that start together (their global storage not yet in step) announce a batch once.
+ * Claims older than the announcements' memory are let go on the first claim of a session.
+ */
+export function fileClaims(dir: string, now: () => number = Date.now): (batchId: string) => Promise<boolean> {
+  let tidied = false;
+  return async (batchId) => {
+    await fs.promises.mkdir(dir, { recursive: true });
+    if (!tidied) {
+      tidied = true;
+      for (const name of await fs.promises.readdir(dir)) {
+        const file = path.join(dir, name);
+        const stat = await fs.promises.stat(file).catch(() => undefined);
+        if (stat && now() - stat.mtimeMs > KEEP_MS) await fs.promises.rm(file, { force: true });
+      }
+    }
+    try {
+      await fs.promises.writeFile(path.join(dir, batchId.replace(/[^A-Za-z0-9_-]/g, '_')), '', { flag: 'wx' });
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+  };
 }
 
 /** `"prompts.jsonl" ended: 980 succeeded, 15 errored, 5 expired` */

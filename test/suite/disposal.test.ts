@@ -52,13 +52,7 @@ describe('disposal', () => {
     const clientChanges = new Emitter<void>();
     const clientListeners = countListeners(clientChanges.event);
     const polling = new PollingService({ globalStorageUri: vscode.Uri.file(os.tmpdir()) }, store, { get: async () => undefined, onDidChange: clientListeners.event }, registry, log);
-    // The poller is built once the client provider has answered (no key here: no shared poll).
-    await new Promise<void>((resolve) => {
-      const first = polling.onDidChangeState(() => {
-        first.dispose();
-        resolve();
-      });
-    });
+    // Nothing is in flight: the poller is not built, so no key is read and nothing polls.
     const pollingListeners = countListenersOf(polling, 'onDidChangeState');
     const results = new ResultsService(path.join(os.tmpdir(), `claude-batches-disposal-${process.pid}`), {
       registry,

@@ -25,7 +25,49 @@ export class Authoring extends DisposableObject {
   }
 }
 
-/** Registers the authoring features; disposing what it returns withdraws them. */
-export function registerAuthoring(): Authoring {
-  return new Authoring();
+/**
+ * A document that may be a batch file: what wakes the authoring features. BatchFiles then decides
+ * from its content and the settings whether it is one.
+ */
+function mayBeBatchDocument(document: vscode.TextDocument): boolean {
+  return document.languageId === BATCH_LANGUAGE || document.languageId === 'jsonl' || document.uri.path.toLowerCase().endsWith('.jsonl');
+}
+
+/**
+ * The authoring features, registered with the first batch document (open at the start, or opened
+ * later): a window without one pays nothing for them at activation, which now runs on every start.
+ */
+export class LazyAuthoring extends DisposableObject {
+  private authoring: Authoring | undefined;
+
+  constructor() {
+    super();
+    if (vscode.workspace.textDocuments.some(mayBeBatchDocument)) {
+      this.ensure();
+    } else {
+      const waiting = this.register(
+        vscode.workspace.onDidOpenTextDocument((document) => {
+          if (!mayBeBatchDocument(document)) return;
+          waiting.dispose();
+          this.ensure();
+        }),
+      );
+    }
+  }
+
+  /** Whether the features are registered yet. */
+  get registered(): boolean {
+    return this.authoring !== undefined;
+  }
+
+  /** The features, registered now if they were not. */
+  ensure(): Authoring {
+    this.authoring ??= this.register(new Authoring());
+    return this.authoring;
+  }
+}
+
+/** Registers the authoring features with the first batch document; disposing what it returns withdraws them. */
+export function registerAuthoring(): LazyAuthoring {
+  return new LazyAuthoring();
 }

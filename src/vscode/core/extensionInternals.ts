@@ -1,7 +1,9 @@
 import type { BatchStore } from '../../domain/batchStore';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
 import type * as vscode from 'vscode';
+import type { LazyAuthoring } from '../authoring';
 import type { BatchDiagnostics } from '../authoring/batchDiagnostics';
+import type { StartupWatch } from '../watching/startupWatch';
 import type { ClientProvider } from '../account/clientProvider';
 import type { EndNotifications } from '../watching/endNotifications';
 import type { PollingService } from '../watching/polling';
@@ -24,6 +26,11 @@ export interface ExtensionInternals {
   readonly polling: PollingService;
   readonly statusBar: vscode.StatusBarItem;
   readonly endNotifications: EndNotifications;
+  /** Picks the watch up again after a restart. */
+  readonly startupWatch: StartupWatch;
+  /** The authoring features, registered with the first batch document. */
+  readonly authoring: LazyAuthoring;
+  /** Reading it registers the authoring features. */
   readonly diagnostics: BatchDiagnostics;
   /** The Batches view's data, as the tree shows it. */
   readonly tree: BatchesTreeProvider;

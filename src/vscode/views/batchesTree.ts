@@ -20,7 +20,9 @@ export type BatchesTreeNode = TreeRow;
 export class BatchesTreeProvider extends DisposableObject implements vscode.TreeDataProvider<BatchesTreeNode> {
   private readonly changed = this.register(new vscode.EventEmitter<BatchesTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
-  private tree: BatchTree;
+  private built: BatchTree | undefined;
+  /** The store or the registry changed since the rows were last computed. */
+  private stale = true;
 
   constructor(
     private readonly store: BatchStore,
@@ -30,18 +32,24 @@ export class BatchesTreeProvider extends DisposableObject implements vscode.Tree
     private readonly now: () => number = Date.now,
   ) {
     super();
-    this.tree = this.compute();
+    // Computed when read (the view asks for rows only while it shows): a hidden view costs
+    // nothing at activation nor while the poller updates the store.
     const update = () => {
-      this.tree = this.compute();
+      this.stale = true;
       this.changed.fire(undefined);
     };
     this.register(store.onDidChange(update));
     this.register(registry.onDidChange(update));
   }
 
-  private compute(): BatchTree {
-    const { store, registry } = this;
-    return BatchTree.from({ batches: store.batches, hasMore: store.hasMore, record: (id) => registry.get(id) }, this.tree);
+  private get tree(): BatchTree {
+    if (this.stale || !this.built) {
+      const { store, registry } = this;
+      // The earlier tree is passed on, so unchanged rows keep their identity for VS Code.
+      this.built = BatchTree.from({ batches: store.batches, hasMore: store.hasMore, record: (id) => registry.get(id) }, this.built);
+      this.stale = false;
+    }
+    return this.built;
   }
 
   getChildren(element?: BatchesTreeNode): BatchesTreeNode[] {

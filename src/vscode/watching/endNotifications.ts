@@ -3,7 +3,7 @@ import type { MessageBatch } from '../../api';
 import { batchLabel } from '../../domain/batchPresentation';
 import { hasFailures, isEnded } from '../../common/batchStatus';
 import type { BatchStore } from '../../domain/batchStore';
-import { EndAnnouncer, endSummary } from '../../domain/endAnnouncer';
+import { EndAnnouncer, endSummary, fileClaims } from '../../domain/endAnnouncer';
 import { DisposableObject } from '../../domain/lifecycle';
 import { outcomeSummary, sumRequestCounts } from '../../common/requestCounts';
 import type { KeyValueStorage, SubmissionRegistry } from '../../domain/submissionRegistry';
@@ -26,7 +26,7 @@ const END_ACTIONS = [
 /**
  * One notification per batch that ends: `"prompts.jsonl" ended: 980 succeeded, 15 errored`, with
  * Open Results, Retry Failed (when some failed) and Save Results. Batches this machine submitted
- * that ended while VS Code was closed are announced once, on the next start.
+ * or saw in flight that ended while VS Code was closed are announced once, on the next start.
  */
 export class EndNotifications extends DisposableObject {
   private readonly watched = new Set<string>();
@@ -38,9 +38,13 @@ export class EndNotifications extends DisposableObject {
     private readonly registry: SubmissionRegistry,
     globalState: KeyValueStorage,
     private readonly log: Log,
+    /** Batches known unfinished when VS Code started: one that ended while it was closed is announced. */
+    private readonly unfinishedAtStart: ReadonlySet<string> = new Set(),
+    /** Where the windows of this machine claim announcements (undefined: this window alone decides). */
+    claimsDir?: string,
   ) {
     super();
-    this.announcer = new EndAnnouncer(globalState);
+    this.announcer = new EndAnnouncer(globalState, Date.now, claimsDir ? fileClaims(claimsDir) : undefined);
     this.register(
       store.onDidChange(() => {
         // Serialised: two quick changes must not announce the same batch twice.
@@ -57,7 +61,7 @@ export class EndNotifications extends DisposableObject {
   private async check(): Promise<void> {
     for (const b of this.store.batches) if (!isEnded(b)) this.watched.add(b.id);
     const ended = this.store.batches.filter(isEnded);
-    const fresh = await this.announcer.take(ended, (id) => this.watched.has(id), (id) => this.registry.has(id));
+    const fresh = await this.announcer.take(ended, (id) => this.watched.has(id) || this.unfinishedAtStart.has(id), (id) => this.registry.has(id));
     for (const batch of fresh) {
       this.watched.delete(batch.id);
       this.log.info(`${endSummary(batchLabel(batch, this.registry.get(batch.id)), batch)} (${batch.id})`);

@@ -23,7 +23,12 @@ export class PollingService extends DisposableObject {
   private pollerScope: DisposableObject | undefined;
   private readonly stateChanged = this.register(new vscode.EventEmitter<PollerState>());
   readonly onDidChangeState = this.stateChanged.event;
+  private readonly removed = this.register(new vscode.EventEmitter<string>());
+  /** A watched batch no longer exists: the poller took it out of the store. */
+  readonly onDidRemoveBatch = this.removed.event;
   private generation = 0;
+  /** A poke that came while the poller was being built: it is passed on once it is. */
+  private pokeWhenBuilt = false;
 
   constructor(
     private readonly context: Pick<vscode.ExtensionContext, 'globalStorageUri'>,
@@ -33,9 +38,11 @@ export class PollingService extends DisposableObject {
     private readonly log: Log,
   ) {
     super();
-    this.register(clients.onDidChange(() => void this.rebuild()));
+    this.register(clients.onDidChange(() => this.generation > 0 && void this.rebuild()));
     this.register(vscode.window.onDidChangeWindowState((e) => this.poller?.setFocused(e.focused)));
-    void this.rebuild();
+    // Built once something is in flight: at a start with nothing to watch, no key is read and the
+    // SDK is not loaded.
+    this.register(store.onDidChange(() => this.generation === 0 && store.inFlight().length > 0 && void this.rebuild()));
   }
 
   get state(): PollerState {
@@ -44,7 +51,8 @@ export class PollingService extends DisposableObject {
 
   /** The user acted (refresh, submit, cancel, new key): poll soon and forget the backoff. */
   poke(): void {
-    this.poller?.poke();
+    if (this.poller) this.poller.poke();
+    else this.pokeWhenBuilt = true;
   }
 
   private async rebuild(): Promise<void> {
@@ -82,12 +90,17 @@ export class PollingService extends DisposableObject {
     );
     scope.register(
       poller.onDidRemoveBatch(({ batchId }) => {
+        this.removed.fire(batchId);
         const record = this.registry.get(batchId);
         const label = record?.label ?? batchId;
         void ui().warn(`The batch "${label}" no longer exists (deleted elsewhere, or another workspace's); it was removed from the view.`);
       }),
     );
     this.stateChanged.fire(poller.state);
+    if (this.pokeWhenBuilt) {
+      this.pokeWhenBuilt = false;
+      poller.poke();
+    }
   }
 
   private teardown(): void {

@@ -5,6 +5,23 @@ import { formatBytes, formatCount, formatDate, formatDuration, formatLocale, for
 describe('format: numbers, sizes, money, durations and dates as a person reads them', () => {
   afterEach(() => setFormatLocale(undefined));
 
+  it('setting the locale at activation asks Intl nothing: it is checked at the first number formatted', () => {
+    const original = Intl.NumberFormat.supportedLocalesOf;
+    let asked = 0;
+    Intl.NumberFormat.supportedLocalesOf = (...args: Parameters<typeof original>) => {
+      asked++;
+      return original(...args);
+    };
+    try {
+      setFormatLocale('fr-CH');
+      assert.equal(asked, 0, 'Intl was asked at activation');
+      assert.equal(formatLocale(), 'fr-CH');
+      assert.equal(asked, 1);
+    } finally {
+      Intl.NumberFormat.supportedLocalesOf = original;
+    }
+  });
+
   it('counts group thousands in the default locale, en-US', () => {
     assert.equal(formatLocale(), 'en-US');
     assert.equal(formatCount(0), '0');

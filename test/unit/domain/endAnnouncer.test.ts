@@ -1,7 +1,11 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { MessageBatch } from '../../../src/api';
-import { EndAnnouncer, endSummary } from '../../../src/domain/endAnnouncer';
+import { EndAnnouncer, endSummary, fileClaims } from '../../../src/domain/endAnnouncer';
 import type { KeyValueStorage } from '../../../src/domain/submissionRegistry';
+import { UnfinishedBatches } from '../../../src/domain/unfinishedBatches';
 
 class MemoryStorage implements KeyValueStorage {
   data = new Map<string, unknown>();
@@ -44,11 +48,49 @@ describe('EndAnnouncer', () => {
     assert.deepEqual(second, []);
   });
 
+  it('a batch seen in flight last session (not submitted here) that ended while VS Code was closed: announced once, at the next start', async () => {
+    const storage = new MemoryStorage();
+    // Last session saw it running; then VS Code was closed.
+    await new UnfinishedBatches(storage, () => []).observe([{ id: 'seen', processing_status: 'in_progress' }]);
+    const starts = async () => {
+      const unfinished = new UnfinishedBatches(storage, () => []);
+      const fresh = await new EndAnnouncer(storage).take([ended('seen'), ended('never-seen')], (id) => unfinished.atStart.has(id), () => false);
+      await unfinished.observe([ended('seen'), ended('never-seen')]);
+      return fresh.map((b) => b.id);
+    };
+    assert.deepEqual(await starts(), ['seen']);
+    assert.deepEqual(await starts(), []);
+  });
+
   it('two windows sharing storage announce a batch once between them', async () => {
     const storage = new MemoryStorage();
     const one = await new EndAnnouncer(storage).take([ended('a')], () => true, () => false);
     const two = await new EndAnnouncer(storage).take([ended('a')], () => true, () => false);
     assert.equal(one.length + two.length, 1);
+  });
+
+  it('two windows starting at once, before either sees the other\'s storage, announce a batch once between them', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-batches-claims-'));
+    try {
+      const window = () => new EndAnnouncer(new MemoryStorage(), Date.now, fileClaims(dir));
+      const [one, two] = await Promise.all([window().take([ended('a')], () => true, () => false), window().take([ended('a')], () => true, () => false)]);
+      assert.equal(one.length + two.length, 1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('claims are kept a month, then let go', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-batches-claims-'));
+    try {
+      assert.equal(await fileClaims(dir)('msgbatch_old'), true);
+      const old = (Date.now() - 31 * 24 * 3600_000) / 1000;
+      fs.utimesSync(path.join(dir, 'msgbatch_old'), old, old);
+      assert.equal(await fileClaims(dir)('msgbatch_new'), true);
+      assert.deepEqual(fs.readdirSync(dir), ['msgbatch_new']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('does not announce batches it never watched and did not submit, nor archived ones', async () => {
