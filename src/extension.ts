@@ -60,6 +60,8 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
   });
   const resultsDocuments = registerResultsDocuments(results);
   const batchesView = createBatchesView(store, registry, (id) => results.describeLocalCopy(id));
+  // Someone opened the view to see where their batches are: a far-away check comes now.
+  const lookOnShow = batchesView.view.onDidChangeVisibility((e) => e.visible && polling.lookSoon());
   context.subscriptions.push(
     log,
     settingsProblems,
@@ -68,6 +70,7 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
     store,
     registry,
     batchesView,
+    lookOnShow,
     polling,
     statusBar,
     endNotifications,

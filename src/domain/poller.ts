@@ -87,13 +87,24 @@ export class Poller extends DisposableObject {
     this.scheduleIn(POKE_DELAY_MS, 'poke');
   }
 
-  /** Unfocused windows poll less often; on focus return a far-away poll comes soon, with jitter. */
+  /** Unfocused windows poll less often; on focus return a far-away poll comes soon (lookSoon). */
   setFocused(focused: boolean): void {
     if (this.disposed || focused === this.focused) return;
     this.focused = focused;
+    if (focused) this.lookSoon();
+  }
+
+  /**
+   * The user is looking again (the window regained focus, the Batches view was shown): a
+   * far-away poll comes within FOCUS_JITTER_MS (random, so windows focused together do not ask
+   * together), unless the last check is younger than the poll floor. The backoff goes on.
+   */
+  lookSoon(): void {
     const at = this.timer.at;
-    if (!focused || this.running || at === undefined) return;
-    if (at - this.now() > FOCUS_JITTER_MS) this.scheduleIn(Math.floor(this.random() * FOCUS_JITTER_MS), 'focus');
+    if (this.disposed || this.running || at === undefined) return;
+    const now = this.now();
+    if (this.checkedAt !== undefined && now - this.checkedAt < MIN_INTERVAL_SECONDS * 1000) return;
+    if (at - now > FOCUS_JITTER_MS) this.scheduleIn(Math.floor(this.random() * FOCUS_JITTER_MS), 'focus');
   }
 
   /** Stops first (the request under way is given up, no tick comes again, the lease is handed back), then lets go of its listeners. */

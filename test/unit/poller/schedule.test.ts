@@ -132,6 +132,7 @@ describe('Poller schedule (fake clock, emulator)', () => {
     // The first interval was scheduled while focused.
     assert.deepEqual(world.delays(), [30, 180, 272, 408, 600, 600, 600]);
 
+    world.timers.advance(20_000); // focus comes back a while after the last check
     world.poller.setFocused(true);
     const focus = world.schedules.at(-1)!;
     assert.equal(focus.reason, 'focus');
@@ -141,6 +142,7 @@ describe('Poller schedule (fake clock, emulator)', () => {
     assert.equal(world.delays().at(-1), 300, 'focused again: the focused interval');
 
     // Unfocus and refocus with the next poll near: nothing is moved.
+    world.timers.advance(20_000);
     world.poller.setFocused(false);
     world.poller.setFocused(true);
     assert.equal(world.schedules.at(-1)!.reason, 'focus');
@@ -241,5 +243,22 @@ describe('Poller by age (fake clock, emulator)', () => {
       assert.ok(inHour <= 60, `${inHour} requests in the hour from ${t - start} ms`);
     }
     for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] <= 67_000, `gap ${times[i] - times[i - 1]} ms`);
+  });
+
+  it('lookSoon (the view shown, focus back): a far-away check comes within 3 s, but not right after one', async () => {
+    world.seed(1, OLD);
+    await world.store.refresh();
+    world.startPoller();
+    for (let i = 0; i < 6; i++) await world.tick();
+    assert.equal(world.delays().at(-1), 300);
+    world.timers.advance(20_000);
+    world.poller.lookSoon();
+    assert.equal(world.schedules.at(-1)!.reason, 'focus');
+    assert.ok(world.schedules.at(-1)!.delayMs < 3_000);
+    await world.tick();
+    const scheduled = world.schedules.length;
+    world.timers.advance(5_000);
+    world.poller.lookSoon();
+    assert.equal(world.schedules.length, scheduled, 'checked 5 s ago: nothing sooner');
   });
 });
