@@ -51,7 +51,8 @@ export function batchDescription(batch: MessageBatch, now: number): string {
     return `in progress · ${formatCount(total)} ${total === 1 ? 'request' : 'requests'} · ${formatDuration(now - Date.parse(batch.created_at))}`;
   }
   if (batch.processing_status === 'canceling') return `canceling · ${formatCount(total)} requests`;
-  const status = batch.archived_at ? 'ended · results deleted' : batch.cancel_initiated_at ? 'canceled' : 'ended';
+  // "results deleted" says it ended too, and keeps the counts visible at the default side-bar width.
+  const status = batch.archived_at ? 'results deleted' : batch.cancel_initiated_at ? 'canceled' : 'ended';
   return `${status} · ${outcomeSummary(batch.request_counts, 'symbols')}`;
 }
 

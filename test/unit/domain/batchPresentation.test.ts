@@ -15,7 +15,7 @@ describe('batch presentation', () => {
 
   it('says canceled, and results deleted', () => {
     assert.equal(batchDescription(batch({ cancel_initiated_at: new Date(T0).toISOString(), counts: { succeeded: 2, canceled: 8 } }), T0), 'canceled · 2 ✓ 8 canceled');
-    assert.equal(batchDescription(batch({ archived_at: new Date(T0).toISOString(), counts: { succeeded: 1 } }), T0), 'ended · results deleted · 1 ✓');
+    assert.equal(batchDescription(batch({ archived_at: new Date(T0).toISOString(), counts: { succeeded: 1 } }), T0), 'results deleted · 1 ✓');
   });
 
   it('capabilities: running → cancelable; ended → deletable (+ hasResults while the API keeps them)', () => {
