@@ -101,7 +101,15 @@ describe('journey: rows at the default side-bar width', () => {
       sidebarWidth = drawn.sidebarWidth;
       const before = seen.size;
       for (const row of drawn.rows) seen.set(row.name, row.visible);
-      if (sample.every((id) => [...seen.keys()].some((name) => name.endsWith(id))) && seen.size === before) break;
+      const allSeen = sample.every((id) => [...seen.keys()].some((name) => name.endsWith(id)));
+      if (allSeen && seen.size === before) break;
+      if (!allSeen && drawn.rows.some((row) => row.name === 'Load more…')) {
+        // The sample's oldest batches lie past the pages loaded so far.
+        await container.getByRole('treeitem', { name: 'Load more…' }).click();
+        await page.waitForTimeout(500);
+        await list.hover();
+        continue;
+      }
       await page.mouse.wheel(0, 300);
       await page.waitForTimeout(150);
     }
