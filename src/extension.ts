@@ -84,6 +84,8 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
   const resultsDocuments = registerResultsDocuments(results);
   mark('results');
   const batchesView = createBatchesView(store, registry, (id) => results.describeLocalCopy(id));
+  // Someone opened the view to see where their batches are: a far-away check comes now.
+  const lookOnShow = batchesView.view.onDidChangeVisibility((e) => e.visible && polling.lookSoon());
   mark('view');
   context.subscriptions.push(
     log,
@@ -93,6 +95,7 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
     store,
     registry,
     batchesView,
+    lookOnShow,
     polling,
     statusBar,
     endNotifications,

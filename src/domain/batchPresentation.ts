@@ -11,8 +11,37 @@ import type { SubmissionRecord } from './submissionRegistry';
 export const RETENTION_DAYS = 29;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** A batch's name in messages and tooltips: its source file (or the label given), else its id. */
 export function batchLabel(batch: MessageBatch, record: SubmissionRecord | undefined): string {
   return record?.label ?? batch.id;
+}
+
+/**
+ * A row in the Batches view has about 35 characters at the default side-bar width (300 px), and
+ * the status and counts must fit in them beside the name. So a row is named by what a person
+ * recognises, kept short: the source file (or the label given), cut in the middle past
+ * ROW_LABEL_MAX characters; else the id's last ID_TAIL characters, which tell batches apart
+ * (`…LZO4Y8O7`). The full id ends the description, and is in the tooltip and Copy Batch ID.
+ */
+const ROW_LABEL_MAX = 22;
+const ID_TAIL = 8;
+
+export function batchRowLabel(batch: MessageBatch, record: SubmissionRecord | undefined): string {
+  if (record?.label) return cutMiddle(record.label, ROW_LABEL_MAX);
+  return batch.id.length > ID_TAIL ? `…${batch.id.slice(-ID_TAIL)}` : batch.id;
+}
+
+/** The row's description: status and counts first (batchDescription), then the full id, seen when there is room. */
+export function batchRowDescription(batch: MessageBatch, now: number): string {
+  return `${batchDescription(batch, now)} · ${batch.id}`;
+}
+
+/** `a-very-long-file-name.jsonl` → `a-very-lo…name.jsonl`: the start and the extension stay. */
+function cutMiddle(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const tail = Math.ceil((max - 1) / 2);
+  return `${chars.slice(0, max - 1 - tail).join('')}…${chars.slice(-tail).join('')}`;
 }
 
 /** e.g. `ended · 980 ✓ 15 ✗ 5 expired`, `in progress · 1,000 requests · 12m`. */
@@ -22,7 +51,8 @@ export function batchDescription(batch: MessageBatch, now: number): string {
     return `in progress · ${formatCount(total)} ${total === 1 ? 'request' : 'requests'} · ${formatDuration(now - Date.parse(batch.created_at))}`;
   }
   if (batch.processing_status === 'canceling') return `canceling · ${formatCount(total)} requests`;
-  const status = batch.archived_at ? 'ended · results deleted' : batch.cancel_initiated_at ? 'canceled' : 'ended';
+  // "results deleted" says it ended too, and keeps the counts visible at the default side-bar width.
+  const status = batch.archived_at ? 'results deleted' : batch.cancel_initiated_at ? 'canceled' : 'ended';
   return `${status} · ${outcomeSummary(batch.request_counts, 'symbols')}`;
 }
 

@@ -27,6 +27,23 @@ const BACKOFF_FACTOR = 1.5;
 const UNFOCUSED_FACTOR = 4;
 /** …up to this (or the focused maximum, when the user set that higher). */
 const UNFOCUSED_MAX_MS = 10 * 60_000;
+/**
+ * How far apart a batch of a given age is worth checking at most, youngest first: [age below, interval].
+ * The user waits for the end of a batch submitted minutes ago; one that has run for hours will
+ * likely run for hours more. Older than the last age, the backoff alone decides.
+ */
+const AGE_STEPS: readonly (readonly [ageMs: number, intervalMs: number])[] = [
+  [10 * 60_000, 30_000],
+  [60 * 60_000, 60_000],
+  [6 * 60 * 60_000, 120_000],
+];
+/**
+ * The request budget per account: a bucket of BUDGET_BURST requests refilled one every
+ * BUDGET_REFILL_MS. Any hour then holds at most BUDGET_BURST + 3600 s / BUDGET_REFILL_MS = 60
+ * requests the poller chose to make, however many batches are in flight (one list covers them).
+ */
+export const BUDGET_BURST = 6;
+export const BUDGET_REFILL_MS = 3600_000 / 54;
 /** After poke() (refresh, submit, cancel): the next look comes this soon. */
 export const POKE_DELAY_MS = 1_000;
 /** On focus return, a far-away poll is brought forward to a random moment within this. */
@@ -63,11 +80,14 @@ export class PollSchedule {
 
   constructor(private readonly settings: () => PollSettings) {}
 
-  /** The interval before the first tick after polling starts. */
-  start(focused: boolean): number {
+  /**
+   * The interval before the first tick after polling starts. `youngestAgeMs`: how long the youngest
+   * in-flight batch has run (none given: the backoff alone decides).
+   */
+  start(focused: boolean, youngestAgeMs?: number): number {
     this.intervalMs = this.bounds().baseMs;
     this.fresh = false;
-    return this.delay(focused);
+    return this.delay(focused, youngestAgeMs);
   }
 
   /** Something changed or the user asked: the tick after the next one comes after the base interval. */
@@ -76,8 +96,12 @@ export class PollSchedule {
     this.fresh = true;
   }
 
-  /** The delay before the next tick, given what the tick that just ran found. */
-  afterTick(outcome: 'changed' | 'quiet' | 'failed', focused: boolean): number {
+  /**
+   * The delay before the next tick, given what the tick that just ran found and the age of the
+   * youngest batch in flight: a quiet backoff never grows past what that age allows
+   * (ageIntervalMs); a failing one does, so that a failing API is not pressed.
+   */
+  afterTick(outcome: 'changed' | 'quiet' | 'failed', focused: boolean, youngestAgeMs?: number): number {
     const { baseMs, maxMs } = this.bounds();
     if (outcome === 'changed') this.reset();
     if (this.fresh || this.intervalMs === undefined) {
@@ -86,7 +110,7 @@ export class PollSchedule {
     } else {
       this.intervalMs = Math.min(maxMs, Math.max(baseMs, roundToSecond(this.intervalMs * BACKOFF_FACTOR)));
     }
-    return this.delay(focused);
+    return this.delay(focused, outcome === 'failed' ? undefined : youngestAgeMs);
   }
 
   /** The current (focused) interval, for leases and logs. */
@@ -94,15 +118,52 @@ export class PollSchedule {
     return this.intervalMs ?? this.bounds().baseMs;
   }
 
-  private delay(focused: boolean): number {
+  private delay(focused: boolean, youngestAgeMs: number | undefined): number {
     const { baseMs, maxMs } = this.bounds();
-    const interval = Math.min(maxMs, Math.max(baseMs, this.intervalMs ?? baseMs));
+    const cap = youngestAgeMs === undefined ? maxMs : ageIntervalMs(youngestAgeMs, { baseMs, maxMs });
+    const interval = Math.min(cap, maxMs, Math.max(baseMs, this.intervalMs ?? baseMs));
     if (focused) return interval;
     return Math.min(interval * UNFOCUSED_FACTOR, Math.max(UNFOCUSED_MAX_MS, maxMs));
   }
 
   private bounds(): { baseMs: number; maxMs: number } {
     return effectiveIntervals(this.settings());
+  }
+}
+
+/**
+ * The longest interval a batch of this age is left unchecked (focused window): AGE_STEPS, never
+ * below the base interval nor above the maximum the settings allow.
+ */
+export function ageIntervalMs(ageMs: number, bounds: { baseMs: number; maxMs: number }): number {
+  const step = Number.isFinite(ageMs) ? AGE_STEPS.find(([below]) => ageMs < below) : undefined;
+  return Math.min(bounds.maxMs, Math.max(bounds.baseMs, step ? step[1] : bounds.maxMs));
+}
+
+/**
+ * The account's request budget (BUDGET_BURST, BUDGET_REFILL_MS): the poller spends one per
+ * request it makes, and waits for the next when none is left. What the user asks for (refresh,
+ * focus, Check Now) spends too but never waits.
+ */
+export class RequestBudget {
+  private tokens = BUDGET_BURST;
+  private at: number | undefined;
+
+  /** How long until a request fits the budget (0: now). */
+  waitMs(now: number): number {
+    const tokens = this.level(now);
+    return tokens >= 1 ? 0 : Math.ceil((1 - tokens) * BUDGET_REFILL_MS);
+  }
+
+  /** A request was made now. */
+  spend(now: number): void {
+    this.tokens = Math.max(0, this.level(now) - 1);
+    this.at = now;
+  }
+
+  private level(now: number): number {
+    if (this.at === undefined) return this.tokens;
+    return Math.min(BUDGET_BURST, this.tokens + Math.max(0, now - this.at) / BUDGET_REFILL_MS);
   }
 }
 

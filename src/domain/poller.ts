@@ -6,7 +6,7 @@ import type { PollerOptions, PollerState, PollTick, RemovedBatch, ScheduledPoll,
 import { PollLease } from './pollLease';
 import { forgetBatch, NO_MEMORY, plan, rememberList, type PlanMemory } from './pollPlan';
 import { sendPoll } from './pollRequest';
-import { FOCUS_JITTER_MS, MIN_INTERVAL_SECONDS, POKE_DELAY_MS, PollSchedule } from './pollSchedule';
+import { FOCUS_JITTER_MS, MIN_INTERVAL_SECONDS, POKE_DELAY_MS, PollSchedule, RequestBudget } from './pollSchedule';
 import { TickTimer } from './pollTimer';
 
 // The one poller (ARCHITECTURE.md, "One of each"): keeps the store's in-flight batches up to date with one API
@@ -37,6 +37,9 @@ export class Poller extends DisposableObject {
   /** Aborted by dispose(): the request under way is given up with it. */
   private readonly disposal = new AbortController();
   private readonly schedule: PollSchedule;
+  /** The account's requests per hour stay within this, however many batches are in flight. */
+  private readonly budget = new RequestBudget();
+  private checkedAt: number | undefined;
   private readonly timer: TickTimer;
   private readonly lease: PollLease;
   private readonly random: () => number;
@@ -53,6 +56,11 @@ export class Poller extends DisposableObject {
 
   get state(): PollerState {
     return this.current;
+  }
+
+  /** When the store last learned the in-flight batches' state from the API (or another window), ms. */
+  get lastCheckedAt(): number | undefined {
+    return this.checkedAt;
   }
 
   /** Resolves once the tick running now (if any) has finished. */
@@ -79,13 +87,24 @@ export class Poller extends DisposableObject {
     this.scheduleIn(POKE_DELAY_MS, 'poke');
   }
 
-  /** Unfocused windows poll less often; on focus return a far-away poll comes soon, with jitter. */
+  /** Unfocused windows poll less often; on focus return a far-away poll comes soon (lookSoon). */
   setFocused(focused: boolean): void {
     if (this.disposed || focused === this.focused) return;
     this.focused = focused;
+    if (focused) this.lookSoon();
+  }
+
+  /**
+   * The user is looking again (the window regained focus, the Batches view was shown): a
+   * far-away poll comes within FOCUS_JITTER_MS (random, so windows focused together do not ask
+   * together), unless the last check is younger than the poll floor. The backoff goes on.
+   */
+  lookSoon(): void {
     const at = this.timer.at;
-    if (!focused || this.running || at === undefined) return;
-    if (at - this.now() > FOCUS_JITTER_MS) this.scheduleIn(Math.floor(this.random() * FOCUS_JITTER_MS), 'focus');
+    if (this.disposed || this.running || at === undefined) return;
+    const now = this.now();
+    if (this.checkedAt !== undefined && now - this.checkedAt < MIN_INTERVAL_SECONDS * 1000) return;
+    if (at - now > FOCUS_JITTER_MS) this.scheduleIn(Math.floor(this.random() * FOCUS_JITTER_MS), 'focus');
   }
 
   /** Stops first (the request under way is given up, no tick comes again, the lease is handed back), then lets go of its listeners. */
@@ -117,7 +136,7 @@ export class Poller extends DisposableObject {
     }
     const inFlight = this.hasInFlight();
     if (inFlight && this.current.kind === 'idle') {
-      this.scheduleIn(this.schedule.start(this.focused), 'start');
+      this.scheduleIn(this.schedule.start(this.focused, this.youngestAgeMs()), 'start');
     } else if (!inFlight && this.current.kind !== 'idle') {
       this.goIdle();
     }
@@ -125,6 +144,18 @@ export class Poller extends DisposableObject {
 
   private hasInFlight(): boolean {
     return this.options.store.batches.some((b) => b.processing_status !== 'ended');
+  }
+
+  /**
+   * How long the youngest in-flight batch has run: the schedule checks young batches more often.
+   * Undefined when a batch seems created in the future: this clock (or the server's) is off, and
+   * the age says nothing; the backoff alone decides.
+   */
+  private youngestAgeMs(): number | undefined {
+    let newest = -Infinity;
+    for (const b of this.options.store.batches) if (b.processing_status !== 'ended') newest = Math.max(newest, Date.parse(b.created_at));
+    const age = this.now() - newest;
+    return Number.isFinite(age) && age >= 0 ? age : undefined;
   }
 
   private goIdle(): void {
@@ -150,8 +181,10 @@ export class Poller extends DisposableObject {
    */
   private scheduleIn(delayMs: number, reason: ScheduleReason, outcome?: UserFacingError | null): void {
     const now = this.now();
-    const floorMs = reason === 'poke' || reason === 'focus' ? 0 : MIN_INTERVAL_SECONDS * 1000;
-    const at = this.timer.set(() => this.fire(), Math.max(delayMs, this.lease.waitUntil(now) - now), floorMs);
+    const asked = reason === 'poke' || reason === 'focus';
+    const floorMs = asked ? 0 : MIN_INTERVAL_SECONDS * 1000;
+    const budgetMs = asked ? 0 : this.budget.waitMs(now);
+    const at = this.timer.set(() => this.fire(), Math.max(delayMs, budgetMs, this.lease.waitUntil(now) - now), floorMs);
     if (outcome) {
       this.setState({ kind: 'failing', error: outcome, nextPollAt: at });
     } else if (outcome === undefined && this.current.kind === 'failing') {
@@ -200,6 +233,7 @@ export class Poller extends DisposableObject {
     this.memory = planned.memory;
     const request = planned.request;
     if (!request) return this.finish({ request: 'none', changed: false });
+    this.budget.spend(this.now());
     const answer = await sendPoll(api, request, this.options.timers, this.disposal.signal);
     if (this.disposed) return;
     const batchId = request.kind === 'retrieve' ? request.batchId : undefined;
@@ -229,7 +263,8 @@ export class Poller extends DisposableObject {
     } else if (!this.hasInFlight()) {
       this.goIdle();
     } else {
-      let delay = this.schedule.afterTick(error ? 'failed' : tick.changed ? 'changed' : 'quiet', this.focused);
+      if (!error && tick.request !== 'none') this.checkedAt = this.now();
+      let delay = this.schedule.afterTick(error ? 'failed' : tick.changed ? 'changed' : 'quiet', this.focused, this.youngestAgeMs());
       let reason: ScheduleReason = 'tick';
       this.lease.afterTick(tick);
       if (poked) {

@@ -38,6 +38,24 @@ describe('watching batches: status bar and end notifications', () => {
     assert.equal(t.ui.messages('info').filter((m) => /ended: 3 succeeded/.test(m)).length, 1);
   });
 
+  it('the status bar says when the batches were last checked, and a click checks now', async () => {
+    const { statusBar, polling } = await extensionApi();
+    const uri = writeBatchFile(2);
+    t.ui.answer('confirm', /^Submit 2 requests/, 'Submit');
+    await vscode.commands.executeCommand('claudeBatches.submitFile', uri);
+    await until(() => polling.lastCheckedAt !== undefined, 'a first check after the submit');
+    const tooltip = () => String((statusBar.tooltip as vscode.MarkdownString).value);
+    await until(() => /Last checked \d+s ago, next check at .*\. Click to check now\./.test(tooltip()), `"Last checked", got ${tooltip()}`);
+    assert.equal(statusBar.command && typeof statusBar.command === 'object' ? statusBar.command.command : statusBar.command, 'claudeBatches.checkNow');
+
+    // The poller waits 30 s now; the click brings the check within a second or two.
+    const checked = polling.lastCheckedAt!;
+    const before = t.emulator.requests.length;
+    await vscode.commands.executeCommand('claudeBatches.checkNow');
+    await until(() => (polling.lastCheckedAt ?? 0) > checked, 'a check right after the click', 5_000);
+    assert.ok(t.emulator.requests.slice(before).some((r) => r.route === 'list' || r.route === 'retrieve'), 'the click made a request');
+  });
+
   it('a batch with failures is announced as a warning with its counts', async () => {
     const { endNotifications, store } = await extensionApi();
     const failing = t.emulator.createBatch([

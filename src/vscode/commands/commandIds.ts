@@ -43,6 +43,7 @@ export interface ExtensionCommands {
   'claudeBatches.cancel': (batch?: BatchRef) => MessageBatch | undefined;
   'claudeBatches.delete': (batch?: BatchRef) => boolean;
   'claudeBatches.refresh': () => void;
+  'claudeBatches.checkNow': () => void;
   'claudeBatches.loadMore': () => void;
   'claudeBatches.openResults': (batch?: BatchRef) => vscode.Uri | undefined;
   'claudeBatches.saveResults': (target?: BatchRef | GroupRef) => boolean;
@@ -79,6 +80,7 @@ export const COMMANDS: { readonly [K in CommandId]: { readonly hiddenFromPalette
   'claudeBatches.cancel': {},
   'claudeBatches.delete': {},
   'claudeBatches.refresh': {},
+  'claudeBatches.checkNow': {},
   'claudeBatches.loadMore': { hiddenFromPalette: 'the "Load more…" row at the end of the Batches view runs it' },
   'claudeBatches.openResults': {},
   'claudeBatches.saveResults': {},
@@ -97,6 +99,7 @@ export const CommandIds = {
   cancel: 'claudeBatches.cancel',
   delete: 'claudeBatches.delete',
   refresh: 'claudeBatches.refresh',
+  checkNow: 'claudeBatches.checkNow',
   loadMore: 'claudeBatches.loadMore',
   openResults: 'claudeBatches.openResults',
   saveResults: 'claudeBatches.saveResults',

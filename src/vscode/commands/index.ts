@@ -1,7 +1,7 @@
 import { DisposableObject } from '../../domain/lifecycle';
 import { commandTarget, type CommandTarget } from './commandArguments';
 import type { CommandId, CommandResult } from './commandIds';
-import { registerCommand } from './commandRunner';
+import { executeCommand, registerCommand } from './commandRunner';
 import type { Services } from '../core/services';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { cancelBatch, copyBatchId, deleteBatch } from './batchCommands';
@@ -43,6 +43,8 @@ export function registerCommands(services: Services): DisposableObject {
     'claudeBatches.saveResults': { action: 'Saving the results', run: (target) => saveResults(services, target) },
     'claudeBatches.copyId': { action: 'Copying the batch id', run: (target) => copyBatchId(services, target) },
     'claudeBatches.refresh': { action: 'Refreshing the batches', run: thenPoke(() => store.refresh()) },
+    // The status bar's click: the running batches are checked within a second, and the view shows them.
+    'claudeBatches.checkNow': { action: 'Checking the running batches', run: thenPoke(async () => void (await executeCommand('claudeBatches.batches.focus'))) },
     'claudeBatches.loadMore': { action: 'Loading more batches', run: () => store.loadMore() },
     'claudeBatches.setApiKey': { action: 'Setting the API key', run: thenPoke(() => setApiKey(keys, clients, log)) },
     'claudeBatches.clearApiKey': { action: 'Clearing the API key', run: () => clearApiKey(keys, log) },

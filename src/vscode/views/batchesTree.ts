@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { batchCapabilities, batchDescription, batchIcon, batchLabel, batchTooltip } from '../../domain/batchPresentation';
+import { batchCapabilities, batchIcon, batchRowDescription, batchRowLabel, batchTooltip } from '../../domain/batchPresentation';
 import type { BatchStore } from '../../domain/batchStore';
 import { BatchRow, BatchTree, GroupRow, LoadMoreRow, groupPresentation, type TreeRow } from '../../domain/batchTree';
 import { DisposableObject } from '../../domain/lifecycle';
@@ -64,9 +64,9 @@ export class BatchesTreeProvider extends DisposableObject implements vscode.Tree
     if (node instanceof GroupRow) return groupItem(node);
     if (node instanceof LoadMoreRow) return loadMoreItem();
     const { batch, record } = node;
-    const item = new vscode.TreeItem(batchLabel(batch, record));
+    const item = new vscode.TreeItem(batchRowLabel(batch, record));
     item.id = batch.id;
-    item.description = batchDescription(batch, this.now());
+    item.description = batchRowDescription(batch, this.now());
     const icon = batchIcon(batch);
     item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
     // No theme icons: the tooltip has none of its own, so `$(…)` in a file name stays text.

@@ -49,10 +49,20 @@ export class PollingService extends DisposableObject {
     return this.poller?.state ?? { kind: 'idle' };
   }
 
-  /** The user acted (refresh, submit, cancel, new key): poll soon and forget the backoff. */
+  /** The user acted (refresh, submit, cancel, new key, Check Now): poll soon and forget the backoff. */
   poke(): void {
     if (this.poller) this.poller.poke();
     else this.pokeWhenBuilt = true;
+  }
+
+  /** The user is looking (the Batches view was shown): a far-away poll comes within seconds. */
+  lookSoon(): void {
+    this.poller?.lookSoon();
+  }
+
+  /** When the in-flight batches were last checked (ms since the epoch), if they were. */
+  get lastCheckedAt(): number | undefined {
+    return this.poller?.lastCheckedAt;
   }
 
   private async rebuild(): Promise<void> {

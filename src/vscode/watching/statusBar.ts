@@ -13,11 +13,14 @@ import type { PollingService } from './polling';
 
 /** How long "1 batch ended" stays in the status bar after the last batch ends. */
 const ENDED_VISIBLE_MS = 60_000;
+/** How often the item is drawn again without news: elapsed times and "last checked" move on. */
+const TICK_MS = 10_000;
 
 /**
  * `$(sync~spin) 2 batches running` while batches run; hidden when nothing runs and nothing has
  * just ended. Rendered from the store (so it never disagrees with the tree) and the poller's
- * state (a warning look while polling fails). Click: the Batches view.
+ * state (a warning look while polling fails). Click: check the running batches now, and show the
+ * Batches view.
  */
 export class BatchStatusBar extends DisposableObject {
   readonly item = this.register(vscode.window.createStatusBarItem('claudeBatches.status', vscode.StatusBarAlignment.Left, 50));
@@ -27,12 +30,12 @@ export class BatchStatusBar extends DisposableObject {
   constructor(
     private readonly store: BatchStore,
     private readonly registry: SubmissionRegistry,
-    private readonly polling: Pick<PollingService, 'state' | 'onDidChangeState'>,
+    private readonly polling: Pick<PollingService, 'state' | 'onDidChangeState' | 'lastCheckedAt'>,
     private readonly now: () => number = Date.now,
   ) {
     super();
     this.item.name = 'Claude Batches';
-    this.item.command = commandOf('claudeBatches.batches.focus', 'Show Claude Batches');
+    this.item.command = commandOf(CommandIds.checkNow, 'Check running batches now');
     this.register(
       store.onDidChange((change) => {
         for (const b of change.ended ?? []) this.recentlyEnded.set(b.id, this.now());
@@ -78,7 +81,12 @@ export class BatchStatusBar extends DisposableObject {
       lines.push('', '**Just ended**', '');
       for (const b of ended) lines.push(`- $(pass) ${this.label(b)}`);
     }
-    if (state.kind === 'polling' && running.length) lines.push('', `Next check at ${formatTime(state.nextPollAt)}.`);
+    if (running.length) {
+      const checkedAt = this.polling.lastCheckedAt;
+      const checked = checkedAt === undefined ? 'Not checked yet' : `Last checked ${formatDuration(Math.max(0, now - checkedAt))} ago`;
+      const next = state.kind === 'polling' ? `, next check at ${formatTime(state.nextPollAt)}` : '';
+      lines.push('', `${checked}${next}. Click to check now.`);
+    }
     const tooltip = new vscode.MarkdownString(lines.join('\n'), true);
     tooltip.isTrusted = { enabledCommands: [CommandIds.setApiKey] };
     this.item.tooltip = tooltip;
@@ -93,7 +101,7 @@ export class BatchStatusBar extends DisposableObject {
 
   /** Elapsed times and the "just ended" window move on without any API call. */
   private setTicking(on: boolean): void {
-    if (on && !this.ticker) this.ticker = setInterval(() => this.render(), 30_000);
+    if (on && !this.ticker) this.ticker = setInterval(() => this.render(), TICK_MS);
     if (!on && this.ticker) {
       clearInterval(this.ticker);
       this.ticker = undefined;

@@ -2,12 +2,15 @@ import { strict as assert } from 'node:assert';
 import type { MessageBatch } from '../../../src/api';
 import { PollWorld } from './world';
 
+/** Old enough that the backoff alone decides, young enough not to have expired. */
+const OLD = 7 * 3600_000;
+
 describe('Poller faults', () => {
   let world: PollWorld;
   let batch: MessageBatch;
   beforeEach(async () => {
     world = await PollWorld.start();
-    [batch] = world.seed(1);
+    [batch] = world.seed(1, OLD); // young batches: schedule.test.ts
     await world.store.refresh();
     world.startPoller();
   });

@@ -1,6 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { effectiveIntervals, PollSchedule, timerDelay, type PollSettings } from '../../../src/domain/pollSchedule';
+import fc from 'fast-check';
+import { ageIntervalMs, BUDGET_BURST, BUDGET_REFILL_MS, effectiveIntervals, PollSchedule, RequestBudget, timerDelay, type PollSettings } from '../../../src/domain/pollSchedule';
 import { PollWorld } from './world';
+
+/** Old enough that the backoff alone decides, young enough not to have expired. */
+const OLD = 7 * 3600_000;
+const MIN = 60_000;
+const HOUR = 3600_000;
 
 describe('poll schedule (pure)', () => {
   const defaults: PollSettings = { intervalSeconds: 30, maxIntervalSeconds: 300 };
@@ -59,7 +65,8 @@ describe('Poller schedule (fake clock, emulator)', () => {
   afterEach(() => world.close());
 
   async function oneInFlight(count = 1) {
-    const batches = world.seed(count);
+    // Old: these tests are about the backoff, which alone decides for batches that old.
+    const batches = world.seed(count, OLD);
     await world.store.refresh();
     world.startPoller();
     return batches;
@@ -125,6 +132,7 @@ describe('Poller schedule (fake clock, emulator)', () => {
     // The first interval was scheduled while focused.
     assert.deepEqual(world.delays(), [30, 180, 272, 408, 600, 600, 600]);
 
+    world.timers.advance(20_000); // focus comes back a while after the last check
     world.poller.setFocused(true);
     const focus = world.schedules.at(-1)!;
     assert.equal(focus.reason, 'focus');
@@ -134,6 +142,7 @@ describe('Poller schedule (fake clock, emulator)', () => {
     assert.equal(world.delays().at(-1), 300, 'focused again: the focused interval');
 
     // Unfocus and refocus with the next poll near: nothing is moved.
+    world.timers.advance(20_000);
     world.poller.setFocused(false);
     world.poller.setFocused(true);
     assert.equal(world.schedules.at(-1)!.reason, 'focus');
@@ -150,5 +159,106 @@ describe('Poller schedule (fake clock, emulator)', () => {
     await oneInFlight();
     for (let i = 0; i < 3; i++) await world.tick();
     assert.deepEqual(world.delays(), [10, 12, 12, 12]);
+  });
+});
+
+describe('poll schedule by age, within the request budget', () => {
+  const defaults: PollSettings = { intervalSeconds: 30, maxIntervalSeconds: 300 };
+
+  it('the youngest batch in flight bounds the quiet backoff: 30 s under 10 min, 60 s under an hour, 120 s under 6 h', () => {
+    const bounds = effectiveIntervals(defaults);
+    assert.deepEqual(
+      [0, 9 * MIN, 10 * MIN, 59 * MIN, HOUR, 6 * HOUR - 1, 6 * HOUR, 24 * HOUR].map((age) => ageIntervalMs(age, bounds) / 1000),
+      [30, 30, 60, 60, 120, 120, 300, 300],
+    );
+    assert.equal(ageIntervalMs(0, effectiveIntervals({ intervalSeconds: 90, maxIntervalSeconds: 300 })), 90_000, 'never below the set interval');
+    assert.equal(ageIntervalMs(3 * HOUR, effectiveIntervals({ intervalSeconds: 30, maxIntervalSeconds: 60 })), 60_000, 'nor above the set maximum');
+    const schedule = new PollSchedule(() => defaults);
+    const delays = [schedule.start(true, 0)];
+    for (let i = 0; i < 4; i++) delays.push(schedule.afterTick('quiet', true, 5 * MIN));
+    for (let i = 0; i < 4; i++) delays.push(schedule.afterTick('quiet', true, 30 * MIN));
+    assert.deepEqual(delays.map((ms) => ms / 1000), [30, 30, 30, 30, 30, 60, 60, 60, 60]);
+    assert.equal(schedule.afterTick('failed', true, 5 * MIN) > 60_000, true, 'a failing API is not pressed, however young the batch');
+  });
+
+  it('the budget lets at most 60 requests through in any hour, however they are asked for', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 5 * MIN }), { minLength: 1, maxLength: 400 }), (gaps) => {
+        const budget = new RequestBudget();
+        const times: number[] = [];
+        let now = 0;
+        for (const gap of gaps) {
+          now += Math.max(gap, budget.waitMs(now));
+          assert.equal(budget.waitMs(now), 0);
+          budget.spend(now);
+          times.push(now);
+        }
+        for (let i = 0; i < times.length; i++) {
+          const inHour = times.filter((t) => t >= times[i] && t < times[i] + HOUR).length;
+          assert.ok(inHour <= 60, `${inHour} requests in the hour from ${times[i]} ms`);
+        }
+      }),
+    );
+    const budget = new RequestBudget();
+    for (let i = 0; i < BUDGET_BURST; i++) budget.spend(0);
+    assert.equal(budget.waitMs(0), Math.ceil(BUDGET_REFILL_MS), 'once the burst is spent, one request per refill');
+  });
+});
+
+describe('Poller by age (fake clock, emulator)', () => {
+  let world: PollWorld;
+  beforeEach(async () => {
+    world = await PollWorld.start();
+  });
+  afterEach(() => world.close());
+
+  it('a batch just submitted is checked every 30 s, then about every minute, and the store knows when it was checked', async () => {
+    world.seed(1);
+    await world.store.refresh();
+    world.startPoller();
+    assert.equal(world.poller.lastCheckedAt, undefined);
+    for (let i = 0; i < 12; i++) await world.tick();
+    assert.equal(world.poller.lastCheckedAt, world.timers.now());
+    const delays = world.delays();
+    assert.deepEqual(delays.slice(0, 7), [30, 30, 30, 30, 30, 30, 30], 'the burst: every 30 s');
+    for (const d of delays.slice(7)) assert.ok(d >= 30 && d <= 67, `then about a minute apart (the budget): ${d} s`);
+  });
+
+  it('a batch submitted every few minutes for hours: at most 60 requests in any hour, and none waits more than about a minute', async () => {
+    world.seed(1);
+    await world.store.refresh();
+    world.startPoller();
+    const start = world.timers.now();
+    let nextSubmit = start;
+    for (let fired = 0; fired < 2000 && world.timers.now() < start + 3 * 3600_000; fired++) {
+      if (world.timers.now() >= nextSubmit) {
+        world.store.upsert(world.seed(1)[0]);
+        nextSubmit += 3 * MIN;
+      }
+      await world.tick();
+    }
+    const times = world.apiRequests().map((r) => r.time).filter((t) => t > start);
+    for (const t of times) {
+      const inHour = times.filter((u) => u >= t && u < t + HOUR).length;
+      assert.ok(inHour <= 60, `${inHour} requests in the hour from ${t - start} ms`);
+    }
+    for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] <= 67_000, `gap ${times[i] - times[i - 1]} ms`);
+  });
+
+  it('lookSoon (the view shown, focus back): a far-away check comes within 3 s, but not right after one', async () => {
+    world.seed(1, OLD);
+    await world.store.refresh();
+    world.startPoller();
+    for (let i = 0; i < 6; i++) await world.tick();
+    assert.equal(world.delays().at(-1), 300);
+    world.timers.advance(20_000);
+    world.poller.lookSoon();
+    assert.equal(world.schedules.at(-1)!.reason, 'focus');
+    assert.ok(world.schedules.at(-1)!.delayMs < 3_000);
+    await world.tick();
+    const scheduled = world.schedules.length;
+    world.timers.advance(5_000);
+    world.poller.lookSoon();
+    assert.equal(world.schedules.length, scheduled, 'checked 5 s ago: nothing sooner');
   });
 });
