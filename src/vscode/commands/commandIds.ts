@@ -7,16 +7,16 @@ import type * as vscode from 'vscode';
 import type { MessageBatch } from '../../api';
 import type { SectionId } from '../../domain/results';
 import type { ListStateKey } from '../../domain/batchTree';
-import type { BatchNode, GroupNode } from '../views/batchesTree';
+import type { BatchRow, GroupRow } from '../../domain/batchTree';
 
 /**
  * A batch, as item commands take it: its row in the Batches view (menus pass it) or its id
  * (notifications, links, tests). Without one, the command offers a pick.
  */
-export type BatchRef = BatchNode | string;
+export type BatchRef = BatchRow | string;
 
 /** The batches one file was split into: the group's row, or `group:<id>` (groupRef). */
-export type GroupRef = GroupNode | `group:${string}`;
+export type GroupRef = GroupRow | `group:${string}`;
 
 /** A file to submit (menus and the CodeLens pass it); a retry passes the batch it retries too. */
 export type FileRef = vscode.Uri | { uri: vscode.Uri; parentBatchId: string };
