@@ -3,18 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ScriptedUi } from './scriptedUi';
-import { extensionApi, resetStore, scriptUi, useEmulator } from './helpers';
+import { extensionApi, logFiles, resetStore, scriptUi, useEmulator } from './helpers';
 
 /** Every file under the extension host's log folder (output channels included). */
-function logFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...logFiles(full));
-    else out.push(full);
-  }
-  return out;
-}
 
 describe('the API key', () => {
   let emulator: Awaited<ReturnType<typeof useEmulator>>;

@@ -119,3 +119,8 @@ export function perTest(options: EmulatorOptions = {}): { readonly emulator: Tes
     },
   };
 }
+
+/** Every file below `dir` (the extension host's log folders), for greps that must find no secret. */
+export function logFiles(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name));
+}

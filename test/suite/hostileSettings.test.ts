@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { extensionApi, perTest, workspaceDir } from './helpers';
+import { extensionApi, logFiles, perTest, workspaceDir } from './helpers';
 
 async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
@@ -12,15 +12,6 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
   }
 }
 
-function logFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...logFiles(full));
-    else out.push(full);
-  }
-  return out;
-}
 
 const request = (id: string, model = 'claude-opus-4-1') => ({
   custom_id: id,

@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BatchesApi, createClient, describeError, type UserFacingError } from '../../../src/api';
 import { submitOnce } from '../../../src/domain/submission';
+import { batchObject } from '../results/helpers';
 
 // A server that answers badly: cut-off and endless bodies, wrong content types, wrong shapes,
 // huge headers. Every call gives a clear error, and reads a bounded amount of what it is sent.
@@ -11,18 +12,7 @@ const MB = 1024 * 1024;
 
 type Answer = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
-const batchJson = JSON.stringify({
-  id: 'msgbatch_h',
-  type: 'message_batch',
-  processing_status: 'ended',
-  request_counts: { processing: 0, succeeded: 1, errored: 0, canceled: 0, expired: 0 },
-  created_at: new Date().toISOString(),
-  expires_at: new Date().toISOString(),
-  ended_at: new Date().toISOString(),
-  cancel_initiated_at: null,
-  archived_at: null,
-  results_url: null as string | null,
-});
+const batchJson = JSON.stringify({ ...batchObject('msgbatch_h', { succeeded: 1 }), results_url: null });
 
 const answers: Record<string, Answer> = {
   cutOff: (_req, res) => {

@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BatchesApi, createClient, describeError } from '../../../src/api';
 import { submitOnce } from '../../../src/domain/submission';
+import { batchObject } from '../results/helpers';
 
 // Redirects never carry the API key to another origin. The decision: a redirect to another
 // origin is never followed (whatever the method, whatever the path: SDK calls, streamed uploads,
@@ -11,18 +12,7 @@ import { submitOnce } from '../../../src/domain/submission';
 
 const KEY = 'sk-ant-redirect-test-key-0123456789';
 
-const batch = (origin: string) => ({
-  id: 'msgbatch_r',
-  type: 'message_batch',
-  processing_status: 'ended',
-  request_counts: { processing: 0, succeeded: 1, errored: 0, canceled: 0, expired: 0 },
-  created_at: new Date().toISOString(),
-  expires_at: new Date().toISOString(),
-  ended_at: new Date().toISOString(),
-  cancel_initiated_at: null,
-  archived_at: null,
-  results_url: `${origin}/v1/messages/batches/msgbatch_r/results`,
-});
+const batch = (origin: string) => batchObject('msgbatch_r', { succeeded: 1 }, origin);
 
 interface Seen {
   method: string;

@@ -6,19 +6,10 @@ import * as path from 'node:path';
 import { fileSource, partBody, scanBatchFile, SourceChangedError, type BatchSource } from '../../../src/domain/batchUpload';
 import { NotRegularFileError } from '../../../src/domain/regularFile';
 import { LineTooLongError } from '../../../src/domain/lineLimit';
+import { within } from '../results/helpers';
 
 const line = (id: string) => JSON.stringify({ custom_id: id, params: { model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: `question ${id}` }] } });
 
-/** Fails the test instead of hanging when `promise` does not settle in time (a blocking open would). */
-async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const posix = process.platform !== 'win32';
 

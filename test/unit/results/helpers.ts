@@ -158,3 +158,14 @@ export function fullDisk(budget: number, only: (file: string) => boolean = () =>
   };
   return Object.assign(open, { opened });
 }
+
+/** Fails the test instead of hanging when `promise` does not settle in time (a blocking open would). */
+export async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -7,20 +7,11 @@ import { streamResultsToFile } from '../../../src/domain/results/resultsStream';
 import { indexSource } from '../../../src/domain/results/sourceIndex';
 import { LineTooLongError, MAX_LINE_BYTES } from '../../../src/domain/lineLimit';
 import { NotRegularFileError } from '../../../src/domain/regularFile';
-import { batchObject, succeeded, tempDir } from './helpers';
+import { batchObject, succeeded, tempDir, within } from './helpers';
 
 const MiB = 1024 * 1024;
 const posix = process.platform !== 'win32';
 
-async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 describe('results lines: length cap and non-regular files', () => {
   let dir: string;
