@@ -1,6 +1,7 @@
 // What the extension accepts from the API's answers: a bounded size, named failures, the
 // expected shape. A misconfigured base URL (a captive portal, a proxy's error page) or a broken
 // server then gives a clear error instead of a crash later, a hang or unbounded memory.
+import { isPlainObject } from '../common/json';
 
 /**
  * The most a JSON answer may hold. The largest real one, a page of 1000 batches, is under 1 MB;
@@ -100,7 +101,7 @@ export function answerContent(response: Response, expected: string): string {
 // ---- shapes ----
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject: (v: unknown) => v is Json = isPlainObject;
 
 /**
  * The API's batch ids (`msgbatch_…`). A batch id names files in the local copy, keys records in

@@ -23,6 +23,13 @@ const NO_TOTAL_TIMEOUT_MS = 2 ** 31 - 1;
  * endless answer from filling the disk.
  */
 const MAX_BYTES_PER_RESULT = 8 * 1024 * 1024;
+/** The API's limit of requests in one batch: a batch claiming more does not raise the bound above. */
+const MAX_REQUESTS_PER_BATCH = 100_000;
+
+/** How many bytes of results a batch may send, from its own (server-given, so capped) count. */
+export function defaultResultsLimit(batch: MessageBatch): number {
+  return Math.min(Math.max(1, totalRequests(batch)), MAX_REQUESTS_PER_BATCH) * MAX_BYTES_PER_RESULT;
+}
 
 /** An SDK call not yet awaited (APIPromise), as far as `expect` needs it. */
 interface PendingCall {
@@ -145,7 +152,7 @@ export class BatchesApi {
       signal: options.signal,
     });
     if (!response.body) throw new ResultsNotReadyError(batch);
-    const limited = guardAnswer(response, options.maxBytes ?? Math.max(1, totalRequests(batch)) * MAX_BYTES_PER_RESULT);
+    const limited = guardAnswer(response, options.maxBytes ?? defaultResultsLimit(batch));
     return { batch, body: limited.body as unknown as AsyncIterable<Uint8Array> };
   }
 

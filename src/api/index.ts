@@ -5,4 +5,5 @@ export { describeError, BodySourceError, ResultsNotReadyError, type UserFacingEr
 export { MAX_SERVER_DELAY_MS, clampServerDelay, serverDelayMs } from './retryAfter';
 export { redactSecrets, redactKnownSecrets, rememberSecret } from './secrets';
 export { checkApiKey, resolveApiKey, type CheckedApiKey, type KeySource, type ResolvedKey } from './apiKey';
+export { isBatchShape } from './answerGuard';
 export type * from './types';

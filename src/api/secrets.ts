@@ -43,11 +43,16 @@ export function redactSecrets(text: string, secrets: Iterable<string>): string {
   return out.replace(KEY_SHAPE, 'sk-ant-…');
 }
 
+/** The most recent secrets kept; older ones still match KEY_SHAPE. Every message runs one pattern each. */
+const MAX_KNOWN = 16;
 const known = new Set<string>();
 
 /** Remembers a secret in use (the client factory does so for every key), for `redactKnownSecrets`. */
 export function rememberSecret(secret: string | undefined): void {
-  if (secret && secret.replace(STRAY, '').length >= MIN_SECRET_LENGTH) known.add(secret);
+  if (!secret || secret.replace(STRAY, '').length < MIN_SECRET_LENGTH) return;
+  known.delete(secret); // re-added last: the set is kept in order of use
+  known.add(secret);
+  if (known.size > MAX_KNOWN) known.delete(known.values().next().value!);
 }
 
 /** `redactSecrets` with every secret remembered so far: for text on its way to a person or the log. */

@@ -3,10 +3,10 @@
 import type { MessageBatch } from '../api';
 
 /** Processing, and so can be canceled. A canceling batch is neither running nor ended. */
-export const isRunning = (batch: MessageBatch): boolean => batch.processing_status === 'in_progress';
+export const isRunning = (batch: Pick<MessageBatch, 'processing_status'>): boolean => batch.processing_status === 'in_progress';
 
 /** Done: its counts are final; it can be deleted, and its results read. */
-export const isEnded = (batch: MessageBatch): boolean => batch.processing_status === 'ended';
+export const isEnded = (batch: Pick<MessageBatch, 'processing_status'>): boolean => batch.processing_status === 'ended';
 
 /** The API still has its results: ended, and not yet archived (RETENTION_DAYS after creation). */
 export const apiHasResults = (batch: MessageBatch): boolean => isEnded(batch) && !!batch.results_url && !batch.archived_at;

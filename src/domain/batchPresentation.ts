@@ -47,7 +47,7 @@ function cutMiddle(text: string, max: number): string {
 /** e.g. `ended · 980 ✓ 15 ✗ 5 expired`, `in progress · 1,000 requests · 12m`. */
 export function batchDescription(batch: MessageBatch, now: number): string {
   const total = totalRequests(batch);
-  if (batch.processing_status === 'in_progress') {
+  if (isRunning(batch)) {
     return `in progress · ${formatCount(total)} ${total === 1 ? 'request' : 'requests'} · ${formatDuration(now - Date.parse(batch.created_at))}`;
   }
   if (batch.processing_status === 'canceling') return `canceling · ${formatCount(total)} requests`;

@@ -1,6 +1,7 @@
 import { describeError, type BatchesApi, type MessageBatch, type UserFacingError } from '../api';
 import { Emitter, type Event } from './events';
 import { DisposableObject } from './lifecycle';
+import { isEnded } from '../common/batchStatus';
 
 /** What the Batches view should show when it has no rows to show, or above its rows. */
 export type ListState =
@@ -63,7 +64,7 @@ export class BatchStore extends DisposableObject {
 
   /** Batches still running or canceling, oldest first. */
   inFlight(): MessageBatch[] {
-    return this.list.filter((b) => b.processing_status !== 'ended').reverse();
+    return this.list.filter((b) => !isEnded(b)).reverse();
   }
 
   /**
@@ -116,7 +117,7 @@ export class BatchStore extends DisposableObject {
       const at = this.list.findIndex((b) => b.created_at < batch.created_at);
       this.list = at < 0 ? [...this.list, batch] : [...this.list.slice(0, at), batch, ...this.list.slice(at)];
     }
-    const ended = before && before.processing_status !== 'ended' && batch.processing_status === 'ended' ? [batch] : undefined;
+    const ended = before && !isEnded(before) && isEnded(batch) ? [batch] : undefined;
     this.changed.fire({ batch, ended });
     return true;
   }
@@ -153,7 +154,7 @@ export class BatchStore extends DisposableObject {
       const previous = new Map(this.list.map((b) => [b.id, b]));
       const ended = page.batches.filter((b) => {
         const was = previous.get(b.id);
-        return was && was.processing_status !== 'ended' && b.processing_status === 'ended';
+        return was && !isEnded(was) && isEnded(b);
       });
       this.list = page.batches;
       this.more = page.hasMore;

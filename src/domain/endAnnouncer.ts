@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { MessageBatch } from '../api';
 import { outcomeSummary } from '../common/requestCounts';
 import type { KeyValueStorage } from './submissionRegistry';
+import { isEnded } from '../common/batchStatus';
 
 const STORAGE_KEY = 'claudeBatches.announcedEnds';
 /** Announced ids are forgotten after this long; the API forgets the batches' results by then too. */
@@ -33,7 +34,7 @@ export class EndAnnouncer {
   async take(ended: readonly MessageBatch[], watched: (id: string) => boolean, mine: (id: string) => boolean): Promise<MessageBatch[]> {
     const announced = this.announced();
     const fresh = ended.filter(
-      (b) => b.processing_status === 'ended' && !(b.id in announced) && (watched(b.id) || mine(b.id)) && !b.archived_at,
+      (b) => isEnded(b) && !(b.id in announced) && (watched(b.id) || mine(b.id)) && !b.archived_at,
     );
     if (fresh.length === 0) return [];
     const now = this.now();

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MAX_SERVER_DELAY_MS, type MessageBatch } from '../api';
+import { isBatchShape, MAX_SERVER_DELAY_MS, type MessageBatch } from '../api';
+import { isPlainObject } from '../common/json';
 import { MAX_INTERVAL_MS } from './pollSchedule';
+import { isEnded } from '../common/batchStatus';
 
 // Several VS Code windows on one machine watch the same account. Only one of them (the lease
 // holder) calls the API; it shares what it learns through a file, and the others read it. All
@@ -139,7 +141,7 @@ export class FilePollCoordinator implements PollCoordinator {
     const recent = update.at - SHARED_RETENTION_MS;
     for (const batch of update.batches) {
       const endedAt = batch.ended_at ? Date.parse(batch.ended_at) : NaN;
-      const interesting = batch.processing_status !== 'ended' || !(endedAt < recent) || batch.id in file.batches;
+      const interesting = !isEnded(batch) || !(endedAt < recent) || batch.id in file.batches;
       if (interesting) file.batches[batch.id] = { batch, seenAt: update.at };
     }
     for (const id of update.removed ?? []) {
@@ -209,7 +211,8 @@ export class FilePollCoordinator implements PollCoordinator {
     let dropped = 0;
     for (const [id, entry] of Object.entries(value.batches)) {
       const batch = isRecord(entry) ? entry.batch : undefined;
-      if (isRecord(entry) && isTime(entry.seenAt) && isRecord(batch) && batch.id === id && typeof batch.processing_status === 'string') {
+      // A whole batch, as the API layer checks its answers: later code reads its counts and dates.
+      if (isRecord(entry) && isTime(entry.seenAt) && isBatchShape(batch) && (batch as MessageBatch).id === id) {
         batches[id] = { batch: batch as unknown as MessageBatch, seenAt: entry.seenAt };
       } else dropped++;
     }
@@ -225,6 +228,11 @@ export class FilePollCoordinator implements PollCoordinator {
 
   private read(file: string): unknown {
     try {
+      const stat = fs.statSync(file);
+      if (!stat.isFile() || stat.size > MAX_SHARED_FILE_BYTES) {
+        this.log?.(`poll coordination: ignoring ${file}: ${stat.isFile() ? `${stat.size} bytes, more than a shared poll file ever holds` : 'not a regular file'}.`);
+        return undefined;
+      }
       return JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch {
       // Missing, or being replaced on a platform where that is not atomic, or garbage: no file.
@@ -260,9 +268,13 @@ export class FilePollCoordinator implements PollCoordinator {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isRecord = isPlainObject;
+
+/**
+ * The shared files hold a lease and at most a day of in-flight batches: kilobytes. A larger file
+ * is not one of ours (or is runaway); it is not read, since reading is synchronous on the poll path.
+ */
+const MAX_SHARED_FILE_BYTES = 4 * 1024 * 1024;
 
 /** What is wrong with a lease read back from the file, or undefined when it can be trusted. */
 function leaseProblem(value: unknown, now: number): string | undefined {

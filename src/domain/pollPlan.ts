@@ -1,4 +1,5 @@
 import type { MessageBatch } from '../api';
+import { isEnded } from '../common/batchStatus';
 
 // Which request one tick of the poller makes: pure, so that the choice reads (and is tested) as a
 // table. One list call covers every in-flight batch among the newest 1000; the others, and any a
@@ -45,7 +46,7 @@ export function plan(batches: readonly PlannedBatch[], memory: PlanMemory, now: 
   // Oldest first, so that ties in retrieve order go to the oldest batch.
   for (let i = batches.length - 1; i >= 0; i--) {
     const b = batches[i];
-    if (b.processing_status === 'ended') continue;
+    if (isEnded(b)) continue;
     inFlight.add(b.id);
     if (i < LIST_MAX_LIMIT && !memory.missedByList.has(b.id)) {
       listTargets.push(b.id);

@@ -8,6 +8,7 @@ import { forgetBatch, NO_MEMORY, plan, rememberList, type PlanMemory } from './p
 import { sendPoll } from './pollRequest';
 import { FOCUS_JITTER_MS, MIN_INTERVAL_SECONDS, POKE_DELAY_MS, PollSchedule, RequestBudget } from './pollSchedule';
 import { TickTimer } from './pollTimer';
+import { isEnded } from '../common/batchStatus';
 
 // The one poller (ARCHITECTURE.md, "One of each"): keeps the store's in-flight batches up to date with one API
 // request per tick however many there are, on chained timers that back off while nothing changes.
@@ -143,7 +144,7 @@ export class Poller extends DisposableObject {
   }
 
   private hasInFlight(): boolean {
-    return this.options.store.batches.some((b) => b.processing_status !== 'ended');
+    return this.options.store.batches.some((b) => !isEnded(b));
   }
 
   /**
@@ -153,7 +154,7 @@ export class Poller extends DisposableObject {
    */
   private youngestAgeMs(): number | undefined {
     let newest = -Infinity;
-    for (const b of this.options.store.batches) if (b.processing_status !== 'ended') newest = Math.max(newest, Date.parse(b.created_at));
+    for (const b of this.options.store.batches) if (!isEnded(b)) newest = Math.max(newest, Date.parse(b.created_at));
     const age = this.now() - newest;
     return Number.isFinite(age) && age >= 0 ? age : undefined;
   }

@@ -1,5 +1,6 @@
 import type { MessageBatch } from '../api';
 import type { KeyValueStorage, SubmissionRecord } from './submissionRegistry';
+import { isEnded } from '../common/batchStatus';
 
 const STORAGE_KEY = 'claudeBatches.unfinished';
 /** No batch runs longer than 24 hours; past this, an entry never seen ending is dropped anyway. */
@@ -47,7 +48,7 @@ export class UnfinishedBatches {
     const all = this.all();
     const next = { ...all };
     for (const b of batches) {
-      if (b.processing_status === 'ended') delete next[b.id];
+      if (isEnded(b)) delete next[b.id];
       else if (!(b.id in next)) next[b.id] = this.now();
     }
     if (!sameKeys(all, next)) await this.storage.update(STORAGE_KEY, next);

@@ -55,9 +55,7 @@ export class LineFindings {
   }
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isPlainObject } from '../../common/json';
 
 /** A short description of a JSON value for messages: `a string ("1024")`, `null`, `an array`. */
 export function describe(value: unknown): string {

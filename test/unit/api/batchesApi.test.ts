@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BatchesApi, createClient, describeError, ForeignOriginError, ResultsNotReadyError } from '../../../src/api';
 import { startEmulator, type Emulator } from '../../emulator';
+import { defaultResultsLimit } from '../../../src/api/batchesApi';
 
 const request = (id: string, text = 'Hello') => ({
   custom_id: id,
@@ -209,5 +210,11 @@ describe('the API key never leaves the API origin', () => {
       return true;
     });
     assert.equal(decoyHits, 0);
+  });
+  it('bounds a results download by the batch size, however many requests a server claims', () => {
+    const withCount = (n: number) => ({ request_counts: { processing: 0, succeeded: n, errored: 0, canceled: 0, expired: 0 } }) as unknown as Parameters<typeof defaultResultsLimit>[0];
+    assert.equal(defaultResultsLimit(withCount(10)), 10 * 8 * 1024 * 1024);
+    assert.equal(defaultResultsLimit(withCount(0)), 8 * 1024 * 1024);
+    assert.equal(defaultResultsLimit(withCount(1e12)), defaultResultsLimit(withCount(100_000)));
   });
 });

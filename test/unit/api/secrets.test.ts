@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { BatchesApi, checkApiKey, createClient, describeError, redactSecrets, resolveApiKey } from '../../../src/api';
 import { startEmulator } from '../../emulator';
+import { redactKnownSecrets as redactKnown, rememberSecret as remember } from '../../../src/api/secrets';
 
 const BODY = 'api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-AbCdEfGhIjKlMnOpQrStUvWxYz';
 const KEY = `sk-ant-${BODY}`;
@@ -141,5 +142,12 @@ describe('resolveApiKey (secret storage first, then ANTHROPIC_API_KEY)', () => {
   it('an empty or blank variable is no key at all', () => {
     assert.deepEqual(resolveApiKey(undefined, ' \n'), { key: undefined, source: 'none' });
     assert.deepEqual(resolveApiKey(undefined, undefined), { key: undefined, source: 'none' });
+  });
+  it('remembers a bounded number of keys, the most recent ones', () => {
+    const keys = Array.from({ length: 20 }, (_, i) => `custom-secret-${String(i).padStart(2, '0')}-abcdefghijklmnop`);
+    for (const key of keys) remember(key);
+    assert.equal(redactKnown(`x ${keys[19]} y`), 'x [redacted] y');
+    assert.equal(redactKnown(`x ${keys[4]} y`), 'x [redacted] y', 'the 16 most recent are kept');
+    assert.equal(redactKnown(`x ${keys[0]} y`), `x ${keys[0]} y`, 'the oldest was let go: the set does not grow without end');
   });
 });

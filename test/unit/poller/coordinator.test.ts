@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -112,6 +113,7 @@ describe('FilePollCoordinator', () => {
         msgbatch_mislabelled: { batch: fakeBatch('msgbatch_other', 'in_progress'), seenAt: t - 1000 },
         msgbatch_nobatch: { seenAt: t - 1000 },
         msgbatch_badstatus: { batch: { ...fakeBatch('msgbatch_badstatus', 'in_progress'), processing_status: 42 }, seenAt: t - 1000 },
+        msgbatch_nocounts: { batch: { ...fakeBatch('msgbatch_nocounts', 'in_progress'), request_counts: undefined }, seenAt: t - 1000 },
       },
       removed: { msgbatch_gone: t - 1000, msgbatch_later: t + 20 * 24 * 3600_000, msgbatch_text: 'x' },
     };
@@ -122,7 +124,7 @@ describe('FilePollCoordinator', () => {
     assert.deepEqual(seen.batches.map((e) => e.batch.id), ['msgbatch_good']);
     assert.deepEqual(seen.removed, [{ batchId: 'msgbatch_gone', seenAt: t - 1000 }]);
     assert.equal(lines.length, 1, lines.join('\n'));
-    assert.match(lines[0], /ignoring 7 entries/);
+    assert.match(lines[0], /ignoring 8 entries/);
     b.readSince(0);
     assert.equal(lines.length, 1, 'one bad file is logged once');
     // Publishing rewrites the file with only the trusted entries.
@@ -132,13 +134,29 @@ describe('FilePollCoordinator', () => {
     assert.deepEqual(Object.keys(rewritten.removed), ['msgbatch_gone']);
   });
 
-  it('a batch id that names an object property (__proto__, constructor) is stored and shared like any other', () => {
+  it('does not read a shared file that is huge or not a regular file (reading is synchronous on the poll path)', () => {
+    fs.writeFileSync(path.join(dir, 'poll-results.json'), `{"version":1,"batches":{},"pad":"${'x'.repeat(5 * 1024 * 1024)}"}`);
+    const lines: string[] = [];
+    const a = new FilePollCoordinator(dir, 'a', timers, (l) => lines.push(l));
+    assert.deepEqual(a.readSince(0), { batches: [], removed: [] });
+    assert.ok(lines.some((l) => /more than a shared poll file ever holds/.test(l)), lines.join('\n'));
+    if (process.platform !== 'win32') {
+      execFileSync('mkfifo', [path.join(dir, 'poll-lease.json')]);
+      // A FIFO with no writer would block a read forever; it is refused without opening it.
+      assert.equal(a.acquire({ until: until(MINUTE), focused: true }).leader, true);
+      assert.ok(lines.some((l) => /not a regular file/.test(l)), lines.join('\n'));
+    }
+  });
+
+  it('ids that name object properties (__proto__, constructor) index nothing: not-a-batch entries are dropped, removals kept as plain keys', () => {
     const a = new FilePollCoordinator(dir, 'a', timers);
     const b = new FilePollCoordinator(dir, 'b', timers);
     const t = timers.now();
-    a.publish({ at: t, batches: [fakeBatch('__proto__', 'in_progress'), fakeBatch('constructor', 'in_progress')], removed: ['toString'] });
-    assert.deepEqual(b.readSince(0).batches.map((e) => e.batch.id).sort(), ['__proto__', 'constructor']);
+    a.publish({ at: t, batches: [fakeBatch('__proto__', 'in_progress'), fakeBatch('constructor', 'in_progress'), fakeBatch('msgbatch_ok', 'in_progress')], removed: ['toString'] });
+    // The API layer refuses such ids; read back from the file, they are not batches and are dropped.
+    assert.deepEqual(b.readSince(0).batches.map((e) => e.batch.id), ['msgbatch_ok']);
     assert.deepEqual(b.readSince(0).removed.map((r) => r.batchId), ['toString']);
+    assert.equal(({} as Record<string, unknown>).in_progress, undefined, 'no prototype was written to');
   });
 
   it('survives garbage in its files and an unwritable folder', () => {
