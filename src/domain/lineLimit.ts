@@ -15,7 +15,7 @@ export const MAX_LINE_BYTES = 32 * 1024 * 1024;
 const MB = 1024 * 1024;
 
 /** A limit reads as a round number: `32 MB`, not `32.0 MB`; limits under 1 MB (tests set them) as any size. */
-export function formatLineLimit(bytes: number): string {
+function formatLineLimit(bytes: number): string {
   return bytes >= MB ? `${formatCount(Math.round(bytes / MB))} MB` : formatBytes(bytes);
 }
 

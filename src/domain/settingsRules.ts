@@ -30,7 +30,7 @@ export interface Checked<T> {
 const SECTION = 'claudeBatches';
 
 /** A short description of any value, for a log line: never the whole of a huge one. */
-export function describeValue(raw: unknown): string {
+function describeValue(raw: unknown): string {
   switch (typeof raw) {
     case 'string':
       return JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw);

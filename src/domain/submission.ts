@@ -148,7 +148,7 @@ export function planSubmission(
 }
 
 /** How a part is named to the user: the file's name, with the part when there are several. */
-export function partLabel(plan: Pick<SubmitPlan, 'name' | 'group'>, part: PartPlan): string {
+function partLabel(plan: Pick<SubmitPlan, 'name' | 'group'>, part: PartPlan): string {
   return plan.group ? `${plan.name} (part ${part.index + 1} of ${plan.group.parts})` : plan.name;
 }
 

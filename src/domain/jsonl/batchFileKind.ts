@@ -16,7 +16,7 @@ export interface BatchFileClassification {
 }
 
 /** How many non-blank lines are looked at: enough to see past a stray line, cheap on any file. */
-export const CLASSIFY_LINES = 10;
+const CLASSIFY_LINES = 10;
 
 /** Blank lines looked at, at most: a file of nothing but blank lines is not read to its end. */
 const MAX_BLANK_LINES = 1000;

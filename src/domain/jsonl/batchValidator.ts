@@ -15,8 +15,8 @@ import { formatBytes, formatCount } from '../../common/format';
 
 export const DEFAULT_MAX_REQUESTS = 100_000;
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
-export const DEFAULT_MAX_DIAGNOSTICS = 1000;
-export const DEFAULT_NEAR_LIMIT_RATIO = 0.9;
+const DEFAULT_MAX_DIAGNOSTICS = 1000;
+const DEFAULT_NEAR_LIMIT_RATIO = 0.9;
 
 /** `{"requests":[` and `]}` around the request lines, joined by commas. */
 const BODY_FRAME_BYTES = '{"requests":[]}'.length;

@@ -2,11 +2,11 @@
 export type { AcceptedLine, BatchValidation, Diagnostic, ModelUsageEstimate, RelatedPosition, Severity, StreamValidationOptions, ValidationOptions } from './types';
 export { RuleCode } from './codes';
 export { validateBatchStream, validateBatchText } from './validateBatch';
-export { BatchValidator, requestText, DEFAULT_MAX_BYTES, DEFAULT_MAX_DIAGNOSTICS, DEFAULT_MAX_REQUESTS, DEFAULT_NEAR_LIMIT_RATIO } from './batchValidator';
+export { BatchValidator, requestText, DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS } from './batchValidator';
 export { CUSTOM_ID_PATTERN } from './requestRules';
 export { KNOWN_PARAMS, REJECTED_PARAMS } from './paramsRules';
 export { fixDuplicateCustomId, fixInvalidCustomId, fixMissingCustomId, uniqueCustomId } from './quickFixes';
 export { findSyntaxError, locate, type JsonPath, type Span } from './jsonLocator';
 export { BATCH_LINE_ADVICE, splitLines, type InvalidUtf8, type RawLine, type SplitOptions } from './lineSplitter';
-export { classifyBatchText, firstLines, CLASSIFY_BYTES, CLASSIFY_LINES, type BatchFileClassification, type BatchFileKind } from './batchFileKind';
+export { classifyBatchText, firstLines, CLASSIFY_BYTES, type BatchFileClassification, type BatchFileKind } from './batchFileKind';
 export { decideBatchFile, globMatches, type BatchFileDecision, type BatchFileFacts } from './batchFileRule';
