@@ -17,7 +17,6 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 const tiers = [
   { name: 'build', cmd: 'node', args: ['esbuild.mjs'], always: true },
-  // out/ is emptied first: a test file moved or deleted must not keep running from an old build.
   // out/ is emptied first: a test file moved or deleted must not go on running from an old build.
   { name: 'compile tests (tsc, also type-checks)', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.test.json'], always: true, emptyFirst: 'out' },
   { name: 'lint', cmd: 'npx', args: ['eslint', '.'] },

@@ -167,10 +167,25 @@ describe('batch files and other JSONL', () => {
       const result = await vscode.commands.executeCommand('claudeBatches.submitFile', uri);
       assert.equal(result, undefined);
       const [message] = t.ui.messages('error');
-      assert.match(message ?? '', /^finetune-submit\.jsonl does not look like a batch file: line 1 has no custom_id\/params \(its keys: messages\)\. Nothing was submitted\./);
+      assert.match(message ?? '', /^finetune-submit\.jsonl is not taken for a batch file: line 1 has no custom_id\/params \(its keys: messages\)\. Nothing was submitted\./);
       assert.match(message, /set its language to Claude Batch \(JSONL\)/);
       t.ui.verify();
       assert.deepEqual(t.emulator.batchIds(), []);
+    });
+
+    it('a file that claudeBatches.batchFiles.exclude names is not submitted, whatever its content', async () => {
+      const config = vscode.workspace.getConfiguration('claudeBatches');
+      const uri = write('requests.batch-excluded.jsonl', jsonl([request('a'), request('b')]));
+      try {
+        await config.update('batchFiles.exclude', ['*.batch-excluded.jsonl'], vscode.ConfigurationTarget.Workspace);
+        assert.equal(await vscode.commands.executeCommand('claudeBatches.submitFile', uri), undefined);
+        const [message] = t.ui.messages('error');
+        assert.match(message ?? '', /^requests\.batch-excluded\.jsonl is not taken for a batch file: claudeBatches\.batchFiles\.exclude names it/);
+        t.ui.verify();
+        assert.deepEqual(t.emulator.batchIds(), []);
+      } finally {
+        await config.update('batchFiles.exclude', undefined, vscode.ConfigurationTarget.Workspace);
+      }
     });
   });
 });

@@ -15,6 +15,8 @@ export interface BatchFileFacts {
 
 export interface BatchFileDecision {
   isBatch: boolean;
+  /** What decided: the language chosen by hand, a setting's glob, or the file's content. */
+  by: 'language' | 'exclude' | 'include' | 'content';
   /** Why, to follow "<name> is (not) a batch file: ". */
   reason: string;
 }
@@ -25,12 +27,12 @@ export interface BatchFileDecision {
  * a file it cannot decide (an empty one) is not a batch file.
  */
 export function decideBatchFile(facts: BatchFileFacts): BatchFileDecision {
-  if (facts.batchLanguageChosen) return { isBatch: true, reason: 'its language is set to Claude Batch (JSONL)' };
+  if (facts.batchLanguageChosen) return { isBatch: true, by: 'language', reason: 'its language is set to Claude Batch (JSONL)' };
   const excluded = facts.exclude.find((g) => globMatches(g, facts.name, facts.path));
-  if (excluded !== undefined) return { isBatch: false, reason: `claudeBatches.batchFiles.exclude names it ("${excluded}")` };
+  if (excluded !== undefined) return { isBatch: false, by: 'exclude', reason: `claudeBatches.batchFiles.exclude names it ("${excluded}")` };
   const included = facts.include.find((g) => globMatches(g, facts.name, facts.path));
-  if (included !== undefined) return { isBatch: true, reason: `claudeBatches.batchFiles.include names it ("${included}")` };
-  return { isBatch: facts.content.kind === 'batch', reason: facts.content.reason };
+  if (included !== undefined) return { isBatch: true, by: 'include', reason: `claudeBatches.batchFiles.include names it ("${included}")` };
+  return { isBatch: facts.content.kind === 'batch', by: 'content', reason: facts.content.reason };
 }
 
 /**
@@ -42,6 +44,27 @@ export function globMatches(glob: string, name: string, path: string): boolean {
   const pattern = glob.trim().replace(/^\.\//, '');
   if (pattern === '') return false;
   return globRegExp(pattern).test(pattern.includes('/') ? path : name);
+}
+
+/**
+ * Bounds on globs, which a workspace may set: each becomes a regular expression run against every
+ * batch-ish file name, and a pattern with many `*` can backtrack for very long (each `*` multiplies
+ * the work by the name's length). Real patterns ("**\/logs/*.jsonl") use one to three.
+ */
+export const GLOB_LIMITS = { count: 50, length: 200, wildcards: 3 } as const;
+
+/** The globs of a setting that can be used, and why the others cannot. */
+export function usableGlobs(list: readonly string[]): { globs: string[]; ignored: string[] } {
+  const globs: string[] = [];
+  const ignored: string[] = [];
+  for (const glob of list) {
+    const wildcards = glob.match(/\*+|\?/g)?.length ?? 0;
+    if (globs.length >= GLOB_LIMITS.count) ignored.push(`more than ${GLOB_LIMITS.count} patterns`);
+    else if (glob.length > GLOB_LIMITS.length) ignored.push(`a pattern longer than ${GLOB_LIMITS.length} characters`);
+    else if (wildcards > GLOB_LIMITS.wildcards) ignored.push(`"${glob}" has more than ${GLOB_LIMITS.wildcards} wildcards`);
+    else globs.push(glob);
+  }
+  return { globs, ignored };
 }
 
 const cache = new Map<string, RegExp>();

@@ -79,13 +79,13 @@ export class BatchFiles extends DisposableObject {
 
   private decideNow(document: vscode.TextDocument): BatchFileDecision {
     const key = document.uri.toString();
-    if (this.declined.has(key)) return { isBatch: false, reason: 'its language was changed from Claude Batch (JSONL)' };
+    if (this.declined.has(key)) return { isBatch: false, by: 'language', reason: 'its language was changed from Claude Batch (JSONL)' };
     if (!isJsonLines(document)) return decideForFile(document.uri, { kind: 'undecided', reason: 'it is not a JSON Lines file' }, false);
     const content = classifyBatchText(documentLines(document));
     const ours = this.switched.has(key) && document.languageId === BATCH_LANGUAGE;
     // A document the extension switched stays a batch file while it is empty or being rewritten;
     // only content that is something else takes it back.
-    if (ours) return content.kind === 'notBatch' ? decideForFile(document.uri, content, false) : { isBatch: true, reason: content.reason };
+    if (ours) return content.kind === 'notBatch' ? decideForFile(document.uri, content, false) : { isBatch: true, by: 'content', reason: content.reason };
     return decideForFile(document.uri, content, document.languageId === BATCH_LANGUAGE);
   }
 

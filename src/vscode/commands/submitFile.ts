@@ -226,10 +226,11 @@ async function* slices(bytes: Buffer): AsyncGenerator<Uint8Array> {
 async function refuseNotBatch(source: SubmitSource): Promise<boolean> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === source.uri.toString());
   const content = open ? classifyBatchText(documentLines(open)) : await classifyHead(source);
-  if (content.kind !== 'notBatch') return false;
-  if (decideForFile(source.uri, content, open?.languageId === BATCH_LANGUAGE).isBatch) return false;
+  const decision = decideForFile(source.uri, content, open?.languageId === BATCH_LANGUAGE);
+  // An empty or unreadable head is left to the checks that follow, which say what is wrong.
+  if (decision.isBatch || (content.kind === 'undecided' && decision.by === 'content')) return false;
   void ui().error(
-    `${source.name} does not look like a batch file: ${content.reason}. Nothing was submitted. ` +
+    `${source.name} is not taken for a batch file: ${decision.reason}. Nothing was submitted. ` +
       'A batch file has one request per line, like {"custom_id": "…", "params": {…}}. ' +
       `To submit it anyway, set its language to Claude Batch (JSONL) (click the language in the status bar), or add it to claudeBatches.batchFiles.include.`,
   );

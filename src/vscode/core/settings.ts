@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { mergePrices, type PriceTable } from '../../domain/cost';
 import type { PollSettings } from '../../domain/pollSchedule';
+import { usableGlobs } from '../../domain/jsonl/batchFileRule';
 import { checkBoolean, checkNumber, checkString, NUMBER_SETTINGS, ProblemLog, userValue, type Checked } from '../../domain/settingsRules';
 
 type NumberKey = keyof typeof NUMBER_SETTINGS;
@@ -32,9 +33,16 @@ function userSetting(key: string, why: string): unknown {
 function globList(key: string): string[] {
   const raw = config().get<unknown>(key);
   const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
-  const globs = list.filter((g): g is string => typeof g === 'string' && g.trim() !== '');
-  const dropped = list.length - globs.length;
-  problems?.report(key, dropped > 0 || (!Array.isArray(raw) && raw !== undefined && raw !== null) ? `${SECTION}.${key} should be a list of glob strings; ${dropped} value(s) that are not were ignored.` : undefined);
+  const strings = list.filter((g): g is string => typeof g === 'string' && g.trim() !== '');
+  const dropped = list.length - strings.length;
+  const { globs, ignored } = usableGlobs(strings);
+  const problem =
+    dropped > 0 || (!Array.isArray(raw) && raw !== undefined && raw !== null)
+      ? `${SECTION}.${key} should be a list of glob strings; ${dropped} value(s) that are not were ignored.`
+      : ignored.length > 0
+        ? `${SECTION}.${key}: ${ignored.length} pattern(s) ignored (${ignored[0]}${ignored.length > 1 ? ', …' : ''}).`
+        : undefined;
+  problems?.report(key, problem);
   return globs;
 }
 

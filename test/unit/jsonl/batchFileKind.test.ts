@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { classifyBatchText, decideBatchFile, firstLines, globMatches, validateBatchText, type BatchFileKind } from '../../../src/domain/jsonl';
+import { GLOB_LIMITS, usableGlobs } from '../../../src/domain/jsonl/batchFileRule';
 
 const kind = (text: string): BatchFileKind => classifyBatchText(firstLines(text)).kind;
 const request = (id: string) => JSON.stringify({ custom_id: id, params: { model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: `hi ${id}` }] } });
@@ -131,5 +132,23 @@ describe('jsonl: the batch file rule', () => {
     assert.ok(!globMatches('', 'x.jsonl', 'x.jsonl'));
     assert.ok(!globMatches('x(.jsonl', 'x.jsonl', 'x.jsonl'), 'regex characters are literal');
     assert.ok(globMatches('x(.jsonl', 'x(.jsonl', 'x(.jsonl'));
+  });
+  it('globs from a workspace are bounded: count, length and wildcards (a many-star pattern backtracks for long)', () => {
+    const ok = ['*.batch.jsonl', '**/logs/*.jsonl', 'data/{train,eval}/*.jsonl'];
+    assert.deepEqual(usableGlobs(ok), { globs: ok, ignored: [] });
+    const hostile = ['*a*a*a*a*a*a*a*a*a*a*a*a*', 'x'.repeat(GLOB_LIMITS.length + 1), ...Array.from({ length: GLOB_LIMITS.count + 5 }, (_, i) => `f${i}.jsonl`)];
+    const { globs, ignored } = usableGlobs(hostile);
+    assert.equal(globs.length, GLOB_LIMITS.count);
+    assert.ok(!globs.includes(hostile[0]) && !globs.includes(hostile[1]));
+    assert.equal(ignored.length, hostile.length - GLOB_LIMITS.count);
+  });
+
+  it('says what decided: the language, a glob of exclude or include, or the content', () => {
+    const content = classifyBatchText([JSON.stringify({ custom_id: 'a', params: {} })]);
+    const facts = { name: 'x.jsonl', path: 'x.jsonl', batchLanguageChosen: false, include: [], exclude: [], content };
+    assert.equal(decideBatchFile(facts).by, 'content');
+    assert.equal(decideBatchFile({ ...facts, exclude: ['x.jsonl'] }).by, 'exclude');
+    assert.equal(decideBatchFile({ ...facts, include: ['x.jsonl'] }).by, 'include');
+    assert.equal(decideBatchFile({ ...facts, batchLanguageChosen: true, exclude: ['x.jsonl'] }).by, 'language');
   });
 });
