@@ -107,13 +107,14 @@ describe('jsonl: the batch file rule', () => {
   it('content decides when nothing else does; an empty file is not a batch file', () => {
     assert.equal(decideBatchFile({ ...facts, content: batch }).isBatch, true);
     assert.equal(decideBatchFile({ ...facts, content: chat }).isBatch, false);
-    assert.deepEqual(decideBatchFile({ ...facts, content: empty }), { isBatch: false, reason: 'it is empty' });
+    assert.deepEqual(decideBatchFile({ ...facts, content: empty }), { isBatch: false, by: 'content', reason: 'it is empty' });
   });
 
   it('the batch language chosen by hand wins over everything; exclude wins over include and content', () => {
     assert.equal(decideBatchFile({ ...facts, batchLanguageChosen: true, exclude: ['*.jsonl'], content: chat }).isBatch, true);
     assert.deepEqual(decideBatchFile({ ...facts, include: ['*.jsonl'], exclude: ['data/**'], content: batch }), {
       isBatch: false,
+      by: 'exclude',
       reason: 'claudeBatches.batchFiles.exclude names it ("data/**")',
     });
     assert.equal(decideBatchFile({ ...facts, include: ['**/x.jsonl'], content: empty }).isBatch, true);
