@@ -57,8 +57,10 @@ export const GLOB_LIMITS = { count: 50, length: 200, wildcards: 3 } as const;
 export function usableGlobs(list: readonly string[]): { globs: string[]; ignored: string[] } {
   const globs: string[] = [];
   const ignored: string[] = [];
-  for (const glob of list) {
-    const wildcards = glob.match(/\*+|\?/g)?.length ?? 0;
+  for (const given of list) {
+    const glob = normalizeGlob(given);
+    // What the compiled expression will hold: "**" and "*" each become one quantified run.
+    const wildcards = glob.match(/\*\*|\*|\?/g)?.length ?? 0;
     if (globs.length >= GLOB_LIMITS.count) ignored.push(`more than ${GLOB_LIMITS.count} patterns`);
     else if (glob.length > GLOB_LIMITS.length) ignored.push(`a pattern longer than ${GLOB_LIMITS.length} characters`);
     else if (wildcards > GLOB_LIMITS.wildcards) ignored.push(`"${glob}" has more than ${GLOB_LIMITS.wildcards} wildcards`);
@@ -67,9 +69,15 @@ export function usableGlobs(list: readonly string[]): { globs: string[]; ignored
   return { globs, ignored };
 }
 
+/** Three or more stars in a row mean no more than two: "***" is "**" (so no run hides extra quantifiers). */
+function normalizeGlob(glob: string): string {
+  return glob.replace(/\*{3,}/g, '**');
+}
+
 const cache = new Map<string, RegExp>();
 
-function globRegExp(glob: string): RegExp {
+function globRegExp(given: string): RegExp {
+  const glob = normalizeGlob(given);
   const cached = cache.get(glob);
   if (cached) return cached;
   let out = '';

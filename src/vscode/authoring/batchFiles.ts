@@ -11,12 +11,12 @@ export const BATCH_LANGUAGE = 'claude-batch';
 const DEFAULT_LANGUAGES = new Set(['jsonl', 'plaintext']);
 
 /** Whether the content of a document is looked at: JSON Lines by language or name (the include setting names others). */
-function isJsonLines(document: vscode.TextDocument): boolean {
+export function isJsonLines(document: vscode.TextDocument): boolean {
   return document.languageId === BATCH_LANGUAGE || document.languageId === 'jsonl' || document.uri.path.toLowerCase().endsWith('.jsonl');
 }
 
 /** The first lines of a document, read one at a time (never its whole text). */
-function* documentLines(document: vscode.TextDocument): Generator<string> {
+export function* documentLines(document: vscode.TextDocument): Generator<string> {
   for (let i = 0; i < document.lineCount; i++) yield document.lineAt(i).text;
 }
 
@@ -104,7 +104,9 @@ export class BatchFiles extends DisposableObject {
 
   /** Gives the document the batch language when it became a batch file, or its own back when it stopped being one. */
   private follow(document: vscode.TextDocument): void {
-    if (document.isClosed) return;
+    // Only a document in a default language or the batch language is ever switched: any other
+    // (source files, output channels) costs nothing here, whatever is typed in it.
+    if (document.isClosed || !(DEFAULT_LANGUAGES.has(document.languageId) || document.languageId === BATCH_LANGUAGE)) return;
     const key = document.uri.toString();
     const { isBatch } = this.decide(document);
     if (isBatch && DEFAULT_LANGUAGES.has(document.languageId) && !this.declined.has(key)) {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { DisposableObject } from '../../domain/lifecycle';
 import { BatchDiagnostics } from './batchDiagnostics';
-import { BATCH_LANGUAGE, BatchFiles } from './batchFiles';
+import { BATCH_LANGUAGE, BatchFiles, isJsonLines } from './batchFiles';
 import { DocumentValidation } from './documentValidation';
 import { CustomIdQuickFixes } from './quickFixes';
 import { SubmitCodeLens } from './submitCodeLens';
@@ -26,14 +26,6 @@ export class Authoring extends DisposableObject {
 }
 
 /**
- * A document that may be a batch file: what wakes the authoring features. BatchFiles then decides
- * from its content and the settings whether it is one.
- */
-function mayBeBatchDocument(document: vscode.TextDocument): boolean {
-  return document.languageId === BATCH_LANGUAGE || document.languageId === 'jsonl' || document.uri.path.toLowerCase().endsWith('.jsonl');
-}
-
-/**
  * The authoring features, registered with the first batch document (open at the start, or opened
  * later): a window without one pays nothing for them at activation, which now runs on every start.
  */
@@ -42,12 +34,12 @@ export class LazyAuthoring extends DisposableObject {
 
   constructor() {
     super();
-    if (vscode.workspace.textDocuments.some(mayBeBatchDocument)) {
+    if (vscode.workspace.textDocuments.some(isJsonLines)) {
       this.ensure();
     } else {
       const waiting = this.register(
         vscode.workspace.onDidOpenTextDocument((document) => {
-          if (!mayBeBatchDocument(document)) return;
+          if (!isJsonLines(document)) return;
           waiting.dispose();
           this.ensure();
         }),

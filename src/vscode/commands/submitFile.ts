@@ -8,7 +8,7 @@ import { formatBytes, formatCount, formatDate, formatUsd } from '../../common/fo
 import { classifyBatchText, CLASSIFY_BYTES, firstLines, RuleCode, type BatchFileClassification, type BatchValidation, type Diagnostic } from '../../domain/jsonl';
 import { NotRegularFileError, openRegularFile } from '../../domain/regularFile';
 import { planSubmission, submitParts, type AmbiguousChoice, type AmbiguousQuestion, type SubmitPartsOptions } from '../../domain/submission';
-import { BATCH_LANGUAGE, decideForFile } from '../authoring/batchFiles';
+import { BATCH_LANGUAGE, decideForFile, documentLines } from '../authoring/batchFiles';
 import { requireApi } from './batchArgument';
 import type { CommandTarget } from './commandArguments';
 import { UserCancelled } from './commandRunner';
@@ -237,9 +237,6 @@ async function refuseNotBatch(source: SubmitSource): Promise<boolean> {
   return true;
 }
 
-function* documentLines(document: vscode.TextDocument): Generator<string> {
-  for (let i = 0; i < document.lineCount; i++) yield document.lineAt(i).text;
-}
 
 /** Classifies a file from its first bytes only, however large it is. */
 async function classifyHead(source: SubmitSource): Promise<BatchFileClassification> {

@@ -137,6 +137,10 @@ describe('jsonl: the batch file rule', () => {
   it('globs from a workspace are bounded: count, length and wildcards (a many-star pattern backtracks for long)', () => {
     const ok = ['*.batch.jsonl', '**/logs/*.jsonl', 'data/{train,eval}/*.jsonl'];
     assert.deepEqual(usableGlobs(ok), { globs: ok, ignored: [] });
+    // A run of stars counts by what it compiles to: long runs shrink to "**", a "**" counts once.
+    assert.deepEqual(usableGlobs(['********a********a********b']).globs, ['**a**a**b']);
+    assert.deepEqual(usableGlobs(['**a**a**b**c']).globs, []);
+    assert.deepEqual(usableGlobs(['***/*.jsonl']).globs, ['**/*.jsonl']);
     const hostile = ['*a*a*a*a*a*a*a*a*a*a*a*a*', 'x'.repeat(GLOB_LIMITS.length + 1), ...Array.from({ length: GLOB_LIMITS.count + 5 }, (_, i) => `f${i}.jsonl`)];
     const { globs, ignored } = usableGlobs(hostile);
     assert.equal(globs.length, GLOB_LIMITS.count);
