@@ -1,9 +1,10 @@
 // Bundles the extension into CommonJS files with `vscode` external.
 //
-// Three entry points ship: `extension.js` is what VS Code loads at activation; `sdk.js` holds
-// @anthropic-ai/sdk and is required the first time an API call is made (src/api/client.ts);
-// `results.js` holds the results code, required the first time results are opened
-// (src/vscode/results/resultsModule.ts). Activation parses neither.
+// Four entry points ship: `extension.js` is what VS Code loads at activation, the stand-ins only
+// (src/extension.ts); `features.js` is everything the extension does, required the first time
+// one of them is used (src/features.ts); `sdk.js` holds @anthropic-ai/sdk and is required the
+// first time an API call is made (src/api/client.ts); `results.js` holds the results code,
+// required the first time results are opened (src/vscode/results/resultsModule.ts).
 //
 // A fourth, `extension.test.js` (test/hostEntry.ts), is the same extension whose `activate()`
 // returns its internals for the extension-host tests. It is built except with --production, and
@@ -20,6 +21,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 
 /** The bundles loaded on first use, each by the source file it is built from. */
 const LAZY_BUNDLES = {
+  features: 'src/features.ts',
   sdk: 'src/api/sdk.ts',
   results: 'src/vscode/results/resultsBundle.ts',
 };

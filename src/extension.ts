@@ -1,28 +1,16 @@
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { BatchStore } from './domain/batchStore';
-import { setFormatLocale } from './common/format';
-import { SubmissionRegistry } from './domain/submissionRegistry';
-import { UnfinishedBatches } from './domain/unfinishedBatches';
-import { ApiKeyStore } from './vscode/account/apiKeyStore';
-import { ClientProvider } from './vscode/account/clientProvider';
-import { registerCommands } from './vscode/commands';
-import { pruneStorage } from './vscode/commands/storageCommands';
+import type * as FeaturesModule from './features';
+import { mayHaveUnfinished } from './domain/unfinishedBatches';
+import { isJsonLines } from './vscode/authoring/jsonLines';
 import type { ExtensionInternals } from './vscode/core/extensionInternals';
-import { Log } from './vscode/core/log';
-import { Settings } from './vscode/core/settings';
-import { createBatchesView } from './vscode/views/batchesView';
-import { registerAuthoring } from './vscode/authoring';
-import { registerResultsDocuments } from './vscode/results/resultsDocumentProvider';
-import { ResultsService } from './vscode/results/resultsService';
-import { EndNotifications } from './vscode/watching/endNotifications';
-import { PollingService } from './vscode/watching/polling';
-import { StartupWatch } from './vscode/watching/startupWatch';
-import { BatchStatusBar } from './vscode/watching/statusBar';
+import { CommandStandIns, ContentStandIn, TreeStandIn, type StandIns } from './vscode/core/standIns';
+import { RESULTS_SCHEME } from './vscode/results/resultsScheme';
 
-/** How long after activation stale temp files and old records are tidied away. */
-const TIDY_DELAY_MS = 60_000;
+// Activation runs at every start of VS Code (so that running batches are watched across
+// restarts), so it registers only stand-ins: the commands, the Batches view and the results
+// scheme. The features (dist/features.js) load the first time one of those is used, a batch file
+// or results document is open, or this machine has batches to watch.
 
 /**
  * Returns nothing on purpose: whatever `activate()` returns, every other installed extension can
@@ -31,7 +19,70 @@ const TIDY_DELAY_MS = 60_000;
  * (test/hostEntry.ts, never packaged) that returns the internals.
  */
 export function activate(context: vscode.ExtensionContext): void {
-  wire(context);
+  start(context);
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
+
+/** The features once loaded: their module and what their wiring built. */
+export interface LoadedFeatures {
+  readonly module: typeof FeaturesModule;
+  readonly internals: ExtensionInternals;
+}
+
+/**
+ * Registers the stand-ins, and loads the features now (`now`: the tests), soon (something at the
+ * start needs them) or on first use. Returns the loader.
+ */
+export function start(context: vscode.ExtensionContext, { now = false } = {}): () => LoadedFeatures {
+  mark('start');
+  let loaded: LoadedFeatures | undefined;
+  const load = (): LoadedFeatures => {
+    if (!loaded) {
+      // The build turns this into a require of the sibling bundle dist/features.js.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const module = require('./features') as typeof FeaturesModule;
+      loaded = { module, internals: module.wire(context, standIns) };
+    }
+    return loaded;
+  };
+  const standIns: StandIns = {
+    commands: new CommandStandIns(commandIds(context), load),
+    tree: new TreeStandIn('claudeBatches.batches', load),
+    results: new ContentStandIn(RESULTS_SCHEME, load),
+  };
+  context.subscriptions.push(standIns.commands, standIns.tree, standIns.results);
+  mark('stand-ins');
+
+  if (now) {
+    load();
+  } else if (mayHaveUnfinished(context.globalState) || vscode.workspace.textDocuments.some(needsFeatures)) {
+    // Off the activation path, but at once: the status bar and the diagnostics are wanted soon.
+    const soon = setTimeout(load, 0);
+    context.subscriptions.push({ dispose: () => clearTimeout(soon) });
+  } else {
+    const waiting = vscode.workspace.onDidOpenTextDocument((document) => {
+      if (!needsFeatures(document)) return;
+      waiting.dispose();
+      load();
+    });
+    context.subscriptions.push(waiting);
+  }
+  mark('end');
+  return load;
+}
+
+/** A batch file (diagnostics, the CodeLens) or a results document needs the features. */
+function needsFeatures(document: vscode.TextDocument): boolean {
+  return isJsonLines(document) || document.uri.scheme === RESULTS_SCHEME;
+}
+
+/** The extension's commands, as its manifest contributes them (a unit test holds the command map to it). */
+function commandIds(context: vscode.ExtensionContext): string[] {
+  const contributed = (context.extension.packageJSON as { contributes?: { commands?: { command?: unknown }[] } }).contributes?.commands ?? [];
+  return contributed.map((c) => c.command).filter((id): id is string => typeof id === 'string' && id.startsWith('claudeBatches.'));
 }
 
 /**
@@ -40,108 +91,4 @@ export function activate(context: vscode.ExtensionContext): void {
  */
 function mark(step: string): void {
   performance.mark(`claudeBatches.activate:${step}`);
-}
-
-/** Only wires: builds the services, hands them to the features, registers every disposable. */
-export function wire(context: vscode.ExtensionContext): ExtensionInternals {
-  mark('start');
-  // Numbers read in VS Code's display language (en-US where Intl lacks it).
-  setFormatLocale(vscode.env.language);
-  const log = new Log();
-  const settingsProblems = Settings.reportTo((line) => log.warn(line));
-  mark('log and settings');
-  const keys = new ApiKeyStore(context.secrets);
-  const clients = new ClientProvider(keys, log);
-  mark('key and client');
-  const store = new BatchStore({
-    api: async () => (await clients.get())?.api,
-    pageSize: () => Settings.pageSize(),
-    baseUrl: () => Settings.baseUrl() || undefined,
-  });
-  const registry = new SubmissionRegistry(context.globalState);
-  const unfinished = new UnfinishedBatches(context.globalState, () => registry.list());
-  mark('store and memory');
-  const polling = new PollingService(context, store, clients, registry, log);
-  mark('poller');
-  const statusBar = new BatchStatusBar(store, registry, polling);
-  mark('status bar');
-  const endNotifications = new EndNotifications(store, registry, context.globalState, log, unfinished.atStart, path.join(context.globalStorageUri.fsPath, 'announced'));
-  // Last of the watchers: the store it may load at once is followed by all of the above.
-  const startupWatch = new StartupWatch(unfinished, store, registry, polling, async () => (await clients.get())?.api, log);
-  mark('end notifications and startup watch');
-  const authoring = registerAuthoring();
-  mark('authoring');
-  const results = new ResultsService(context.globalStorageUri.fsPath, {
-    registry,
-    log,
-    api: async () => {
-      const handle = await clients.get();
-      if (!handle) throw new Error('Claude Batches needs an Anthropic API key to download results. Set one with "Claude Batches: Set API Key".');
-      return handle.api;
-    },
-    knownBatch: (id) => store.get(id),
-  });
-  const resultsDocuments = registerResultsDocuments(results);
-  mark('results');
-  const batchesView = createBatchesView(store, registry, (id) => results.describeLocalCopy(id));
-  // Someone opened the view to see where their batches are: a far-away check comes now.
-  const lookOnShow = batchesView.view.onDidChangeVisibility((e) => e.visible && polling.lookSoon());
-  mark('view');
-  context.subscriptions.push(
-    log,
-    settingsProblems,
-    keys,
-    clients,
-    store,
-    registry,
-    batchesView,
-    lookOnShow,
-    polling,
-    statusBar,
-    endNotifications,
-    startupWatch,
-    authoring,
-    results,
-    resultsDocuments,
-    // Another key or server may be another account: forget what was listed, then list again.
-    clients.onDidChange(() => {
-      store.reset();
-      void store.refresh();
-    }),
-  );
-
-  const services = { log, keys, clients, store, registry, polling, results, view: batchesView.view, revealBatch: (id: string) => batchesView.reveal(id) };
-  context.subscriptions.push(registerCommands(services));
-  mark('commands');
-
-  // Tidying local data is never urgent: a while after the start, off the activation path.
-  const tidy = () => pruneStorage(services);
-  const tidyTimer = setTimeout(() => void tidy().catch((err: unknown) => log.warn(`Tidying local data failed: ${err instanceof Error ? err.message : String(err)}`)), TIDY_DELAY_MS);
-  context.subscriptions.push({ dispose: () => clearTimeout(tidyTimer) });
-
-  log.info(`Claude Batches ${context.extension.packageJSON.version as string} activated.`);
-  mark('end');
-  return {
-    clients,
-    store,
-    registry,
-    polling,
-    statusBar: statusBar.item,
-    endNotifications,
-    startupWatch,
-    authoring,
-    // Asking for them registers the authoring features (they wait for the first batch document).
-    get diagnostics() {
-      return authoring.ensure().diagnostics;
-    },
-    tree: batchesView.provider,
-    resultsDocuments,
-    results,
-    tidy,
-    logUri: context.logUri.fsPath,
-  };
-}
-
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
 }

@@ -3,6 +3,15 @@ import type { KeyValueStorage, SubmissionRecord } from './submissionRegistry';
 import { isEnded } from '../common/batchStatus';
 
 const STORAGE_KEY = 'claudeBatches.unfinished';
+
+/**
+ * Whether a start may have batches to watch: some are remembered as unfinished, or nothing was
+ * ever remembered (the first start of this version works it out from the submissions).
+ */
+export function mayHaveUnfinished(storage: Pick<KeyValueStorage, 'get'>): boolean {
+  const kept = storage.get<Record<string, number>>(STORAGE_KEY);
+  return kept === undefined || typeof kept !== 'object' || kept === null || Object.keys(kept).length > 0;
+}
 /** No batch runs longer than 24 hours; past this, an entry never seen ending is dropped anyway. */
 const FORGET_AFTER_MS = 30 * 24 * 60 * 60 * 1000;
 /** A batch runs at most 24 hours (then it expires); a submission younger than this may still run. */

@@ -3,17 +3,10 @@ import * as vscode from 'vscode';
 import { classifyBatchText, decideBatchFile, type BatchFileClassification, type BatchFileDecision } from '../../domain/jsonl';
 import { DisposableObject } from '../../domain/lifecycle';
 import { Settings } from '../core/settings';
-
-/** The language of batch files: shown in the status bar, and chosen by hand from its language picker. */
-export const BATCH_LANGUAGE = 'claude-batch';
+import { BATCH_LANGUAGE, isJsonLines } from './jsonLines';
 
 /** The languages VS Code gives a .jsonl file by default: the only ones switched to the batch language. */
 const DEFAULT_LANGUAGES = new Set(['jsonl', 'plaintext']);
-
-/** Whether the content of a document is looked at: JSON Lines by language or name (the include setting names others). */
-export function isJsonLines(document: vscode.TextDocument): boolean {
-  return document.languageId === BATCH_LANGUAGE || document.languageId === 'jsonl' || document.uri.path.toLowerCase().endsWith('.jsonl');
-}
 
 /** The first lines of a document, read one at a time (never its whole text). */
 export function* documentLines(document: vscode.TextDocument): Generator<string> {

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { DisposableObject } from '../../domain/lifecycle';
 import { BatchDiagnostics } from './batchDiagnostics';
-import { BATCH_LANGUAGE, BatchFiles, isJsonLines } from './batchFiles';
+import { BatchFiles } from './batchFiles';
+import { BATCH_LANGUAGE, isJsonLines } from './jsonLines';
 import { DocumentValidation } from './documentValidation';
 import { CustomIdQuickFixes } from './quickFixes';
 import { SubmitCodeLens } from './submitCodeLens';

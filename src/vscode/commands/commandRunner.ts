@@ -14,25 +14,24 @@ export class UserCancelled extends Error {
 }
 
 /**
- * Registers a command behind the one error wrapper: cancellation is quiet; anything else is logged
+ * A command's handler behind the one error wrapper: cancellation is quiet; anything else is logged
  * once and shown once, in words from `describeError`, with the API's request id. The handler gets
  * what VS Code passes, as it is: commands/index.ts decodes it once (commandArguments.ts).
  */
-export function registerCommand<K extends CommandId>(
+export function guardCommand<K extends CommandId>(
   log: Log,
-  id: K,
   handler: (...args: unknown[]) => CommandResult<K> | Promise<CommandResult<K>>,
   /** What the command does, for error messages: "Cancelling the batch failed: …". */
   action?: string,
-): vscode.Disposable {
-  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+): (...args: unknown[]) => Promise<CommandResult<K> | undefined> {
+  return async (...args: unknown[]) => {
     try {
       return await handler(...args);
     } catch (err) {
       reportError(log, err, action);
       return undefined;
     }
-  });
+  };
 }
 
 /** Shows an error once and logs it once. Returns nothing the caller needs to handle further. */

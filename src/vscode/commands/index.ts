@@ -1,7 +1,8 @@
+import type * as vscode from 'vscode';
 import { DisposableObject } from '../../domain/lifecycle';
 import { commandTarget, type CommandTarget } from './commandArguments';
 import type { CommandId, CommandResult } from './commandIds';
-import { executeCommand, registerCommand } from './commandRunner';
+import { executeCommand, guardCommand } from './commandRunner';
 import type { Services } from '../core/services';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { cancelBatch, copyBatchId, deleteBatch } from './batchCommands';
@@ -19,8 +20,13 @@ interface Handler<K extends CommandId> {
 /** One handler for each command of the map: the compiler refuses a missing, extra or mistyped one. */
 type Handlers = { [K in CommandId]: Handler<K> };
 
-/** Registers every command of the map, each behind the one error wrapper; disposing what it returns unregisters them. */
-export function registerCommands(services: Services): DisposableObject {
+/** Where the handlers go: the commands activation registered, which call them once attached. */
+export interface CommandHost {
+  attach(id: string, handler: (...args: unknown[]) => unknown): vscode.Disposable;
+}
+
+/** Attaches a handler for every command of the map, each behind the one error wrapper; disposing what it returns detaches them. */
+export function registerCommands(services: Services, host: CommandHost): DisposableObject {
   const { log, keys, clients, store, polling } = services;
   /** After what the user did, check on running batches soon (and forget the poller's backoff). */
   const thenPoke =
@@ -55,7 +61,7 @@ export function registerCommands(services: Services): DisposableObject {
   const commands = new DisposableObject();
   for (const id of Object.keys(handlers) as CommandId[]) {
     const { action, run } = handlers[id] as Handler<CommandId>;
-    commands.register(registerCommand(log, id, (arg, ...more) => run(commandTarget(arg), ...more), action));
+    commands.register(host.attach(id, guardCommand(log, (arg, ...more) => run(commandTarget(arg), ...more), action)));
   }
   return commands;
 }

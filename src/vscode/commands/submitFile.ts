@@ -8,7 +8,8 @@ import { formatBytes, formatCount, formatDate, formatUsd } from '../../common/fo
 import { classifyBatchText, CLASSIFY_BYTES, firstLines, RuleCode, type BatchFileClassification, type BatchValidation, type Diagnostic } from '../../domain/jsonl';
 import { NotRegularFileError, openRegularFile } from '../../domain/regularFile';
 import { planSubmission, submitParts, type AmbiguousChoice, type AmbiguousQuestion, type SubmitPartsOptions } from '../../domain/submission';
-import { BATCH_LANGUAGE, decideForFile, documentLines } from '../authoring/batchFiles';
+import { decideForFile, documentLines } from '../authoring/batchFiles';
+import { BATCH_LANGUAGE } from '../authoring/jsonLines';
 import { requireApi } from './batchArgument';
 import type { CommandTarget } from './commandArguments';
 import { UserCancelled } from './commandRunner';

@@ -70,11 +70,14 @@ export class ResultsDocumentProvider
   }
 }
 
-/** Serves `claude-batches:` documents to VS Code; disposing the provider withdraws it. */
-export function registerResultsDocuments(results: ResultsService): ResultsDocumentProvider {
+/**
+ * Serves `claude-batches:` documents to VS Code, through the content provider activation
+ * registered for the scheme (`host`); disposing the provider withdraws it.
+ */
+export function registerResultsDocuments(results: ResultsService, host: { attach(provider: vscode.TextDocumentContentProvider): vscode.Disposable }): ResultsDocumentProvider {
   const provider = new ResultsDocumentProvider(results);
   const selector: vscode.DocumentSelector = { scheme: RESULTS_SCHEME };
-  provider.register(vscode.workspace.registerTextDocumentContentProvider(RESULTS_SCHEME, provider));
+  provider.register(host.attach(provider));
   provider.register(vscode.languages.registerFoldingRangeProvider(selector, provider));
   provider.register(vscode.languages.registerDocumentLinkProvider(selector, provider));
   return provider;

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { ResultsTarget } from '../../domain/results';
 import { resultsModule } from './resultsModule';
+import { RESULTS_SCHEME } from './resultsScheme';
 
 export type { ResultsTarget };
 
-/** The URI scheme of results documents (read-only, virtual). */
-export const RESULTS_SCHEME = 'claude-batches';
+export { RESULTS_SCHEME };
 
 /** `claude-batches:/results/<batchId>/<label>.results?section=errored` (see domain/results/resultsLocation.ts). */
 export function resultsUri(target: ResultsTarget): vscode.Uri {

@@ -21,10 +21,11 @@ export class BatchesView extends DisposableObject {
     private readonly store: BatchStore,
     registry: SubmissionRegistry,
     localCopy: (batchId: string) => Promise<string | undefined>,
+    host: TreeHost,
   ) {
     super();
     this.provider = this.register(new BatchesTreeProvider(store, registry, localCopy));
-    this.view = this.register(vscode.window.createTreeView('claudeBatches.batches', { treeDataProvider: this.provider, showCollapseAll: false }));
+    this.view = host.attach(this.provider);
     this.register(store.onDidChange(() => this.sync()));
     this.register(this.view.onDidChangeVisibility(() => this.sync()));
     this.sync();
@@ -49,7 +50,12 @@ export class BatchesView extends DisposableObject {
   }
 }
 
-/** Creates the Batches view; disposing what it returns removes it. */
-export function createBatchesView(store: BatchStore, registry: SubmissionRegistry, localCopy: (batchId: string) => Promise<string | undefined>): BatchesView {
-  return new BatchesView(store, registry, localCopy);
+/** The tree view activation created for the Batches view, which the provider answers for once attached. */
+export interface TreeHost {
+  attach<T>(provider: vscode.TreeDataProvider<T>): vscode.TreeView<T>;
+}
+
+/** Fills the Batches view; disposing what it returns lets go of it (the view itself is activation's). */
+export function createBatchesView(store: BatchStore, registry: SubmissionRegistry, localCopy: (batchId: string) => Promise<string | undefined>, host: TreeHost): BatchesView {
+  return new BatchesView(store, registry, localCopy, host);
 }

@@ -43,7 +43,7 @@ const externalRequires = (meta: esbuild.Metafile, name: string) =>
 
 /** The SDK's modules (node_modules may be a link elsewhere, so the metafile's path may climb out). */
 const isSdk = (input: string) => /(^|\/)node_modules\/@anthropic-ai\/sdk\//.test(input);
-/** Activation tidies stale download files, so the archive's file scanner is in both bundles. */
+/** The features tidy stale download files, so the archive's file scanner is in both bundles. */
 const SHARED_WITH_ACTIVATION = new Set(['src/domain/results/archiveFiles.ts']);
 /** Every module of the results code (src/domain/results), as the metafile names them. */
 const RESULTS_CODE = fs
@@ -65,19 +65,50 @@ describe('bundles: what each one holds (esbuild metafile)', function () {
     ({ metafile: development, files: developmentFiles } = built);
   });
 
+  /**
+   * What activation may parse: the stand-ins and the little they decide with. Anything more is
+   * paid by every window at every start; it belongs in dist/features.js.
+   */
+  const ACTIVATION_MODULES = new Set([
+    'src/extension.ts',
+    'src/vscode/core/standIns.ts',
+    'src/vscode/authoring/jsonLines.ts',
+    'src/domain/unfinishedBatches.ts',
+    'src/vscode/results/resultsScheme.ts',
+  ]);
+  /** The modules a bundle really holds (esbuild lists modules it shook out with no bytes). */
+  const heldBy = (meta: esbuild.Metafile, name: string) =>
+    Object.entries(output(meta, name).inputs)
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([file]) => file);
+
   for (const [build, bundle] of [
     ['production', 'dist/extension.js'],
     ['development', 'dist/extension.js'],
     ['development', 'dist/extension.test.js'],
   ] as const) {
-    it(`${bundle} (${build}) holds the extension, and neither the SDK nor the results code, which it requires as sibling bundles`, () => {
+    it(`${bundle} (${build}) holds the stand-ins only, and requires the features as the sibling bundle dist/features.js`, () => {
       const meta = build === 'production' ? production : development;
-      const inputs = inputsOf(meta, bundle);
-      assert.ok(inputs.includes('src/extension.ts'), `${bundle} must hold src/extension.ts`);
+      const held = heldBy(meta, bundle);
+      assert.ok(held.includes('src/extension.ts'), `${bundle} must hold src/extension.ts`);
+      const extra = held.filter((i) => !ACTIVATION_MODULES.has(i) && i !== 'test/hostEntry.ts');
+      assert.deepEqual(extra, [], `${bundle} must hold nothing but the stand-ins: every window parses it at startup`);
+      assert.deepEqual(externalRequires(meta, bundle).filter((r) => r.startsWith('./')), ['./features.js'], `${bundle} must require ./features.js and no other bundle`);
+    });
+  }
+
+  for (const [build, meta] of [
+    ['production', () => production],
+    ['development', () => development],
+  ] as const) {
+    it(`dist/features.js (${build}) holds the features, and neither the SDK nor the results code, which it requires as sibling bundles`, () => {
+      const bundle = 'dist/features.js';
+      const inputs = inputsOf(meta(), bundle);
+      assert.ok(inputs.includes('src/features.ts'), `${bundle} must hold src/features.ts`);
       assert.deepEqual(inputs.filter(isSdk), [], `${bundle} must not hold the SDK: it loads dist/sdk.js at the first API call`);
       const inlined = inputs.filter((i) => (RESULTS_CODE.includes(i) && !SHARED_WITH_ACTIVATION.has(i)) || i === 'src/api/sdk.ts' || i === 'src/vscode/results/resultsBundle.ts');
       assert.deepEqual(inlined, [], `${bundle} must not hold the results code nor the SDK's entry: they are loaded on first use`);
-      const requires = externalRequires(meta, bundle);
+      const requires = externalRequires(meta(), bundle);
       assert.ok(requires.includes('./sdk.js'), `${bundle} must require ./sdk.js (requires ${requires.join(', ')})`);
       assert.ok(requires.includes('./results.js'), `${bundle} must require ./results.js (requires ${requires.join(', ')})`);
     });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { KeyValueStorage } from '../../../src/domain/submissionRegistry';
-import { UnfinishedBatches } from '../../../src/domain/unfinishedBatches';
+import { mayHaveUnfinished, UnfinishedBatches } from '../../../src/domain/unfinishedBatches';
 
 class MemoryStorage implements KeyValueStorage {
   data = new Map<string, unknown>();
@@ -84,5 +84,18 @@ describe('UnfinishedBatches: what this machine knows is not finished', () => {
     const storage = new MemoryStorage();
     await new UnfinishedBatches(storage, () => [], () => NOW).add('lost');
     assert.deepEqual(new UnfinishedBatches(storage, () => [], () => NOW + 31 * 24 * HOUR).ids(), []);
+  });
+
+  it('the start loads the features only when there may be something to watch', async () => {
+    const storage = new MemoryStorage();
+    assert.equal(mayHaveUnfinished(storage), true, 'nothing remembered yet: the first start works it out from the submissions');
+    const unfinished = new UnfinishedBatches(storage, () => [], () => NOW);
+    assert.equal(mayHaveUnfinished(storage), false, 'an idle machine has nothing to watch');
+    await unfinished.add('msgbatch_a');
+    assert.equal(mayHaveUnfinished(storage), true);
+    await unfinished.observe([{ id: 'msgbatch_a', processing_status: 'ended' }]);
+    assert.equal(mayHaveUnfinished(storage), false);
+    storage.data.set('claudeBatches.unfinished', 'not a record');
+    assert.equal(mayHaveUnfinished(storage), true, 'a damaged memory is worked out again');
   });
 });

@@ -1,0 +1,141 @@
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import { BatchStore } from './domain/batchStore';
+import { setFormatLocale } from './common/format';
+import { SubmissionRegistry } from './domain/submissionRegistry';
+import { UnfinishedBatches } from './domain/unfinishedBatches';
+import { ApiKeyStore } from './vscode/account/apiKeyStore';
+import { ClientProvider } from './vscode/account/clientProvider';
+import { registerCommands } from './vscode/commands';
+import { pruneStorage } from './vscode/commands/storageCommands';
+import type { ExtensionInternals } from './vscode/core/extensionInternals';
+import type { StandIns } from './vscode/core/standIns';
+import { Log } from './vscode/core/log';
+import { Settings } from './vscode/core/settings';
+import { createBatchesView } from './vscode/views/batchesView';
+import { registerAuthoring } from './vscode/authoring';
+import { registerResultsDocuments } from './vscode/results/resultsDocumentProvider';
+import { ResultsService } from './vscode/results/resultsService';
+import { EndNotifications } from './vscode/watching/endNotifications';
+import { PollingService } from './vscode/watching/polling';
+import { StartupWatch } from './vscode/watching/startupWatch';
+import { BatchStatusBar } from './vscode/watching/statusBar';
+
+/** How long after activation stale temp files and old records are tidied away. */
+const TIDY_DELAY_MS = 60_000;
+
+// Everything the extension does, wired: the bundle dist/features.js, which src/extension.ts loads
+// on first need (a command, the Batches view shown, a batch file or results document opened, a
+// batch to watch), so that a window that needs none of it pays for none of it at startup.
+
+/**
+ * Marks the end of one step of the wiring in the extension host's performance timeline (User
+ * Timing), where the activation bench (and a profiler) reads what each step cost.
+ */
+function mark(step: string): void {
+  performance.mark(`claudeBatches.features:${step}`);
+}
+
+export { setUi } from './vscode/core/ui';
+
+/** Only wires: builds the services, hands them to the features, registers every disposable. */
+export function wire(context: vscode.ExtensionContext, standIns: StandIns): ExtensionInternals {
+  mark('start');
+  // Numbers read in VS Code's display language (en-US where Intl lacks it).
+  setFormatLocale(vscode.env.language);
+  const log = new Log();
+  const settingsProblems = Settings.reportTo((line) => log.warn(line));
+  mark('log and settings');
+  const keys = new ApiKeyStore(context.secrets);
+  const clients = new ClientProvider(keys, log);
+  mark('key and client');
+  const store = new BatchStore({
+    api: async () => (await clients.get())?.api,
+    pageSize: () => Settings.pageSize(),
+    baseUrl: () => Settings.baseUrl() || undefined,
+  });
+  const registry = new SubmissionRegistry(context.globalState);
+  const unfinished = new UnfinishedBatches(context.globalState, () => registry.list());
+  mark('store and memory');
+  const polling = new PollingService(context, store, clients, registry, log);
+  mark('poller');
+  const statusBar = new BatchStatusBar(store, registry, polling);
+  mark('status bar');
+  const endNotifications = new EndNotifications(store, registry, context.globalState, log, unfinished.atStart, path.join(context.globalStorageUri.fsPath, 'announced'));
+  // Last of the watchers: the store it may load at once is followed by all of the above.
+  const startupWatch = new StartupWatch(unfinished, store, registry, polling, async () => (await clients.get())?.api, log);
+  mark('end notifications and startup watch');
+  const authoring = registerAuthoring();
+  mark('authoring');
+  const results = new ResultsService(context.globalStorageUri.fsPath, {
+    registry,
+    log,
+    api: async () => {
+      const handle = await clients.get();
+      if (!handle) throw new Error('Claude Batches needs an Anthropic API key to download results. Set one with "Claude Batches: Set API Key".');
+      return handle.api;
+    },
+    knownBatch: (id) => store.get(id),
+  });
+  const resultsDocuments = registerResultsDocuments(results, standIns.results);
+  mark('results');
+  const batchesView = createBatchesView(store, registry, (id) => results.describeLocalCopy(id), standIns.tree);
+  // Someone opened the view to see where their batches are: a far-away check comes now.
+  const lookOnShow = batchesView.view.onDidChangeVisibility((e) => e.visible && polling.lookSoon());
+  mark('view');
+  context.subscriptions.push(
+    log,
+    settingsProblems,
+    keys,
+    clients,
+    store,
+    registry,
+    batchesView,
+    lookOnShow,
+    polling,
+    statusBar,
+    endNotifications,
+    startupWatch,
+    authoring,
+    results,
+    resultsDocuments,
+    // Another key or server may be another account: forget what was listed, then list again.
+    clients.onDidChange(() => {
+      store.reset();
+      void store.refresh();
+    }),
+  );
+
+  const services = { log, keys, clients, store, registry, polling, results, view: batchesView.view, revealBatch: (id: string) => batchesView.reveal(id) };
+  context.subscriptions.push(registerCommands(services, standIns.commands));
+  mark('commands');
+
+  // Tidying local data is never urgent: a while after the start, off the activation path.
+  const tidy = () => pruneStorage(services);
+  const tidyTimer = setTimeout(() => void tidy().catch((err: unknown) => log.warn(`Tidying local data failed: ${err instanceof Error ? err.message : String(err)}`)), TIDY_DELAY_MS);
+  context.subscriptions.push({ dispose: () => clearTimeout(tidyTimer) });
+
+  log.info(`Claude Batches ${context.extension.packageJSON.version as string}: features loaded.`);
+  mark('end');
+  return {
+    clients,
+    store,
+    registry,
+    polling,
+    statusBar: statusBar.item,
+    endNotifications,
+    startupWatch,
+    authoring,
+    // Asking for them registers the authoring features (they wait for the first batch document).
+    get diagnostics() {
+      return authoring.ensure().diagnostics;
+    },
+    tree: batchesView.provider,
+    resultsDocuments,
+    results,
+    tidy,
+    logUri: context.logUri.fsPath,
+  };
+}
+
