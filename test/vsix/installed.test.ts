@@ -20,7 +20,7 @@ describe('the packaged .vsix', () => {
 
   it('ships only the bundles, media and docs', () => {
     const root = ext().extensionPath;
-    assert.deepEqual(fs.readdirSync(path.join(root, 'dist')).sort(), ['extension.js', 'results.js', 'sdk.js']);
+    assert.deepEqual(fs.readdirSync(path.join(root, 'dist')).sort(), ['extension.js', 'features.js', 'results.js', 'sdk.js']);
     for (const absent of ['node_modules', 'src', 'test', 'out', 'tsconfig.json']) {
       assert.equal(fs.existsSync(path.join(root, absent)), false, `${absent} must not ship`);
     }
@@ -34,11 +34,17 @@ describe('the packaged .vsix', () => {
     }
   });
 
-  it('activates, registers its commands, and its SDK and results bundles stand on their own', async () => {
+  it('activates, registers its commands, loads its features on the first one, and its SDK and results bundles stand on their own', async () => {
     await ext().activate();
     assert.equal(ext().isActive, true);
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('claudeBatches.refresh'));
+    // The first command loads dist/features.js from the installed package (a missing or broken
+    // bundle rejects here).
+    await vscode.commands.executeCommand('claudeBatches.showLog');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const features = require(path.join(ext().extensionPath, 'dist', 'features.js')) as { wire?: unknown };
+    assert.equal(typeof features.wire, 'function');
     // The lazily loaded bundles, required from the installed package as the extension does.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const sdk = require(path.join(ext().extensionPath, 'dist', 'sdk.js')) as { Anthropic?: new (options: object) => { messages?: { batches?: unknown } } };
