@@ -92,3 +92,43 @@ describe('authoring batch files', () => {
     assert.ok(lenses.some((l) => /1 problem to fix first/.test(l.command?.title ?? '')));
   });
 });
+
+describe('New Batch File', () => {
+  const made: string[] = [];
+  after(() => {
+    for (const folder of made) fs.rmSync(folder, { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('writes a starter in the folder it is given, never over a file, and opens it as a batch file without a problem, with the Submit lens', async () => {
+    await extensionApi();
+    const folder = fs.mkdtempSync(path.join(workspaceDir(), 'new-batch-'));
+    made.push(folder);
+    fs.writeFileSync(path.join(folder, 'requests.batch.jsonl'), 'mine\n');
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('claudeBatches.newBatchFile', vscode.Uri.file(folder));
+    assert.equal(path.basename(uri.fsPath), 'requests-2.batch.jsonl');
+    assert.equal(fs.readFileSync(path.join(folder, 'requests.batch.jsonl'), 'utf8'), 'mine\n', 'an existing file was overwritten');
+    const editor = vscode.window.activeTextEditor!;
+    assert.equal(editor.document.uri.toString(), uri.toString());
+    for (let i = 0; i < 200 && editor.document.languageId !== 'claude-batch'; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(editor.document.languageId, 'claude-batch');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const submit = lenses.find((l) => l.command?.command === 'claudeBatches.submitFile');
+    assert.match(submit?.command?.title ?? JSON.stringify(lenses.map((l) => l.command?.title)), /Submit as batch · 3 requests · 1 model · est\. /);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Claude Batches'), []);
+  });
+
+  it('from a file, writes beside it', async () => {
+    await extensionApi();
+    const folder = fs.mkdtempSync(path.join(workspaceDir(), 'new-batch-'));
+    made.push(folder);
+    const data = path.join(folder, 'notes.txt');
+    fs.writeFileSync(data, 'x');
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('claudeBatches.newBatchFile', vscode.Uri.file(data));
+    assert.equal(path.dirname(uri.fsPath), folder);
+    assert.equal(path.basename(uri.fsPath), 'requests.batch.jsonl');
+  });
+});

@@ -40,6 +40,7 @@ export function parseGroupRef(text: string): string | undefined {
  */
 export interface ExtensionCommands {
   'claudeBatches.submitFile': (file?: FileRef) => MessageBatch | undefined;
+  'claudeBatches.newBatchFile': (folder?: vscode.Uri) => vscode.Uri;
   'claudeBatches.cancel': (batch?: BatchRef) => MessageBatch | undefined;
   'claudeBatches.delete': (batch?: BatchRef) => boolean;
   'claudeBatches.refresh': () => void;
@@ -77,6 +78,7 @@ export type CommandResult<K extends AnyCommandId> = ReturnType<AllCommands[K]>;
  */
 export const COMMANDS: { readonly [K in CommandId]: { readonly hiddenFromPalette?: string } } = {
   'claudeBatches.submitFile': {},
+  'claudeBatches.newBatchFile': {},
   'claudeBatches.cancel': {},
   'claudeBatches.delete': {},
   'claudeBatches.refresh': {},
@@ -96,6 +98,7 @@ export const COMMANDS: { readonly [K in CommandId]: { readonly hiddenFromPalette
 /** The ids by name, for call sites: `CommandIds.openResults`. */
 export const CommandIds = {
   submitFile: 'claudeBatches.submitFile',
+  newBatchFile: 'claudeBatches.newBatchFile',
   cancel: 'claudeBatches.cancel',
   delete: 'claudeBatches.delete',
   refresh: 'claudeBatches.refresh',

@@ -8,6 +8,7 @@ import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { cancelBatch, copyBatchId, deleteBatch } from './batchCommands';
 import { openResults, retryFailed, saveResults, sectionArgument } from './resultsCommands';
 import { manageStorage } from './storageCommands';
+import { newBatchFile } from './newBatchFile';
 import { submitFile } from './submitFile';
 
 /** A command's handler: gets its first argument decoded (commandArguments.ts), the rest as given. */
@@ -41,6 +42,7 @@ export function registerCommands(services: Services, host: CommandHost): Disposa
 
   const handlers: Handlers = {
     'claudeBatches.submitFile': { action: 'Submitting the file', run: thenPoke((target) => submitFile(services, target)) },
+    'claudeBatches.newBatchFile': { action: 'Creating a batch file', run: (target) => newBatchFile(target) },
     'claudeBatches.cancel': { action: 'Cancelling the batch', run: thenPoke((target) => cancelBatch(services, target)) },
     'claudeBatches.delete': { action: 'Deleting the batch', run: (target) => deleteBatch(services, target) },
     'claudeBatches.openResults': { action: 'Opening the results', run: (target) => openResults(services, target) },
