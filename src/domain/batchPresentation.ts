@@ -36,6 +36,20 @@ export function batchRowDescription(batch: MessageBatch, now: number): string {
   return `${batchDescription(batch, now)} · ${batch.id}`;
 }
 
+/**
+ * What a screen reader says for a row: the whole label, the status and counts in words
+ * (`ended, 980 succeeded, 15 errored, 5 expired`, not symbols), then the id.
+ */
+export function batchRowAccessibleLabel(batch: MessageBatch, record: SubmissionRecord | undefined): string {
+  const total = totalRequests(batch);
+  const requests = `${formatCount(total)} ${total === 1 ? 'request' : 'requests'}`;
+  let status: string;
+  if (isRunning(batch)) status = `in progress, ${requests}`;
+  else if (batch.processing_status === 'canceling') status = `canceling, ${requests}`;
+  else status = `${batch.archived_at ? 'results deleted' : batch.cancel_initiated_at ? 'canceled' : 'ended'}, ${outcomeSummary(batch.request_counts, 'words')}`;
+  return `${record?.label ?? batchRowLabel(batch, record)}, ${status}, ${batch.id}`;
+}
+
 /** `a-very-long-file-name.jsonl` → `a-very-lo…name.jsonl`: the start and the extension stay. */
 function cutMiddle(text: string, max: number): string {
   const chars = [...text];

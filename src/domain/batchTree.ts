@@ -118,6 +118,8 @@ export class BatchTree {
 /** How a group row reads: e.g. `2 batches · 1 running`, `3 batches · ended · 980 ✓ 15 ✗`. */
 export interface GroupPresentation {
   description: string;
+  /** What a screen reader says: the row in words (`3 batches, ended, 980 succeeded, 15 errored`). */
+  accessibleLabel: string;
   /** A codicon id: turning while any part runs. */
   icon: 'sync~spin' | 'layers';
   tooltip: string;
@@ -131,6 +133,7 @@ export function groupPresentation(group: GroupRow): GroupPresentation {
   const allEnded = batches.every(apiHasResults);
   return {
     description: `${batches.length} batches · ${running ? `${running} running` : `ended · ${outcomeSummary(sumRequestCounts(batches), 'symbols')}`}`,
+    accessibleLabel: `${group.label}, ${batches.length} batches, ${running ? `${running} running` : `ended, ${outcomeSummary(sumRequestCounts(batches), 'words')}`}`,
     icon: running ? 'sync~spin' : 'layers',
     tooltip: `${group.label}: one file submitted as ${batches.length} batches (each within the API's limits).`,
     capabilities: allEnded ? 'group hasResults' : 'group',

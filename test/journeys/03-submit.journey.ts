@@ -15,14 +15,14 @@ describe('journey: submit a file from the Explorer', () => {
     assert.match(dialogText, /claude-sonnet-4-5 \(8\)/);
 
     await openBatchesView(page);
-    const row = batchRow(page, /^prompts\.jsonl, in progress · 8 requests/);
+    const row = batchRow(page, /^prompts\.jsonl, in progress, 8 requests/);
     await row.waitFor({ timeout: 30_000 });
     await screenshot('03-submit-2-in-progress');
     assert.equal(emulator.batchIds().length, 1);
 
     emulator.finish(emulator.batchIds()[0]);
     await clickViewAction(page, 'Refresh');
-    await batchRow(page, /^prompts\.jsonl, ended · 8 ✓/).waitFor({ timeout: 30_000 });
+    await batchRow(page, /^prompts\.jsonl, ended, 8 succeeded/).waitFor({ timeout: 30_000 });
     await screenshot('03-submit-3-ended-with-counts');
   });
 });

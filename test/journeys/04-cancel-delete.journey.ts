@@ -10,18 +10,18 @@ describe('journey: cancel and delete from the context menu', () => {
     const running = emulator.createBatch([request('a'), request('b'), request('c')]);
     await openBatchesView(page);
     await clickViewAction(page, 'Refresh');
-    const row = batchRow(page, new RegExp(`^…${running.id.slice(-8)}, in progress · .* · ${running.id}$`));
+    const row = batchRow(page, new RegExp(`^…${running.id.slice(-8)}, in progress, .*, ${running.id}$`));
     await row.waitFor({ timeout: 30_000 });
     await row.click({ button: 'right' });
     await screenshot('04-cancel-1-context-menu');
     await chooseMenuItem(page, 'Cancel Batch');
     const text = await answerDialog(page, 'Cancel Batch');
     assert.match(text, /Cancel the batch/);
-    await batchRow(page, new RegExp(`^…${running.id.slice(-8)}, canceling · .* · ${running.id}$`)).waitFor({ timeout: 30_000 });
+    await batchRow(page, new RegExp(`^…${running.id.slice(-8)}, canceling, .*, ${running.id}$`)).waitFor({ timeout: 30_000 });
     await screenshot('04-cancel-2-canceling');
     emulator.finish(running.id);
     await clickViewAction(page, 'Refresh');
-    await batchRow(page, new RegExp(`^…${running.id.slice(-8)}, canceled · 0 ✓ 3 canceled · ${running.id}$`)).waitFor({ timeout: 30_000 });
+    await batchRow(page, new RegExp(`^…${running.id.slice(-8)}, canceled, 0 succeeded, 3 canceled, ${running.id}$`)).waitFor({ timeout: 30_000 });
     await screenshot('04-cancel-3-canceled');
   });
 
@@ -30,7 +30,7 @@ describe('journey: cancel and delete from the context menu', () => {
     const done = emulator.createBatch([request('d')]);
     emulator.finish(done.id);
     await clickViewAction(page, 'Refresh');
-    const row = batchRow(page, new RegExp(`^…${done.id.slice(-8)}, ended · .* · ${done.id}$`));
+    const row = batchRow(page, new RegExp(`^…${done.id.slice(-8)}, ended, .*, ${done.id}$`));
     await row.waitFor({ timeout: 30_000 });
     await row.click({ button: 'right' });
     await chooseMenuItem(page, 'Delete Batch');

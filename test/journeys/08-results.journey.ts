@@ -18,7 +18,7 @@ describe('journey: results', () => {
     emulator.finish(id);
     await openBatchesView(page);
     await clickViewAction(page, 'Refresh');
-    const row = batchRow(page, /^some-will-fail\.jsonl, ended · 6 ✓ 3 ✗ 1 expired/);
+    const row = batchRow(page, /^some-will-fail\.jsonl, ended, 6 succeeded, 3 errored, 1 expired/);
     await row.waitFor({ timeout: 30_000 });
     await row.click({ button: 'right' });
     await chooseMenuItem(page, 'Open Results');

@@ -10,7 +10,7 @@ import { screenshot, setUserSetting, world } from './world';
 // lies inside the side bar and left of where the row is cut.
 
 interface DrawnRow {
-  /** The row's accessible name: "label, description", the description ending with the batch id. */
+  /** The row's accessible name: label, status and counts in words, ending with the batch id. */
   name: string;
   /** The characters of label and description a person sees, joined by a space. */
   visible: string;

@@ -21,6 +21,8 @@ describe('watching batches: status bar and end notifications', () => {
     await until(() => statusBar.text === '$(sync~spin) 1 batch running', `"1 batch running", got "${statusBar.text}"`);
     // The file name is escaped Markdown (plain text), the rest is the extension's own.
     assert.match(String((statusBar.tooltip as vscode.MarkdownString).value), /batch\\-.*\\\.jsonl.*in progress for \d+s, expires in 23h 59m/);
+    // A screen reader hears words, not the icon's name.
+    assert.equal(statusBar.accessibilityInformation?.label, 'Claude Batches: 1 batch running. Activate to check now.');
 
     t.emulator.finish(batch.id);
     // The submit poked the poller: it checks again within a couple of seconds, without a refresh.

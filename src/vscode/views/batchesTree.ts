@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { batchCapabilities, batchIcon, batchRowDescription, batchRowLabel, batchTooltip } from '../../domain/batchPresentation';
+import { batchCapabilities, batchIcon, batchRowAccessibleLabel, batchRowDescription, batchRowLabel, batchTooltip } from '../../domain/batchPresentation';
 import type { BatchStore } from '../../domain/batchStore';
 import { BatchRow, BatchTree, GroupRow, LoadMoreRow, groupPresentation, type TreeRow } from '../../domain/batchTree';
 import { DisposableObject } from '../../domain/lifecycle';
@@ -72,7 +72,7 @@ export class BatchesTreeProvider extends DisposableObject implements vscode.Tree
     // No theme icons: the tooltip has none of its own, so `$(…)` in a file name stays text.
     item.tooltip = new vscode.MarkdownString(batchTooltip(batch, record, this.now()));
     item.contextValue = batchCapabilities(batch);
-    item.accessibilityInformation = { label: `${item.label as string}, ${item.description}` };
+    item.accessibilityInformation = { label: batchRowAccessibleLabel(batch, record) };
     return item;
   }
 
@@ -98,7 +98,7 @@ function groupItem(node: GroupRow): vscode.TreeItem {
   item.iconPath = new vscode.ThemeIcon(shown.icon);
   item.tooltip = shown.tooltip;
   item.contextValue = shown.capabilities;
-  item.accessibilityInformation = { label: `${node.label}, ${item.description}` };
+  item.accessibilityInformation = { label: shown.accessibleLabel };
   return item;
 }
 

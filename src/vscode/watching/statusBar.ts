@@ -65,6 +65,11 @@ export class BatchStatusBar extends DisposableObject {
       ? `${icon} ${count(running.length, 'batch')} running`
       : `${icon} ${count(this.recentlyEnded.size, 'batch')} ended`;
     this.item.backgroundColor = failing ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    // Read without the icons' names, and saying when checking fails (the color alone says nothing to a screen reader).
+    this.item.accessibilityInformation = {
+      label: `Claude Batches: ${running.length ? `${count(running.length, 'batch')} running` : `${count(this.recentlyEnded.size, 'batch')} ended`}${failing ? ', checking on them is failing' : ''}. Activate to check now.`,
+      role: 'button',
+    };
 
     const lines: string[] = [];
     if (state.kind === 'failing') {

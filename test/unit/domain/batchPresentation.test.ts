@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { batchCapabilities, batchDescription, batchIcon, batchLabel, batchRowDescription, batchRowLabel, batchTooltip, resultsDeletedAt } from '../../../src/domain/batchPresentation';
+import { batchCapabilities, batchDescription, batchIcon, batchLabel, batchRowAccessibleLabel, batchRowDescription, batchRowLabel, batchTooltip, resultsDeletedAt } from '../../../src/domain/batchPresentation';
 import { batch, T0 } from './batchFixture';
 
 describe('batch presentation', () => {
@@ -53,6 +53,16 @@ describe('batch presentation', () => {
     // Status and counts come first in the description, the id last: what the side bar cuts is the id.
     const running = batch({ id, processing_status: 'in_progress', ended_at: null, results_url: null, counts: { processing: 1000 } });
     assert.equal(batchRowDescription(running, T0 + 12 * 60_000), `in progress · 1,000 requests · 12m · ${id}`);
+  });
+
+  it('a screen reader hears the row in words: the whole label, status, counts spelled out, then the id', () => {
+    const id = 'msgbatch_01Tw5MkoGluLZO4Y8O7abcde';
+    const record = { batchId: id, label: 'customer-support-tickets-2026-11-q4-final.jsonl', contentHash: 'x', requestCount: 1, byteSize: 1, submittedAt: new Date(T0).toISOString(), models: [] };
+    const ended = batch({ id, counts: { succeeded: 980, errored: 15, expired: 5 } });
+    assert.equal(batchRowAccessibleLabel(ended, record), `customer-support-tickets-2026-11-q4-final.jsonl, ended, 980 succeeded, 15 errored, 5 expired, ${id}`);
+    assert.equal(batchRowAccessibleLabel(batch({ id, processing_status: 'in_progress', ended_at: null, results_url: null, counts: { processing: 1 } }), undefined), `…${id.slice(-8)}, in progress, 1 request, ${id}`);
+    assert.equal(batchRowAccessibleLabel(batch({ id, cancel_initiated_at: new Date(T0).toISOString(), counts: { succeeded: 2, canceled: 8 } }), undefined), `…${id.slice(-8)}, canceled, 2 succeeded, 8 canceled, ${id}`);
+    assert.doesNotMatch(batchRowAccessibleLabel(ended, record), /[✓✗·]/);
   });
 
   it('the tooltip has every field, and when the results will be deleted', () => {

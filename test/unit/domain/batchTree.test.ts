@@ -151,6 +151,7 @@ describe('a group row', () => {
     const p = groupPresentation(members(batch('msgbatch_1', { counts: { succeeded: 5 } }), batch('msgbatch_2', { processing_status: 'in_progress', results_url: null, counts: { processing: 7 } })));
     assert.deepEqual(p, {
       description: '2 batches · 1 running',
+      accessibleLabel: 'big.jsonl, 2 batches, 1 running',
       icon: 'sync~spin',
       tooltip: 'big.jsonl: one file submitted as 2 batches (each within the API\'s limits).',
       capabilities: 'group',
@@ -164,6 +165,7 @@ describe('a group row', () => {
     );
     assert.deepEqual(groupPresentation(ended), {
       description: '2 batches · ended · 100,900 ✓ 2 ✗ 3 expired 4 canceled',
+      accessibleLabel: 'big.jsonl, 2 batches, ended, 100,900 succeeded, 2 errored, 3 expired, 4 canceled',
       icon: 'layers',
       tooltip: 'big.jsonl: one file submitted as 2 batches (each within the API\'s limits).',
       capabilities: 'group hasResults',
