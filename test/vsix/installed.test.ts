@@ -34,6 +34,23 @@ describe('the packaged .vsix', () => {
     }
   });
 
+  it('stays small, holds no source maps, and carries the README picture and the walkthrough pages itself', () => {
+    const root = ext().extensionPath;
+    const files = (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile());
+    const bytes = files.reduce((sum, f) => sum + fs.statSync(path.join(root, f)).size, 0);
+    assert.ok(bytes < 2_000_000, `the installed package is ${bytes} bytes: ${files.join(', ')}`);
+    assert.deepEqual(files.filter((f) => f.endsWith('.map') || f.endsWith('.ts')), []);
+    // The first picture of the README: relative, so the Extensions page renders it from the package, offline.
+    const readme = fs.readFileSync(path.join(root, files.find((f) => f.toLowerCase() === 'readme.md')!), 'utf8');
+    const picture = /!\[[^\]]*\]\(([^)]+)\)/.exec(readme)?.[1];
+    assert.ok(picture && !/^[a-z]+:/i.test(picture), `the README's first picture is ${picture}`);
+    assert.ok(fs.existsSync(path.join(root, picture)), `${picture} is not in the package`);
+    const manifest = ext().packageJSON as { contributes: { walkthroughs: { steps: { media: { markdown?: string } }[] }[] } };
+    for (const step of manifest.contributes.walkthroughs.flatMap((w) => w.steps)) {
+      if (step.media.markdown) assert.ok(fs.existsSync(path.join(root, step.media.markdown)), `${step.media.markdown} is not in the package`);
+    }
+  });
+
   it('activates, registers its commands, loads its features on the first one, and its SDK and results bundles stand on their own', async () => {
     await ext().activate();
     assert.equal(ext().isActive, true);
