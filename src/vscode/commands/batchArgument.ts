@@ -38,7 +38,8 @@ export async function resolveBatch(
       detail: batch.id,
       batch,
     })),
-    { placeHolder: options.placeHolder, matchOnDescription: true, matchOnDetail: true },
+    // ignoreFocusOut: asked from a page that takes the focus back (the walkthrough), the pick must stay open.
+    { placeHolder: options.placeHolder, matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
   );
   if (!picked) throw new UserCancelled();
   return picked.batch;

@@ -183,10 +183,22 @@ async function resolveFile(target: CommandTarget): Promise<vscode.Uri> {
     void ui().info('There is no .jsonl file to submit. Open one, or right-click one in the Explorer and choose "Submit as Batch".');
     throw new UserCancelled();
   }
-  const picked = await ui().pick(
-    files.map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), uri })),
-    { placeHolder: 'Select a .jsonl file to submit as a batch' },
+  // Files open in a tab first: the one just written (New Batch File, the walkthrough) is at hand.
+  const open = new Set(
+    vscode.window.tabGroups.all.flatMap((group) => group.tabs).flatMap((tab) => (tab.input instanceof vscode.TabInputText ? [tab.input.uri.toString()] : [])),
   );
+  const items = files.map((uri) => ({
+    label: path.basename(uri.fsPath),
+    description: `${vscode.workspace.asRelativePath(uri)}${open.has(uri.toString()) ? ' · open' : ''}`,
+    uri,
+    isOpen: open.has(uri.toString()),
+  }));
+  items.sort((a, b) => Number(b.isOpen) - Number(a.isOpen));
+  const picked = await ui().pick(items, {
+    placeHolder: 'Select a .jsonl file to submit as a batch',
+    // Asked from a page that takes the focus back (the walkthrough), the pick must stay open.
+    ignoreFocusOut: true,
+  });
   if (!picked) throw new UserCancelled();
   return picked.uri;
 }
