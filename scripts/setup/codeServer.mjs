@@ -124,8 +124,7 @@ async function buildInto(temp, spec, log, started) {
  * archive. An archive of Debian's `rg` at the name it looks for lets the install finish with
  * only the npm registry reachable. Returns the archive's path.
  */
-export function seedRipgrep(tmpdir, { packageVersion, release, target }, log = () => {}) {
-  const rg = ['/usr/bin/rg', '/usr/local/bin/rg'].find((candidate) => fs.existsSync(candidate));
+export function seedRipgrep(tmpdir, { packageVersion, release, target }, log = () => {}, rg = ['/usr/bin/rg', '/usr/local/bin/rg'].find((candidate) => fs.existsSync(candidate))) {
   if (!rg) throw new Error('ripgrep (rg) is not installed: install the Debian package ripgrep (`sudo apt-get install -y ripgrep`), then run again.');
   const cacheDir = path.join(tmpdir, `vscode-ripgrep-cache-${packageVersion}`);
   fs.mkdirSync(cacheDir, { recursive: true });
