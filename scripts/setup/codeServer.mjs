@@ -26,8 +26,10 @@ export const NODE_VERSION = process.env.CODE_SERVER_NODE_VERSION || '24.21.0';
 export const BUILDS = {
   current: { codeServer: CODE_SERVER_VERSION, node: NODE_VERSION },
   // code-server 4.90.3 is VS Code 1.90.2 (the floor in package.json) and requires Node 20.
-  // Its native modules predate newer Node 20 headers, which they only build against with
-  // -fpermissive. Its @vscode/ripgrep (lib/vscode/npm-shrinkwrap.json) is 1.15.9, whose
+  // Desktop VS Code 1.90's extension host runs Node 20.9 (Electron 29), but the suite's mocha
+  // needs Node 20.19 or later, so the tier runs on a newer Node 20: it proves the VS Code API
+  // and the workbench of the floor, not its exact Node. Its native modules predate newer Node 20
+  // headers, which they only build against with -fpermissive. Its @vscode/ripgrep (lib/vscode/npm-shrinkwrap.json) is 1.15.9, whose
   // postinstall asks for release v13.0.0-10; Debian's ripgrep is 13.0.0, the same program.
   floor: {
     codeServer: '4.90.3',

@@ -113,8 +113,33 @@ function runnerFolder(): string {
       2,
     ),
   );
-  fs.writeFileSync(path.join(folder, 'extension.js'), `module.exports = require(${JSON.stringify(path.join(__dirname, 'floorRunner.js'))});\n`);
+  fs.writeFileSync(path.join(folder, 'extension.js'), runnerStub(path.join(__dirname, 'floorRunner.js')));
   return folder;
+}
+
+/**
+ * The runner extension's main: loads `runner` (floorRunner.js) and activates it. Plain JS, so
+ * that a runner that cannot even load (a dependency that needs a newer Node, say) still writes
+ * why to the result file at once, instead of leaving the floor tier waiting for its time-out.
+ */
+export function runnerStub(runner: string): string {
+  return `const fs = require('node:fs');
+exports.activate = () => {
+  let runner;
+  try {
+    runner = require(${JSON.stringify(runner)});
+  } catch (err) {
+    const result = process.env.CLAUDE_BATCHES_FLOOR_RESULT;
+    if (result) {
+      fs.writeFileSync(result + '.partial', JSON.stringify({ passed: false, error: 'The floor runner could not load: ' + ((err && err.stack) || err) }));
+      fs.renameSync(result + '.partial', result);
+    }
+    throw err;
+  }
+  return runner.activate();
+};
+exports.deactivate = () => {};
+`;
 }
 
 function packFolder(folder: string, out: string): string {
@@ -206,4 +231,4 @@ async function runInstalled(install: CodeServerInstall, run: InstalledRun): Prom
   }
 }
 
-exitWith(main());
+if (require.main === module) exitWith(main());
