@@ -20,11 +20,12 @@ export interface CodeServerInstall {
 /**
  * Installs code-server into the cache on first use (a few minutes), then reuses it. The install
  * is scripts/ensure-code-server.mjs: plain Node, so `npm start` and `npm test` can run it before
- * anything is compiled; it prints the cache folder as its last line.
+ * anything is compiled; it prints the cache folder as its last line. `build`: `current`, or
+ * `floor` (the oldest VS Code engines.vscode admits; scripts/setup/codeServer.mjs).
  */
-export function ensureCodeServer(): CodeServerInstall {
+export function ensureCodeServer(build: 'current' | 'floor' = 'current'): CodeServerInstall {
   const script = path.join(repoRoot, 'scripts', 'ensure-code-server.mjs');
-  const result = spawnSync(process.execPath, [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const result = spawnSync(process.execPath, [script, build], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (result.status !== 0) {
     throw new Error(`Could not install code-server (exit ${result.status}). See the messages above.`);
   }
@@ -115,8 +116,8 @@ export interface StartOptions {
   smokeTestDriver?: boolean;
   /** Links this extension folder into the extensions dir, so it loads as if installed. */
   linkExtension?: string;
-  /** A .vsix to install (with `code-server --install-extension`) before the server starts. */
-  installVsix?: string;
+  /** .vsix files to install (with `code-server --install-extension`) before the server starts. */
+  installVsix?: string | string[];
   extensionsDir?: string;
   log?: (line: string) => void;
 }
@@ -167,9 +168,9 @@ export async function startCodeServer(install: CodeServerInstall, options: Start
   ];
   const env = { ...process.env, ...options.env } as NodeJS.ProcessEnv;
   for (const [k, v] of Object.entries(options.env ?? {})) if (v === undefined) delete env[k];
-  if (options.installVsix) {
-    const installed = spawnSync(install.node, [...args, '--install-extension', options.installVsix], { env, encoding: 'utf8' });
-    if (installed.status !== 0) throw new Error(`Installing ${options.installVsix} failed:\n${installed.stdout}${installed.stderr}`);
+  for (const vsix of [options.installVsix ?? []].flat()) {
+    const installed = spawnSync(install.node, [...args, '--install-extension', vsix], { env, encoding: 'utf8' });
+    if (installed.status !== 0) throw new Error(`Installing ${vsix} failed:\n${installed.stdout}${installed.stderr}`);
   }
   const child = spawn(install.node, [...args, options.workspace], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = options.log ?? (() => undefined);
@@ -240,11 +241,19 @@ export interface WorkbenchOptions {
   extensionTestsPath?: string;
   onLog?: (type: string, args: unknown[]) => void;
   onExit?: (code: number) => void;
+  /**
+   * Lets the page use the system clipboard. Older workbenches (the floor tier's) have no fallback
+   * when the browser refuses, so `vscode.env.clipboard` fails there without it.
+   */
+  clipboard?: boolean;
 }
 
 /** Opens the workbench for the server's workspace in a new page and waits for it to render. */
 export async function openWorkbench(browser: Browser, server: RunningCodeServer, options: WorkbenchOptions): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 900 },
+    ...(options.clipboard ? { permissions: ['clipboard-read', 'clipboard-write'] } : {}),
+  });
   const page = await context.newPage();
   await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => options.onLog?.(type, args));
   await page.exposeFunction('codeAutomationExit', (code: number) => options.onExit?.(code));

@@ -6,11 +6,16 @@ import { format } from 'node:util';
 import Mocha from 'mocha';
 import { HOST_OUTPUT_MARKER } from './marker';
 
-export function runHostMocha(dir: string): Promise<void> {
-  // The reporter prints through Base.consoleLog; mark its lines for the runner outside.
+/**
+ * `print`: where the reporter's lines go. By default the extension host's console, marked for the
+ * runner outside, which the workbench's smoke-test driver forwards to it; a VS Code without that
+ * driver (the floor tier) passes its own.
+ */
+export function runHostMocha(dir: string, print: (line: string) => void = (line) => console.log(HOST_OUTPUT_MARKER + line)): Promise<void> {
+  // The reporter prints through Base.consoleLog.
   const base = Mocha.reporters.Base as unknown as { consoleLog: (...args: unknown[]) => void };
   base.consoleLog = (...args: unknown[]) => {
-    for (const line of format(...args).split('\n')) console.log(HOST_OUTPUT_MARKER + line);
+    for (const line of format(...args).split('\n')) print(line);
   };
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
   const grep = process.env.CLAUDE_BATCHES_GREP;

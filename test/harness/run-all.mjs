@@ -1,6 +1,7 @@
 // `npm test`: every tier, in order, each against a build made once at the start.
 //   set-up → lint + types → unit (plain Node) → set-up commands (code-server install, npm start)
-//   → extension host (real VS Code) → .vsix install → UI journeys
+//   → extension host (real VS Code) → .vsix install → floor (both again, on the oldest VS Code
+//   engines.vscode admits) → UI journeys
 // Prints each tier's own output, then one closing line: "tests: N passed, N failed, N skipped".
 //
 // On a fresh clone it first installs what is missing: npm dependencies (npm ci) when node_modules
@@ -24,6 +25,8 @@ const tiers = [
   { name: 'set-up commands (code-server install, npm start)', cmd: 'npx', args: ['mocha', '--timeout', '1200000', 'out/test/setup/*.test.js'], counts: true, realVsCode: true },
   { name: 'extension host (code-server)', cmd: 'node', args: ['out/test/harness/runVsCodeTests.js'], counts: true, realVsCode: true },
   { name: 'packaged .vsix (code-server)', cmd: 'node', args: ['out/test/harness/runVsixTest.js'], counts: true, realVsCode: true },
+  // The extension-host suite and the .vsix check again, in the oldest VS Code engines.vscode admits.
+  { name: 'floor: extension host + .vsix on the oldest supported VS Code (code-server 4.90.3)', cmd: 'node', args: ['out/test/harness/runFloorTests.js'], counts: true, realVsCode: true },
   { name: 'UI journeys (code-server + Chromium)', cmd: 'node', args: ['out/test/harness/runJourneys.js'], counts: true, realVsCode: true },
 ];
 
