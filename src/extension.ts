@@ -15,6 +15,10 @@ import { Settings } from './vscode/core/settings';
 import { createBatchesView } from './vscode/views/batchesView';
 import { registerAuthoring } from './vscode/authoring';
 import { registerResultsDocuments } from './vscode/results/resultsDocumentProvider';
+import { LazyAnswersBeside } from './vscode/results/answersBeside';
+import { registerComparisonDocuments } from './vscode/results/comparisonDocuments';
+import { registerSourceLinks } from './vscode/results/sourceLinks';
+import { registerUsageDocument } from './vscode/results/usageDocument';
 import { ResultsService } from './vscode/results/resultsService';
 import { EndNotifications } from './vscode/watching/endNotifications';
 import { PollingService } from './vscode/watching/polling';
@@ -82,6 +86,10 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
     knownBatch: (id) => store.get(id),
   });
   const resultsDocuments = registerResultsDocuments(results);
+  const sourceLinks = registerSourceLinks(resultsDocuments);
+  const answersBeside = new LazyAnswersBeside(registry, results);
+  const comparisons = registerComparisonDocuments(results, registry);
+  const usage = registerUsageDocument(results);
   mark('results');
   const batchesView = createBatchesView(store, registry, (id) => results.describeLocalCopy(id));
   // Someone opened the view to see where their batches are: a far-away check comes now.
@@ -103,6 +111,10 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
     authoring,
     results,
     resultsDocuments,
+    sourceLinks,
+    answersBeside,
+    comparisons,
+    usage,
     // Another key or server may be another account: forget what was listed, then list again.
     clients.onDidChange(() => {
       store.reset();
@@ -136,6 +148,8 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
     },
     tree: batchesView.provider,
     resultsDocuments,
+    answersBeside,
+    comparisons,
     results,
     tidy,
     logUri: context.logUri.fsPath,

@@ -24,7 +24,7 @@ export class BatchesView extends DisposableObject {
   ) {
     super();
     this.provider = this.register(new BatchesTreeProvider(store, registry, localCopy));
-    this.view = this.register(vscode.window.createTreeView('claudeBatches.batches', { treeDataProvider: this.provider, showCollapseAll: false }));
+    this.view = this.register(vscode.window.createTreeView('claudeBatches.batches', { treeDataProvider: this.provider, showCollapseAll: false, canSelectMany: true }));
     this.register(store.onDidChange(() => this.sync()));
     this.register(this.view.onDidChangeVisibility(() => this.sync()));
     this.sync();
