@@ -44,7 +44,17 @@ describe('compare results: alignment by custom_id', () => {
         assert.deepEqual(new Set(ids), union);
         for (const [i, customId] of ids.entries()) {
           const line = out.lines[i];
-          assert.ok(out.left[line].startsWith(`▸ ${customId} · `) && out.right[line].startsWith(`▸ ${customId} · `), `${customId} heads line ${line} on both sides`);
+          const next = i + 1 < ids.length ? out.lines[i + 1] : out.left.length;
+          // Each side's block whole under its heading, padded with empty lines to the next id.
+          for (const [lines, entries] of [
+            [out.left, left],
+            [out.right, right],
+          ] as const) {
+            const entry = entries.get(customId);
+            const block = entry ? [`▸ ${customId} · ${entry.heading}`, ...entry.body] : [`▸ ${customId} · ${NOT_IN_BATCH}`];
+            assert.deepEqual(lines.slice(line, line + block.length), block, `${customId}'s block`);
+            assert.ok(lines.slice(line + block.length, next).every((l) => l === ''), `${customId}'s block is padded with empty lines`);
+          }
         }
         const headings = (lines: string[]) => lines.filter((l) => l.startsWith('▸ ')).length;
         assert.equal(headings(out.left), union.size);
