@@ -82,8 +82,11 @@ describe('journey: answers beside their prompts, compare, usage', () => {
 
     // Usage, from the Batches view's "…" menu.
     await openBatchesView(page);
+    // A row's tooltip, left by the clicks above, would cover the title bar: move away until it goes.
+    await page.mouse.move(900, 700);
+    await page.locator('.context-view').filter({ hasText: /\S/ }).first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
     const sidebar = page.locator('.part.sidebar');
-    await sidebar.hover();
+    await sidebar.hover({ position: { x: 40, y: 12 } });
     await sidebar.getByRole('button', { name: /More Actions/ }).first().click();
     await chooseMenuItem(page, 'Usage');
     await page.getByRole('tab', { name: /Usage\.md/ }).waitFor({ timeout: 30_000 });
