@@ -74,9 +74,9 @@ export function start(context: vscode.ExtensionContext, { now = false } = {}): (
   return load;
 }
 
-/** A batch file (diagnostics, the CodeLens) or a results document needs the features. */
+/** A batch file (diagnostics, the CodeLens), or a document of the extension's (results, a comparison, usage), needs the features. */
 function needsFeatures(document: vscode.TextDocument): boolean {
-  return isJsonLines(document) || document.uri.scheme === RESULTS_SCHEME;
+  return isJsonLines(document) || document.uri.scheme.startsWith(RESULTS_SCHEME);
 }
 
 /** The extension's commands, as its manifest contributes them (a unit test holds the command map to it). */

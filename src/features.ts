@@ -16,6 +16,10 @@ import { Settings } from './vscode/core/settings';
 import { createBatchesView } from './vscode/views/batchesView';
 import { registerAuthoring } from './vscode/authoring';
 import { registerResultsDocuments } from './vscode/results/resultsDocumentProvider';
+import { LazyAnswersBeside } from './vscode/results/answersBeside';
+import { registerComparisonDocuments } from './vscode/results/comparisonDocuments';
+import { registerSourceLinks } from './vscode/results/sourceLinks';
+import { registerUsageDocument } from './vscode/results/usageDocument';
 import { ResultsService } from './vscode/results/resultsService';
 import { EndNotifications } from './vscode/watching/endNotifications';
 import { PollingService } from './vscode/watching/polling';
@@ -79,6 +83,10 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     knownBatch: (id) => store.get(id),
   });
   const resultsDocuments = registerResultsDocuments(results, standIns.results);
+  const sourceLinks = registerSourceLinks(resultsDocuments);
+  const answersBeside = new LazyAnswersBeside(registry, results);
+  const comparisons = registerComparisonDocuments(results, registry);
+  const usage = registerUsageDocument(results);
   mark('results');
   const batchesView = createBatchesView(store, registry, (id) => results.describeLocalCopy(id), standIns.tree);
   // Someone opened the view to see where their batches are: a far-away check comes now.
@@ -100,6 +108,10 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     authoring,
     results,
     resultsDocuments,
+    sourceLinks,
+    answersBeside,
+    comparisons,
+    usage,
     // Another key or server may be another account: forget what was listed, then list again.
     clients.onDidChange(() => {
       store.reset();
@@ -133,6 +145,8 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     },
     tree: batchesView.provider,
     resultsDocuments,
+    answersBeside,
+    comparisons,
     results,
     tidy,
     logUri: context.logUri.fsPath,

@@ -37,3 +37,38 @@ export { buildRetryBatch, type FixNeeded, type RetryBuild, type RetryOptions } f
 export { exportResults, mergeNote, mergeResults, type ExportOptions, type ExportSummary, type MergeOptions, type MergePart, type MergeSummary } from './resultsExport';
 export { openForWrite, SaveFailedError, type OpenForWrite, type WritableFile } from './writableFile';
 export { SummaryCache, type SummarySource } from './summaryCache';
+export { ANSWER_CHARS, answerStart, briefOf, customIdOfLine, MAX_BRIEFS, readAnswerBriefs, type AnswerBrief, type AnswerBriefs } from './answerBriefs';
+export { isUnchangedSince, textSha256 } from './sourceEdits';
+export {
+  alignIds,
+  changesBetween,
+  compareEntry,
+  compareIds,
+  compareResults,
+  COMPARE_ANSWER_CHARS,
+  COMPARE_ANSWER_LINES,
+  COMPARE_MAX_IDS,
+  NOT_IN_BATCH,
+  renderAligned,
+  type CompareOptions,
+  type CompareSide,
+  type ComparedEntry,
+  type Comparison,
+  type ComparisonChanges,
+  type SideTotals,
+} from './resultsComparison';
+export {
+  aggregateUsage,
+  batchUsageOf,
+  countBatchUsage,
+  loadBatchUsage,
+  parseBatchUsage,
+  renderUsageReport,
+  usageDay,
+  USAGE_VERSION,
+  writeBatchUsage,
+  type BatchUsage,
+  type UsageReport,
+  type UsageReportOptions,
+  type UsageTotalsRow,
+} from './usageLedger';

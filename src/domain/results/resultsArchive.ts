@@ -3,6 +3,7 @@
 //   <id>.jsonl          the results, complete (renamed into place only once the stream ended well)
 //   <id>.partial.jsonl  what arrived of a download that broke; never mistaken for complete
 //   <id>.meta.json      the batch as of the download, when, how many lines, complete or not
+//   <id>.usage.json     the tokens the copy counts, per model (usageLedger.ts)
 // Downloads write to a temp `.part` file first, so a crash leaves no half-written file under
 // either name. Downloading again replaces a partial copy only with a longer or complete one, and
 // a complete copy only with another complete one.
@@ -14,6 +15,7 @@ import { readResults, type ResultsReader } from './resultsReader';
 import { streamResultsToFile, type IncompleteReason, type ResultsSource, type StreamOptions } from './resultsStream';
 import { openForWrite, writeWholeFile, type OpenForWrite } from './writableFile';
 import { ResultsSummarizer, summarizeResults, type ResultsSummary, type SummaryOptions } from './resultsSummary';
+import { batchUsageOf, loadBatchUsage, writeBatchUsage, type BatchUsage } from './usageLedger';
 
 const META_VERSION = 1;
 
@@ -140,6 +142,20 @@ export class ResultsArchive {
     return path.join(this.dir, `${checkId(batchId)}.meta.json`);
   }
 
+  usagePath(batchId: string): string {
+    return path.join(this.dir, `${checkId(batchId)}.usage.json`);
+  }
+
+  /**
+   * The tokens a batch's local copy counts, per model: from its usage file when that describes
+   * this copy, else counted from the copy once (and the file written). Undefined without a copy.
+   */
+  async usage(batchId: string, signal?: AbortSignal): Promise<BatchUsage | undefined> {
+    const status = await this.status(batchId);
+    if (!status) return undefined;
+    return (await loadBatchUsage(this.usagePath(batchId), status, { open: this.openFile, signal })).usage;
+  }
+
   /**
    * Downloads the results of an ended batch into the archive, streaming. Throws when nothing
    * could be fetched (not ended, auth, network: see describeError). A stream that breaks midway
@@ -238,6 +254,11 @@ export class ResultsArchive {
     // failed (lines it saw never reached the disk), the summary is made from the file instead.
     const stale = download.keptPrevious || download.reason === 'write';
     const summary = stale ? await summarizeResults(download.path, summaryOptions) : await summarizer.finish(download.path);
+    if (download.complete && !stale) {
+      // The summary counted the tokens: the Usage report reads them from here (best effort: a
+      // copy without the file is counted when the report needs it).
+      await writeBatchUsage(this.usagePath(batchId), batchUsageOf(download, summary.usage.perModel), this.openFile).catch(() => undefined);
+    }
     return { download, summary };
   }
 

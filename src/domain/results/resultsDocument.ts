@@ -54,6 +54,11 @@ export interface DocumentEntry {
 }
 
 export interface ResultsDocument {
+  /**
+   * The source file whose lines the entries' source lines are, when it is there and unchanged
+   * since it was submitted; undefined when entries cannot be linked to it.
+   */
+  linkedSource?: string;
   text: string;
   lineCount: number;
   folding: FoldingRange[];
@@ -290,6 +295,7 @@ function addHeader(doc: DocumentBuilder, summary: ResultsSummary, options: Rende
     let note = '';
     if (source?.missing) note = ' (not found: entries follow the order of the results file, without prompts)';
     else if (source?.error) note = ` (could not be read: ${source.error})`;
+    else if (source?.changed) note = ' (edited since it was submitted: its line numbers may name other requests, so entries are not linked to it)';
     field(doc, 'Source', `${options.sourcePath ?? source?.path}${note}`);
   }
   if (!focus) {
@@ -377,5 +383,7 @@ export function renderResultsDocument(summary: ResultsSummary, options: RenderOp
   while (doc.lines.length > 1 && doc.lines[doc.lines.length - 1] === '') doc.lines.pop();
   doc.sections.sort((a, b) => a.line - b.line);
   doc.folding.sort((a, b) => a.start - b.start);
-  return { text: `${doc.lines.join('\n')}\n`, lineCount: doc.lines.length, folding: doc.folding, sections: doc.sections, entries: doc.entries };
+  const source = summary.source;
+  const linkedSource = source && !source.missing && !source.error && source.changed === false ? source.path : undefined;
+  return { text: `${doc.lines.join('\n')}\n`, lineCount: doc.lines.length, folding: doc.folding, sections: doc.sections, entries: doc.entries, linkedSource };
 }

@@ -63,6 +63,11 @@ export interface SourceSummary {
   requestsWithoutResult: number;
   /** Results whose custom_id came up more than once. */
   duplicateResults: number;
+  /**
+   * The file is not what was submitted (its sha256 is not `expectedSha256`): its line numbers
+   * may name other requests. Undefined when nothing was expected.
+   */
+  changed?: boolean;
 }
 
 export interface ResultsSummary {
@@ -100,6 +105,8 @@ export interface SummaryOptions {
   section?: SectionId;
   /** The source JSONL (path or an index already built): entries then follow the input order. */
   source?: string | SourceIndex;
+  /** sha256 of what was submitted from the source: the summary says whether the file still is that. */
+  expectedSha256?: string;
   /** Characters of each prompt to show. Default 160. */
   promptChars?: number;
   prices?: PriceTable;
@@ -390,6 +397,7 @@ export class ResultsSummarizer {
         requestsWithoutResult: index.size - withResult,
         duplicateResults: this.duplicateResults,
       };
+      if (this.options.expectedSha256 !== undefined) summary.source.changed = !index.matches(this.options.expectedSha256);
       await addPrompts(index, summary, this.options.promptChars ?? 160, this.options.signal);
     }
     return summary;

@@ -25,7 +25,7 @@ function copyKey({ path, downloadedAt, lines, complete }: SummarySource['copy'])
  */
 function optionsKey(options: SummaryOptions): string | undefined {
   if (options.source !== undefined && typeof options.source !== 'string') return undefined;
-  return JSON.stringify([options.source ?? null, options.section ?? null, options.maxEntries ?? null, options.promptChars ?? null, options.prices ?? null]);
+  return JSON.stringify([options.source ?? null, options.section ?? null, options.maxEntries ?? null, options.promptChars ?? null, options.prices ?? null, options.expectedSha256 ?? null]);
 }
 
 interface Kept {

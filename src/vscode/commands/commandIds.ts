@@ -55,6 +55,9 @@ export interface ExtensionCommands {
   'claudeBatches.clearApiKey': () => void;
   'claudeBatches.showLog': () => void;
   'claudeBatches.manageStorage': () => string[];
+  /** The Batches view passes the clicked row, then the selected rows; others pass two batches, or nothing (two picks). */
+  'claudeBatches.compareResults': (first?: BatchRef, second?: BatchRef | BatchRef[]) => vscode.Uri[];
+  'claudeBatches.showUsage': () => vscode.Uri;
 }
 
 /** The commands of VS Code (and of the view it makes from package.json) the extension calls. */
@@ -62,6 +65,7 @@ export interface BuiltInCommands {
   setContext: (key: 'claudeBatches.listState', value: ListStateKey) => void;
   'claudeBatches.batches.focus': () => void;
   'workbench.actions.view.problems': () => void;
+  'vscode.diff': (left: vscode.Uri, right: vscode.Uri, title: string, options?: vscode.TextDocumentShowOptions) => void;
 }
 
 export type AllCommands = ExtensionCommands & BuiltInCommands;
@@ -93,6 +97,8 @@ export const COMMANDS: { readonly [K in CommandId]: { readonly hiddenFromPalette
   'claudeBatches.clearApiKey': {},
   'claudeBatches.showLog': {},
   'claudeBatches.manageStorage': {},
+  'claudeBatches.compareResults': {},
+  'claudeBatches.showUsage': {},
 };
 
 /** The ids by name, for call sites: `CommandIds.openResults`. */
@@ -113,4 +119,6 @@ export const CommandIds = {
   clearApiKey: 'claudeBatches.clearApiKey',
   showLog: 'claudeBatches.showLog',
   manageStorage: 'claudeBatches.manageStorage',
+  compareResults: 'claudeBatches.compareResults',
+  showUsage: 'claudeBatches.showUsage',
 } as const satisfies Record<string, CommandId>;

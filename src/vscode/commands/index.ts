@@ -5,6 +5,7 @@ import type { CommandId, CommandResult } from './commandIds';
 import { executeCommand, guardCommand } from './commandRunner';
 import type { Services } from '../core/services';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
+import { compareResults, showUsage } from './compareCommands';
 import { cancelBatch, copyBatchId, deleteBatch } from './batchCommands';
 import { openResults, retryFailed, saveResults, sectionArgument } from './resultsCommands';
 import { manageStorage } from './storageCommands';
@@ -58,6 +59,8 @@ export function registerCommands(services: Services, host: CommandHost): Disposa
     'claudeBatches.clearApiKey': { action: 'Clearing the API key', run: () => clearApiKey(keys, log) },
     'claudeBatches.showLog': { action: 'Showing the log', run: () => log.show() },
     'claudeBatches.manageStorage': { action: 'Managing the local results', run: () => manageStorage(services) },
+    'claudeBatches.compareResults': { action: 'Comparing the results', run: (target, more) => compareResults(services, target, more) },
+    'claudeBatches.showUsage': { action: 'Showing the usage', run: () => showUsage() },
   };
 
   const commands = new DisposableObject();

@@ -9,6 +9,8 @@ import type { EndNotifications } from '../watching/endNotifications';
 import type { PollingService } from '../watching/polling';
 import type { PruneReport } from '../commands/storageCommands';
 import type { ResultsDocumentProvider } from '../results/resultsDocumentProvider';
+import type { LazyAnswersBeside } from '../results/answersBeside';
+import type { ComparisonDocuments } from '../results/comparisonDocuments';
 import type { ResultsService } from '../results/resultsService';
 import type { BatchesTreeProvider } from '../views/batchesTree';
 import type { Ui } from './ui';
@@ -35,6 +37,10 @@ export interface ExtensionInternals {
   /** The Batches view's data, as the tree shows it. */
   readonly tree: BatchesTreeProvider;
   readonly resultsDocuments: ResultsDocumentProvider;
+  /** Answers beside the requests of batch files, registered with the first submitted file. */
+  readonly answersBeside: LazyAnswersBeside;
+  /** The two sides of Compare Results. */
+  readonly comparisons: ComparisonDocuments;
   /** The local copies of results. */
   readonly results: ResultsService;
   /** Runs the tidying of local data done a minute after activation, now. */

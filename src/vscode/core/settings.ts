@@ -73,6 +73,11 @@ export const Settings = {
     return { intervalSeconds: number('pollIntervalSeconds'), maxIntervalSeconds: number('maxPollIntervalSeconds') };
   },
 
+  /** Whether Compare Results shows each answer's model and tokens too. */
+  compareWithUsage(): boolean {
+    return use('compare.withUsage', checkBoolean('compare.withUsage', config().get<unknown>('compare.withUsage'), false));
+  },
+
   notifyOnEnd(): boolean {
     return use('notifyOnEnd', checkBoolean('notifyOnEnd', config().get<unknown>('notifyOnEnd'), true));
   },

@@ -62,7 +62,8 @@ export class TreeStandIn implements vscode.TreeDataProvider<unknown>, vscode.Dis
     viewId: string,
     private readonly load: LoadFeatures,
   ) {
-    this.view = vscode.window.createTreeView(viewId, { treeDataProvider: this, showCollapseAll: false });
+    // canSelectMany: Compare Results takes the two rows selected.
+    this.view = vscode.window.createTreeView(viewId, { treeDataProvider: this, showCollapseAll: false, canSelectMany: true });
   }
 
   /** The features' provider answers from now on; the view is theirs to use. */
