@@ -85,7 +85,8 @@ function testBuildFolder(): string {
   fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify({ ...rest, main: './dist/extension.js' }, null, 2));
   fs.copyFileSync(path.join(dist, 'extension.test.js'), path.join(folder, 'dist', 'extension.js'));
   for (const file of fs.readdirSync(dist)) {
-    if (/^(extension\.test|sdk|results)\.js(\.map)?$/.test(file) && file !== 'extension.test.js') fs.copyFileSync(path.join(dist, file), path.join(folder, 'dist', file));
+    // Every lazily loaded sibling bundle (features, sdk, results…), and the maps; the test bundle is the main.
+    if (/\.js(\.map)?$/.test(file) && !/^extension(\.test)?\.js$/.test(file)) fs.copyFileSync(path.join(dist, file), path.join(folder, 'dist', file));
   }
   for (const entry of ['media', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
     if (fs.existsSync(path.join(repoRoot, entry))) fs.cpSync(path.join(repoRoot, entry), path.join(folder, entry), { recursive: true });

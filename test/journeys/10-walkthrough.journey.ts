@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { answerDialog, batchRow, clearNotifications, clickViewAction, runCommand } from './workbench';
+import { answerDialog, batchRow, clearNotifications, clickViewAction, openExplorer, runCommand } from './workbench';
 import { screenshot, world } from './world';
 
 const WALKTHROUGH = 'Get Started with Claude Batches';
@@ -104,7 +104,8 @@ describe('journey: the Get Started walkthrough', () => {
     assert.ok(id, 'the batch was not created');
     await stepDone(page, 'submit');
 
-    // 4. Watch: the Batches view.
+    // 4. Watch: the Batches view (hidden first: the step is done when the view comes into sight).
+    await openExplorer(page);
     await doStep(page, 'watch', 'Show the Batches View');
     await page.locator('[id="workbench.view.extension.claudeBatches"]').waitFor({ state: 'visible' });
     await stepDone(page, 'watch');

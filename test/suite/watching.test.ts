@@ -31,13 +31,38 @@ describe('watching batches: status bar and end notifications', () => {
     const announced = t.ui.messages('info').filter((m) => /ended: 3 succeeded/.test(m));
     assert.deepEqual(announced.length, 1);
     assert.match(announced[0], /^"batch-.*\.jsonl" ended: 3 succeeded$/);
-    assert.deepEqual(t.ui.shown.find((s) => s.message === announced[0])!.actions, ['Open Results', 'Save Results']);
+    assert.deepEqual(t.ui.shown.find((s) => s.message === announced[0])!.actions, ['Open Results', 'Save Results', "Don't Show Again"]);
 
     // Later refreshes do not announce it again.
     await vscode.commands.executeCommand('claudeBatches.refresh');
     await vscode.commands.executeCommand('claudeBatches.refresh');
     await endNotifications.settled();
     assert.equal(t.ui.messages('info').filter((m) => /ended: 3 succeeded/.test(m)).length, 1);
+  });
+
+  it('"Don\'t Show Again" turns end notifications off in user settings, says where to turn them on, and no later end is announced', async () => {
+    const { endNotifications } = await extensionApi();
+    const config = () => vscode.workspace.getConfiguration('claudeBatches');
+    try {
+      t.ui.answer('confirm', /^Submit 1 request/, 'Submit');
+      const first = await vscode.commands.executeCommand<{ id: string }>('claudeBatches.submitFile', writeBatchFile(1));
+      t.ui.answer('info', /ended: 1 succeeded$/, "Don't Show Again");
+      t.ui.answer('info', /^No more notifications when a batch ends/, undefined);
+      t.emulator.finish(first.id);
+      await vscode.commands.executeCommand('claudeBatches.refresh');
+      await endNotifications.settled();
+      await until(() => config().inspect<boolean>('notifyOnEnd')?.globalValue === false, 'the setting was not turned off');
+      await until(() => t.ui.messages('info').some((m) => /claudeBatches\.notifyOnEnd/.test(m)), 'no word on how to turn them back on');
+
+      t.ui.answer('confirm', /^Submit 2 requests/, 'Submit');
+      const second = await vscode.commands.executeCommand<{ id: string }>('claudeBatches.submitFile', writeBatchFile(2));
+      t.emulator.finish(second.id);
+      await vscode.commands.executeCommand('claudeBatches.refresh');
+      await endNotifications.settled();
+      assert.equal(t.ui.messages('info').filter((m) => /ended: 2 succeeded/.test(m)).length, 0, 'an end was announced after Don\'t Show Again');
+    } finally {
+      await config().update('notifyOnEnd', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('the status bar says when the batches were last checked, and a click checks now', async () => {

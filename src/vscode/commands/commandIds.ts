@@ -65,6 +65,7 @@ export interface BuiltInCommands {
   setContext: (key: 'claudeBatches.listState', value: ListStateKey) => void;
   'claudeBatches.batches.focus': () => void;
   'workbench.actions.view.problems': () => void;
+  'workbench.action.openSettings': (query: string) => void;
   'vscode.diff': (left: vscode.Uri, right: vscode.Uri, title: string, options?: vscode.TextDocumentShowOptions) => void;
 }
 

@@ -5,7 +5,7 @@ import type { MessageBatch } from '../../api';
 import { fileSource, scanBatchFile, type BatchFileScan, type BatchSource } from '../../domain/batchUpload';
 import { estimateCost } from '../../domain/cost';
 import { formatBytes, formatCount, formatDate, formatUsd } from '../../common/format';
-import { classifyBatchText, CLASSIFY_BYTES, firstLines, RuleCode, type BatchFileClassification, type BatchValidation, type Diagnostic } from '../../domain/jsonl';
+import { classifyBatchText, CLASSIFY_BYTES, DEFAULT_MAX_BYTES, firstLines, RuleCode, type BatchFileClassification, type BatchValidation, type Diagnostic } from '../../domain/jsonl';
 import { NotRegularFileError, openRegularFile } from '../../domain/regularFile';
 import { planSubmission, submitParts, type AmbiguousChoice, type AmbiguousQuestion, type SubmitPartsOptions } from '../../domain/submission';
 import { decideForFile, documentLines } from '../authoring/batchFiles';
@@ -223,7 +223,13 @@ async function openSource(uri: vscode.Uri): Promise<SubmitSource> {
   }
   const stat = await vscode.workspace.fs.stat(uri);
   if (!(stat.type & vscode.FileType.File)) throw new NotRegularFileError(uri.toString(), stat.type & vscode.FileType.Directory ? 'a directory' : 'not a plain file');
+  // VS Code's file system reads a file whole: a virtual file is held in memory, so it is bounded
+  // by one batch's size (a local file of any size streams, and is split into parts).
+  if (stat.size > DEFAULT_MAX_BYTES) {
+    throw new Error(`${name} is ${formatBytes(stat.size)}, over the ${formatBytes(DEFAULT_MAX_BYTES)} a file outside this machine's disk can be submitted from. Copy it to a local folder: from there it is sent as several batches.`);
+  }
   const bytes = Buffer.from(await vscode.workspace.fs.readFile(uri));
+  if (bytes.length > DEFAULT_MAX_BYTES) throw new Error(`${name} grew past ${formatBytes(DEFAULT_MAX_BYTES)} while it was read. Copy it to a local folder, then submit it from there.`);
   return { uri, name, unsaved: false, open: () => slices(bytes) };
 }
 

@@ -23,6 +23,9 @@ const END_ACTIONS = [
   { title: 'Save Results', command: CommandIds.saveResults },
 ] as const;
 
+/** The button that turns end notifications off (the setting claudeBatches.notifyOnEnd). */
+export const DONT_SHOW_AGAIN = "Don't Show Again";
+
 /**
  * One notification per batch that ends: `"prompts.jsonl" ended: 980 succeeded, 15 errored`, with
  * Open Results, Retry Failed (when some failed) and Save Results. Batches this machine submitted
@@ -75,9 +78,10 @@ export class EndNotifications extends DisposableObject {
   private async announceMany(batches: MessageBatch[]): Promise<void> {
     const counts = sumRequestCounts(batches);
     const message = `${batches.length} batches ended: ${outcomeSummary(counts, 'words')}`;
-    const choice = counts.errored || counts.expired ? ui().warn(message, 'Show Batches') : ui().info(message, 'Show Batches');
+    const choice = counts.errored || counts.expired ? ui().warn(message, 'Show Batches', DONT_SHOW_AGAIN) : ui().info(message, 'Show Batches', DONT_SHOW_AGAIN);
     void Promise.resolve(choice).then((picked) => {
-      if (picked) void executeCommand('claudeBatches.batches.focus');
+      if (picked === DONT_SHOW_AGAIN) void this.turnOff();
+      else if (picked) void executeCommand('claudeBatches.batches.focus');
     });
   }
 
@@ -89,10 +93,23 @@ export class EndNotifications extends DisposableObject {
     const actions = END_ACTIONS.filter((a) => a.command !== CommandIds.retryFailed || canRetry);
     const titles = actions.map((a) => a.title);
     const message = endSummary(label, batch);
-    const choice = failed ? ui().warn(message, ...titles) : ui().info(message, ...titles);
+    const choice = failed ? ui().warn(message, ...titles, DONT_SHOW_AGAIN) : ui().info(message, ...titles, DONT_SHOW_AGAIN);
     void Promise.resolve(choice).then((picked) => {
+      if (picked === DONT_SHOW_AGAIN) return void this.turnOff();
       const action = actions.find((a) => a.title === picked);
       if (action) void executeCommand(action.command, batch.id);
     });
+  }
+
+  /** "Don't Show Again": the setting off in user settings, and where to turn it back on. */
+  private async turnOff(): Promise<void> {
+    try {
+      await vscode.workspace.getConfiguration('claudeBatches').update('notifyOnEnd', false, vscode.ConfigurationTarget.Global);
+    } catch (err) {
+      this.log.error('Turning end notifications off failed', err);
+      return;
+    }
+    const picked = await ui().info('No more notifications when a batch ends; the status bar still shows it. Turn them back on with the setting claudeBatches.notifyOnEnd.', 'Open Settings');
+    if (picked === 'Open Settings') void executeCommand('workbench.action.openSettings', 'claudeBatches.notifyOnEnd');
   }
 }
