@@ -7,9 +7,18 @@ import { repoRoot } from './codeServer';
 import { exitWith, runHostSuite } from './hostSuite';
 
 const vsix = path.join(repoRoot, 'dist-vsix', 'claude-batches.vsix');
-const packaged = spawnSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, stdio: 'inherit' });
+const packaged = spawnSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+process.stdout.write(packaged.stdout ?? '');
+process.stderr.write(packaged.stderr ?? '');
 if (packaged.status !== 0) {
   console.error('npm run package failed');
+  process.exit(1);
+}
+// A package the marketplace takes as it is: vsce warns of what it would show badly (a missing
+// repository, a relative picture it rewrites, an SVG, an unknown category).
+const warnings = `${packaged.stdout}\n${packaged.stderr}`.split('\n').filter((line) => /\bWARNING\b/i.test(line));
+if (warnings.length) {
+  console.error(`vsce package warned:\n${warnings.join('\n')}`);
   process.exit(1);
 }
 

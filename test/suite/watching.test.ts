@@ -46,12 +46,12 @@ describe('watching batches: status bar and end notifications', () => {
     try {
       t.ui.answer('confirm', /^Submit 1 request/, 'Submit');
       const first = await vscode.commands.executeCommand<{ id: string }>('claudeBatches.submitFile', writeBatchFile(1));
-      t.ui.answer('info', /ended: 1 succeeded$/, "Don't Show Again");
+      t.ui.answer('info', /ended: 1 succeeded\n/, "Don't Show Again");
       t.ui.answer('info', /^No more notifications when a batch ends/, undefined);
       t.emulator.finish(first.id);
       await vscode.commands.executeCommand('claudeBatches.refresh');
       await endNotifications.settled();
-      await until(() => config().inspect<boolean>('notifyOnEnd')?.globalValue === false, 'the setting was not turned off');
+      await until(() => config().inspect<boolean>('notifyOnEnd')?.globalValue === false, `the setting turned off (shown: ${JSON.stringify(t.ui.shown.map((m) => [m.kind, m.message, m.actions]))})`);
       await until(() => t.ui.messages('info').some((m) => /claudeBatches\.notifyOnEnd/.test(m)), 'no word on how to turn them back on');
 
       t.ui.answer('confirm', /^Submit 2 requests/, 'Submit');
@@ -108,7 +108,7 @@ describe('watching batches: status bar and end notifications', () => {
     await endNotifications.settled();
     const ended = t.ui.shown.filter((s) => / ended/.test(s.message));
     assert.deepEqual(ended.map((s) => s.message), ['6 batches ended: 6 succeeded']);
-    assert.deepEqual(ended[0].actions, ['Show Batches']);
+    assert.deepEqual(ended[0].actions, ['Show Batches', "Don't Show Again"]);
   });
 
   it('polling failures show a warning look with the reason, once, and it recovers by itself', async () => {

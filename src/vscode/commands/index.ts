@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { DisposableObject } from '../../domain/lifecycle';
 import { commandTarget, type CommandTarget } from './commandArguments';
 import type { CommandId, CommandResult } from './commandIds';
@@ -11,6 +11,9 @@ import { openResults, retryFailed, saveResults, sectionArgument } from './result
 import { manageStorage } from './storageCommands';
 import { newBatchFile } from './newBatchFile';
 import { submitFile } from './submitFile';
+
+/** The Batches view, whose progress bar shows a refresh. */
+const BATCHES_VIEW = 'claudeBatches.batches';
 
 /** A command's handler: gets its first argument decoded (commandArguments.ts), the rest as given. */
 interface Handler<K extends CommandId> {
@@ -51,7 +54,8 @@ export function registerCommands(services: Services, host: CommandHost): Disposa
     'claudeBatches.retryFailed': { action: 'Retrying the failed requests', run: (target) => retryFailed(services, target) },
     'claudeBatches.saveResults': { action: 'Saving the results', run: (target) => saveResults(services, target) },
     'claudeBatches.copyId': { action: 'Copying the batch id', run: (target) => copyBatchId(services, target) },
-    'claudeBatches.refresh': { action: 'Refreshing the batches', run: thenPoke(() => store.refresh()) },
+    // The view's own progress bar: the refresh shows where its result will appear.
+    'claudeBatches.refresh': { action: 'Refreshing the batches', run: thenPoke(() => Promise.resolve(vscode.window.withProgress({ location: { viewId: BATCHES_VIEW } }, () => store.refresh()))) },
     // The status bar's click: the running batches are checked within a second, and the view shows them.
     'claudeBatches.checkNow': { action: 'Checking the running batches', run: thenPoke(async () => void (await executeCommand('claudeBatches.batches.focus'))) },
     'claudeBatches.loadMore': { action: 'Loading more batches', run: () => store.loadMore() },

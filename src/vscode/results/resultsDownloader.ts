@@ -80,6 +80,11 @@ export class ResultsDownloader {
 
 /** Runs a download under a cancellable notification that counts the results as they arrive. */
 async function withDownloadProgress<T>(label: string, run: (signal: AbortSignal, onProgress: (progress: DownloadProgress) => void) => Promise<T>): Promise<T> {
+  // The Batches view shows it is busy too (its progress bar has no cancel: the notification has).
+  return vscode.window.withProgress({ location: { viewId: 'claudeBatches.batches' } }, () => withNotificationProgress(label, run));
+}
+
+async function withNotificationProgress<T>(label: string, run: (signal: AbortSignal, onProgress: (progress: DownloadProgress) => void) => Promise<T>): Promise<T> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading results of "${label}"`, cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
     token.onCancellationRequested(() => controller.abort());
