@@ -19,8 +19,10 @@ export {
 export { readLines, readRanges, type LineHandler, type LineRange } from './lineReader';
 export { indexSource, promptStart, SourceFileMissingError, SourceIndex, type SourceLine } from './sourceIndex';
 export {
+  costOf,
   ResultsSummarizer,
   SmallestN,
+  summarizeAndIndex,
   summarizeResults,
   type EntryList,
   type ErrorGroup,
@@ -37,3 +39,18 @@ export { buildRetryBatch, type FixNeeded, type RetryBuild, type RetryOptions } f
 export { exportResults, mergeNote, mergeResults, type ExportOptions, type ExportSummary, type MergeOptions, type MergePart, type MergeSummary } from './resultsExport';
 export { openForWrite, SaveFailedError, type OpenForWrite, type WritableFile } from './writableFile';
 export { SummaryCache, type SummarySource } from './summaryCache';
+export { entryAt, findEntry, type EntryIndex, type EntrySection, type IndexedEntry } from './entryIndex';
+export {
+  identityOf,
+  INDEX_VERSION,
+  IndexProblem,
+  loadEntryIndex,
+  loadResultsIndex,
+  readResultAt,
+  summarizeCopy,
+  writeResultsIndex,
+  type CopyIdentity,
+  type IndexedOptions,
+  type IndexedSummary,
+  type IndexFiles,
+} from './resultsIndex';
