@@ -32,7 +32,8 @@ export {
   type SourceSummary,
   type SummaryOptions,
 } from './resultsSummary';
-export { parseResultsLocation, resultsLocation, type ResultsLocation, type ResultsTarget } from './resultsLocation';
+export { fullResultLocation, parseFullResultLocation, parseResultsLocation, resultsLocation, type FullResultTarget, type ResultsLocation, type ResultsTarget } from './resultsLocation';
+export { fenced, renderResultJson, renderResultMarkdown, type ResultMarkdownOptions } from './resultMarkdown';
 export { renderResultsDocument, type ArchiveInfo, type DocumentEntry, type DocumentSection, type FoldingRange, type RenderOptions, type ResultsDocument } from './resultsDocument';
 export { LineBudget, renderBlock, renderContent } from './contentRendering';
 export { buildRetryBatch, type FixNeeded, type RetryBuild, type RetryOptions } from './retryBuilder';
@@ -54,3 +55,4 @@ export {
   type IndexedSummary,
   type IndexFiles,
 } from './resultsIndex';
+export { resultsOutline, type OutlineSymbol } from './resultsOutline';
