@@ -187,7 +187,12 @@ export function renderResultMarkdown(customId: string, result: MessageBatchResul
       const content = message.content;
       if (typeof content === 'string') out.push(markdown(content));
       else if (!Array.isArray(content) || content.length === 0) out.push('_(empty reply)_');
-      else for (const b of content) isObject(b) ? block(out, b) : out.push(json(b));
+      else {
+        for (const b of content) {
+          if (isObject(b)) block(out, b);
+          else out.push(json(b));
+        }
+      }
       break;
     }
     case 'errored': {

@@ -6,6 +6,7 @@ import type { Services } from '../core/services';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { cancelBatch, copyBatchId, deleteBatch } from './batchCommands';
 import { openResults, retryFailed, saveResults, sectionArgument } from './resultsCommands';
+import { filterResults, goToCustomId, openResultInFull, toggleResultView } from './resultNavigationCommands';
 import { manageStorage } from './storageCommands';
 import { submitFile } from './submitFile';
 
@@ -41,6 +42,10 @@ export function registerCommands(services: Services): DisposableObject {
     'claudeBatches.openResultsSection': { action: 'Opening the results', run: (target, section) => openResults(services, target, sectionArgument(section)) },
     'claudeBatches.retryFailed': { action: 'Retrying the failed requests', run: (target) => retryFailed(services, target) },
     'claudeBatches.saveResults': { action: 'Saving the results', run: (target) => saveResults(services, target) },
+    'claudeBatches.openResultInFull': { action: 'Opening the result in full', run: (target, customId, at) => openResultInFull(services, target, customId, at) },
+    'claudeBatches.goToCustomId': { action: 'Going to the custom_id', run: () => goToCustomId(services) },
+    'claudeBatches.filterResults': { action: 'Filtering the results', run: () => filterResults(services) },
+    'claudeBatches.toggleResultView': { action: 'Switching the view of the result', run: (target) => toggleResultView(target) },
     'claudeBatches.copyId': { action: 'Copying the batch id', run: (target) => copyBatchId(services, target) },
     'claudeBatches.refresh': { action: 'Refreshing the batches', run: thenPoke(() => store.refresh()) },
     // The status bar's click: the running batches are checked within a second, and the view shows them.
