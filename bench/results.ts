@@ -1,7 +1,9 @@
 // Opening the results of a 100,000-request batch (about 150 MB of results) beside the floor: a
 // raw GET of the results URL that only splits lines and JSON.parses each one. "Ours" is what
 // "Open Results" does minus VS Code: the archive download (streamed to disk, each line summarized
-// as it is written) and the default document; "reopen" is a later open from the local copy. Each measurement runs in a fresh process (bench/resultsWorker.ts) with
+// as it is written, the index kept beside it) and the default document; "reopen" is a later open
+// from the local copy through that index, beside a pass over the whole copy (reopening before the
+// index), for 1,000, 20,000 and 100,000 results. Each measurement runs in a fresh process (bench/resultsWorker.ts) with
 // RSS sampled every 20 ms; 20,000 vs 100,000 results shows memory does not grow with the count.
 //
 // The batch is created in the emulator (timing 'manual', then finish) with markers for errors,
@@ -23,6 +25,7 @@ import { paragraph, random } from './text';
 const run = promisify(execFile);
 const LINES = Number(process.env.BENCH_RESULTS_LINES ?? 100_000);
 const SMALL = Number(process.env.BENCH_RESULTS_SMALL ?? 20_000);
+const TINY = Number(process.env.BENCH_RESULTS_TINY ?? 1_000);
 const RUNS = Number(process.env.BENCH_RESULTS_RUNS ?? 5);
 const MB = 1024 * 1024;
 const API_KEY = 'sk-ant-bench';
@@ -138,6 +141,11 @@ async function worker(mode: string, url: string, batchId: string, dir: string, s
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as WorkerResult;
 }
 
+function reopenRow(count: number, bytes: number, indexed: WorkerResult[], scanned: WorkerResult[]): string[] {
+  const ms = (rs: WorkerResult[]) => median(rs.map((r) => r.ms)).toFixed(0);
+  return [count.toLocaleString('en-US'), (bytes / MB).toFixed(1), ms(indexed), ms(scanned), `${(median(indexed.map((r) => r.peakRssDelta)) / MB).toFixed(1)} MB`];
+}
+
 export async function benchResults(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-batches-bench-results-'));
   const emu = await startEmulator({ timing: 'manual', apiKey: API_KEY });
@@ -152,16 +160,20 @@ export async function benchResults(): Promise<void> {
     const batch = emu.batch(created.id)!;
     const bigFile = path.join(tmp, 'results-100k.jsonl');
     const smallFile = path.join(tmp, 'results-20k.jsonl');
-    const [big, small] = await inflateResults(emu.url, created.id, [
+    const tinyFile = path.join(tmp, 'results-1k.jsonl');
+    const [big, small, tiny] = await inflateResults(emu.url, created.id, [
       { path: bigFile, limit: LINES },
       { path: smallFile, limit: SMALL },
+      { path: tinyFile, limit: TINY },
     ]);
     await emu.close();
     const smallId = `${created.id}_small`;
+    const tinyId = `${created.id}_tiny`;
     server = await serve(
       new Map([
         [created.id, { batch: { ...batch }, file: bigFile }],
         [smallId, { batch: { ...batch, id: smallId, request_counts: small.counts }, file: smallFile }],
+        [tinyId, { batch: { ...batch, id: tinyId, request_counts: tiny.counts }, file: tinyFile }],
       ]),
     );
     const prepMs = performance.now() - prepared;
@@ -175,11 +187,32 @@ export async function benchResults(): Promise<void> {
       results.ours.push(await worker('ours', server.url, created.id, archiveDir));
     }
     const reopen: WorkerResult[] = [];
-    for (let i = 0; i < RUNS; i++) reopen.push(await worker('reopen', server.url, created.id, archiveDir));
+    const reopenScan: WorkerResult[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      reopen.push(await worker('reopen', server.url, created.id, archiveDir));
+      reopenScan.push(await worker('reopen-scan', server.url, created.id, archiveDir));
+    }
     const withSource = await worker('ours', server.url, created.id, archiveDir, sourcePath);
     const viaDecoder = await worker('ours-decoder', server.url, created.id, archiveDir);
     const smallBaseline = await worker('baseline', server.url, smallId, archiveDir);
     const smallOurs = await worker('ours', server.url, smallId, archiveDir);
+    await worker('ours', server.url, tinyId, archiveDir);
+    // Reopen by size: the index beside each copy, against a pass over the whole copy (before the index).
+    const bySize: [number, number, string][] = [
+      [TINY, tiny.bytes, tinyId],
+      [SMALL, small.bytes, smallId],
+    ];
+    const reopenRows: string[][] = [];
+    for (const [count, bytes, id] of bySize) {
+      const indexed: WorkerResult[] = [];
+      const scanned: WorkerResult[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        indexed.push(await worker('reopen', server.url, id, archiveDir));
+        scanned.push(await worker('reopen-scan', server.url, id, archiveDir));
+      }
+      reopenRows.push(reopenRow(count, bytes, indexed, scanned));
+    }
+    reopenRows.push(reopenRow(LINES, big.bytes, reopen, reopenScan));
 
     const phases = (r: WorkerResult) => ['download', 'download + summary', 'summary', 'render'].filter((p) => r.phases[p] !== undefined).map((p) => `${p} ${r.phases[p].toFixed(0)}`).join(' + ');
     const row = (label: string, rs: WorkerResult[]) => {
@@ -196,12 +229,18 @@ export async function benchResults(): Promise<void> {
       [
         row('baseline: GET + split lines + JSON.parse', results.baseline),
         row('ours, first open: download to archive + summary + document', results.ours),
-        row('ours, reopen: summary pass over the local copy + document', reopen),
+        row('ours, reopen: index beside the local copy + document', reopen),
+        row('before the index, reopen: summary pass over the local copy + document', reopenScan),
         row('ours, first open in input order (source indexed too)', [withSource]),
         row('ours, first open via the SDK decoder (no raw body)', [viaDecoder]),
       ],
     );
     console.log(`ours / baseline time: ${ratio.toFixed(2)}× (goal ≤ 1.5×); document: ${(results.ours[0].documentChars ?? 0).toLocaleString('en-US')} characters`);
+    printTable(
+      `Reopen is flat in the number of results (median of ${RUNS} fresh processes; goal ≤ 150 ms at ${LINES.toLocaleString('en-US')})`,
+      ['results', 'MB of results', 'reopen from the index (ms)', 'before: pass over the copy (ms)', 'peak RSS − start (index)'],
+      reopenRows,
+    );
     printTable(
       'Memory does not grow with the number of results (peak RSS − start, one fresh process each)',
       ['results', 'MB of results', 'baseline', 'ours'],

@@ -27,6 +27,8 @@ export interface RequestPlan {
   et?: string;
   /** error message (errored) */
   em?: string;
+  /** 1: the reply holds one block of every kind (BLOCKS_MARKER) */
+  bl?: 1;
 }
 
 export const MARKERS: readonly ForcedOutcome[] = ['api_error', 'overloaded_error', 'invalid_request_error', 'expired', 'canceled'];
@@ -40,6 +42,43 @@ const FORCED_ERROR_MESSAGE: Record<string, string> = {
 
 /** In the first user message: the reply is that message's text verbatim, line breaks and all. */
 export const ECHO_MARKER = '[[emulator:echo]]';
+
+/** In the first user message: the reply holds one content block of every kind a reply can hold. */
+export const BLOCKS_MARKER = '[[emulator:blocks]]';
+
+/**
+ * A reply with thinking, redacted thinking, text with citations (of a document and of a web page),
+ * a tool call, a server tool call with web search results, a fetched web page, code execution and
+ * bash output: what results with extended thinking, tools and citations look like.
+ */
+export function everyBlockContent(): Json[] {
+  return [
+    { type: 'thinking', thinking: 'Let me think about the capital.\nIt is Paris.', signature: 'sig_emulated' },
+    { type: 'redacted_thinking', data: 'ZW5jcnlwdGVkIHRob3VnaHRz' },
+    {
+      type: 'text',
+      text: 'The capital of France is **Paris**.',
+      citations: [
+        { type: 'char_location', cited_text: 'Paris is the capital of France', document_index: 0, document_title: 'Atlas', start_char_index: 0, end_char_index: 30, file_id: null },
+        { type: 'web_search_result_location', cited_text: 'Paris, capital city', encrypted_index: 'eidx', title: 'Paris - Wikipedia', url: 'https://en.wikipedia.org/wiki/Paris' },
+      ],
+    },
+    { type: 'tool_use', id: 'toolu_emulated', name: 'get_weather', input: { city: 'Paris', days: 3 } },
+    { type: 'server_tool_use', id: 'srvtoolu_emulated', name: 'web_search', input: { query: 'capital of France' } },
+    {
+      type: 'web_search_tool_result',
+      tool_use_id: 'srvtoolu_emulated',
+      content: [{ type: 'web_search_result', title: 'Paris [click](https://evil.example)', url: 'https://example.com/paris', page_age: '2 days ago', encrypted_content: 'enc' }],
+    },
+    {
+      type: 'web_fetch_tool_result',
+      tool_use_id: 'srvtoolu_fetch',
+      content: { type: 'web_fetch_result', url: 'https://example.com/page', retrieved_at: '2026-01-01T00:00:00Z', content: { type: 'document', title: 'Example page', citations: null, source: { type: 'text', media_type: 'text/plain', data: 'Fetched page text.\n```\n<script>alert(1)</script>' } } },
+    },
+    { type: 'code_execution_tool_result', tool_use_id: 'srvtoolu_code', content: { type: 'code_execution_result', return_code: 0, stdout: 'hello from python\n', stderr: '', content: [] } },
+    { type: 'bash_code_execution_tool_result', tool_use_id: 'srvtoolu_bash', content: { type: 'bash_code_execution_result', return_code: 2, stdout: '', stderr: 'ls: cannot access nowhere', content: [] } },
+  ];
+}
 
 const SNIPPET_CHARS = 60;
 export const REPLY_PREFIX = 'Emulated reply to: ';
@@ -118,6 +157,7 @@ export function planRequest(customId: string, params: unknown, apiVersion: strin
   if (outcome === 'canceled') return { id: customId, k: 'c' };
   if (outcome === 'expired') return { id: customId, k: 'x' };
   if (outcome !== null) return { id: customId, k: 'e', et: outcome, em: FORCED_ERROR_MESSAGE[outcome] };
+  const firstUser = (p.messages as unknown[]).find((m) => isObject(m) && m.role === 'user') as Json | undefined;
   return {
     id: customId,
     k: 's',
@@ -125,6 +165,7 @@ export function planRequest(customId: string, params: unknown, apiVersion: strin
     r: replyOf(p.messages as unknown[]),
     it: Math.max(1, Math.ceil(promptChars(p) / 4)),
     mt: p.max_tokens as number,
+    ...(textOf(firstUser?.content).includes(BLOCKS_MARKER) ? { bl: 1 as const } : {}),
   };
 }
 
@@ -145,8 +186,8 @@ export function renderMessage(plan: RequestPlan, batchId: string, index: number)
     type: 'message',
     role: 'assistant',
     model: plan.m,
-    content: [{ type: 'text', text, citations: null }],
-    stop_reason: stopReason,
+    content: plan.bl ? everyBlockContent() : [{ type: 'text', text, citations: null }],
+    stop_reason: plan.bl ? 'end_turn' : stopReason,
     stop_sequence: null,
     stop_details: null,
     container: null,

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export type ArchiveFileKind = 'complete' | 'partial' | 'meta' | 'usage' | 'temp';
+export type ArchiveFileKind = 'complete' | 'partial' | 'meta' | 'usage' | 'index' | 'temp';
 
 export interface ArchiveFile {
   name: string;
@@ -28,9 +28,10 @@ const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
 
 /**
  * What a file name in the archive is: `<id>.jsonl`, `<id>.partial.jsonl`, `<id>.meta.json`,
- * `<id>.usage.json` (the tokens the copy counts, usageLedger.ts), or a temp file (`<id>.<…>.part`
- * of a download, `<id>.meta.json.<…>.tmp` of a meta, `<id>.usage.json.<…>.tmp` of a usage). Batch
- * ids hold no dot, so the id is what comes before the first one.
+ * `<id>.usage.json` (the tokens the copy counts, usageLedger.ts), an index (`<id>.index.json`,
+ * `<id>.entries.json`, resultsIndex.ts), or a temp file (`<id>.<…>.part` of a download,
+ * `<id>.meta.json.<…>.tmp` of a meta, and likewise of a usage or an index). Batch ids hold no dot,
+ * so the id is what comes before the first one.
  */
 function classifyArchiveFile(name: string): { batchId: string; kind: ArchiveFileKind } | undefined {
   const match = /^([A-Za-z0-9_-]{1,128})\.(.+)$/.exec(name);
@@ -40,7 +41,9 @@ function classifyArchiveFile(name: string): { batchId: string; kind: ArchiveFile
   if (rest === 'partial.jsonl') return { batchId, kind: 'partial' };
   if (rest === 'meta.json') return { batchId, kind: 'meta' };
   if (rest === 'usage.json') return { batchId, kind: 'usage' };
-  if (rest.endsWith('.part') || ((rest.startsWith('meta.json.') || rest.startsWith('usage.json.')) && rest.endsWith('.tmp'))) return { batchId, kind: 'temp' };
+  if (rest === 'index.json' || rest === 'entries.json') return { batchId, kind: 'index' };
+  const tempOf = (file: string) => rest.startsWith(`${file}.`) && rest.endsWith('.tmp');
+  if (rest.endsWith('.part') || tempOf('meta.json') || tempOf('usage.json') || tempOf('index.json') || tempOf('entries.json')) return { batchId, kind: 'temp' };
   return undefined;
 }
 
@@ -64,14 +67,14 @@ export async function scanArchive(dir: string): Promise<Map<string, BatchFiles>>
 
 /**
  * Removes temp files older than `maxAgeMs` (left by a crash or a killed window: a running download
- * writes its temp file all the time, so an old one is dead), and meta and usage files left alone. Returns
+ * writes its temp file all the time, so an old one is dead), and meta, usage and index files left alone. Returns
  * what it removed.
  */
 export async function removeStaleFiles(dir: string, now: number, maxAgeMs = STALE_TEMP_MS): Promise<{ files: string[]; bytes: number }> {
   const removed = { files: [] as string[], bytes: 0 };
   for (const entry of (await scanArchive(dir)).values()) {
     for (const file of entry.files) {
-      const stale = now - file.mtimeMs > maxAgeMs && (file.kind === 'temp' || ((file.kind === 'meta' || file.kind === 'usage') && !entry.hasResults));
+      const stale = now - file.mtimeMs > maxAgeMs && (file.kind === 'temp' || ((file.kind === 'meta' || file.kind === 'usage' || file.kind === 'index') && !entry.hasResults));
       if (!stale) continue;
       await fs.promises.rm(path.join(dir, file.name), { force: true });
       removed.files.push(file.name);

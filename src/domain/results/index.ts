@@ -19,8 +19,10 @@ export {
 export { readLines, readRanges, type LineHandler, type LineRange } from './lineReader';
 export { indexSource, promptStart, SourceFileMissingError, SourceIndex, type SourceLine } from './sourceIndex';
 export {
+  costOf,
   ResultsSummarizer,
   SmallestN,
+  summarizeAndIndex,
   summarizeResults,
   type EntryList,
   type ErrorGroup,
@@ -30,7 +32,8 @@ export {
   type SourceSummary,
   type SummaryOptions,
 } from './resultsSummary';
-export { parseResultsLocation, resultsLocation, type ResultsLocation, type ResultsTarget } from './resultsLocation';
+export { fullResultLocation, parseFullResultLocation, parseResultsLocation, resultsLocation, type FullResultTarget, type ResultsLocation, type ResultsTarget } from './resultsLocation';
+export { fenced, renderResultJson, renderResultMarkdown, type ResultMarkdownOptions } from './resultMarkdown';
 export { renderResultsDocument, type ArchiveInfo, type DocumentEntry, type DocumentSection, type FoldingRange, type RenderOptions, type ResultsDocument } from './resultsDocument';
 export { LineBudget, renderBlock, renderContent } from './contentRendering';
 export { buildRetryBatch, type FixNeeded, type RetryBuild, type RetryOptions } from './retryBuilder';
@@ -72,3 +75,19 @@ export {
   type UsageReportOptions,
   type UsageTotalsRow,
 } from './usageLedger';
+export { entryAt, findEntry, type EntryIndex, type EntrySection, type IndexedEntry } from './entryIndex';
+export {
+  identityOf,
+  INDEX_VERSION,
+  IndexProblem,
+  loadEntryIndex,
+  loadResultsIndex,
+  readResultAt,
+  summarizeCopy,
+  writeResultsIndex,
+  type CopyIdentity,
+  type IndexedOptions,
+  type IndexedSummary,
+  type IndexFiles,
+} from './resultsIndex';
+export { resultsOutline, type OutlineSymbol } from './resultsOutline';

@@ -4,6 +4,9 @@
 //   <id>.partial.jsonl  what arrived of a download that broke; never mistaken for complete
 //   <id>.meta.json      the batch as of the download, when, how many lines, complete or not
 //   <id>.usage.json     the tokens the copy counts, per model (usageLedger.ts)
+//   <id>.index.json     the summary of the copy, and <id>.entries.json every result's place in
+//   <id>.entries.json   it: written by the pass that reads the copy, checked before use
+//                       (resultsIndex.ts), so that reopening reads a few lines, not all
 // Downloads write to a temp `.part` file first, so a crash leaves no half-written file under
 // either name. Downloading again replaces a partial copy only with a longer or complete one, and
 // a complete copy only with another complete one.
@@ -14,8 +17,10 @@ import { scanArchive } from './archiveFiles';
 import { readResults, type ResultsReader } from './resultsReader';
 import { streamResultsToFile, type IncompleteReason, type ResultsSource, type StreamOptions } from './resultsStream';
 import { openForWrite, writeWholeFile, type OpenForWrite } from './writableFile';
-import { ResultsSummarizer, summarizeResults, type ResultsSummary, type SummaryOptions } from './resultsSummary';
+import { ResultsSummarizer, type ResultsSummary, type SummaryOptions } from './resultsSummary';
 import { batchUsageOf, loadBatchUsage, writeBatchUsage, type BatchUsage } from './usageLedger';
+import type { EntryIndex } from './entryIndex';
+import { entryIndexOf, indexedOptions, summarizeCopy, writeResultsIndex, type IndexedSummary, type IndexFiles } from './resultsIndex';
 
 const META_VERSION = 1;
 
@@ -156,6 +161,24 @@ export class ResultsArchive {
     return (await loadBatchUsage(this.usagePath(batchId), status, { open: this.openFile, signal })).usage;
   }
 
+  /** Where the summary and entry index of a batch's copy are kept (resultsIndex.ts). */
+  indexFiles(batchId: string): IndexFiles {
+    return { summary: path.join(this.dir, `${checkId(batchId)}.index.json`), entries: path.join(this.dir, `${checkId(batchId)}.entries.json`) };
+  }
+
+  /**
+   * The summary of a batch's copy for its results document: from the index kept beside the copy
+   * when it holds up, else from a pass over the copy (which keeps a new index).
+   */
+  summarize(batchId: string, copyPath: string, options: SummaryOptions = {}): Promise<IndexedSummary> {
+    return summarizeCopy(this.indexFiles(batchId), copyPath, options, this.openFile);
+  }
+
+  /** Every result of a batch's copy by custom_id (made again from the copy when the kept one does not hold up). */
+  entries(batchId: string, copyPath: string, options: SummaryOptions = {}): Promise<EntryIndex> {
+    return entryIndexOf(this.indexFiles(batchId), copyPath, options, this.openFile);
+  }
+
   /**
    * Downloads the results of an ended batch into the archive, streaming. Throws when nothing
    * could be fetched (not ended, auth, network: see describeError). A stream that breaks midway
@@ -239,7 +262,7 @@ export class ResultsArchive {
     summaryOptions: SummaryOptions = {},
     options: StreamOptions = {},
   ): Promise<{ download: ArchiveDownload; summary: ResultsSummary }> {
-    const summarizer = await ResultsSummarizer.create({ ...summaryOptions, signal: summaryOptions.signal ?? options.signal });
+    const summarizer = await ResultsSummarizer.create({ ...summaryOptions, signal: summaryOptions.signal ?? options.signal, indexEntries: true });
     const theirs = options.onLine;
     const download = await this.download(source, batchId, {
       ...options,
@@ -253,12 +276,16 @@ export class ResultsArchive {
     // The summarizer saw every line as it was buffered: when an earlier copy was kept, or writing
     // failed (lines it saw never reached the disk), the summary is made from the file instead.
     const stale = download.keptPrevious || download.reason === 'write';
-    const summary = stale ? await summarizeResults(download.path, summaryOptions) : await summarizer.finish(download.path);
-    if (download.complete && !stale) {
+    if (stale) return { download, summary: (await this.summarize(batchId, download.path, summaryOptions)).summary };
+    const summary = await summarizer.finish(download.path);
+    if (download.complete) {
       // The summary counted the tokens: the Usage report reads them from here (best effort: a
       // copy without the file is counted when the report needs it).
       await writeBatchUsage(this.usagePath(batchId), batchUsageOf(download, summary.usage.perModel), this.openFile).catch(() => undefined);
     }
+    // Kept beside the copy for later opens; best effort (a full disk means reading the copy again then).
+    const made = await indexedOptions(summaryOptions);
+    if (made) await writeResultsIndex(this.indexFiles(batchId), download.path, summary, made, summarizer.entries(), this.openFile).catch(() => undefined);
     return { download, summary };
   }
 

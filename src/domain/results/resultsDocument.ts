@@ -51,6 +51,8 @@ export interface DocumentEntry {
   line: number;
   /** 1-based line of the request in the source file, when known. */
   sourceLine?: number;
+  /** Where the result's line is in the local copy, when read from it (to open it in full). */
+  at?: { offset: number; length: number };
 }
 
 export interface ResultsDocument {
@@ -201,11 +203,12 @@ function addEntries(doc: DocumentBuilder, list: EntryList, section: SectionId, o
   for (const entry of list.entries) {
     const start = doc.next;
     doc.add(entryHeading(entry));
-    doc.entries.push({ customId: entry.customId, section, line: start, sourceLine: entry.sourceLine });
+    const at = entry.offset !== undefined && entry.length !== undefined ? { offset: entry.offset, length: entry.length } : undefined;
+    doc.entries.push({ customId: entry.customId, section, line: start, sourceLine: entry.sourceLine, ...(at ? { at } : {}) });
     const budget = new LineBudget(options.maxCharsPerEntry);
     entryBody(entry, budget, options.retryCommand);
     doc.addAll(budget.lines);
-    if (budget.omittedChars > 0) doc.add(`    … ${plural(budget.omittedChars, 'more character')}: save the results to read all of it`);
+    if (budget.omittedChars > 0) doc.add(`    … ${plural(budget.omittedChars, 'more character')}: "Open in Full" above the entry shows all of it`);
     doc.fold(start, 'entry');
     doc.add('');
   }

@@ -10,7 +10,8 @@ import type { MessageBatchIndividualResponse, MessageBatchResult } from '../../a
 import { DEFAULT_PRICE_TABLE, estimateActualCost, type ActualCost, type PriceTable, type UsageTotals } from '../cost';
 import { errorTypeOf, isRetryableErrorType, outcomeOf, parseSectionId, type Outcome, type SectionId } from './outcomes';
 import { readLines, type LineHandler } from './lineReader';
-import { emptyReadStats, resultLineHandler, type ResultsReadStats } from './resultsReader';
+import { EntryIndexBuilder, type EntryIndex } from './entryIndex';
+import { emptyReadStats, resultLineHandler, type ResultLocation, type ResultsReadStats } from './resultsReader';
 import { indexSource, promptStart, SourceFileMissingError, type SourceIndex } from './sourceIndex';
 
 const DEFAULT_MAX_ENTRIES = 200;
@@ -24,6 +25,9 @@ export interface ResultEntry {
   sourceLine?: number;
   /** The start of the request's prompt, when the source is known. */
   prompt?: string;
+  /** Where the result's line is in the local copy (bytes, without its newline), to read it again. */
+  offset?: number;
+  length?: number;
 }
 
 export interface EntryList {
@@ -111,6 +115,8 @@ export interface SummaryOptions {
   promptChars?: number;
   prices?: PriceTable;
   signal?: AbortSignal;
+  /** Also note every result's custom_id, section and place in the file (entryIndex.ts). */
+  indexEntries?: boolean;
 }
 
 /** Keeps the `limit` items with the smallest keys seen, in a max-heap: O(log limit) per offer. */
@@ -254,6 +260,7 @@ export class ResultsSummarizer {
   private arrival = 0;
   private readonly base: number;
   private readonly maxEntries: number;
+  private readonly entryIndex: EntryIndexBuilder | undefined;
 
   /** Give it to readLines, or to the download as `onLine`. */
   readonly onLine: LineHandler;
@@ -271,7 +278,8 @@ export class ResultsSummarizer {
       expired: { count: 0, heap: new SmallestN(this.limitFor('expired')) },
       canceled: { count: 0, heap: new SmallestN(this.limitFor('canceled')) },
     };
-    this.onLine = resultLineHandler(this.stats, (line) => this.add(line));
+    this.entryIndex = options.indexEntries ? new EntryIndexBuilder() : undefined;
+    this.onLine = resultLineHandler(this.stats, (line, where) => this.add(line, where));
   }
 
   /** Indexes the source first when one is given (a missing source is noted, not thrown). */
@@ -288,8 +296,8 @@ export class ResultsSummarizer {
     return focus.errorType === undefined || focus.errorType === errorType ? this.maxEntries : 0;
   }
 
-  /** One parsed result. */
-  add(line: MessageBatchIndividualResponse): void {
+  /** One parsed result, and where its line is in the file when it was read from one. */
+  add(line: MessageBatchIndividualResponse, where?: Pick<ResultLocation, 'offset' | 'length'>): void {
     const result = line.result;
     const customId = line.custom_id;
     const index = this.index;
@@ -302,11 +310,14 @@ export class ResultsSummarizer {
     // Input position first; results the source lacks after every request, in file order.
     const key = inputIndex ?? this.base + this.arrival;
     this.arrival++;
+    const place = where ? { offset: where.offset, length: where.length } : {};
     const entry = (): ResultEntry => {
-      if (inputIndex === undefined) return { customId, result };
-      return { customId, result, inputIndex, sourceLine: index!.at(inputIndex).line };
+      if (inputIndex === undefined) return { customId, result, ...place };
+      return { customId, result, inputIndex, sourceLine: index!.at(inputIndex).line, ...place };
     };
-    switch (outcomeOf(result)) {
+    const outcome = outcomeOf(result);
+    if (this.entryIndex && where) this.entryIndex.add(customId, outcome === 'errored' ? `errored:${errorTypeOf(result)}` : (outcome ?? 'other'), where.offset, where.length, inputIndex);
+    switch (outcome) {
       case 'succeeded': {
         const section = this.sections.succeeded;
         section.count++;
@@ -353,6 +364,11 @@ export class ResultsSummarizer {
     }
   }
 
+  /** Every result's custom_id, section and place in the file, when `indexEntries` asked for it. */
+  entries(): EntryIndex | undefined {
+    return this.entryIndex?.finish();
+  }
+
   /** The summary of everything fed so far; reads the prompts of the kept entries from the source. */
   async finish(resultsPath: string): Promise<ResultsSummary> {
     const errorGroups: ErrorGroup[] = [...this.groups.entries()].map(([type, g]) => ({
@@ -365,6 +381,7 @@ export class ResultsSummarizer {
     // What needs the user's hands first, then the biggest groups.
     errorGroups.sort((a, b) => Number(a.retryable) - Number(b.retryable) || b.count - a.count || a.type.localeCompare(b.type));
     const { sections, index } = this;
+    const usage = usageOf(this.perModel);
     const summary: ResultsSummary = {
       resultsPath,
       maxEntries: this.maxEntries,
@@ -381,8 +398,8 @@ export class ResultsSummarizer {
       fixIds: this.fixIds.sorted(),
       expiredIds: this.expiredIds.sorted(),
       canceledIds: this.canceledIds.sorted(),
-      usage: usageOf(this.perModel),
-      cost: estimateActualCost(usageTotalsOf(this.perModel), this.options.prices ?? DEFAULT_PRICE_TABLE),
+      usage,
+      cost: costOf(usage.perModel, this.options.prices),
       order: index ? 'input' : 'results',
       source: this.sourceProblem,
     };
@@ -411,6 +428,13 @@ export async function summarizeResults(resultsPath: string, options: SummaryOpti
   return summarizer.finish(resultsPath);
 }
 
+/** One pass that also notes every result's custom_id, section and place in the file (for the index kept beside a copy). */
+export async function summarizeAndIndex(resultsPath: string, options: SummaryOptions = {}): Promise<{ summary: ResultsSummary; entries: EntryIndex }> {
+  const summarizer = await ResultsSummarizer.create({ ...options, indexEntries: true });
+  await readLines(resultsPath, summarizer.onLine, { signal: options.signal });
+  return { summary: await summarizer.finish(resultsPath), entries: summarizer.entries()! };
+}
+
 function usageOf(perModel: Map<string, ModelUsage>): ResultsSummary['usage'] {
   const totals = emptyUsage();
   // Keyed by model names from the results: no prototype, so `__proto__` is an entry like any other.
@@ -423,9 +447,14 @@ function usageOf(perModel: Map<string, ModelUsage>): ResultsSummary['usage'] {
   return { perModel: byModel, totals };
 }
 
-function usageTotalsOf(perModel: Map<string, ModelUsage>): Record<string, UsageTotals> {
+/** What the usage of each model costs at these prices (the summary's cost, made again when prices change). */
+export function costOf(perModel: Record<string, ModelUsage>, prices: PriceTable = DEFAULT_PRICE_TABLE): ActualCost {
+  return estimateActualCost(usageTotalsOf(perModel), prices);
+}
+
+function usageTotalsOf(perModel: Record<string, ModelUsage>): Record<string, UsageTotals> {
   const out = Object.create(null) as Record<string, UsageTotals>;
-  for (const [model, u] of perModel) {
+  for (const [model, u] of Object.entries(perModel)) {
     out[model] = {
       inputTokens: u.inputTokens,
       outputTokens: u.outputTokens,

@@ -21,6 +21,12 @@ export type GroupRef = GroupRow | `group:${string}`;
 /** A file to submit (menus and the CodeLens pass it); a retry passes the batch it retries too. */
 export type FileRef = vscode.Uri | { uri: vscode.Uri; parentBatchId: string };
 
+/** Where a result's line is in the local copy (a hint a results document passes; checked before use). */
+export interface ResultPlace {
+  offset: number;
+  length: number;
+}
+
 const GROUP_PREFIX = 'group:';
 
 /** How a group of batches is named to commands, and to the tree as its row's id. */
@@ -50,6 +56,10 @@ export interface ExtensionCommands {
   'claudeBatches.saveResults': (target?: BatchRef | GroupRef) => boolean;
   'claudeBatches.openResultsSection': (batchId: string, section: SectionId) => vscode.Uri | undefined;
   'claudeBatches.retryFailed': (batch?: BatchRef) => vscode.Uri | undefined;
+  'claudeBatches.openResultInFull': (batchId?: string, customId?: string, at?: ResultPlace) => vscode.Uri | undefined;
+  'claudeBatches.goToCustomId': () => vscode.Uri | undefined;
+  'claudeBatches.filterResults': () => vscode.Uri | undefined;
+  'claudeBatches.toggleResultView': (uri?: vscode.Uri) => vscode.Uri | undefined;
   'claudeBatches.copyId': (batch?: BatchRef) => string;
   'claudeBatches.setApiKey': () => boolean;
   'claudeBatches.clearApiKey': () => void;
@@ -93,6 +103,10 @@ export const COMMANDS: { readonly [K in CommandId]: { readonly hiddenFromPalette
   'claudeBatches.saveResults': {},
   'claudeBatches.openResultsSection': { hiddenFromPalette: 'the links of a results document run it, with the batch and the section' },
   'claudeBatches.retryFailed': {},
+  'claudeBatches.openResultInFull': {},
+  'claudeBatches.goToCustomId': {},
+  'claudeBatches.filterResults': {},
+  'claudeBatches.toggleResultView': {},
   'claudeBatches.copyId': {},
   'claudeBatches.setApiKey': {},
   'claudeBatches.clearApiKey': {},
@@ -115,6 +129,10 @@ export const CommandIds = {
   saveResults: 'claudeBatches.saveResults',
   openResultsSection: 'claudeBatches.openResultsSection',
   retryFailed: 'claudeBatches.retryFailed',
+  openResultInFull: 'claudeBatches.openResultInFull',
+  goToCustomId: 'claudeBatches.goToCustomId',
+  filterResults: 'claudeBatches.filterResults',
+  toggleResultView: 'claudeBatches.toggleResultView',
   copyId: 'claudeBatches.copyId',
   setApiKey: 'claudeBatches.setApiKey',
   clearApiKey: 'claudeBatches.clearApiKey',

@@ -8,6 +8,7 @@ import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { compareResults, showUsage } from './compareCommands';
 import { cancelBatch, copyBatchId, deleteBatch } from './batchCommands';
 import { openResults, retryFailed, saveResults, sectionArgument } from './resultsCommands';
+import { filterResults, goToCustomId, openResultInFull, toggleResultView } from './resultNavigationCommands';
 import { manageStorage } from './storageCommands';
 import { newBatchFile } from './newBatchFile';
 import { submitFile } from './submitFile';
@@ -53,6 +54,10 @@ export function registerCommands(services: Services, host: CommandHost): Disposa
     'claudeBatches.openResultsSection': { action: 'Opening the results', run: (target, section) => openResults(services, target, sectionArgument(section)) },
     'claudeBatches.retryFailed': { action: 'Retrying the failed requests', run: (target) => retryFailed(services, target) },
     'claudeBatches.saveResults': { action: 'Saving the results', run: (target) => saveResults(services, target) },
+    'claudeBatches.openResultInFull': { action: 'Opening the result in full', run: (target, customId, at) => openResultInFull(services, target, customId, at) },
+    'claudeBatches.goToCustomId': { action: 'Going to the custom_id', run: () => goToCustomId(services) },
+    'claudeBatches.filterResults': { action: 'Filtering the results', run: () => filterResults(services) },
+    'claudeBatches.toggleResultView': { action: 'Switching the view of the result', run: (target) => toggleResultView(target) },
     'claudeBatches.copyId': { action: 'Copying the batch id', run: (target) => copyBatchId(services, target) },
     // The view's own progress bar: the refresh shows where its result will appear.
     'claudeBatches.refresh': { action: 'Refreshing the batches', run: thenPoke(() => Promise.resolve(vscode.window.withProgress({ location: { viewId: BATCHES_VIEW } }, () => store.refresh()))) },

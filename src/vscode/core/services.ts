@@ -6,6 +6,7 @@ import type { ClientProvider } from '../account/clientProvider';
 import type { Log } from './log';
 import type { PollingService } from '../watching/polling';
 import type { ResultsService } from '../results/resultsService';
+import type { ResultsDocumentProvider } from '../results/resultsDocumentProvider';
 import type { BatchesTreeNode } from '../views/batchesTree';
 
 /** What activate() builds once and hands to every feature. */
@@ -18,6 +19,8 @@ export interface Services {
   view: vscode.TreeView<BatchesTreeNode>;
   polling: PollingService;
   results: ResultsService;
+  /** The open results documents and the structure each was rendered with. */
+  resultsDocuments: ResultsDocumentProvider;
   /** Shows the Batches view with this batch's row selected. */
   revealBatch(batchId: string): Promise<void>;
 }

@@ -3,7 +3,9 @@ import { DisposableObject } from '../../domain/lifecycle';
 import type { ResultsDocument } from '../../domain/results';
 import { CommandIds } from '../commands/commandIds';
 import { commandLink } from '../commands/commandRunner';
-import { parseResultsUri, RESULTS_SCHEME } from './resultsUri';
+import { fullResultText } from './fullResultDocuments';
+import { ResultsNavigation } from './resultsNavigation';
+import { parseFullResultUri, parseResultsUri, RESULTS_SCHEME } from './resultsUri';
 import type { ResultsService } from './resultsService';
 
 /** The language id of results documents (grammar in media/results.tmLanguage.json). */
@@ -27,13 +29,15 @@ export class ResultsDocumentProvider
     this.register(
       results.onDidChange((batchId) => {
         for (const doc of vscode.workspace.textDocuments) {
-          if (parseResultsUri(doc.uri)?.batchId === batchId) this.changed.fire(doc.uri);
+          if ((parseResultsUri(doc.uri) ?? parseFullResultUri(doc.uri))?.batchId === batchId) this.changed.fire(doc.uri);
         }
       }),
     );
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const full = parseFullResultUri(uri);
+    if (full) return fullResultText(this.results, full);
     const target = parseResultsUri(uri);
     if (!target) return `Not a results document: ${uri.toString()}\n`;
     const doc = await this.results.render(target.batchId, target.section);
@@ -80,5 +84,8 @@ export function registerResultsDocuments(results: ResultsService, host: { attach
   provider.register(host.attach(provider));
   provider.register(vscode.languages.registerFoldingRangeProvider(selector, provider));
   provider.register(vscode.languages.registerDocumentLinkProvider(selector, provider));
+  const navigation = new ResultsNavigation(provider);
+  provider.register(vscode.languages.registerDocumentSymbolProvider(selector, navigation, { label: 'Results' }));
+  provider.register(vscode.languages.registerCodeLensProvider(selector, navigation));
   return provider;
 }

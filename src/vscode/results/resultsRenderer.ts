@@ -19,7 +19,7 @@ export class ResultsRenderer {
 
   /**
    * The rendered document for a batch (or one section of it), from the local copy: summarised
-   * from the file, unless the download that wrote this very copy summarised it already.
+   * by the download that wrote this very copy, or by the index kept beside it, or from the file.
    */
   async render(batchId: string, section?: SectionId): Promise<ResultsDocument> {
     const status = await this.deps.archive().status(batchId);
@@ -29,7 +29,8 @@ export class ResultsRenderer {
       return { text: `No local copy of the results of "${label}" yet. Open them from the Batches view.\n`, lineCount: 1, folding: [], sections: [], entries: [] };
     }
     const options = documentSummaryOptions(this.deps.registry, batchId, section);
-    const summary = this.deps.summaries().take(batchId, { copy: status, options }) ?? (await resultsModule().summarizeResults(status.path, options));
+    // The summary the download made, else the one kept beside the copy, else a pass over the copy.
+    const summary = this.deps.summaries().take(batchId, { copy: status, options }) ?? (await this.deps.archive().summarize(batchId, status.path, options)).summary;
     return resultsModule().renderResultsDocument(summary, {
       batchId,
       batch: this.deps.knownBatch(batchId) ?? status.batch,

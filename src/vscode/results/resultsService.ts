@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BatchesApi, MessageBatch } from '../../api';
+import type { BatchesApi, MessageBatch, MessageBatchResult } from '../../api';
 import { formatCount } from '../../common/format';
-import type { ArchiveStatus, ResultsArchive, ResultsDocument, SectionId, SummaryCache } from '../../domain/results';
+import type { ArchiveStatus, EntryIndex, FullResultTarget, ResultsArchive, ResultsDocument, SectionId, SummaryCache } from '../../domain/results';
 import { resultsModule } from './resultsModule';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
 import { DisposableObject } from '../../domain/lifecycle';
@@ -10,6 +10,7 @@ import { markdownText } from '../../domain/markdown';
 import type { Log } from '../core/log';
 import { ResultsDownloader, type EnsureLocalOptions } from './resultsDownloader';
 import { ResultsRenderer } from './resultsRenderer';
+import { documentSummaryOptions } from './summaryOptions';
 
 /** What the results documents need from the rest of the extension. */
 export interface ResultsDeps {
@@ -38,7 +39,7 @@ export class ResultsService extends DisposableObject {
 
   constructor(
     private readonly storageDir: string,
-    deps: ResultsDeps,
+    private readonly deps: ResultsDeps,
   ) {
     super();
     const archive = () => this.archive;
@@ -79,6 +80,35 @@ export class ResultsService extends DisposableObject {
     if (!status) return undefined;
     const state = status.complete ? 'complete' : `partial: ${formatCount(status.lines)} of ${formatCount(status.total)}`;
     return `**Local copy of the results** (${state}, kept after the API deletes its own): ${markdownText(status.path)}`;
+  }
+
+  /**
+   * One result of the local copy, read alone: at the place the link said when that place holds
+   * it, else where the entry index says. Undefined when the copy or the result is not there.
+   */
+  async fullResult(target: Pick<FullResultTarget, 'batchId' | 'customId' | 'at'>): Promise<{ text: string; value: { custom_id: string; result: MessageBatchResult } } | undefined> {
+    const status = await this.archive.status(target.batchId);
+    if (!status) return undefined;
+    const { readResultAt, findEntry } = resultsModule();
+    if (target.at) {
+      const found = await readResultAt(status.path, target.customId, target.at.offset, target.at.length);
+      if (found) return found;
+    }
+    const index = await this.entries(target.batchId, status);
+    const entry = index && findEntry(index, target.customId);
+    return entry ? readResultAt(status.path, target.customId, entry.offset, entry.length) : undefined;
+  }
+
+  /** What the user calls a batch: its file's name when submitted from here, else its id. */
+  labelOf(batchId: string): string {
+    return this.deps.registry.get(batchId)?.label ?? batchId;
+  }
+
+  /** Every result of a batch's local copy by custom_id (undefined: no copy). */
+  async entries(batchId: string, status?: ArchiveStatus): Promise<EntryIndex | undefined> {
+    const copy = status ?? (await this.archive.status(batchId));
+    if (!copy) return undefined;
+    return this.archive.entries(batchId, copy.path, documentSummaryOptions(this.deps.registry, batchId));
   }
 
   /** The rendered document for a batch (or one section of it), from the local copy. */

@@ -177,6 +177,21 @@ describe('emulator results', () => {
     assert.equal(text('plain'), 'Emulated reply to: Plain prompt with a break', 'without the marker, the reply is the usual one-line snippet');
   });
 
+  it('[[emulator:blocks]] replies with one content block of every kind (thinking, tools, citations, server tool results)', async () => {
+    const id = await create(sdk, [simple('blocks', 'Show me everything [[emulator:blocks]]'), simple('plain', 'Plain prompt')]);
+    const byId = new Map((await lines(sdk, id)).map((l) => [l.custom_id, l.result]));
+    const blocks = byId.get('blocks');
+    assert.ok(blocks?.type === 'succeeded');
+    assert.deepEqual(
+      blocks.message.content.map((b) => b.type),
+      ['thinking', 'redacted_thinking', 'text', 'tool_use', 'server_tool_use', 'web_search_tool_result', 'web_fetch_tool_result', 'code_execution_tool_result', 'bash_code_execution_tool_result'],
+    );
+    const text = blocks.message.content.find((b) => b.type === 'text');
+    assert.ok(text?.type === 'text' && (text.citations?.length ?? 0) === 2);
+    const plain = byId.get('plain');
+    assert.ok(plain?.type === 'succeeded' && plain.message.content.length === 1, 'without the marker, one text block');
+  });
+
   it('finds markers in content blocks, tool results and later messages', async () => {
     const id = await create(sdk, [
       simple('in-block', [

@@ -219,7 +219,7 @@ describe('results document', () => {
     const text = render({ maxCharsPerEntry: 500 }).text;
     const entry = text.slice(text.indexOf('▸ q10'), text.indexOf('▸ q04'));
     assert.ok(entry.length < 1000, String(entry.length));
-    assert.match(entry, /… [\d,]+ more characters: save the results to read all of it/);
+    assert.match(entry, /… [\d,]+ more characters: "Open in Full" above the entry shows all of it/);
   });
 
   it('folding ranges point at the right lines', () => {
