@@ -1,13 +1,15 @@
 // Bundles the extension into CommonJS files with `vscode` external.
 //
-// Three entry points ship: `extension.js` is what VS Code loads at activation; `sdk.js` holds
+// Four entry points ship: `extension.js` is what VS Code loads at activation; `sdk.js` holds
 // @anthropic-ai/sdk and is required the first time an API call is made (src/api/client.ts);
 // `results.js` holds the results code, required the first time results are opened
-// (src/vscode/results/resultsModule.ts). Activation parses neither.
+// (src/vscode/results/resultsModule.ts); `data.js` holds building batches from data, with
+// csv-parse, required the first time a data command runs or a template is opened
+// (src/vscode/data/dataModule.ts). Activation parses none of them.
 //
 // A fourth, `extension.test.js` (test/hostEntry.ts), is the same extension whose `activate()`
 // returns its internals for the extension-host tests. It is built except with --production, and
-// never packaged: .vscodeignore ships only the three above.
+// never packaged: .vscodeignore ships only the four above.
 //
 // Importable: `buildOptions()` is the configuration, which test/unit/build/bundles.test.ts builds
 // in memory to check what each bundle holds. Run as a script, it builds into dist/.
@@ -22,6 +24,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 const LAZY_BUNDLES = {
   sdk: 'src/api/sdk.ts',
   results: 'src/vscode/results/resultsBundle.ts',
+  data: 'src/vscode/data/dataBundle.ts',
 };
 
 /** Marks the lookup the plugin makes itself, so that it does not intercept its own resolution. */

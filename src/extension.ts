@@ -14,6 +14,7 @@ import { Log } from './vscode/core/log';
 import { Settings } from './vscode/core/settings';
 import { createBatchesView } from './vscode/views/batchesView';
 import { registerAuthoring } from './vscode/authoring';
+import { TemplateSupport } from './vscode/data/templateStub';
 import { registerResultsDocuments } from './vscode/results/resultsDocumentProvider';
 import { ResultsService } from './vscode/results/resultsService';
 import { EndNotifications } from './vscode/watching/endNotifications';
@@ -71,6 +72,8 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
   mark('end notifications and startup watch');
   const authoring = registerAuthoring();
   mark('authoring');
+  const templates = new TemplateSupport(log);
+  mark('templates');
   const results = new ResultsService(context.globalStorageUri.fsPath, {
     registry,
     log,
@@ -101,6 +104,7 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
     endNotifications,
     startupWatch,
     authoring,
+    templates,
     results,
     resultsDocuments,
     // Another key or server may be another account: forget what was listed, then list again.
@@ -137,6 +141,7 @@ export function wire(context: vscode.ExtensionContext): ExtensionInternals {
     tree: batchesView.provider,
     resultsDocuments,
     results,
+    templates,
     tidy,
     logUri: context.logUri.fsPath,
   };

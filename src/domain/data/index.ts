@@ -15,4 +15,4 @@ export { BadRecordError, buildBatchFromData, commitBuild, discardBuild, OutputEx
 export { LINK_SUFFIX, linkPath, readSourceLink, resolveFromLink, type SourceLink } from './sourceLink';
 export { RESULT_COLUMNS, resultColumnNames, writeResultsCsv, type ResultsCsvOptions, type ResultsCsvSummary } from './resultsCsv';
 export { csvCell, csvRow } from './csvText';
-export { checkTemplate, type TemplateCheck, type TemplateProblem } from './templateCheck';
+export { checkTemplate, type TemplateCheck, type TemplateData, type TemplateProblem } from './templateCheck';

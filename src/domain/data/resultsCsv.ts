@@ -16,7 +16,8 @@ import type { SourceLink } from './sourceLink';
 export const RESULT_COLUMNS = ['outcome', 'text', 'error_type', 'error_message', 'stop_reason', 'input_tokens', 'output_tokens'] as const;
 
 export interface ResultsCsvOptions {
-  resultsPath: string;
+  /** The local results files: one, or each part of a file Submit split into several batches. */
+  resultsPaths: string[];
   link: SourceLink;
   /** The data, read again (it must be the data the link names). */
   source: DataSource;
@@ -75,8 +76,10 @@ export function resultColumnNames(dataColumns: readonly string[]): string[] {
 
 export async function writeResultsCsv(options: ResultsCsvOptions): Promise<ResultsCsvSummary> {
   const { link } = options;
-  const index = new Map<string, LineRange>();
-  await scanResults(options.resultsPath, (result, where) => index.set(result.custom_id, { offset: where.offset, length: where.length }), { signal: options.signal });
+  const index = new Map<string, LineRange & { file: number }>();
+  for (const [file, resultsPath] of options.resultsPaths.entries()) {
+    await scanResults(resultsPath, (result, where) => index.set(result.custom_id, { file, offset: where.offset, length: where.length }), { signal: options.signal });
+  }
   const summary: ResultsCsvSummary = { rows: 0, withResult: 0, withoutResult: 0, notSent: 0, unmatchedResults: 0 };
   const matched = new Set<string>();
   await fs.promises.mkdir(path.dirname(options.output), { recursive: true });
@@ -86,21 +89,23 @@ export async function writeResultsCsv(options: ResultsCsvOptions): Promise<Resul
     await handle.write(csvRow([...link.columns, ...resultColumnNames(link.columns)]));
     let slice: DataItem[] = [];
     const writeSlice = async () => {
-      const ranges: LineRange[] = [];
-      const which: number[] = [];
+      // Per results file, the ranges this slice needs and which row each one fills.
+      const wanted = options.resultsPaths.map(() => ({ ranges: [] as LineRange[], rows: [] as number[] }));
       slice.forEach((item, i) => {
         const id = link.customIds[item.number - 1];
-        const range = id ? index.get(id) : undefined;
-        if (range) {
-          ranges.push(range);
-          which.push(i);
+        const found = id ? index.get(id) : undefined;
+        if (found) {
+          wanted[found.file].ranges.push(found);
+          wanted[found.file].rows.push(i);
           matched.add(id);
         }
       });
       const results = new Array<MessageBatchIndividualResponse['result'] | undefined>(slice.length);
-      await readRanges(options.resultsPath, ranges, (bytes, k) => {
-        results[which[k]] = (JSON.parse(bytes.toString('utf8')) as MessageBatchIndividualResponse).result;
-      }, options.signal);
+      for (const [file, { ranges, rows }] of wanted.entries()) {
+        await readRanges(options.resultsPaths[file], ranges, (bytes, k) => {
+          results[rows[k]] = (JSON.parse(bytes.toString('utf8')) as MessageBatchIndividualResponse).result;
+        }, options.signal);
+      }
       const rows: string[] = [];
       slice.forEach((item, i) => {
         const notSent = !link.customIds[item.number - 1];

@@ -54,6 +54,8 @@ export interface ExtensionCommands {
   'claudeBatches.clearApiKey': () => void;
   'claudeBatches.showLog': () => void;
   'claudeBatches.manageStorage': () => string[];
+  'claudeBatches.createBatchFromData': (data?: vscode.Uri, template?: vscode.Uri) => vscode.Uri | undefined;
+  'claudeBatches.saveResultsAsCsv': (batch?: BatchRef) => vscode.Uri | undefined;
 }
 
 /** The commands of VS Code (and of the view it makes from package.json) the extension calls. */
@@ -91,6 +93,8 @@ export const COMMANDS: { readonly [K in CommandId]: { readonly hiddenFromPalette
   'claudeBatches.clearApiKey': {},
   'claudeBatches.showLog': {},
   'claudeBatches.manageStorage': {},
+  'claudeBatches.createBatchFromData': {},
+  'claudeBatches.saveResultsAsCsv': {},
 };
 
 /** The ids by name, for call sites: `CommandIds.openResults`. */
@@ -110,4 +114,6 @@ export const CommandIds = {
   clearApiKey: 'claudeBatches.clearApiKey',
   showLog: 'claudeBatches.showLog',
   manageStorage: 'claudeBatches.manageStorage',
+  createBatchFromData: 'claudeBatches.createBatchFromData',
+  saveResultsAsCsv: 'claudeBatches.saveResultsAsCsv',
 } as const satisfies Record<string, CommandId>;

@@ -99,6 +99,26 @@ describe('bundles: what each one holds (esbuild metafile)', function () {
     assert.equal(production.outputs['dist/extension.test.js'], undefined, 'the production build makes no test bundle');
   });
 
+  it('dist/data.js holds the data code and csv-parse; dist/extension.js holds neither, only the stubs that require it', () => {
+    const DATA_CODE = fs
+      .readdirSync(path.join(ROOT, 'src', 'domain', 'data'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `src/domain/data/${f}`);
+    const isCsvParse = (input: string) => /(^|\/)node_modules\/csv-parse\//.test(input);
+    for (const meta of [development, production]) {
+      const data = inputsOf(meta, 'dist/data.js');
+      assert.deepEqual(DATA_CODE.filter((m) => !data.includes(m)), [], 'dist/data.js must hold every module of src/domain/data');
+      assert.ok(data.some(isCsvParse), 'dist/data.js must hold csv-parse');
+      assert.deepEqual(data.filter(isSdk), [], 'dist/data.js must not hold the SDK');
+      for (const bundle of ['dist/extension.js', ...(meta === development ? ['dist/extension.test.js'] : [])]) {
+        const inputs = inputsOf(meta, bundle);
+        const inlined = inputs.filter((i) => DATA_CODE.includes(i) || isCsvParse(i) || i === 'src/vscode/data/dataBundle.ts');
+        assert.deepEqual(inlined, [], `${bundle} must not hold the data code: it loads dist/data.js on first use`);
+        assert.ok(externalRequires(meta, bundle).includes('./data.js'), `${bundle} must require ./data.js`);
+      }
+    }
+  });
+
   /** Builds `contents` as if it were a module named `sourcefile` in `dir`. */
   const probeFiles = (contents: string, dir: string, sourcefile: string) => {
     const { entryPoints: _entries, outdir: _outdir, ...options } = config.buildOptions();

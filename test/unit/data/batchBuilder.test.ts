@@ -115,9 +115,10 @@ describe('data: results as CSV', () => {
       { custom_id: 'b', result: { type: 'succeeded', message: { content: [{ type: 'text', text: 'line1\nline "2"' }], stop_reason: 'end_turn', usage: { input_tokens: 12, output_tokens: 5 } } } },
       { custom_id: 'zz', result: { type: 'expired' } },
     ];
-    const resultsPath = writeData(dir, 'results.jsonl', results.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    // As two parts of a split file: each part's results in its own file.
+    const resultsPaths = [writeData(dir, 'results-1.jsonl', results.slice(0, 2).map((r) => JSON.stringify(r)).join('\n') + '\n'), writeData(dir, 'results-2.jsonl', `${JSON.stringify(results[2])}\n`)];
     const csvOut = path.join(dir, 'out', 'd.results.csv');
-    const summary = await writeResultsCsv({ resultsPath, link: (await readSourceLink(output))!, source: await openDataSource(data), output: csvOut });
+    const summary = await writeResultsCsv({ resultsPaths, link: (await readSourceLink(output))!, source: await openDataSource(data), output: csvOut });
     assert.deepEqual(summary, { rows: 4, withResult: 2, withoutResult: 1, notSent: 1, unmatchedResults: 1 });
     assert.equal(
       fs.readFileSync(csvOut, 'utf8'),
