@@ -1,4 +1,3 @@
-import * as vscode from 'vscode';
 import { DisposableObject } from '../../domain/lifecycle';
 import { commandTarget, type CommandTarget } from './commandArguments';
 import type { CommandId, CommandResult } from './commandIds';
@@ -9,7 +8,7 @@ import { cancelBatch, copyBatchId, deleteBatch } from './batchCommands';
 import { openResults, retryFailed, saveResults, sectionArgument } from './resultsCommands';
 import { manageStorage } from './storageCommands';
 import { submitFile } from './submitFile';
-import { dataModule } from '../data/dataModule';
+import { createBatchFromData, saveResultsAsCsv } from '../data/dataCommandStubs';
 
 /** A command's handler: gets its first argument decoded (commandArguments.ts), the rest as given. */
 interface Handler<K extends CommandId> {
@@ -53,8 +52,8 @@ export function registerCommands(services: Services): DisposableObject {
     'claudeBatches.showLog': { action: 'Showing the log', run: () => log.show() },
     'claudeBatches.manageStorage': { action: 'Managing the local results', run: () => manageStorage(services) },
     // The data code is its own bundle (dist/data.js), loaded when one of these first runs.
-    'claudeBatches.createBatchFromData': { action: 'Creating the batch file from data', run: (target, template) => dataModule().createBatchFromData(services, target, template instanceof vscode.Uri ? template : undefined) },
-    'claudeBatches.saveResultsAsCsv': { action: 'Saving the results as CSV', run: (target) => dataModule().saveResultsAsCsv(services, target) },
+    'claudeBatches.createBatchFromData': { action: 'Creating the batch file from data', run: (target, template) => createBatchFromData(services, target, template) },
+    'claudeBatches.saveResultsAsCsv': { action: 'Saving the results as CSV', run: (target) => saveResultsAsCsv(services, target) },
   };
 
   const commands = new DisposableObject();

@@ -1,6 +1,6 @@
 // Create Batch File from Data… and Save Results as CSV…, loaded with the data bundle
 // (dist/data.js) the first time either runs. The domain does the work (src/domain/data); this
-// file asks, shows and opens.
+// file asks, shows and opens, through what the extension hands it (dataHost.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -26,13 +26,9 @@ import {
   type DataSource,
   type Template,
 } from '../../domain/data';
-import { labelOf, requireApi, resolveBatch } from '../commands/batchArgument';
 import type { CommandTarget } from '../commands/commandArguments';
-import { CommandIds } from '../commands/commandIds';
-import { executeCommand, UserCancelled } from '../commands/commandRunner';
-import type { Services } from '../core/services';
-import { Settings } from '../core/settings';
-import { ui } from '../core/ui';
+import type { Ui } from '../core/ui';
+import type { DataHost } from './dataHost';
 
 const NEW_TEMPLATE = '$(add) New template from these columns';
 const PREVIEW_CHARS = 1500;
@@ -45,19 +41,20 @@ function dataError(err: unknown): never {
 }
 
 /** The data file or folder to build from: the one given, or a pick of the workspace's data files. */
-async function pickData(target: CommandTarget): Promise<string> {
+async function pickData(host: DataHost, target: CommandTarget): Promise<string> {
+  const ui = () => host.ui();
   if (target.kind === 'file') return target.uri.fsPath;
   const files = await vscode.workspace.findFiles(`**/*{${DATA_EXTENSIONS.join(',')}}`, '**/{node_modules,.git}/**', 500);
   const usable = files.filter((f) => !f.fsPath.endsWith('.batch.jsonl') && !f.fsPath.endsWith(TEMPLATE_SUFFIX) && !f.fsPath.endsWith('.source.json'));
   if (!usable.length) {
     void ui().info('No CSV, TSV, JSON or JSONL data in this workspace: right-click a data file or a folder in the Explorer and choose Create Batch File from Data….');
-    throw new UserCancelled();
+    throw host.cancelled();
   }
   const picked = await ui().pick(
     usable.map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), uri })),
     { placeHolder: 'Which data should the batch be built from?' },
   );
-  if (!picked) throw new UserCancelled();
+  if (!picked) throw host.cancelled();
   return picked.uri.fsPath;
 }
 
@@ -72,10 +69,35 @@ function dataBase(dataPath: string): string {
   return path.parse(dataPath).name;
 }
 
+const TEMPLATE_SEARCH_ENTRIES = 20_000;
+const TEMPLATE_SEARCH_DEPTH = 8;
+
+/**
+ * The templates in these folders and below (not in hidden folders nor node_modules), walked on
+ * the file system with bounds on depth and entries: the workspace search can stall in a remote
+ * workbench, and a command must not hang on it.
+ */
+async function findTemplates(roots: string[]): Promise<vscode.Uri[]> {
+  const found = new Set<string>();
+  let budget = TEMPLATE_SEARCH_ENTRIES;
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    const entries = await fs.promises.readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (--budget < 0) return;
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory() && depth < TEMPLATE_SEARCH_DEPTH) await walk(full, depth + 1);
+      else if (entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)) found.add(full);
+    }
+  };
+  for (const root of roots) await walk(root, 0);
+  return [...found].map((f) => vscode.Uri.file(f));
+}
+
 /** The template to fill: one of the workspace's (those made for this data first), or a new one from the columns. */
-async function pickTemplate(dataPath: string, columns: string[], given?: vscode.Uri): Promise<string> {
+async function pickTemplate(ui: Ui, cancelled: () => Error, dataPath: string, columns: string[], given?: vscode.Uri): Promise<string> {
   if (given) return given.fsPath;
-  const found = await vscode.workspace.findFiles(`**/*${TEMPLATE_SUFFIX}`, '**/node_modules/**', 200);
+  const found = await findTemplates([path.dirname(dataPath), ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)]);
   const items = await Promise.all(
     found.map(async (uri) => {
       let forThis = false;
@@ -90,10 +112,10 @@ async function pickTemplate(dataPath: string, columns: string[], given?: vscode.
   );
   items.sort((a, b) => Number(b.forThis) - Number(a.forThis) || a.label.localeCompare(b.label));
   const shown = columns.length > 8 ? `${columns.slice(0, 8).join(', ')}, …` : columns.join(', ');
-  const picked = await ui().pick([...items, { label: NEW_TEMPLATE, description: shown, detail: undefined, forThis: false, uri: undefined }], {
+  const picked = await ui.pick([...items, { label: NEW_TEMPLATE, description: shown, detail: undefined, forThis: false, uri: undefined }], {
     placeHolder: `Which template should each record of ${path.basename(dataPath)} fill?`,
   });
-  if (!picked) throw new UserCancelled();
+  if (!picked) throw cancelled();
   if (picked.uri) return picked.uri.fsPath;
   const file = freeName(path.dirname(dataPath), dataBase(dataPath), TEMPLATE_SUFFIX);
   await fs.promises.writeFile(file, templateForColumns(columns, path.basename(dataPath)), { flag: 'wx' });
@@ -113,8 +135,8 @@ async function readTemplate(file: string): Promise<Template> {
   }
 }
 
-function estimateText(build: BatchBuild): string {
-  const cost = estimateCost(build.models, Settings.prices());
+function estimateText(host: DataHost, build: BatchBuild): string {
+  const cost = estimateCost(build.models, host.prices());
   if (cost.totalMaxUsd <= 0) return '';
   const usd = formatUsd(cost.totalMaxUsd);
   return usd.startsWith('<') ? ` · est. ${usd}` : ` · est. ≤ ${usd}`;
@@ -143,11 +165,13 @@ function previewDetail(build: BatchBuild, source: DataSource): string {
  * file in place, with its link to the data. Returns the batch file, or undefined when the user
  * backed out (nothing is left behind then).
  */
-export async function createBatchFromData(services: Services, target: CommandTarget, templateUri?: vscode.Uri): Promise<vscode.Uri | undefined> {
-  const dataPath = await pickData(target);
+export async function createBatchFromData(host: DataHost, target: CommandTarget, templateUri?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const { services } = host;
+  const ui = () => host.ui();
+  const dataPath = await pickData(host, target);
   const source = await openDataSource(dataPath);
   const columns = await source.columns().catch(dataError);
-  const templatePath = await pickTemplate(dataPath, columns, templateUri);
+  const templatePath = await pickTemplate(host.ui(), () => host.cancelled(), dataPath, columns, templateUri);
   const template = await readTemplate(templatePath);
   const output = path.join(path.dirname(dataPath), `${dataBase(dataPath)}.batch.jsonl`);
   const build = await vscode.window
@@ -172,13 +196,13 @@ export async function createBatchFromData(services: Services, target: CommandTar
       throw new Error(`No request could be built from ${path.basename(dataPath)}${first ? `: ${first.where}${first.column ? `, column "${first.column}"` : ''}: ${first.message}` : ': it holds no records'}.`);
     }
     const create = build.badCount ? `Skip ${formatCount(build.badCount)} Bad ${build.badCount === 1 ? 'Record' : 'Records'} and Create` : 'Create';
-    const title = `Create ${path.basename(output)}: ${formatCount(build.requests)} ${build.requests === 1 ? 'request' : 'requests'}${estimateText(build)}?`;
+    const title = `Create ${path.basename(output)}: ${formatCount(build.requests)} ${build.requests === 1 ? 'request' : 'requests'}${estimateText(host, build)}?`;
     const choice = await ui().confirm(title, previewDetail(build, source), create);
-    if (choice !== create) throw new UserCancelled();
+    if (choice !== create) throw host.cancelled();
     let overwrite = false;
     if (fs.existsSync(output)) {
       const replace = await ui().confirm(`${path.basename(output)} already exists. Replace it?`, 'The file there now (and its link to its data) will be replaced by the new batch file.', 'Replace');
-      if (replace !== 'Replace') throw new UserCancelled();
+      if (replace !== 'Replace') throw host.cancelled();
       overwrite = true;
     }
     await commitBuild(build, { overwrite });
@@ -193,13 +217,13 @@ export async function createBatchFromData(services: Services, target: CommandTar
   void ui()
     .info(`Created ${vscode.workspace.asRelativePath(uri)}: ${formatCount(build.requests)} requests${skipped}, ready to submit.`, 'Submit')
     .then((action) => {
-      if (action === 'Submit') void executeCommand(CommandIds.submitFile, uri);
+      if (action === 'Submit') host.submit(uri);
     });
   return uri;
 }
 
 /** The parts of a batch's group, in order, or the batch alone. */
-function partsOf(services: Services, batch: MessageBatch): string[] {
+function partsOf(services: DataHost['services'], batch: MessageBatch): string[] {
   const group = services.registry.get(batch.id)?.group;
   if (!group) return [batch.id];
   return services.registry
@@ -214,16 +238,18 @@ function partsOf(services: Services, batch: MessageBatch): string[] {
  * how each request ended. The batch file's link (`….source.json`) says which data and which
  * custom_id each row got; it is used only if it was written for exactly the bytes submitted.
  */
-export async function saveResultsAsCsv(services: Services, target: CommandTarget): Promise<vscode.Uri | undefined> {
-  const batch = await resolveBatch(services, target, {
+export async function saveResultsAsCsv(host: DataHost, target: CommandTarget): Promise<vscode.Uri | undefined> {
+  const { services } = host;
+  const ui = () => host.ui();
+  const batch = await host.resolveBatch(target, {
     applies: (b) => isEnded(b) && !!services.registry.get(b.id)?.sourcePath,
     placeHolder: 'Select a batch built from data to save its results as CSV',
     none: 'No ended batch submitted from this machine: results can be saved as CSV for a batch built from data once it has ended.',
   });
-  const label = labelOf(services, batch);
+  const label = host.labelOf(batch);
   if (!isEnded(batch)) {
     void ui().info(`"${label}" has not ended yet: its results can be saved once it has.`);
-    throw new UserCancelled();
+    throw host.cancelled();
   }
   const record = services.registry.get(batch.id);
   if (!record?.sourcePath) throw new Error(`"${label}" was not submitted from this machine, so the data it was built from is unknown.`);
@@ -237,17 +263,17 @@ export async function saveResultsAsCsv(services: Services, target: CommandTarget
   if (!stat) throw new Error(`The data "${label}" was built from is gone (${dataPath}).`);
   if (!stat.isDirectory() && (stat.size !== link.dataSize || Math.abs(stat.mtimeMs - link.dataMtimeMs) > 1)) {
     const go = await ui().confirm(`${path.basename(dataPath)} changed after the batch was built from it.`, 'Its rows may no longer be the ones the requests were built from: each result is joined to the row that now has its number.', 'Save Anyway');
-    if (go !== 'Save Anyway') throw new UserCancelled();
+    if (go !== 'Save Anyway') throw host.cancelled();
   }
   const resultsPaths: string[] = [];
   for (const id of partsOf(services, batch)) {
-    const part = id === batch.id ? batch : (services.store.get(id) ?? (await (await requireApi(services)).retrieve(id)));
+    const part = id === batch.id ? batch : (services.store.get(id) ?? (await (await host.requireApi()).retrieve(id)));
     if (!isEnded(part)) {
-      void ui().info(`"${label}" is one of several batches its file was split into, and ${labelOf(services, part)} has not ended yet: the CSV can be saved once all have.`);
-      throw new UserCancelled();
+      void ui().info(`"${label}" is one of several batches its file was split into, and ${host.labelOf(part)} has not ended yet: the CSV can be saved once all have.`);
+      throw host.cancelled();
     }
-    const local = await services.results.ensureLocal(part, labelOf(services, part));
-    if (!local) throw new UserCancelled();
+    const local = await services.results.ensureLocal(part, host.labelOf(part));
+    if (!local) throw host.cancelled();
     resultsPaths.push(local.path);
   }
   const targetUri = await ui().saveDialog({

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { DisposableObject } from '../../domain/lifecycle';
 import type { Log } from '../core/log';
+import { Settings } from '../core/settings';
 import { dataModule } from './dataModule';
 
 /** Kept in step with TEMPLATE_SUFFIX in src/domain/data/template.ts (not imported: that is the data bundle). */
@@ -25,7 +26,7 @@ export class TemplateSupport extends DisposableObject {
   constructor(private readonly log: Log) {
     super();
     this.register(vscode.languages.registerCompletionItemProvider(SELECTOR, { provideCompletionItems: (d, p) => dataModule().templateCompletions(d, p) }, '{', ':'));
-    this.register(vscode.languages.registerCodeLensProvider(SELECTOR, { onDidChangeCodeLenses: this.lensesChanged.event, provideCodeLenses: (d) => dataModule().templateCodeLenses(d) }));
+    this.register(vscode.languages.registerCodeLensProvider(SELECTOR, { onDidChangeCodeLenses: this.lensesChanged.event, provideCodeLenses: (d) => dataModule().templateCodeLenses(d, Settings.prices()) }));
     this.register(vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)));
     this.register(vscode.workspace.onDidSaveTextDocument(() => this.lensesChanged.fire()));

@@ -17,9 +17,8 @@ import {
   type DataRecord,
   type TemplateData,
 } from '../../domain/data';
-import { CommandIds } from '../commands/commandIds';
-import { commandOf } from '../commands/commandRunner';
-import { Settings } from '../core/settings';
+import { CommandIds, type ExtensionCommands } from '../commands/commandIds';
+import type { PriceTable } from '../../domain/cost';
 
 interface DataFacts {
   key: string;
@@ -118,7 +117,7 @@ export async function templateCompletions(document: vscode.TextDocument, positio
 }
 
 /** The count and estimate of what the template builds from its data: a build that writes to a temp file it then removes. */
-async function lensTitle(document: vscode.TextDocument, file: string): Promise<string> {
+async function lensTitle(document: vscode.TextDocument, file: string, prices: PriceTable): Promise<string> {
   const key = `${document.uri.toString()}#${document.version}#${await versionOf(file)}`;
   let title = lensCache.get(key);
   if (!title) {
@@ -126,7 +125,7 @@ async function lensTitle(document: vscode.TextDocument, file: string): Promise<s
       const source = await openDataSource(file);
       const build = await buildBatchFromData({ source, template: parseTemplate(document.getText()), output: path.join(path.dirname(file), `.${path.basename(file)}.lens.batch.jsonl`), onBad: 'skip' });
       await discardBuild(build);
-      const cost = estimateCost(build.models, Settings.prices());
+      const cost = estimateCost(build.models, prices);
       const usd = formatUsd(cost.totalMaxUsd);
       const estimate = cost.totalMaxUsd > 0 ? (usd.startsWith('<') ? ` · est. ${usd}` : ` · est. ≤ ${usd}`) : '';
       const bad = build.badCount ? ` · ${formatCount(build.badCount)} bad ${build.badCount === 1 ? 'record' : 'records'}` : '';
@@ -138,17 +137,23 @@ async function lensTitle(document: vscode.TextDocument, file: string): Promise<s
   return title;
 }
 
-export async function templateCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+/** The lens's command (not commandRunner's commandOf: that module is the extension's, see dataHost.ts). */
+function buildCommand(title: string, data: vscode.Uri | undefined, template: vscode.Uri): vscode.Command {
+  const args: Parameters<ExtensionCommands['claudeBatches.createBatchFromData']> = [data, template];
+  return { command: CommandIds.createBatchFromData, title, arguments: args };
+}
+
+export async function templateCodeLenses(document: vscode.TextDocument, prices: PriceTable): Promise<vscode.CodeLens[]> {
   const top = new vscode.Range(0, 0, 0, 0);
   const file = dataPathOf(document);
   if (!file) {
-    return [new vscode.CodeLens(top, commandOf(CommandIds.createBatchFromData, '$(play) Build batch from data… (choose the data; "options": {"data": …} names it here)', undefined, document.uri))];
+    return [new vscode.CodeLens(top, buildCommand('$(play) Build batch from data… (choose the data; "options": {"data": …} names it here)', undefined, document.uri))];
   }
   let title: string;
   try {
-    title = await lensTitle(document, file);
+    title = await lensTitle(document, file, prices);
   } catch (err) {
     title = `$(warning) Build batch from ${path.basename(file)} (${err instanceof Error ? err.message : String(err)})`;
   }
-  return [new vscode.CodeLens(top, commandOf(CommandIds.createBatchFromData, title, vscode.Uri.file(file), document.uri))];
+  return [new vscode.CodeLens(top, buildCommand(title, vscode.Uri.file(file), document.uri))];
 }

@@ -110,6 +110,11 @@ describe('bundles: what each one holds (esbuild metafile)', function () {
       assert.deepEqual(DATA_CODE.filter((m) => !data.includes(m)), [], 'dist/data.js must hold every module of src/domain/data');
       assert.ok(data.some(isCsvParse), 'dist/data.js must hold csv-parse');
       assert.deepEqual(data.filter(isSdk), [], 'dist/data.js must not hold the SDK');
+      // A module with state held twice would be two states: dialogs a test scripted (ui.ts), the
+      // cancellation the command wrapper recognises (commandRunner.ts), the settings problems
+      // reported once (settings.ts). The extension hands the data code these instead.
+      const stateful = ['src/vscode/core/ui.ts', 'src/vscode/commands/commandRunner.ts', 'src/vscode/core/settings.ts', 'src/vscode/commands/batchArgument.ts'];
+      assert.deepEqual(stateful.filter((m) => data.includes(m)), [], 'dist/data.js must not hold its own copy of a module with state');
       for (const bundle of ['dist/extension.js', ...(meta === development ? ['dist/extension.test.js'] : [])]) {
         const inputs = inputsOf(meta, bundle);
         const inlined = inputs.filter((i) => DATA_CODE.includes(i) || isCsvParse(i) || i === 'src/vscode/data/dataBundle.ts');
