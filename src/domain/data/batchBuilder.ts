@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, validateBatchText, type AcceptedLine, type ModelUsageEstimate } from '../jsonl';
+import { BatchValidator, DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, validateBatchText, type AcceptedLine, type ModelUsageEstimate } from '../jsonl';
 import { CustomIdMaker } from './customIds';
 import type { BadRecord, DataSource } from './dataRecord';
 import { compileTemplate, RenderError, requestLine } from './render';
@@ -58,14 +58,6 @@ export class BadRecordError extends Error {
 const FLUSH_BYTES = 1024 * 1024;
 const BODY_FRAME_BYTES = '{"requests":[]}'.length;
 
-function addModel(models: Record<string, ModelUsageEstimate>, line: AcceptedLine): void {
-  const name = line.model ?? '(no model)';
-  const entry = (models[name] ??= { requests: 0, maxTokens: 0, estimatedInputTokens: 0 });
-  entry.requests++;
-  entry.maxTokens += line.maxTokens ?? 0;
-  entry.estimatedInputTokens += line.estimatedInputTokens;
-}
-
 export async function buildBatchFromData(options: BuildOptions): Promise<BatchBuild> {
   const { source, template, output } = options;
   const maxBad = options.maxBadKept ?? 100;
@@ -75,7 +67,10 @@ export async function buildBatchFromData(options: BuildOptions): Promise<BatchBu
   await fs.promises.mkdir(path.dirname(output), { recursive: true });
   const handle = await fs.promises.open(temp, 'wx');
   const hash = createHash('sha256');
-  const models: Record<string, ModelUsageEstimate> = Object.create(null) as Record<string, ModelUsageEstimate>;
+  // One validator for the whole build, as for a batch file: without limits (a file over one
+  // batch's is split by Submit), it says whether each line would be accepted and sums the models.
+  let accepted: AcceptedLine | undefined;
+  const validator = new BatchValidator({ maxDiagnostics: 0, maxRequests: Infinity, maxBytes: Infinity, onRequestLine: (line) => (accepted = line) });
   const customIds: string[] = [];
   const columns: string[] = [];
   const seenColumns = new Set<string>();
@@ -128,20 +123,21 @@ export async function buildBatchFromData(options: BuildOptions): Promise<BatchBu
         reject({ kind: 'bad', number: item.number, line: item.line, where: item.where, column: err.field, message: err.message });
         continue;
       }
-      // The request as the API would see it: the batch validator, on this one line.
-      let accepted: AcceptedLine | undefined;
-      const check = validateBatchText(line, { maxDiagnostics: 1, onRequestLine: (a) => (accepted = a) });
+      // The request as the API would see it: the batch validator, on this line.
+      accepted = undefined;
+      const bytes = Buffer.byteLength(line, 'utf8');
+      validator.pushLine(line, bytes);
       if (!accepted) {
-        ids.release(id);
-        const first = check.diagnostics.find((d) => d.severity === 'error');
+        // Its custom_id stays taken: the validator has seen it, and a later request with it would be a duplicate.
+        // Rare: the line is checked again on its own, for the message that says why.
+        const first = validateBatchText(line, { maxDiagnostics: 5 }).diagnostics.find((d) => d.severity === 'error');
         reject({ kind: 'bad', number: item.number, line: item.line, where: item.where, message: `its request would be rejected: ${first?.message ?? 'the validator refused it'}` });
         continue;
       }
-      addModel(models, accepted);
       customIds[item.number - 1] = id;
       firstRequest ??= line;
       requests++;
-      jsonBytes += Buffer.byteLength(line, 'utf8');
+      jsonBytes += bytes;
       pending.push(line, '\n');
       pendingBytes += line.length + 1;
       if (pendingBytes >= FLUSH_BYTES) {
@@ -156,6 +152,7 @@ export async function buildBatchFromData(options: BuildOptions): Promise<BatchBu
     await fs.promises.rm(temp, { force: true });
     throw err;
   }
+  const { models } = validator.finish(byteSize);
   const bodyBytes = requests === 0 ? BODY_FRAME_BYTES : BODY_FRAME_BYTES + jsonBytes + requests - 1;
   const stat = await fs.promises.stat(source.path);
   const relative = (to: string) => path.relative(path.dirname(output), to).split(path.sep).join('/');

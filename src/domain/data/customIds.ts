@@ -24,9 +24,4 @@ export class CustomIdMaker {
     this.used.add(id);
     return id;
   }
-
-  /** Gives back an id whose request was not written (its record turned out bad). */
-  release(id: string): void {
-    this.used.delete(id);
-  }
 }

@@ -9,7 +9,7 @@ export { DATA_EXTENSIONS, openDataSource } from './dataSource';
 export { fieldAt, fieldNames } from './fieldPath';
 export { scanPlaceholders, splitString, wholeJsonField, type Placeholder } from './placeholders';
 export { parseTemplate, templateForColumns, TemplateError, TEMPLATE_SUFFIX, type Template, type TemplateOptions } from './template';
-export { compileTemplate, jsonStringContent, RenderError, requestLine, type Renderer } from './render';
+export { compileTemplate, RenderError, requestLine, type Renderer } from './render';
 export { CustomIdMaker, validCustomId } from './customIds';
 export { BadRecordError, buildBatchFromData, commitBuild, discardBuild, OutputExistsError, type BatchBuild, type BuildOptions } from './batchBuilder';
 export { LINK_SUFFIX, linkPath, readSourceLink, resolveFromLink, type SourceLink } from './sourceLink';

@@ -27,12 +27,6 @@ function field(record: DataRecord, name: string): unknown {
   return value;
 }
 
-/** The inside of a JSON string holding `text` (without its quotes). */
-export function jsonStringContent(text: string): string {
-  const quoted = JSON.stringify(text);
-  return quoted.slice(1, -1);
-}
-
 function jsonValue(record: DataRecord, name: string): string {
   const value = field(record, name);
   if (typeof value !== 'string') return JSON.stringify(value);
@@ -50,15 +44,14 @@ function compile(value: unknown, pieces: Piece[]): void {
       pieces.push((r) => jsonValue(r, whole));
       return;
     }
-    pieces.push('"');
-    for (const part of splitString(value)) {
-      if ('text' in part) pieces.push(jsonStringContent(part.text));
-      else {
-        const name = part.field;
-        pieces.push((r) => jsonStringContent(fieldText(field(r, name))));
-      }
+    const parts = splitString(value);
+    if (parts.every((p) => 'text' in p)) {
+      pieces.push(JSON.stringify(value));
+      return;
     }
-    pieces.push('"');
+    // The string is put together first and serialized once: one JSON.stringify per string value,
+    // whatever its number of placeholders.
+    pieces.push((r) => JSON.stringify(parts.map((p) => ('text' in p ? p.text : fieldText(field(r, p.field)))).join('')));
   } else if (Array.isArray(value)) {
     pieces.push('[');
     value.forEach((v, i) => {
