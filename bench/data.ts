@@ -17,6 +17,7 @@ const MB = 1024 * 1024;
 interface WorkerResult {
   mode: string;
   ms: number;
+  cpuMs: number;
   records: number;
   peakRssDelta: number;
 }
@@ -69,14 +70,16 @@ export async function benchData(): Promise<void> {
       const row = (label: string, rs: WorkerResult[]) => {
         const ms = rs.map((r) => r.ms);
         const rss = rs.map((r) => r.peakRssDelta / MB);
-        return [`${size.toLocaleString('en-US')} rows, ${(bytes / MB).toFixed(1)} MB: ${label}`, median(ms).toFixed(0), Math.min(...ms).toFixed(0), Math.max(...ms).toFixed(0), `${median(rss).toFixed(1)} MB`, `${Math.max(...rss).toFixed(1)} MB`];
+        const cpu = rs.map((r) => r.cpuMs);
+        return [`${size.toLocaleString('en-US')} rows, ${(bytes / MB).toFixed(1)} MB: ${label}`, median(ms).toFixed(0), Math.min(...ms).toFixed(0), Math.max(...ms).toFixed(0), median(cpu).toFixed(0), `${median(rss).toFixed(1)} MB`, `${Math.max(...rss).toFixed(1)} MB`];
       };
       rows.push(row('baseline: streaming csv-parse', results.baseline), row('build the batch file', results.build));
       const ratio = median(results.build.map((r) => r.ms)) / median(results.baseline.map((r) => r.ms));
-      notes.push(`${size.toLocaleString('en-US')} rows: build / baseline time ${ratio.toFixed(2)}×, peak RSS growth ${Math.max(...results.build.map((r) => r.peakRssDelta / MB)).toFixed(1)} MB`);
+      const cpuRatio = median(results.build.map((r) => r.cpuMs)) / median(results.baseline.map((r) => r.cpuMs));
+      notes.push(`${size.toLocaleString('en-US')} rows: build / baseline time ${ratio.toFixed(2)}× (CPU ${cpuRatio.toFixed(2)}×), peak RSS growth ${Math.max(...results.build.map((r) => r.peakRssDelta / MB)).toFixed(1)} MB`);
       fs.rmSync(file, { force: true });
     }
-    printTable(`Batch file from CSV data, ${RUNS} fresh processes each`, ['what', 'ms (median)', 'min', 'max', 'peak RSS − start (median)', 'max'], rows);
+    printTable(`Batch file from CSV data, ${RUNS} fresh processes each`, ['what', 'ms (median)', 'min', 'max', 'CPU ms (median)', 'peak RSS − start (median)', 'max'], rows);
     for (const note of notes) console.log(note);
     console.log('(goals: ≤ 1.5× the baseline; peak RSS growth ≤ 100 MB)');
   } finally {

@@ -84,6 +84,20 @@ describe('data: Create Batch File from Data… and Save Results as CSV…', () =
     assert.deepEqual(fs.readdirSync(dir).sort(), ['items.batch-template.json', 'items.batch.jsonl', 'items.csv']);
   });
 
+  it('from the palette, offers the data files of the workspace (not batch files, templates or links)', async () => {
+    const { dir } = dataFile('palette.csv', 'id,question\na,one\n');
+    fs.writeFileSync(path.join(dir, 'x.batch.jsonl'), '');
+    fs.writeFileSync(path.join(dir, 'x.batch-template.json'), '{}');
+    let offered: string[] = [];
+    t.ui.answer('pick', /Which data should the batch be built from/, (items: { label: string; description?: string }[]) => {
+      offered = items.filter((i) => i.description === vscode.workspace.asRelativePath(dir)).map((i) => i.label);
+      return undefined;
+    });
+    assert.equal(await vscode.commands.executeCommand('claudeBatches.createBatchFromData'), undefined);
+    t.ui.verify();
+    assert.deepEqual(offered, ['palette.csv']);
+  });
+
   it('says what is wrong with the data at its line, and writes nothing', async () => {
     const { dir, uri } = dataFile('dup.csv', 'id,text,text\n1,a,b\n');
     assert.equal(await vscode.commands.executeCommand('claudeBatches.createBatchFromData', uri), undefined);

@@ -74,6 +74,7 @@ export async function buildBatchFromData(options: BuildOptions): Promise<BatchBu
   const customIds: string[] = [];
   const columns: string[] = [];
   const seenColumns = new Set<string>();
+  let lastColumns: string[] | undefined;
   const bad: BadRecord[] = [];
   let badCount = 0;
   let requests = 0;
@@ -106,10 +107,15 @@ export async function buildBatchFromData(options: BuildOptions): Promise<BatchBu
         reject(item);
         continue;
       }
-      for (const column of item.columns()) {
-        if (!seenColumns.has(column)) {
-          seenColumns.add(column);
-          columns.push(column);
+      // The union of the records' columns, in order of first appearance (CSV rows share one list).
+      const itemColumns = item.columns();
+      if (itemColumns !== lastColumns) {
+        lastColumns = itemColumns;
+        for (const column of itemColumns) {
+          if (!seenColumns.has(column)) {
+            seenColumns.add(column);
+            columns.push(column);
+          }
         }
       }
       let line: string;

@@ -51,7 +51,11 @@ function compile(value: unknown, pieces: Piece[]): void {
     }
     // The string is put together first and serialized once: one JSON.stringify per string value,
     // whatever its number of placeholders.
-    pieces.push((r) => JSON.stringify(parts.map((p) => ('text' in p ? p.text : fieldText(field(r, p.field)))).join('')));
+    pieces.push((r) => {
+      let text = '';
+      for (const p of parts) text += 'text' in p ? p.text : fieldText(field(r, p.field));
+      return JSON.stringify(text);
+    });
   } else if (Array.isArray(value)) {
     pieces.push('[');
     value.forEach((v, i) => {

@@ -44,8 +44,8 @@ function dataError(err: unknown): never {
 async function pickData(host: DataHost, target: CommandTarget): Promise<string> {
   const ui = () => host.ui();
   if (target.kind === 'file') return target.uri.fsPath;
-  const files = await vscode.workspace.findFiles(`**/*{${DATA_EXTENSIONS.join(',')}}`, '**/{node_modules,.git}/**', 500);
-  const usable = files.filter((f) => !f.fsPath.endsWith('.batch.jsonl') && !f.fsPath.endsWith(TEMPLATE_SUFFIX) && !f.fsPath.endsWith('.source.json'));
+  const isData = (name: string) => DATA_EXTENSIONS.includes(path.extname(name).toLowerCase()) && !/\.batch\.jsonl$|\.source\.json$/.test(name) && !name.endsWith(TEMPLATE_SUFFIX);
+  const usable = await findWorkspaceFiles((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), isData);
   if (!usable.length) {
     void ui().info('No CSV, TSV, JSON or JSONL data in this workspace: right-click a data file or a folder in the Explorer and choose Create Batch File from Data….');
     throw host.cancelled();
@@ -69,25 +69,25 @@ function dataBase(dataPath: string): string {
   return path.parse(dataPath).name;
 }
 
-const TEMPLATE_SEARCH_ENTRIES = 20_000;
-const TEMPLATE_SEARCH_DEPTH = 8;
+const SEARCH_ENTRIES = 20_000;
+const SEARCH_DEPTH = 8;
 
 /**
- * The templates in these folders and below (not in hidden folders nor node_modules), walked on
- * the file system with bounds on depth and entries: the workspace search can stall in a remote
- * workbench, and a command must not hang on it.
+ * The files in these folders and below (not in hidden folders nor node_modules) whose name
+ * `wanted` accepts, walked on the file system with bounds on depth and entries: the workspace
+ * search (findFiles) was seen to stall in a remote workbench, and a command must not hang on it.
  */
-async function findTemplates(roots: string[]): Promise<vscode.Uri[]> {
+async function findWorkspaceFiles(roots: string[], wanted: (name: string) => boolean): Promise<vscode.Uri[]> {
   const found = new Set<string>();
-  let budget = TEMPLATE_SEARCH_ENTRIES;
+  let budget = SEARCH_ENTRIES;
   const walk = async (dir: string, depth: number): Promise<void> => {
     const entries = await fs.promises.readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
       if (--budget < 0) return;
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory() && depth < TEMPLATE_SEARCH_DEPTH) await walk(full, depth + 1);
-      else if (entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)) found.add(full);
+      if (entry.isDirectory() && depth < SEARCH_DEPTH) await walk(full, depth + 1);
+      else if (entry.isFile() && wanted(entry.name)) found.add(full);
     }
   };
   for (const root of roots) await walk(root, 0);
@@ -97,7 +97,8 @@ async function findTemplates(roots: string[]): Promise<vscode.Uri[]> {
 /** The template to fill: one of the workspace's (those made for this data first), or a new one from the columns. */
 async function pickTemplate(ui: Ui, cancelled: () => Error, dataPath: string, columns: string[], given?: vscode.Uri): Promise<string> {
   if (given) return given.fsPath;
-  const found = await findTemplates([path.dirname(dataPath), ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)]);
+  const roots = [path.dirname(dataPath), ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)];
+  const found = await findWorkspaceFiles(roots, (name) => name.endsWith(TEMPLATE_SUFFIX));
   const items = await Promise.all(
     found.map(async (uri) => {
       let forThis = false;
