@@ -58,7 +58,13 @@ describe('journey: a batch from data', () => {
     // The save dialog (code-server's own): it proposes reviews.results.csv beside the data.
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 30_000 });
-    assert.match(await input.inputValue(), /reviews\.results\.csv$/);
+    // The dialog fills its path in a moment after it opens.
+    let proposed = '';
+    for (let i = 0; i < 100 && !/reviews\.results\.csv$/.test(proposed); i++) {
+      proposed = await input.inputValue();
+      if (!/reviews\.results\.csv$/.test(proposed)) await page.waitForTimeout(100);
+    }
+    assert.match(proposed, /reviews\.results\.csv$/);
     await screenshot('10-data-4-save-dialog');
     await page.keyboard.press('Enter');
     await notification(page, /Saved 3 rows of reviews\.csv with their results/);

@@ -8,7 +8,7 @@ import { Readable, pipeline } from 'node:stream';
 import { parse, type CsvError, type Info } from 'csv-parse';
 import { formatBytes, formatCount } from '../../common/format';
 import { readFileChunks } from '../regularFile';
-import { DataFileError, MAX_FIELD_CHARS, type DataItem, type DataSource } from './dataRecord';
+import { DataFileError, MAX_FIELD_CHARS, type DataItem, type DataRecord, type DataSource } from './dataRecord';
 import { LineIndex } from './lineIndex';
 
 export interface CsvOptions {
@@ -38,6 +38,31 @@ function describeCsvError(err: CsvError): string {
 
 function isBlankRow(record: string[]): boolean {
   return record.length === 1 && record[0].trim() === '';
+}
+
+/** A row: its cells by column name (a class, not closures: one small object per row of a large file). */
+class CsvRow implements DataRecord {
+  readonly kind = 'record';
+  constructor(
+    readonly number: number,
+    readonly line: number,
+    private readonly cells: string[],
+    private readonly header: string[],
+    private readonly index: Map<string, number>,
+  ) {}
+
+  get where(): string {
+    return `line ${this.line}`;
+  }
+
+  get(name: string): unknown {
+    const i = this.index.get(name);
+    return i === undefined ? undefined : this.cells[i];
+  }
+
+  columns(): string[] {
+    return this.header;
+  }
 }
 
 export class CsvSource implements DataSource {
@@ -125,19 +150,7 @@ export class CsvSource implements DataSource {
           yield bad(line, `the cell holds ${formatBytes(Buffer.byteLength(cells[huge], 'utf8'))}, more than any request can use (at most ${formatBytes(maxChars)})`, header[huge]);
           continue;
         }
-        const columns = header;
-        const at = index!;
-        yield {
-          kind: 'record',
-          number: ++number,
-          line,
-          where: `line ${line}`,
-          get: (name) => {
-            const i = at.get(name);
-            return i === undefined ? undefined : cells[i];
-          },
-          columns: () => columns,
-        };
+        yield new CsvRow(++number, line, cells, header, index!);
       }
       for (const { error } of skipped.splice(0)) {
         if (header) yield bad(lines.lineAt(previousEnd), describeCsvError(error));
