@@ -1,14 +1,16 @@
 // Bundles the extension into CommonJS files with `vscode` external.
 //
-// Four entry points ship: `extension.js` is what VS Code loads at activation, the stand-ins only
+// Five entry points ship: `extension.js` is what VS Code loads at activation, the stand-ins only
 // (src/extension.ts); `features.js` is everything the extension does, required the first time
 // one of them is used (src/features.ts); `sdk.js` holds @anthropic-ai/sdk and is required the
 // first time an API call is made (src/api/client.ts); `results.js` holds the results code,
-// required the first time results are opened (src/vscode/results/resultsModule.ts).
+// required the first time results are opened (src/vscode/results/resultsModule.ts); `data.js`
+// holds building batches from data, with csv-parse, required the first time a data command runs
+// or a template is opened (src/vscode/data/dataModule.ts).
 //
-// A fourth, `extension.test.js` (test/hostEntry.ts), is the same extension whose `activate()`
+// A sixth, `extension.test.js` (test/hostEntry.ts), is the same extension whose `activate()`
 // returns its internals for the extension-host tests. It is built except with --production, and
-// never packaged: .vscodeignore ships only the three above.
+// never packaged: .vscodeignore ships only the five above.
 //
 // Importable: `buildOptions()` is the configuration, which test/unit/build/bundles.test.ts builds
 // in memory to check what each bundle holds. Run as a script, it builds into dist/.
@@ -24,6 +26,7 @@ const LAZY_BUNDLES = {
   features: 'src/features.ts',
   sdk: 'src/api/sdk.ts',
   results: 'src/vscode/results/resultsBundle.ts',
+  data: 'src/vscode/data/dataBundle.ts',
 };
 
 /** Marks the lookup the plugin makes itself, so that it does not intercept its own resolution. */

@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each printed beside a baseline measured in the same run.
 import { benchActivation } from './activation';
+import { benchData } from './data';
 import { benchPolling } from './polling';
 import { benchResults } from './results';
 import { benchUpload } from './upload';
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
     ['upload', benchUpload],
     ['polling', benchPolling],
     ['results', benchResults],
+    ['data', benchData],
   ];
   for (const [name, run] of sections) {
     if (only && !only.includes(name)) continue;

@@ -74,10 +74,16 @@ export function start(context: vscode.ExtensionContext, { now = false } = {}): (
   return load;
 }
 
-/** A batch file (diagnostics, the CodeLens), or a document of the extension's (results, a comparison, usage), needs the features. */
+/**
+ * A batch file (diagnostics, the CodeLens), a batch template (its diagnostics, completion and
+ * lens), or a document of the extension's (results, a comparison, usage) needs the features.
+ */
 function needsFeatures(document: vscode.TextDocument): boolean {
-  return isJsonLines(document) || document.uri.scheme.startsWith(RESULTS_SCHEME);
+  return isJsonLines(document) || document.uri.path.endsWith(TEMPLATE_SUFFIX) || document.uri.scheme.startsWith(RESULTS_SCHEME);
 }
+
+/** Batch templates, as the data features name them (src/domain/data/template.ts). */
+const TEMPLATE_SUFFIX = '.batch-template.json';
 
 /** The extension's commands, as its manifest contributes them (a unit test holds the command map to it). */
 function commandIds(context: vscode.ExtensionContext): string[] {

@@ -15,6 +15,7 @@ import { Log } from './vscode/core/log';
 import { Settings } from './vscode/core/settings';
 import { createBatchesView } from './vscode/views/batchesView';
 import { registerAuthoring } from './vscode/authoring';
+import { TemplateSupport } from './vscode/data/templateStub';
 import { registerResultsDocuments } from './vscode/results/resultsDocumentProvider';
 import { LazyAnswersBeside } from './vscode/results/answersBeside';
 import { registerComparisonDocuments } from './vscode/results/comparisonDocuments';
@@ -72,6 +73,8 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
   mark('end notifications and startup watch');
   const authoring = registerAuthoring();
   mark('authoring');
+  const templates = new TemplateSupport(log);
+  mark('templates');
   const results = new ResultsService(context.globalStorageUri.fsPath, {
     registry,
     log,
@@ -106,6 +109,7 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     endNotifications,
     startupWatch,
     authoring,
+    templates,
     results,
     resultsDocuments,
     sourceLinks,
@@ -148,6 +152,7 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     answersBeside,
     comparisons,
     results,
+    templates,
     tidy,
     logUri: context.logUri.fsPath,
   };

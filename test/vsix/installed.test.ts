@@ -20,7 +20,7 @@ describe('the packaged .vsix', () => {
 
   it('ships only the bundles, media and docs', () => {
     const root = ext().extensionPath;
-    assert.deepEqual(fs.readdirSync(path.join(root, 'dist')).sort(), ['extension.js', 'features.js', 'results.js', 'sdk.js']);
+    assert.deepEqual(fs.readdirSync(path.join(root, 'dist')).sort(), ['data.js', 'extension.js', 'features.js', 'results.js', 'sdk.js']);
     for (const absent of ['node_modules', 'src', 'test', 'out', 'tsconfig.json']) {
       assert.equal(fs.existsSync(path.join(root, absent)), false, `${absent} must not ship`);
     }

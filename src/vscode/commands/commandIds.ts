@@ -68,6 +68,8 @@ export interface ExtensionCommands {
   /** The Batches view passes the clicked row, then the selected rows; others pass two batches, or nothing (two picks). */
   'claudeBatches.compareResults': (first?: BatchRef, second?: BatchRef | BatchRef[]) => vscode.Uri[];
   'claudeBatches.showUsage': () => vscode.Uri;
+  'claudeBatches.createBatchFromData': (data?: vscode.Uri, template?: vscode.Uri) => vscode.Uri | undefined;
+  'claudeBatches.saveResultsAsCsv': (batch?: BatchRef) => vscode.Uri | undefined;
 }
 
 /** The commands of VS Code (and of the view it makes from package.json) the extension calls. */
@@ -114,6 +116,8 @@ export const COMMANDS: { readonly [K in CommandId]: { readonly hiddenFromPalette
   'claudeBatches.manageStorage': {},
   'claudeBatches.compareResults': {},
   'claudeBatches.showUsage': {},
+  'claudeBatches.createBatchFromData': {},
+  'claudeBatches.saveResultsAsCsv': {},
 };
 
 /** The ids by name, for call sites: `CommandIds.openResults`. */
@@ -140,4 +144,6 @@ export const CommandIds = {
   manageStorage: 'claudeBatches.manageStorage',
   compareResults: 'claudeBatches.compareResults',
   showUsage: 'claudeBatches.showUsage',
+  createBatchFromData: 'claudeBatches.createBatchFromData',
+  saveResultsAsCsv: 'claudeBatches.saveResultsAsCsv',
 } as const satisfies Record<string, CommandId>;

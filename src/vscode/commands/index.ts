@@ -12,6 +12,7 @@ import { filterResults, goToCustomId, openResultInFull, toggleResultView } from 
 import { manageStorage } from './storageCommands';
 import { newBatchFile } from './newBatchFile';
 import { submitFile } from './submitFile';
+import { createBatchFromData, saveResultsAsCsv } from '../data/dataCommandStubs';
 
 /** The Batches view, whose progress bar shows a refresh. */
 const BATCHES_VIEW = 'claudeBatches.batches';
@@ -70,6 +71,9 @@ export function registerCommands(services: Services, host: CommandHost): Disposa
     'claudeBatches.manageStorage': { action: 'Managing the local results', run: () => manageStorage(services) },
     'claudeBatches.compareResults': { action: 'Comparing the results', run: (target, more) => compareResults(services, target, more) },
     'claudeBatches.showUsage': { action: 'Showing the usage', run: () => showUsage() },
+    // The data code is its own bundle (dist/data.js), loaded when one of these first runs.
+    'claudeBatches.createBatchFromData': { action: 'Creating the batch file from data', run: (target, template) => createBatchFromData(services, target, template) },
+    'claudeBatches.saveResultsAsCsv': { action: 'Saving the results as CSV', run: (target) => saveResultsAsCsv(services, target) },
   };
 
   const commands = new DisposableObject();

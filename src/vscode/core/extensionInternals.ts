@@ -14,6 +14,7 @@ import type { ComparisonDocuments } from '../results/comparisonDocuments';
 import type { ResultsService } from '../results/resultsService';
 import type { BatchesTreeProvider } from '../views/batchesTree';
 import type { Ui } from './ui';
+import type { TemplateSupport } from '../data/templateStub';
 
 /**
  * The services the running extension built. Never handed to other extensions: the packaged
@@ -43,6 +44,8 @@ export interface ExtensionInternals {
   readonly comparisons: ComparisonDocuments;
   /** The local copies of results. */
   readonly results: ResultsService;
+  /** Batch templates in the editor: their diagnostics (the data code loads with the first one). */
+  readonly templates: TemplateSupport;
   /** Runs the tidying of local data done a minute after activation, now. */
   tidy(): Promise<PruneReport>;
   /** The extension's log folder; the log files of this window's extension host sit beside it. */

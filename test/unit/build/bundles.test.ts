@@ -130,6 +130,30 @@ describe('bundles: what each one holds (esbuild metafile)', function () {
     assert.equal(production.outputs['dist/extension.test.js'], undefined, 'the production build makes no test bundle');
   });
 
+  it('dist/data.js holds the data code and csv-parse; dist/features.js holds neither, only the stubs that require it', () => {
+    const DATA_CODE = fs
+      .readdirSync(path.join(ROOT, 'src', 'domain', 'data'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `src/domain/data/${f}`);
+    const isCsvParse = (input: string) => /(^|\/)node_modules\/csv-parse\//.test(input);
+    for (const meta of [development, production]) {
+      const data = inputsOf(meta, 'dist/data.js');
+      assert.deepEqual(DATA_CODE.filter((m) => !data.includes(m)), [], 'dist/data.js must hold every module of src/domain/data');
+      assert.ok(data.some(isCsvParse), 'dist/data.js must hold csv-parse');
+      assert.deepEqual(data.filter(isSdk), [], 'dist/data.js must not hold the SDK');
+      // A module with state held twice would be two states: dialogs a test scripted (ui.ts), the
+      // cancellation the command wrapper recognises (commandRunner.ts), the settings problems
+      // reported once (settings.ts). The extension hands the data code these instead.
+      const stateful = ['src/vscode/core/ui.ts', 'src/vscode/commands/commandRunner.ts', 'src/vscode/core/settings.ts', 'src/vscode/commands/batchArgument.ts'];
+      assert.deepEqual(stateful.filter((m) => data.includes(m)), [], 'dist/data.js must not hold its own copy of a module with state');
+      // The features load the data code on first use; activation knows nothing of it.
+      const features = inputsOf(meta, 'dist/features.js');
+      const inlined = features.filter((i) => DATA_CODE.includes(i) || isCsvParse(i) || i === 'src/vscode/data/dataBundle.ts');
+      assert.deepEqual(inlined, [], 'dist/features.js must not hold the data code: it loads dist/data.js on first use');
+      assert.ok(externalRequires(meta, 'dist/features.js').includes('./data.js'), 'dist/features.js must require ./data.js');
+    }
+  });
+
   /** Builds `contents` as if it were a module named `sourcefile` in `dir`. */
   const probeFiles = (contents: string, dir: string, sourcefile: string) => {
     const { entryPoints: _entries, outdir: _outdir, ...options } = config.buildOptions();

@@ -1,0 +1,178 @@
+// CSV and TSV data, streamed through csv-parse: the first non-blank row names the columns, each
+// later row is a record. Quoted cells may hold delimiters, quotes ("") and newlines; a BOM and
+// "\r\n" line ends are fine. What cannot be used is said at the row's own line, with the column:
+// a row with another number of cells than the header, a cell too large for any request, bytes
+// that are not UTF-8, a quote never closed. A header with an empty or repeated name is a
+// DataFileError: no row could be read by name.
+import { Readable, pipeline } from 'node:stream';
+import { parse, type CsvError, type Info } from 'csv-parse';
+import { formatBytes, formatCount } from '../../common/format';
+import { readFileChunks } from '../regularFile';
+import { DataFileError, MAX_FIELD_CHARS, type DataItem, type DataRecord, type DataSource } from './dataRecord';
+import { LineIndex } from './lineIndex';
+
+export interface CsvOptions {
+  delimiter: ',' | '\t';
+  /** Longest cell, in characters. Default MAX_FIELD_CHARS. */
+  maxFieldChars?: number;
+  /** Bytes per read (tests make it small to cut characters and rows in two). */
+  chunkBytes?: number;
+}
+
+interface ParsedRow {
+  record: string[];
+  info: Info;
+}
+
+/** A quote that never closes swallows the rest of the file: said as such, not as csv-parse's code. */
+function describeCsvError(err: CsvError): string {
+  switch (err.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quote opened in this row is never closed, so the rest of the file was read as one cell: close the quote, and write a quote inside a quoted cell as two ("")';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'a quoted cell is followed by other characters before the next delimiter: write a quote inside a quoted cell as two ("")';
+    default:
+      return `the row cannot be read: ${err.message}`;
+  }
+}
+
+function isBlankRow(record: string[]): boolean {
+  return record.length === 1 && record[0].trim() === '';
+}
+
+/** A row: its cells by column name (a class, not closures: one small object per row of a large file). */
+class CsvRow implements DataRecord {
+  readonly kind = 'record';
+  constructor(
+    readonly number: number,
+    readonly line: number,
+    private readonly cells: string[],
+    private readonly header: string[],
+    private readonly index: Map<string, number>,
+  ) {}
+
+  get where(): string {
+    return `line ${this.line}`;
+  }
+
+  get(name: string): unknown {
+    const i = this.index.get(name);
+    return i === undefined ? undefined : this.cells[i];
+  }
+
+  columns(): string[] {
+    return this.header;
+  }
+}
+
+export class CsvSource implements DataSource {
+  readonly kind: 'csv' | 'tsv';
+  private header: string[] | undefined;
+
+  constructor(
+    readonly path: string,
+    private readonly options: CsvOptions,
+  ) {
+    this.kind = options.delimiter === '\t' ? 'tsv' : 'csv';
+  }
+
+  async columns(): Promise<string[]> {
+    if (!this.header) {
+      // Reading stops at the header: the iteration is closed after its first step.
+      const records = this.records()[Symbol.asyncIterator]();
+      await records.next();
+      await records.return(undefined);
+    }
+    return this.header ?? [];
+  }
+
+  async *records(signal?: AbortSignal): AsyncGenerator<DataItem> {
+    const lines = new LineIndex();
+    const file = this.path;
+    async function* tracked(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+      for await (const chunk of chunks) {
+        lines.scan(chunk);
+        yield chunk;
+      }
+      lines.end();
+    }
+    const parser = parse({
+      delimiter: this.options.delimiter,
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      // A stray quote inside an unquoted cell (5" screen) is kept as written, as spreadsheets do.
+      relax_quotes: true,
+      skip_empty_lines: false,
+      skip_records_with_error: true,
+    });
+    // A row csv-parse could not read comes out as an event; `records` says how many rows came
+    // before it, which places it among the rows the iteration yields.
+    const skipped: { after: number; error: CsvError }[] = [];
+    parser.on('skip', (error: CsvError) => skipped.push({ after: typeof error.records === 'number' ? error.records : 0, error }));
+    const input = Readable.from(tracked(readFileChunks(file, { signal, chunkBytes: this.options.chunkBytes })));
+    pipeline(input, parser, () => undefined);
+    const maxChars = this.options.maxFieldChars ?? MAX_FIELD_CHARS;
+    let header: string[] | undefined;
+    let index: Map<string, number> | undefined;
+    let number = 0;
+    let previousEnd = 0;
+    const bad = (line: number, message: string, column?: string): DataItem => ({ kind: 'bad', number: ++number, line, where: `line ${line}`, column, message });
+    try {
+      for await (const row of parser as AsyncIterable<ParsedRow>) {
+        while (skipped.length && skipped[0].after < row.info.records) {
+          const { error } = skipped.shift()!;
+          if (header) yield bad(lines.lineAt(previousEnd), describeCsvError(error));
+        }
+        const start = previousEnd;
+        const end = row.info.bytes;
+        previousEnd = end;
+        const line = lines.lineAt(start);
+        const invalidAt = lines.invalidBetween(start, end);
+        if (isBlankRow(row.record) && invalidAt === -1) continue;
+        if (!header) {
+          header = this.checkHeader(row.record, line, invalidAt);
+          this.header = header;
+          index = new Map(header.map((name, i) => [name, i]));
+          continue;
+        }
+        if (invalidAt !== -1) {
+          yield bad(lines.peekLineAt(invalidAt), `the row holds bytes that are not UTF-8 (they would be read as U+FFFD, characters nobody wrote): save the file as UTF-8`);
+          continue;
+        }
+        const cells = row.record;
+        if (cells.length !== header.length) {
+          yield bad(line, `the row has ${formatCount(cells.length)} ${cells.length === 1 ? 'cell' : 'cells'}, the header ${formatCount(header.length)}: add the missing delimiters, or quote a cell that holds one`);
+          continue;
+        }
+        const huge = cells.findIndex((c) => c.length > maxChars);
+        if (huge !== -1) {
+          yield bad(line, `the cell holds ${formatBytes(Buffer.byteLength(cells[huge], 'utf8'))}, more than any request can use (at most ${formatBytes(maxChars)})`, header[huge]);
+          continue;
+        }
+        yield new CsvRow(++number, line, cells, header, index!);
+      }
+      for (const { error } of skipped.splice(0)) {
+        if (header) yield bad(lines.lineAt(previousEnd), describeCsvError(error));
+        else throw new DataFileError(file, lines.lineAt(previousEnd), `The header row cannot be read: ${describeCsvError(error)}.`);
+      }
+      if (!header) throw new DataFileError(file, 1, `${this.kind === 'tsv' ? 'TSV' : 'CSV'} data needs a header row naming its columns, and the file has none (it is empty).`);
+    } finally {
+      parser.destroy();
+      input.destroy();
+    }
+  }
+
+  private checkHeader(cells: string[], line: number, invalidAt: number): string[] {
+    if (invalidAt !== -1) throw new DataFileError(this.path, line, 'The header row holds bytes that are not UTF-8: save the file as UTF-8.');
+    const names = cells.map((c) => c.trim());
+    const seen = new Map<string, number>();
+    names.forEach((name, i) => {
+      if (name === '') throw new DataFileError(this.path, line, `Column ${formatCount(i + 1)} of the header row has no name: name it (placeholders use the names), or remove the column.`);
+      const first = seen.get(name);
+      if (first !== undefined) throw new DataFileError(this.path, line, `Columns ${formatCount(first + 1)} and ${formatCount(i + 1)} of the header row are both named "${name}": a placeholder could not say which one it means. Rename one.`, name);
+      seen.set(name, i);
+    });
+    return names;
+  }
+}

@@ -1,0 +1,104 @@
+// A batch template (`*.batch-template.json`): one request as in a batch file, `custom_id` and
+// `params`, with placeholders in its string values, and options:
+//   "options": { "data": "people.csv", "customIdColumn": "id" }
+// `data` is the data the editor shows the template against (relative to the template), and the
+// custom_id comes from `customIdColumn`, else from the `custom_id` string (placeholders allowed),
+// else from the record's number (`row-12`).
+import { findSyntaxError } from '../jsonl/jsonLocator';
+import { jsonKind } from './fieldPath';
+import { scanPlaceholders, wholeJsonField } from './placeholders';
+
+export const TEMPLATE_SUFFIX = '.batch-template.json';
+
+export interface TemplateOptions {
+  data?: string;
+  customIdColumn?: string;
+}
+
+export interface Template {
+  customId?: string;
+  params: Record<string, unknown>;
+  options: TemplateOptions;
+  /** Every field the template uses (custom_id column included), in order of first use. */
+  fields: string[];
+}
+
+/** What is wrong with a template, at an offset of its text when one is known. */
+export class TemplateError extends Error {
+  constructor(
+    message: string,
+    readonly offset = 0,
+  ) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+const KEYS = new Set(['custom_id', 'params', 'options']);
+const OPTION_KEYS = new Set(['data', 'customIdColumn']);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Fields used in the string values of `value`; keys with placeholders are refused (only values are filled). */
+function collectFields(value: unknown, into: Set<string>, where: string): void {
+  if (typeof value === 'string') {
+    const found = scanPlaceholders(value);
+    for (const p of found) {
+      if (!p.name) throw new TemplateError(`An empty placeholder {{}} at ${where}: name a column or key inside the braces.`);
+      if (p.json && wholeJsonField(value) === undefined) throw new TemplateError(`{{json:${p.name}}} at ${where} must be the whole string ("{{json:${p.name}}}"): it stands for a whole JSON value.`);
+      into.add(p.name);
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => collectFields(v, into, `${where}[${i}]`));
+  } else if (isObject(value)) {
+    for (const [key, v] of Object.entries(value)) {
+      if (scanPlaceholders(key).length) throw new TemplateError(`The key "${key}" at ${where} holds a placeholder: placeholders are filled in string values only.`);
+      collectFields(v, into, `${where}.${key}`);
+    }
+  }
+}
+
+/** Parses a template's text; throws TemplateError saying what is wrong and where. */
+export function parseTemplate(text: string): Template {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const problem = findSyntaxError(body);
+  if (problem) throw new TemplateError(`The template is not JSON: ${problem.message}.`, problem.offset);
+  const value = JSON.parse(body) as unknown;
+  if (!isObject(value)) throw new TemplateError(`A batch template is an object {"custom_id", "params", "options"}, not ${jsonKind(value)}.`);
+  for (const key of Object.keys(value)) if (!KEYS.has(key)) throw new TemplateError(`Unknown key "${key}": a template holds "custom_id", "params" and "options".`);
+  if (!isObject(value.params)) throw new TemplateError('"params" must be an object: the request\'s Messages API parameters, as in a batch file.');
+  if (value.custom_id !== undefined && typeof value.custom_id !== 'string') throw new TemplateError('"custom_id" must be a string (placeholders allowed), or left out to number the records.');
+  const rawOptions = value.options ?? {};
+  if (!isObject(rawOptions)) throw new TemplateError('"options" must be an object.');
+  for (const key of Object.keys(rawOptions)) if (!OPTION_KEYS.has(key)) throw new TemplateError(`Unknown option "${key}": options are "data" and "customIdColumn".`);
+  for (const key of OPTION_KEYS) {
+    if (rawOptions[key] !== undefined && typeof rawOptions[key] !== 'string') throw new TemplateError(`The option "${key}" must be a string.`);
+  }
+  const options = rawOptions as TemplateOptions;
+  const fields = new Set<string>();
+  if (options.customIdColumn) fields.add(options.customIdColumn);
+  else if (typeof value.custom_id === 'string') collectFields(value.custom_id, fields, 'custom_id');
+  collectFields(value.params, fields, 'params');
+  return { customId: value.custom_id as string | undefined, params: value.params, options, fields: [...fields] };
+}
+
+/** A new template naming every column, for "New template from these columns". */
+export function templateForColumns(columns: string[], data: string): string {
+  const idColumn = columns.find((c) => /^(custom_?id|id|key)$/i.test(c));
+  const content = columns
+    .filter((c) => c !== idColumn)
+    .map((c) => `${c}: {{${c}}}`)
+    .join('\n');
+  // Without an id column, custom_ids are the records' numbers (row-1, row-2, …).
+  const template = {
+    params: {
+      model: 'claude-sonnet-4-5',
+      max_tokens: 1024,
+      messages: [{ role: 'user', content }],
+    },
+    options: { data, ...(idColumn ? { customIdColumn: idColumn } : {}) },
+  };
+  return `${JSON.stringify(template, null, 2)}\n`;
+}
