@@ -50,7 +50,7 @@ describe('journey: a batch from data', () => {
     emulator.finish(id);
     await openBatchesView(page);
     await clickViewAction(page, 'Refresh');
-    const row = batchRow(page, /^reviews\.batch\.jsonl, ended · 3 ✓/);
+    const row = batchRow(page, /^reviews\.batch\.jsonl, ended, 3 succeeded/);
     await row.waitFor({ timeout: 30_000 });
     await row.click({ button: 'right' });
     await chooseMenuItem(page, 'Save Results as CSV…');
