@@ -10,11 +10,11 @@
 import type { MessageBatchIndividualResponse } from '../../api';
 import { formatCount, formatUsd } from '../../common/format';
 import { outcomeSummary } from '../../common/requestCounts';
-import { DEFAULT_PRICE_TABLE, estimateActualCost, type ActualCost, type PriceTable, type UsageTotals } from '../cost';
+import { DEFAULT_PRICE_TABLE, estimateActualCost, type ActualCost, type PriceTable } from '../cost';
 import { LineBudget, renderContent } from './contentRendering';
 import { errorMessageOf, errorTypeOf, outcomeOf, type Outcome } from './outcomes';
 import { scanResults } from './resultsReader';
-import type { ModelUsage } from './resultsSummary';
+import { usageTotalsOf, type ModelUsage } from './resultsSummary';
 import { oneLine } from './untrustedText';
 
 /** custom_ids whose answers are shown; the counts and what changed cover every id. */
@@ -201,20 +201,6 @@ export function sumUsage(usages: Iterable<ModelUsage>): ModelUsage {
   return sum;
 }
 
-/** What the cost estimate needs of each model's usage. */
-export function usageTotals(perModel: Record<string, ModelUsage>): Record<string, UsageTotals> {
-  const out = Object.create(null) as Record<string, UsageTotals>;
-  for (const [model, u] of Object.entries(perModel)) {
-    out[model] = {
-      inputTokens: u.inputTokens,
-      outputTokens: u.outputTokens,
-      cacheCreationInputTokens: u.cacheCreationInputTokens,
-      cacheCreation1hInputTokens: u.cacheCreation1hInputTokens,
-      cacheReadInputTokens: u.cacheReadInputTokens,
-    };
-  }
-  return out;
-}
 
 /** First pass over one side: totals over every result, and each id's trace. */
 async function traceSide(side: CompareSide, prices: PriceTable, signal: AbortSignal | undefined): Promise<{ totals: SideTotals; traces: Map<string, Trace> }> {
@@ -238,7 +224,7 @@ async function traceSide(side: CompareSide, prices: PriceTable, signal: AbortSig
     },
     { signal },
   );
-  const totals: SideTotals = { results, counts, stopReasons, perModel, totals: sumUsage(Object.values(perModel)), cost: estimateActualCost(usageTotals(perModel), prices) };
+  const totals: SideTotals = { results, counts, stopReasons, perModel, totals: sumUsage(Object.values(perModel)), cost: estimateActualCost(usageTotalsOf(perModel), prices) };
   return { totals, traces };
 }
 

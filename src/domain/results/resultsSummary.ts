@@ -452,7 +452,8 @@ export function costOf(perModel: Record<string, ModelUsage>, prices: PriceTable 
   return estimateActualCost(usageTotalsOf(perModel), prices);
 }
 
-function usageTotalsOf(perModel: Record<string, ModelUsage>): Record<string, UsageTotals> {
+/** What the cost estimate needs of each model's usage. */
+export function usageTotalsOf(perModel: Record<string, ModelUsage>): Record<string, UsageTotals> {
   const out = Object.create(null) as Record<string, UsageTotals>;
   for (const [model, u] of Object.entries(perModel)) {
     out[model] = {

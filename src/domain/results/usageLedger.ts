@@ -9,7 +9,8 @@ import { formatCount, formatUsd } from '../../common/format';
 import { BATCH_DISCOUNT, DEFAULT_PRICE_TABLE, estimateActualCost, type ActualCost, type PriceTable } from '../cost';
 import { markdownText } from '../markdown';
 import type { ArchiveStatus } from './resultsArchive';
-import { addResultUsage, sumUsage, usageTotals } from './resultsComparison';
+import { addResultUsage, sumUsage } from './resultsComparison';
+import { usageTotalsOf } from './resultsSummary';
 import { scanResults } from './resultsReader';
 import type { ModelUsage } from './resultsSummary';
 import { openForWrite, writeWholeFile, type OpenForWrite } from './writableFile';
@@ -140,7 +141,7 @@ function rowOf(batches: readonly BatchUsage[], prices: PriceTable, onlyModel?: s
       perModel[model] = sumUsage(perModel[model] ? [perModel[model], u] : [u]);
     }
   }
-  const cost = estimateActualCost(usageTotals(perModel), prices);
+  const cost = estimateActualCost(usageTotalsOf(perModel), prices);
   return { batches: batches.length, usage: sumUsage(Object.values(perModel)), cost, standardUsd: cost.usd / BATCH_DISCOUNT };
 }
 
