@@ -112,6 +112,10 @@ describe('answers beside their prompts', () => {
     assert.match(hover, /succeeded · end_turn · \d+ in \/ \d+ out tokens/);
     assert.match(hover, /Emulated reply to: question 2 of answers/);
     assert.match(hover, new RegExp(`command:claudeBatches\\.openResults\\?${encodeURIComponent(JSON.stringify([id])).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    // And the answer whole, from its own link.
+    assert.match(hover, new RegExp(`command:claudeBatches\\.openResultInFull\\?${encodeURIComponent(JSON.stringify([id, 'ok-2'])).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    const full = await vscode.commands.executeCommand<vscode.Uri>('claudeBatches.openResultInFull', id, 'ok-2');
+    assert.match((await vscode.workspace.openTextDocument(full)).getText(), /Emulated reply to: question 2 of answers/);
     const failed = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(2, 5)));
     assert.match(failed, /errored · api_error/);
 

@@ -147,7 +147,7 @@ export class AnswersBeside extends DisposableObject implements vscode.HoverProvi
     const beside = await this.besideOf(document);
     if (!beside) return undefined;
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: [CommandIds.openResults] };
+    md.isTrusted = { enabledCommands: [CommandIds.openResults, CommandIds.openResultInFull] };
     if (beside.edited) {
       md.appendMarkdown(markdownText(this.editedNote(beside)));
       return new vscode.Hover(md);
@@ -163,6 +163,7 @@ export class AnswersBeside extends DisposableObject implements vscode.HoverProvi
     md.appendMarkdown('\n\n');
     if (brief.answer) md.appendMarkdown(`${markdownText(brief.answer)}\n\n`);
     if (brief.errorMessage) md.appendMarkdown(`${markdownText(brief.errorMessage)}\n\n`);
+    md.appendMarkdown(`[Open in Full](${commandLink(CommandIds.openResultInFull, part.record.batchId, customId)} "This answer, whole") · `);
     md.appendMarkdown(`[Open the results of ${markdownText(part.record.label)}](${commandLink(CommandIds.openResults, part.record.batchId)} "Open the results document")`);
     return new vscode.Hover(md, document.lineAt(position.line).range);
   }
