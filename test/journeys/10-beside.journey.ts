@@ -52,7 +52,13 @@ describe('journey: answers beside their prompts, compare, usage', () => {
     const link = editor.locator('.view-line span').filter({ hasText: /^source\sline\s2$/ }).first();
     await link.waitFor({ timeout: 30_000 });
     await screenshot('10-beside-1-results-links');
-    await link.click({ modifiers: ['ControlOrMeta'] });
+    // A hover or a toast over the line can take the click: dismiss, and try again.
+    for (let attempt = 0; ; attempt++) {
+      const clicked = await link.click({ modifiers: ['ControlOrMeta'], timeout: 10_000 }).then(() => true, (err: unknown) => (attempt < 2 ? false : Promise.reject(err)));
+      if (clicked) break;
+      await page.keyboard.press('Escape');
+      await page.mouse.move(0, 0);
+    }
     await page.getByRole('tab', { name: /^beside-a\.jsonl/ }).and(page.locator('.tab.active')).waitFor({ timeout: 30_000 });
     await page.locator('.statusbar').getByText(/Ln 2, Col 1/).waitFor({ timeout: 30_000 });
 

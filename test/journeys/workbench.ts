@@ -18,7 +18,12 @@ export async function openBatchesView(page: Page): Promise<Locator> {
 /** Opens the Explorer view. */
 export async function openExplorer(page: Page): Promise<Locator> {
   const explorer = page.locator('[id="workbench.view.explorer"]');
-  if (!(await explorer.isVisible())) await page.getByRole('tab', { name: /Explorer/ }).first().click();
+  if (!(await explorer.isVisible())) {
+    await page.getByRole('tab', { name: /Explorer/ }).first().click();
+    // A click on the activity bar can land while the workbench is busy (or toggle the side bar
+    // away); the command is what a person falls back on.
+    if (!(await explorer.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false))) await runCommand(page, 'View: Show Explorer');
+  }
   await explorer.waitFor({ state: 'visible' });
   return explorer;
 }
