@@ -67,3 +67,37 @@ export async function* readFileChunks(file: string, options: ChunkOptions = {}):
     await handle.close();
   }
 }
+
+/** A file read whole would be over its bound: nothing past the bound was read. */
+export class FileTooLargeError extends Error {
+  constructor(
+    readonly path: string,
+    readonly maxBytes: number,
+  ) {
+    super(`${path} is over ${maxBytes} bytes, more than it can hold here: it was not read.`);
+    this.name = 'FileTooLargeError';
+  }
+}
+
+/**
+ * A small regular file, read whole: a pipe or a device is refused (NotRegularFileError), and a
+ * file over `maxBytes` (FileTooLargeError), checked again while reading since it may grow.
+ */
+export async function readRegularFile(file: string, maxBytes: number): Promise<Buffer> {
+  const handle = await openRegularFile(file);
+  try {
+    if ((await handle.stat()).size > maxBytes) throw new FileTooLargeError(file, maxBytes);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(Math.min(1024 * 1024, maxBytes + 1 - total));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return Buffer.concat(chunks, total);
+      total += bytesRead;
+      if (total > maxBytes) throw new FileTooLargeError(file, maxBytes);
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,6 +1,7 @@
 // A folder as data: each file is a record, in path order, with `file.name`, `file.path` (inside
 // the folder, with "/") and `file.text`. Subfolders are walked; hidden entries (".git") are not,
 // and neither are links, so a link cannot pull in files from outside the folder.
+import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../regularFile';
 import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -37,12 +38,16 @@ export class FolderSource implements DataSource {
       signal?.throwIfAborted();
       const file = path.join(this.path, inside);
       number++;
-      const size = (await fs.promises.stat(file)).size;
-      if (size > this.maxFileBytes) {
-        yield { kind: 'bad', number, line: 0, where: inside, column: 'file.text', message: `the file is ${formatBytes(size)}, more than any request can use (at most ${formatBytes(this.maxFileBytes)})` };
+      let bytes: Buffer;
+      try {
+        // Read whole, so bounded: a pipe or device put in the folder is refused, never waited on.
+        bytes = await readRegularFile(file, this.maxFileBytes);
+      } catch (err) {
+        if (!(err instanceof FileTooLargeError || err instanceof NotRegularFileError)) throw err;
+        const why = err instanceof FileTooLargeError ? `it is more than any request can use (at most ${formatBytes(this.maxFileBytes)})` : 'it is not a regular file (a pipe, a device)';
+        yield { kind: 'bad', number, line: 0, where: inside, column: 'file.text', message: `the file was not read: ${why}` };
         continue;
       }
-      const bytes = await fs.promises.readFile(file);
       if (!isUtf8(bytes)) {
         yield { kind: 'bad', number, line: 0, where: inside, column: 'file.text', message: 'the file is not UTF-8 text (a binary file, or another encoding)' };
         continue;

@@ -4,12 +4,14 @@
 // with the two files; the registry (global state) knows only what was submitted, from which file,
 // and the hash of its bytes, which the link also holds, so a link is used only for the exact
 // batch it was written with.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readRegularFile } from '../regularFile';
 import type { DataKind } from './dataRecord';
 
 export const LINK_SUFFIX = '.source.json';
 const VERSION = 1;
+/** A link names one custom_id per record: far under this for any batch file a build writes. */
+const MAX_LINK_BYTES = 256 * 1024 * 1024;
 
 export interface SourceLink {
   version: typeof VERSION;
@@ -35,14 +37,20 @@ export function linkPath(batchFile: string): string {
 
 /** The link of `batchFile`, or undefined when it has none (or not one this version reads). */
 export async function readSourceLink(batchFile: string): Promise<SourceLink | undefined> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await fs.promises.readFile(linkPath(batchFile), 'utf8');
+    // It sits in the workspace, where anything can be put under its name: a pipe, a huge file.
+    bytes = await readRegularFile(linkPath(batchFile), MAX_LINK_BYTES);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const link = JSON.parse(text) as SourceLink;
+  let link: SourceLink;
+  try {
+    link = JSON.parse(bytes.toString('utf8')) as SourceLink;
+  } catch {
+    link = undefined as unknown as SourceLink;
+  }
   if (link?.version !== VERSION || !Array.isArray(link.customIds) || !Array.isArray(link.columns) || typeof link.data !== 'string') {
     throw new Error(`${path.basename(linkPath(batchFile))} is not a link this version of Claude Batches reads: build the batch file from its data again.`);
   }

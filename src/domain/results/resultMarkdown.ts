@@ -9,6 +9,7 @@
 // messages, tool inputs as JSON) goes in fenced code blocks whose fence is longer than any run
 // of backticks inside, so it cannot close them. Control and bidi characters are shown, never
 // acted on, everywhere (textLines).
+import { tokenLine } from './resultUsage';
 import type { MessageBatchResult } from '../../api';
 import { formatCount } from '../../common/format';
 import { markdownText } from '../markdown';
@@ -148,12 +149,7 @@ function block(out: string[], b: Json): void {
 
 /** The usage line of a reply. */
 function usage(message: Json): string | undefined {
-  const u = isObject(message.usage) ? message.usage : undefined;
-  if (!u) return undefined;
-  const parts = [`${formatCount(num(u.input_tokens))} in`, `${formatCount(num(u.output_tokens))} out`];
-  if (num(u.cache_read_input_tokens)) parts.push(`${formatCount(num(u.cache_read_input_tokens))} cache read`);
-  if (num(u.cache_creation_input_tokens)) parts.push(`${formatCount(num(u.cache_creation_input_tokens))} cache write`);
-  return `${parts.join(' / ')} tokens`;
+  return tokenLine(message.usage) || undefined;
 }
 
 export interface ResultMarkdownOptions {

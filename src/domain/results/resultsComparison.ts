@@ -15,6 +15,7 @@ import { LineBudget, renderContent } from './contentRendering';
 import { errorMessageOf, errorTypeOf, outcomeOf, type Outcome } from './outcomes';
 import { scanResults } from './resultsReader';
 import { usageTotalsOf, type ModelUsage } from './resultsSummary';
+import { addReplyUsage, addUsage, emptyUsage, tokenLine } from './resultUsage';
 import { oneLine } from './untrustedText';
 
 /** custom_ids whose answers are shown; the counts and what changed cover every id. */
@@ -165,39 +166,19 @@ export function renderAligned(
   return out;
 }
 
-function emptyUsage(): ModelUsage {
-  return { requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheCreation1hInputTokens: 0, cacheReadInputTokens: 0 };
-}
-
-const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
 /** Adds one succeeded result's usage to its model's. */
 export function addResultUsage(perModel: Record<string, ModelUsage>, line: MessageBatchIndividualResponse): void {
   if (line.result.type !== 'succeeded') return;
   const message = line.result.message;
   const model = typeof message?.model === 'string' ? message.model : 'unknown model';
-  const usage = (perModel[model] ??= emptyUsage());
-  const u = message?.usage;
-  usage.requests++;
-  if (!u) return;
-  usage.inputTokens += count(u.input_tokens);
-  usage.outputTokens += count(u.output_tokens);
-  usage.cacheCreationInputTokens += count(u.cache_creation_input_tokens);
-  usage.cacheReadInputTokens += count(u.cache_read_input_tokens);
-  usage.cacheCreation1hInputTokens += count(u.cache_creation?.ephemeral_1h_input_tokens);
+  addReplyUsage((perModel[model] ??= emptyUsage()), message?.usage);
 }
 
 /** The sum of several models' usage. */
 export function sumUsage(usages: Iterable<ModelUsage>): ModelUsage {
   const sum = emptyUsage();
-  for (const u of usages) {
-    sum.requests += u.requests;
-    sum.inputTokens += u.inputTokens;
-    sum.outputTokens += u.outputTokens;
-    sum.cacheCreationInputTokens += u.cacheCreationInputTokens;
-    sum.cacheCreation1hInputTokens += u.cacheCreation1hInputTokens;
-    sum.cacheReadInputTokens += u.cacheReadInputTokens;
-  }
+  for (const u of usages) addUsage(sum, u);
   return sum;
 }
 
@@ -229,12 +210,7 @@ async function traceSide(side: CompareSide, prices: PriceTable, signal: AbortSig
 }
 
 function tokensOf(line: MessageBatchIndividualResponse): string {
-  if (line.result.type !== 'succeeded') return '';
-  const u = line.result.message?.usage;
-  const parts = [`${formatCount(count(u?.input_tokens))} in`, `${formatCount(count(u?.output_tokens))} out`];
-  if (count(u?.cache_read_input_tokens)) parts.push(`${formatCount(count(u?.cache_read_input_tokens))} cache read`);
-  if (count(u?.cache_creation_input_tokens)) parts.push(`${formatCount(count(u?.cache_creation_input_tokens))} cache write`);
-  return `${parts.join(' / ')} tokens`;
+  return line.result.type === 'succeeded' ? tokenLine(line.result.message?.usage) : '';
 }
 
 /** One id's block: how it ended, and its answer (or error) cut to the bounds. */

@@ -16,6 +16,7 @@
 // text of several lines (replies, error messages) continues on indented lines. So the line
 // numbers recorded here are the lines VS Code shows, and only the lines written as headings and
 // entries start like them.
+import { tokenLine } from './resultUsage';
 import type { MessageBatch, MessageBatchResult } from '../../api';
 import { resultsDeletedAt } from '../batchPresentation';
 import { formatCount, formatDate, formatDuration, formatUsd } from '../../common/format';
@@ -137,18 +138,10 @@ function heading(mark: string, text: string): string {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
-/** A count from a result: a finite number, else 0 (never converts what a file put there). */
-const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 const stringOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 function tokensOf(result: MessageBatchResult): string {
-  if (result.type !== 'succeeded') return '';
-  const u = result.message?.usage;
-  if (typeof u !== 'object' || u === null) return '';
-  const parts = [`${formatCount(count(u.input_tokens))} in`, `${formatCount(count(u.output_tokens))} out`];
-  if (count(u.cache_read_input_tokens)) parts.push(`${formatCount(count(u.cache_read_input_tokens))} cache read`);
-  if (count(u.cache_creation_input_tokens)) parts.push(`${formatCount(count(u.cache_creation_input_tokens))} cache write`);
-  return `${parts.join(' / ')} tokens`;
+  return result.type === 'succeeded' ? tokenLine(result.message?.usage) : '';
 }
 
 function entryHeading(entry: ResultEntry): string {

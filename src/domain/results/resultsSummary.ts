@@ -6,6 +6,7 @@
 // With the source file, entries follow the input order: the source is indexed first (ids and
 // byte ranges only), each section keeps the N results with the smallest input position in a
 // bounded heap, and the prompts of just those N are read back by byte range afterwards.
+import { addReplyUsage, addUsage, emptyUsage } from './resultUsage';
 import type { MessageBatchIndividualResponse, MessageBatchResult } from '../../api';
 import { DEFAULT_PRICE_TABLE, estimateActualCost, type ActualCost, type PriceTable, type UsageTotals } from '../cost';
 import { errorTypeOf, isRetryableErrorType, outcomeOf, parseSectionId, type Outcome, type SectionId } from './outcomes';
@@ -182,20 +183,6 @@ export class SmallestN<T> {
   }
 }
 
-function emptyUsage(): ModelUsage {
-  return { requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheCreation1hInputTokens: 0, cacheReadInputTokens: 0 };
-}
-
-function addUsage(into: ModelUsage, from: ModelUsage): void {
-  into.requests += from.requests;
-  into.inputTokens += from.inputTokens;
-  into.outputTokens += from.outputTokens;
-  into.cacheCreationInputTokens += from.cacheCreationInputTokens;
-  into.cacheCreation1hInputTokens += from.cacheCreation1hInputTokens;
-  into.cacheReadInputTokens += from.cacheReadInputTokens;
-}
-
-const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
 /** custom_ids with their sort keys, sorted at the end (ids of failures only). */
 class IdList {
@@ -326,15 +313,7 @@ export class ResultsSummarizer {
         const model = typeof message?.model === 'string' ? message.model : 'unknown model';
         let usage = this.perModel.get(model);
         if (!usage) this.perModel.set(model, (usage = emptyUsage()));
-        const u = message?.usage;
-        usage.requests++;
-        if (u) {
-          usage.inputTokens += num(u.input_tokens);
-          usage.outputTokens += num(u.output_tokens);
-          usage.cacheCreationInputTokens += num(u.cache_creation_input_tokens);
-          usage.cacheReadInputTokens += num(u.cache_read_input_tokens);
-          usage.cacheCreation1hInputTokens += num(u.cache_creation?.ephemeral_1h_input_tokens);
-        }
+        addReplyUsage(usage, message?.usage);
         break;
       }
       case 'errored': {

@@ -64,6 +64,16 @@ describe('data: JSON, JSONL and folder records', () => {
     assert.equal((await openDataSource(folder)).kind, 'folder');
   });
 
+  it('folder: a file over the bound is a bad record, named, and not read', async () => {
+    const folder = path.join(dir, 'big');
+    writeData(folder, 'small.txt', 'ok');
+    writeData(folder, 'large.txt', 'x'.repeat(10));
+    const read = await readAll(new FolderSource(folder, 4), ['file.name', 'file.text']);
+    assert.deepEqual(read.records.map((r) => r.fields['file.name']), ['small.txt']);
+    assert.deepEqual(read.bad.map((b) => [b.where, b.column]), [['large.txt', 'file.text']]);
+    assert.match(read.bad[0].message, /was not read: it is more than any request can use \(at most 4 B\)/);
+  });
+
   it('chooses the reader by extension, and refuses other files', async () => {
     assert.equal((await openDataSource(writeData(dir, 'x.tsv', 'a\n'))).kind, 'tsv');
     assert.equal((await openDataSource(writeData(dir, 'x.jsonl', ''))).kind, 'jsonl');
