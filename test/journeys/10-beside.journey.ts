@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { answerDialog, batchRow, chooseMenuItem, clickViewAction, openBatchesView, openExplorer, widenSidebar } from './workbench';
+import { answerDialog, batchRow, chooseMenuItem, clickViewAction, openBatchesView, widenSidebar } from './workbench';
 import { screenshot, world } from './world';
 
 const request = (id: string, text: string) => JSON.stringify({ custom_id: id, params: { model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: text }] } });
@@ -11,11 +11,16 @@ const request = (id: string, text: string) => JSON.stringify({ custom_id: id, pa
 async function submitAndEnd(page: Page, name: string): Promise<string> {
   const { emulator } = world();
   const before = new Set(emulator.batchIds());
-  const explorer = await openExplorer(page);
-  const item = explorer.getByRole('treeitem', { name });
-  await item.waitFor({ timeout: 30_000 });
-  await item.click({ button: 'right' });
-  await chooseMenuItem(page, 'Submit as Batch');
+  // Opened with Quick Open and submitted from the editor's title bar: the Explorer's tree re-renders
+  // as files appear, and a row can be replaced under the click.
+  await page.keyboard.press('ControlOrMeta+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.getByRole('tab', { name: new RegExp(`^${name.replace(/\./g, '\\.')}`) }).and(page.locator('.tab.active')).waitFor({ timeout: 30_000 });
+  await page.locator('.editor-actions').getByRole('button', { name: 'Submit as Batch' }).first().click({ timeout: 30_000 });
   await answerDialog(page, 'Submit');
   let id: string | undefined;
   for (let i = 0; i < 300 && !id; i++) {
