@@ -102,6 +102,9 @@ describe('journey: the Get Started walkthrough', () => {
       if (!id) await page.waitForTimeout(100);
     }
     assert.ok(id, 'the batch was not created');
+    // The submission ends by revealing the new batch in the Batches view; the view is hidden below
+    // only once that is over, or the reveal would bring it back.
+    await page.locator('.notification-toast').filter({ hasText: `Submitted requests.batch.jsonl as batch ${id}` }).first().waitFor({ timeout: 30_000 });
     await stepDone(page, 'submit');
 
     // 4. Watch: the Batches view (hidden first: the step is done when the view comes into sight).
