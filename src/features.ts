@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { BatchStore } from './domain/batchStore';
 import { setFormatLocale } from './common/format';
+import { setTranslator } from './common/l10n';
 import { SubmissionRegistry } from './domain/submissionRegistry';
 import { UnfinishedBatches } from './domain/unfinishedBatches';
 import { ApiKeyStore } from './vscode/account/apiKeyStore';
@@ -49,6 +50,8 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
   mark('start');
   // Numbers read in VS Code's display language (en-US where Intl lacks it).
   setFormatLocale(vscode.env.language);
+  // Words of the layers that import no vscode, in the display language (package.nls / l10n bundles).
+  setTranslator((message, ...args) => vscode.l10n.t(message, ...args));
   const log = new Log();
   const settingsProblems = Settings.reportTo((line) => log.warn(line));
   mark('log and settings');
@@ -80,7 +83,7 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     log,
     api: async () => {
       const handle = await clients.get();
-      if (!handle) throw new Error('Claude Batches needs an Anthropic API key to download results. Set one with "Claude Batches: Set API Key".');
+      if (!handle) throw new Error(vscode.l10n.t('Claude Batches needs an Anthropic API key to download results. Set one with "Claude Batches: Set API Key".'));
       return handle.api;
     },
     knownBatch: (id) => store.get(id),

@@ -29,7 +29,7 @@ describe('the packaged .vsix', () => {
     for (const doc of ['readme', 'changelog', 'license']) {
       assert.ok(top.some((f) => f.startsWith(doc)), `${doc} must ship (found ${top.join(', ')})`);
     }
-    for (const asset of ['media/icon.png', 'media/batches.svg']) {
+    for (const asset of ['media/icon.png', 'media/batches.svg', 'package.nls.json', 'l10n/bundle.l10n.json']) {
       assert.equal(fs.existsSync(path.join(root, asset)), true, `${asset} must ship`);
     }
   });
@@ -49,6 +49,14 @@ describe('the packaged .vsix', () => {
     for (const step of manifest.contributes.walkthroughs.flatMap((w) => w.steps)) {
       if (step.media.markdown) assert.ok(fs.existsSync(path.join(root, step.media.markdown)), `${step.media.markdown} is not in the package`);
     }
+  });
+
+  it('reads its manifest in words: every %key% of package.json is resolved from the package.nls.json it ships', () => {
+    const manifest = ext().packageJSON as { displayName: string; contributes: { commands: { title: string; category?: string }[]; walkthroughs: { title: string }[] } };
+    assert.equal(manifest.displayName, 'Claude Batches');
+    const unresolved = manifest.contributes.commands.filter((c) => c.title.startsWith('%') || c.category?.startsWith('%')).map((c) => c.title);
+    assert.deepEqual(unresolved, []);
+    assert.equal(manifest.contributes.walkthroughs[0].title, 'Get Started with Claude Batches');
   });
 
   it('activates, registers its commands, loads its features on the first one, and its SDK and results bundles stand on their own', async () => {

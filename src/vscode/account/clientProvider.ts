@@ -29,10 +29,10 @@ export class ClientProvider extends DisposableObject {
     private readonly log: Log,
   ) {
     super();
-    this.register(keys.onDidChange(() => this.invalidate('API key changed')));
+    this.register(keys.onDidChange(() => this.invalidate(vscode.l10n.t('API key changed'))));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('claudeBatches.baseUrl')) this.invalidate('base URL changed');
+        if (e.affectsConfiguration('claudeBatches.baseUrl')) this.invalidate(vscode.l10n.t('base URL changed'));
       }),
     );
   }

@@ -70,7 +70,7 @@ export class BatchDiagnostics extends DisposableObject {
           ? new vscode.Position(endLine, Math.max(start.character + 1, d.endColumn - 1))
           : document.lineAt(line).range.end;
       const diagnostic = new vscode.Diagnostic(new vscode.Range(start, end.isBefore(start) ? start : end), d.message, severity(d.severity));
-      diagnostic.source = 'Claude Batches';
+      diagnostic.source = vscode.l10n.t('Claude Batches');
       diagnostic.code = d.code;
       if (d.related?.length) {
         diagnostic.relatedInformation = d.related.map(

@@ -72,8 +72,8 @@ export class BatchFiles extends DisposableObject {
 
   private decideNow(document: vscode.TextDocument): BatchFileDecision {
     const key = document.uri.toString();
-    if (this.declined.has(key)) return { isBatch: false, by: 'language', reason: 'its language was changed from Claude Batch (JSONL)' };
-    if (!isJsonLines(document)) return decideForFile(document.uri, { kind: 'undecided', reason: 'it is not a JSON Lines file' }, false);
+    if (this.declined.has(key)) return { isBatch: false, by: 'language', reason: vscode.l10n.t('its language was changed from Claude Batch (JSONL)') };
+    if (!isJsonLines(document)) return decideForFile(document.uri, { kind: 'undecided', reason: vscode.l10n.t('it is not a JSON Lines file') }, false);
     const content = classifyBatchText(documentLines(document));
     const ours = this.switched.has(key) && document.languageId === BATCH_LANGUAGE;
     // A document the extension switched stays a batch file while it is empty or being rewritten;

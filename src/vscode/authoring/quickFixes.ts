@@ -10,7 +10,7 @@ export class CustomIdQuickFixes implements vscode.CodeActionProvider {
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     if (!this.batchFiles.isBatch(document)) return [];
-    const ours = context.diagnostics.filter((d) => d.source === 'Claude Batches');
+    const ours = context.diagnostics.filter((d) => d.source === vscode.l10n.t('Claude Batches'));
     if (ours.length === 0) return [];
     const ids = customIds(document);
     const actions: vscode.CodeAction[] = [];
@@ -21,15 +21,15 @@ export class CustomIdQuickFixes implements vscode.CodeActionProvider {
       switch (diagnostic.code) {
         case RuleCode.missingCustomId:
           fixed = fixMissingCustomId(line.text, ids, line.lineNumber + 1);
-          title = 'Add a unique custom_id';
+          title = vscode.l10n.t('Add a unique custom_id');
           break;
         case RuleCode.duplicateCustomId:
           fixed = fixDuplicateCustomId(line.text, ids);
-          title = 'Make this custom_id unique';
+          title = vscode.l10n.t('Make this custom_id unique');
           break;
         case RuleCode.invalidCustomId:
           fixed = fixInvalidCustomId(line.text, ids, line.lineNumber + 1);
-          title = 'Replace with a valid custom_id';
+          title = vscode.l10n.t('Replace with a valid custom_id');
           break;
       }
       if (fixed === undefined || fixed === line.text) continue;

@@ -29,25 +29,28 @@ export class SubmitCodeLens extends DisposableObject implements vscode.CodeLensP
     const result = this.validation.get(document);
     const top = new vscode.Range(0, 0, 0, 0);
     const models = Object.keys(result.models).length;
-    const parts = [`${formatCount(result.requestCount)} ${result.requestCount === 1 ? 'request' : 'requests'}`, `${models} ${models === 1 ? 'model' : 'models'}`];
+    const parts = [
+      result.requestCount === 1 ? vscode.l10n.t('1 request') : vscode.l10n.t('{0} requests', formatCount(result.requestCount)),
+      models === 1 ? vscode.l10n.t('1 model') : vscode.l10n.t('{0} models', formatCount(models)),
+    ];
     const cost = estimateCost(result.models, Settings.prices());
     if (cost.totalMaxUsd > 0) {
       const usd = formatUsd(cost.totalMaxUsd);
-      parts.push(usd.startsWith('<') ? `est. ${usd}` : `est. ≤ ${usd}`);
+      parts.push(usd.startsWith('<') ? vscode.l10n.t('est. {0}', usd) : vscode.l10n.t('est. ≤ {0}', usd));
     }
-    if (cost.unknownModels.length) parts.push(`no price for ${cost.unknownModels.join(', ')}`);
+    if (cost.unknownModels.length) parts.push(vscode.l10n.t('no price for {0}', cost.unknownModels.join(', ')));
     const lenses = [
       new vscode.CodeLens(top, {
-        ...commandOf(CommandIds.submitFile, `$(cloud-upload) Submit as batch · ${parts.join(' · ')}`, document.uri),
+        ...commandOf(CommandIds.submitFile, vscode.l10n.t('$(cloud-upload) Submit as batch · {0}', parts.join(' · ')), document.uri),
         tooltip:
-          `Estimate at batch prices (50% of standard, prices as of ${cost.pricesAsOf}): ` +
-          `input ≈ ${formatCount(cost.inputTokens)} tokens (${formatUsd(cost.inputUsd)}), ` +
-          `output at most ${formatCount(cost.maxOutputTokens)} tokens (${formatUsd(cost.maxOutputUsd)}). Input tokens are estimated locally.`,
+          vscode.l10n.t('Estimate at batch prices (50% of standard, prices as of {0}): ', cost.pricesAsOf) +
+          vscode.l10n.t('input ≈ {0} tokens ({1}), ', formatCount(cost.inputTokens), formatUsd(cost.inputUsd)) +
+          vscode.l10n.t('output at most {0} tokens ({1}). Input tokens are estimated locally.', formatCount(cost.maxOutputTokens), formatUsd(cost.maxOutputUsd)),
       }),
     ];
     if (result.errorCount > 0) {
       lenses.push(
-        new vscode.CodeLens(top, commandOf('workbench.actions.view.problems', `$(error) ${formatCount(result.errorCount)} ${result.errorCount === 1 ? 'problem' : 'problems'} to fix first`)),
+        new vscode.CodeLens(top, commandOf('workbench.actions.view.problems', result.errorCount === 1 ? vscode.l10n.t('$(error) 1 problem to fix first') : vscode.l10n.t('$(error) {0} problems to fix first', formatCount(result.errorCount)))),
       );
     }
     return lenses;

@@ -12,8 +12,8 @@ import { ui } from '../core/ui';
  */
 export async function setApiKey(keys: ApiKeyStore, clients: ClientProvider, log: Log): Promise<boolean> {
   const key = await ui().input({
-    title: 'Claude Batches: Set API Key',
-    prompt: 'Paste your Anthropic API key. It is kept in VS Code secret storage, never in settings.',
+    title: vscode.l10n.t('Claude Batches: Set API Key'),
+    prompt: vscode.l10n.t('Paste your Anthropic API key. It is kept in VS Code secret storage, never in settings.'),
     placeHolder: 'sk-ant-…',
     password: true,
     ignoreFocusOut: true,
@@ -27,13 +27,13 @@ export async function setApiKey(keys: ApiKeyStore, clients: ClientProvider, log:
   rememberSecret(key);
   const checkedKey = checkApiKey(key);
   if (!checkedKey.ok) {
-    void ui().error(`${checkedKey.problem} The key was not saved.`);
+    void ui().error(vscode.l10n.t('{0} The key was not saved.', checkedKey.problem));
     return false;
   }
   const trimmed = checkedKey.key;
 
   const checked = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Checking the API key…' },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the API key…') },
     async () => {
       try {
         await clients.probe(trimmed).listPage({ limit: 1 });
@@ -44,19 +44,19 @@ export async function setApiKey(keys: ApiKeyStore, clients: ClientProvider, log:
     },
   );
   if (checked !== undefined) {
-    const described = describeError(checked, { action: 'Checking the API key' });
+    const described = describeError(checked, { action: vscode.l10n.t('Checking the API key') });
     log.warn(described.message);
     if (described.kind === 'auth' || described.kind === 'permission') {
-      void ui().error(`${described.message} The key was not saved.`);
+      void ui().error(vscode.l10n.t('{0} The key was not saved.', described.message));
       return false;
     }
     // The API could not be reached: the key may be fine. Let the user decide.
-    const choice = await ui().confirm('Save the API key without checking it?', described.message, 'Save Anyway');
-    if (choice !== 'Save Anyway') return false;
+    const choice = await ui().confirm(vscode.l10n.t('Save the API key without checking it?'), described.message, vscode.l10n.t('Save Anyway'));
+    if (choice !== vscode.l10n.t('Save Anyway')) return false;
   }
   await keys.store(trimmed);
   log.info('API key saved to secret storage.');
-  void ui().info('Claude Batches: API key saved.');
+  void ui().info(vscode.l10n.t('Claude Batches: API key saved.'));
   return true;
 }
 
@@ -66,7 +66,7 @@ export async function clearApiKey(keys: ApiKeyStore, log: Log): Promise<void> {
   const now = await keys.resolve();
   void ui().info(
     now.key
-      ? 'Claude Batches: stored API key removed. ANTHROPIC_API_KEY from the environment is used now.'
-      : `Claude Batches: API key removed.${now.problem ? ` ${now.problem}` : ''}`,
+      ? vscode.l10n.t('Claude Batches: stored API key removed. ANTHROPIC_API_KEY from the environment is used now.')
+      : vscode.l10n.t('Claude Batches: API key removed.{0}', now.problem ? ` ${now.problem}` : ''),
   );
 }

@@ -1,3 +1,4 @@
+import { l10n } from '../../common/l10n';
 import type { BatchesApi, MessageBatch } from '../../api';
 import { batchDescription, batchLabel } from '../../domain/batchPresentation';
 import type { CommandTarget } from './commandArguments';
@@ -50,8 +51,8 @@ export async function requireApi(services: Services): Promise<BatchesApi> {
   const handle = await services.clients.get();
   if (handle) return handle.api;
   const { problem } = await services.keys.resolve();
-  const choice = await ui().error(problem ?? 'Claude Batches needs an Anthropic API key for this.', 'Set API Key');
-  if (choice === 'Set API Key') void executeCommand(CommandIds.setApiKey);
+  const choice = await ui().error(problem ?? l10n.t('Claude Batches needs an Anthropic API key for this.'), l10n.t('Set API Key'));
+  if (choice === l10n.t('Set API Key')) void executeCommand(CommandIds.setApiKey);
   throw new UserCancelled();
 }
 

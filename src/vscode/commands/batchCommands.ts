@@ -23,45 +23,45 @@ async function onBatch<T>(services: Services, batch: MessageBatch, call: () => P
 export async function cancelBatch(services: Services, target: CommandTarget): Promise<MessageBatch | undefined> {
   const batch = await resolveBatch(services, target, {
     applies: isRunning,
-    placeHolder: 'Select a running batch to cancel',
-    none: 'No batch is running: there is nothing to cancel.',
+    placeHolder: vscode.l10n.t('Select a running batch to cancel'),
+    none: vscode.l10n.t('No batch is running: there is nothing to cancel.'),
   });
   const label = labelOf(services, batch);
   if (!isRunning(batch)) {
-    void ui().info(`"${label}" is ${statusText(batch)}: there is nothing to cancel.`);
+    void ui().info(vscode.l10n.t('"{0}" is {1}: there is nothing to cancel.', label, statusText(batch)));
     return undefined;
   }
   const choice = await ui().confirm(
-    `Cancel the batch "${label}"?`,
-    'Requests not yet processed are canceled and not billed; requests already being processed may still finish. This cannot be undone.',
-    'Cancel Batch',
+    vscode.l10n.t('Cancel the batch "{0}"?', label),
+    vscode.l10n.t('Requests not yet processed are canceled and not billed; requests already being processed may still finish. This cannot be undone.'),
+    vscode.l10n.t('Cancel Batch'),
   );
-  if (choice !== 'Cancel Batch') throw new UserCancelled();
+  if (choice !== vscode.l10n.t('Cancel Batch')) throw new UserCancelled();
   const api = await requireApi(services);
   const updated = await onBatch(services, batch, () => api.cancel(batch.id));
   services.store.upsert(updated);
   services.log.info(`Cancel requested for ${batch.id} (${label}).`);
-  void ui().info(`Cancel requested for "${label}". It ends once requests in flight finish.`);
+  void ui().info(vscode.l10n.t('Cancel requested for "{0}". It ends once requests in flight finish.', label));
   return updated;
 }
 
-const DELETE_KEEP_LOCAL = 'Delete, Keep Local Copy';
-const DELETE_EVERYWHERE = 'Delete Everywhere';
-const SAVE_FIRST = 'Save Results First';
+const DELETE_KEEP_LOCAL = vscode.l10n.t('Delete, Keep Local Copy');
+const DELETE_EVERYWHERE = vscode.l10n.t('Delete Everywhere');
+const SAVE_FIRST = vscode.l10n.t('Save Results First');
 
 export async function deleteBatch(services: Services, target: CommandTarget): Promise<boolean> {
   const batch = await resolveBatch(services, target, {
     applies: isEnded,
-    placeHolder: 'Select an ended batch to delete',
-    none: 'No batch has ended yet: only ended batches can be deleted.',
+    placeHolder: vscode.l10n.t('Select an ended batch to delete'),
+    none: vscode.l10n.t('No batch has ended yet: only ended batches can be deleted.'),
   });
   const label = labelOf(services, batch);
   if (!isEnded(batch)) {
     const choice = await ui().error(
-      `"${label}" is still ${statusText(batch)} and cannot be deleted. Cancel it first, then delete it once it has ended.`,
-      ...(isRunning(batch) ? ['Cancel Batch'] : []),
+      vscode.l10n.t('"{0}" is still {1} and cannot be deleted. Cancel it first, then delete it once it has ended.', label, statusText(batch)),
+      ...(isRunning(batch) ? [vscode.l10n.t('Cancel Batch')] : []),
     );
-    if (choice === 'Cancel Batch') await cancelBatch(services, { kind: 'batch', batch });
+    if (choice === vscode.l10n.t('Cancel Batch')) await cancelBatch(services, { kind: 'batch', batch });
     return false;
   }
   // Two copies may exist: Anthropic's (the batch, and its results until the API deletes them) and
@@ -74,22 +74,22 @@ export async function deleteBatch(services: Services, target: CommandTarget): Pr
     const local = await services.results.archive.status(batch.id);
     if (!local && !resultsOnApi) {
       choice = await ui().confirm(
-        `Delete the batch "${label}"?`,
-        "The batch is deleted from Anthropic's servers, and this machine's record of it. There is no copy of its results on this machine.",
+        vscode.l10n.t('Delete the batch "{0}"?', label),
+        vscode.l10n.t("The batch is deleted from Anthropic's servers, and this machine's record of it. There is no copy of its results on this machine."),
         DELETE_EVERYWHERE,
       );
       break;
     }
     const size = local ? ` (${formatBytes((await scanArchive(services.results.dir)).get(batch.id)?.bytes ?? 0)})` : '';
     const localText = local
-      ? `This machine has a ${local.complete ? 'complete' : `partial (${formatCount(local.lines)} of ${formatCount(local.total)})`} local copy of the results${size}.`
-      : 'This machine has no copy of the results yet: keeping a local copy downloads one first.';
+      ? vscode.l10n.t('This machine has a {0} local copy of the results{1}.', local.complete ? 'complete' : vscode.l10n.t('partial ({0} of {1})', formatCount(local.lines), formatCount(local.total)), size)
+      : vscode.l10n.t('This machine has no copy of the results yet: keeping a local copy downloads one first.');
     const detail = [
-      `"${DELETE_KEEP_LOCAL}" deletes Anthropic's copy of the batch${resultsOnApi ? ' and its results' : ''} and keeps the local copy (see "Claude Batches: Manage Local Results…").`,
-      `"${DELETE_EVERYWHERE}" deletes both${resultsOnApi && !saved ? ': results you have not saved elsewhere are gone for good' : ''}.`,
+      vscode.l10n.t('"{0}" deletes Anthropic\'s copy of the batch{1} and keeps the local copy (see "Claude Batches: Manage Local Results…").', DELETE_KEEP_LOCAL, resultsOnApi ? vscode.l10n.t(' and its results') : ''),
+      vscode.l10n.t('"{0}" deletes both{1}.', DELETE_EVERYWHERE, resultsOnApi && !saved ? vscode.l10n.t(': results you have not saved elsewhere are gone for good') : ''),
       localText,
     ].join('\n\n');
-    choice = await ui().confirm(`Delete the batch "${label}"?`, detail, DELETE_KEEP_LOCAL, DELETE_EVERYWHERE, ...(resultsOnApi && !saved ? [SAVE_FIRST] : []));
+    choice = await ui().confirm(vscode.l10n.t('Delete the batch "{0}"?', label), detail, DELETE_KEEP_LOCAL, DELETE_EVERYWHERE, ...(resultsOnApi && !saved ? [SAVE_FIRST] : []));
     if (choice !== SAVE_FIRST) break;
     if (!(await saveBatchResults(services, batch))) throw new UserCancelled();
     // Saved: ask again about the copies, without this choice.
@@ -101,7 +101,7 @@ export async function deleteBatch(services: Services, target: CommandTarget): Pr
     if (!local) throw new UserCancelled();
     if (!local.complete && resultsOnApi) {
       void ui().error(
-        `"${label}" was not deleted: only ${formatCount(local.lines)} of ${formatCount(local.total)} of its results are on this machine. Download them again, or choose "${DELETE_EVERYWHERE}".`,
+        vscode.l10n.t('"{0}" was not deleted: only {1} of {2} of its results are on this machine. Download them again, or choose "{3}".', label, formatCount(local.lines), formatCount(local.total), DELETE_EVERYWHERE),
       );
       return false;
     }
@@ -113,10 +113,10 @@ export async function deleteBatch(services: Services, target: CommandTarget): Pr
     await services.results.deleteLocal(batch.id);
     await services.registry.forget(batch.id);
     services.log.info(`Deleted ${batch.id} (${label}) from the API and from this machine.`);
-    void ui().info(`Deleted "${label}" from Anthropic's servers and from this machine.`);
+    void ui().info(vscode.l10n.t('Deleted "{0}" from Anthropic\'s servers and from this machine.', label));
   } else {
     services.log.info(`Deleted ${batch.id} (${label}) from the API; its results stay on this machine.`);
-    void ui().info(`Deleted "${label}" from Anthropic's servers. Its results stay on this machine ("Claude Batches: Manage Local Results…" lists them).`);
+    void ui().info(vscode.l10n.t('Deleted "{0}" from Anthropic\'s servers. Its results stay on this machine ("Claude Batches: Manage Local Results…" lists them).', label));
   }
   return true;
 }
@@ -124,10 +124,10 @@ export async function deleteBatch(services: Services, target: CommandTarget): Pr
 export async function copyBatchId(services: Services, target: CommandTarget): Promise<string> {
   const batch = await resolveBatch(services, target, {
     applies: () => true,
-    placeHolder: 'Select a batch to copy its id',
-    none: 'There are no batches yet.',
+    placeHolder: vscode.l10n.t('Select a batch to copy its id'),
+    none: vscode.l10n.t('There are no batches yet.'),
   });
   await vscode.env.clipboard.writeText(batch.id);
-  vscode.window.setStatusBarMessage(`$(copy) Copied ${batch.id}`, 3000);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('$(copy) Copied {0}', batch.id), 3000);
   return batch.id;
 }

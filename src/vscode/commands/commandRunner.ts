@@ -8,7 +8,7 @@ import { ui } from '../core/ui';
 /** Thrown (or returned through) when the user backs out of a prompt: stays quiet. */
 export class UserCancelled extends Error {
   constructor() {
-    super('Cancelled by the user.');
+    super(vscode.l10n.t('Cancelled by the user.'));
     this.name = 'UserCancelled';
   }
 }
@@ -41,9 +41,9 @@ function reportError(log: Log, err: unknown, action: string | undefined): void {
   if (described.kind === 'aborted') return;
   log.error(described.message, err);
   void ui()
-    .error(described.message, 'Show Log')
+    .error(described.message, vscode.l10n.t('Show Log'))
     .then((choice) => {
-      if (choice === 'Show Log') log.show();
+      if (choice === vscode.l10n.t('Show Log')) log.show();
     });
 }
 

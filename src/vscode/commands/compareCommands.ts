@@ -26,10 +26,10 @@ async function endedBatch(services: Services, target: CommandTarget, placeHolder
   const batch = await resolveBatch(services, target, {
     applies: (b) => isEnded(b) && b.id !== except,
     placeHolder,
-    none: except ? 'No other batch has ended: results can be compared once two batches have ended.' : 'No batch has ended yet: results can be compared once two batches have ended.',
+    none: except ? vscode.l10n.t('No other batch has ended: results can be compared once two batches have ended.') : vscode.l10n.t('No batch has ended yet: results can be compared once two batches have ended.'),
   });
   if (!isEnded(batch)) {
-    void ui().info(`"${labelOf(services, batch)}" is still ${statusText(batch)}: its results can be compared once it has ended.`);
+    void ui().info(vscode.l10n.t('"{0}" is still {1}: its results can be compared once it has ended.', labelOf(services, batch), statusText(batch)));
     throw new UserCancelled();
   }
   return batch;
@@ -42,13 +42,13 @@ async function endedBatch(services: Services, target: CommandTarget, placeHolder
 export async function compareResults(services: Services, target: CommandTarget, more: unknown): Promise<vscode.Uri[]> {
   const targets = targetsOf(target, more);
   if (targets.length > 2) {
-    void ui().info(`${targets.length} batches are selected: select two to compare their results.`);
+    void ui().info(vscode.l10n.t('{0} batches are selected: select two to compare their results.', targets.length));
     throw new UserCancelled();
   }
-  const left = await endedBatch(services, targets[0] ?? { kind: 'none' }, 'Select the first batch to compare');
-  const right = await endedBatch(services, targets[1] ?? { kind: 'none' }, `Select the batch to compare with "${labelOf(services, left)}"`, left.id);
+  const left = await endedBatch(services, targets[0] ?? { kind: 'none' }, vscode.l10n.t('Select the first batch to compare'));
+  const right = await endedBatch(services, targets[1] ?? { kind: 'none' }, vscode.l10n.t('Select the batch to compare with "{0}"', labelOf(services, left)), left.id);
   if (left.id === right.id) {
-    void ui().info('Select two different batches to compare.');
+    void ui().info(vscode.l10n.t('Select two different batches to compare.'));
     throw new UserCancelled();
   }
   for (const batch of [left, right]) {

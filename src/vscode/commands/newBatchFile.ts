@@ -19,10 +19,10 @@ export async function newBatchFile(target: CommandTarget): Promise<vscode.Uri> {
   if (folder) {
     const taken = new Set((await vscode.workspace.fs.readDirectory(folder)).map(([name]) => name));
     const name = freeFileName(STARTER_NAME, (candidate) => taken.has(candidate));
-    if (!name) throw new Error(`${folder.fsPath} already has 1,000 starter batch files: delete or rename some, then try again.`);
+    if (!name) throw new Error(vscode.l10n.t('{0} already has 1,000 starter batch files: delete or rename some, then try again.', folder.fsPath));
     uri = vscode.Uri.joinPath(folder, name);
   } else {
-    uri = await ui().saveDialog({ saveLabel: 'Create Batch File', filters: { 'Claude Batch (JSONL)': ['jsonl'] }, title: 'New Batch File' });
+    uri = await ui().saveDialog({ saveLabel: vscode.l10n.t('Create Batch File'), filters: { 'Claude Batch (JSONL)': ['jsonl'] }, title: vscode.l10n.t('New Batch File') });
     if (!uri) throw new UserCancelled();
   }
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(starterBatchText()));

@@ -18,7 +18,7 @@ function activeResults(): { batchId: string; uri: vscode.Uri; editor: vscode.Tex
   const uri = editor?.document.uri;
   const batchId = uri && (parseResultsUri(uri) ?? parseFullResultUri(uri))?.batchId;
   if (!editor || !uri || !batchId) {
-    void ui().info('Open the results of a batch first ("Open Results" on an ended batch in the Batches view), then run this again.');
+    void ui().info(vscode.l10n.t('Open the results of a batch first ("Open Results" on an ended batch in the Batches view), then run this again.'));
     throw new UserCancelled();
   }
   return { batchId, uri, editor };
@@ -38,10 +38,10 @@ async function showFull(target: FullResultTarget): Promise<vscode.Uri> {
   return uri;
 }
 
-const SECTION_WORDS: Record<string, string> = { succeeded: 'succeeded', errored: 'errored', expired: 'expired', canceled: 'canceled', other: 'of an unknown type' };
+const SECTION_WORDS: Record<string, string> = { succeeded: 'succeeded', errored: 'errored', expired: 'expired', canceled: 'canceled', other: vscode.l10n.t('of an unknown type') };
 
 function describeSection(section: EntrySection): string {
-  if (section.startsWith('errored:')) return `errored: ${section.slice('errored:'.length)}`;
+  if (section.startsWith('errored:')) return vscode.l10n.t('errored: {0}', section.slice('errored:'.length));
   return SECTION_WORDS[section] ?? section;
 }
 
@@ -54,13 +54,13 @@ interface EntryPick extends vscode.QuickPickItem {
 async function pickEntry(services: Services, batchId: string, shown: Map<string, DocumentEntry>, placeHolder: string): Promise<EntryPick | undefined> {
   const index = await services.results.entries(batchId);
   if (!index) {
-    void ui().info(`There is no local copy of the results of "${services.results.labelOf(batchId)}" any more: open the results again to download them.`);
+    void ui().info(vscode.l10n.t('There is no local copy of the results of "{0}" any more: open the results again to download them.', services.results.labelOf(batchId)));
     throw new UserCancelled();
   }
   const items: EntryPick[] = index.ids.map((customId, i) => ({
     label: customId,
     description: describeSection(index.sections[index.sectionOf[i]]),
-    detail: shown.has(customId) ? 'in this document' : undefined,
+    detail: shown.has(customId) ? vscode.l10n.t('in this document') : undefined,
     customId,
     at: { offset: index.offsets[i], length: index.lengths[i] },
   }));
@@ -79,7 +79,7 @@ export async function openResultInFull(services: Services, target: CommandTarget
     return showFull({ batchId: target.batchId, customId, view: 'markdown', at: placeArgument(at) });
   }
   const { batchId, uri } = activeResults();
-  const picked = await pickEntry(services, batchId, shownEntries(services, uri), 'Open which result in full?');
+  const picked = await pickEntry(services, batchId, shownEntries(services, uri), vscode.l10n.t('Open which result in full?'));
   if (!picked) return undefined;
   return showFull({ batchId, customId: picked.customId, view: 'markdown', at: picked.at });
 }
@@ -91,7 +91,7 @@ export async function openResultInFull(services: Services, target: CommandTarget
 export async function goToCustomId(services: Services): Promise<vscode.Uri | undefined> {
   const { batchId, uri, editor } = activeResults();
   const shown = parseResultsUri(uri) ? shownEntries(services, uri) : new Map<string, DocumentEntry>();
-  const picked = await pickEntry(services, batchId, shown, 'Go to which custom_id?');
+  const picked = await pickEntry(services, batchId, shown, vscode.l10n.t('Go to which custom_id?'));
   if (!picked) return undefined;
   const entry = shown.get(picked.customId);
   if (!entry) return showFull({ batchId, customId: picked.customId, view: 'markdown', at: picked.at });
@@ -116,12 +116,12 @@ export async function filterResults(services: Services): Promise<vscode.Uri | un
     sections = (await services.results.render(batchId)).sections;
   }
   const picks: SectionPick[] = [
-    { label: 'All results', description: current ? 'remove the filter' : 'as now' },
+    { label: vscode.l10n.t('All results'), description: current ? vscode.l10n.t('remove the filter') : vscode.l10n.t('as now') },
     ...sections
       .filter((s) => s.count > 0)
-      .map((s) => ({ label: s.id.startsWith('errored:') ? `    ${s.title.split(' · ')[0]}` : s.title.split(' · ')[0], description: `${formatCount(s.count)} results${s.id === current ? ' · shown now' : ''}`, section: s.id })),
+      .map((s) => ({ label: s.id.startsWith('errored:') ? `    ${s.title.split(' · ')[0]}` : s.title.split(' · ')[0], description: s.id === current ? vscode.l10n.t('{0} results · shown now', formatCount(s.count)) : vscode.l10n.t('{0} results', formatCount(s.count)), section: s.id })),
   ];
-  const picked = await ui().pick(picks, { placeHolder: `Show which results of "${services.results.labelOf(batchId)}"?` });
+  const picked = await ui().pick(picks, { placeHolder: vscode.l10n.t('Show which results of "{0}"?', services.results.labelOf(batchId)) });
   if (!picked) return undefined;
   const opened = picked.section ? await executeCommand(CommandIds.openResultsSection, batchId, picked.section) : await executeCommand(CommandIds.openResults, batchId);
   return opened;
@@ -132,7 +132,7 @@ export async function toggleResultView(given: CommandTarget): Promise<vscode.Uri
   const uri = given.kind === 'file' ? given.uri : vscode.window.activeTextEditor?.document.uri;
   const target = uri && parseFullResultUri(uri);
   if (!target) {
-    void ui().info('Open a result in full first ("Open in Full" above an entry of a results document), then run this again.');
+    void ui().info(vscode.l10n.t('Open a result in full first ("Open in Full" above an entry of a results document), then run this again.'));
     throw new UserCancelled();
   }
   return showFull({ ...target, view: target.view === 'json' ? 'markdown' : 'json' });

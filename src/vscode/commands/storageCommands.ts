@@ -42,10 +42,10 @@ async function apiStates(services: Services, ids: string[], now: number): Promis
 }
 
 const STATE_TEXT: Record<ApiState, string> = {
-  has: 'the API still has these results',
-  resultsDeleted: 'the API has deleted its copy: this is the only one',
-  batchDeleted: 'the batch was deleted from the API: this is the only copy',
-  unknown: 'whether the API still has them is unknown (no key, or the API cannot be reached)',
+  has: vscode.l10n.t('the API still has these results'),
+  resultsDeleted: vscode.l10n.t('the API has deleted its copy: this is the only one'),
+  batchDeleted: vscode.l10n.t('the batch was deleted from the API: this is the only copy'),
+  unknown: vscode.l10n.t('whether the API still has them is unknown (no key, or the API cannot be reached)'),
 };
 
 interface StoredItem extends vscode.QuickPickItem {
@@ -63,7 +63,7 @@ export async function manageStorage(services: Services): Promise<string[]> {
   const archive = services.results.archive;
   const stored = await archive.list();
   if (stored.length === 0) {
-    void ui().info(`No results are stored on this machine (${archive.dir}).`);
+    void ui().info(vscode.l10n.t('No results are stored on this machine ({0}).', archive.dir));
     return [];
   }
   const now = Date.now();
@@ -77,20 +77,20 @@ export async function manageStorage(services: Services): Promise<string[]> {
     .sort((a, b) => b.bytes - a.bytes)
     .map((s) => {
       const state = states.get(s.batchId) ?? 'unknown';
-      const kind = s.complete ? 'complete' : `partial, ${formatCount(s.lines)} of ${formatCount(s.total)}`;
+      const kind = s.complete ? 'complete' : vscode.l10n.t('partial, {0} of {1}', formatCount(s.lines), formatCount(s.total));
       return {
         label: services.registry.get(s.batchId)?.label ?? s.batchId,
-        description: `${formatBytes(s.bytes)} · ${kind} · downloaded ${s.downloadedAt.slice(0, 10)}`,
+        description: vscode.l10n.t('{0} · {1} · downloaded {2}', formatBytes(s.bytes), kind, s.downloadedAt.slice(0, 10)),
         detail: `${s.batchId}: ${STATE_TEXT[state]}`,
         batchId: s.batchId,
         bytes: s.bytes,
         state,
       };
     });
-  const copies = (n: number) => `${formatCount(n)} local ${n === 1 ? 'copy' : 'copies'}`;
+  const copies = (n: number) => (n === 1 ? vscode.l10n.t('1 local copy') : vscode.l10n.t('{0} local copies', formatCount(n)));
   const chosen = await ui().pickMany(items, {
-    title: `Local results: ${copies(items.length)}, ${formatBytes(total)} in all (${archive.dir})`,
-    placeHolder: `${copies(items.length)} of results, ${formatBytes(total)} in all. Select the ones to delete.`,
+    title: vscode.l10n.t('Local results: {0}, {1} in all ({2})', copies(items.length), formatBytes(total), archive.dir),
+    placeHolder: vscode.l10n.t('{0} of results, {1} in all. Select the ones to delete.', copies(items.length), formatBytes(total)),
     matchOnDescription: true,
     matchOnDetail: true,
   });
@@ -98,18 +98,18 @@ export async function manageStorage(services: Services): Promise<string[]> {
   const bytes = chosen.reduce((n, c) => n + c.bytes, 0);
   const onlyHere = chosen.filter((c) => c.state !== 'has').length;
   const answer = await ui().confirm(
-    `Delete ${copies(chosen.length)} of results (${formatBytes(bytes)})?`,
+    vscode.l10n.t('Delete {0} of results ({1})?', copies(chosen.length), formatBytes(bytes)),
     onlyHere
-      ? `For ${formatCount(onlyHere)} of them the API has no copy (or it is unknown whether it has one): results you have not saved elsewhere are gone for good.`
-      : `The API still has these results: they can be downloaded again until it deletes them, ${RETENTION_DAYS} days after each batch was created.`,
-    'Delete Local Copies',
+      ? vscode.l10n.t('For {0} of them the API has no copy (or it is unknown whether it has one): results you have not saved elsewhere are gone for good.', formatCount(onlyHere))
+      : vscode.l10n.t('The API still has these results: they can be downloaded again until it deletes them, {0} days after each batch was created.', RETENTION_DAYS),
+    vscode.l10n.t('Delete Local Copies'),
   );
-  if (answer !== 'Delete Local Copies') throw new UserCancelled();
+  if (answer !== vscode.l10n.t('Delete Local Copies')) throw new UserCancelled();
   for (const c of chosen) await services.results.deleteLocal(c.batchId);
   // A batch gone from the API with no results here any more: nothing is left to remember it for.
   await services.registry.forgetAll(chosen.filter((c) => c.state === 'batchDeleted').map((c) => c.batchId));
   services.log.info(`Deleted the local results of ${chosen.map((c) => c.batchId).join(', ')} (${formatBytes(bytes)}).`);
-  void ui().info(`Deleted ${copies(chosen.length)} of results; ${formatBytes(bytes)} freed.`);
+  void ui().info(vscode.l10n.t('Deleted {0} of results; {1} freed.', copies(chosen.length), formatBytes(bytes)));
   return chosen.map((c) => c.batchId);
 }
 

@@ -39,13 +39,13 @@ export async function submitFile(services: Services, target: CommandTarget): Pro
   const source = await openSource(uri);
   if (await refuseNotBatch(source)) return undefined;
   const scan = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Checking ${source.name}…` },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking {0}…', source.name) },
     () => scanBatchFile(source),
   );
   const { validation } = scan;
   const onlyEmpty = validation.diagnostics.every((d) => d.severity !== 'error' || d.code === RuleCode.noRequests);
   if (validation.requestCount === 0 && onlyEmpty) {
-    void ui().error(`${source.name} has no requests: a batch needs at least one line like {"custom_id": "…", "params": {…}}.`);
+    void ui().error(vscode.l10n.t('{0} has no requests: a batch needs at least one line like {"custom_id": "…", "params": {…}}.', source.name));
     return undefined;
   }
   if (validation.errorCount > 0) {
@@ -57,16 +57,16 @@ export async function submitFile(services: Services, target: CommandTarget): Pro
   if (earlier.length > 0) {
     const first = earlier[0];
     const choice = await ui().confirm(
-      `${source.name} was already submitted with exactly this content.`,
-      `As batch ${first.batchId} on ${formatDate(first.submittedAt)}${earlier.length > 1 ? `, and ${earlier.length - 1} more time(s)` : ''}. Submitting it again creates another batch, billed again.`,
-      'Submit Again',
-      'Show Batch',
+      vscode.l10n.t('{0} was already submitted with exactly this content.', source.name),
+      vscode.l10n.t('As batch {0} on {1}{2}. Submitting it again creates another batch, billed again.', first.batchId, formatDate(first.submittedAt), earlier.length > 1 ? vscode.l10n.t(', and {0} more time(s)', earlier.length - 1) : ''),
+      vscode.l10n.t('Submit Again'),
+      vscode.l10n.t('Show Batch'),
     );
-    if (choice === 'Show Batch') {
+    if (choice === vscode.l10n.t('Show Batch')) {
       await services.revealBatch(first.batchId);
       throw new UserCancelled();
     }
-    if (choice !== 'Submit Again') throw new UserCancelled();
+    if (choice !== vscode.l10n.t('Submit Again')) throw new UserCancelled();
   }
 
   await confirm(source, scan);
@@ -86,8 +86,8 @@ export async function submitFile(services: Services, target: CommandTarget): Pro
     isKnownBatch: (id) => !!services.store.get(id),
     log: services.log,
     uploading: (label, part, upload) =>
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Submitting ${label}`, cancellable: false }, async (progress) => {
-        progress.report({ message: `uploading ${formatCount(part.requests)} requests (${formatBytes(part.bodyBytes)})…` });
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Submitting {0}', label), cancellable: false }, async (progress) => {
+        progress.report({ message: vscode.l10n.t('uploading {0} requests ({1})…', formatCount(part.requests), formatBytes(part.bodyBytes)) });
         return upload();
       }),
     decideAmbiguous: askAmbiguous,
@@ -95,9 +95,9 @@ export async function submitFile(services: Services, target: CommandTarget): Pro
       services.store.upsert(batch);
       await services.revealBatch(batch.id);
       if (adoptedAfter) {
-        void ui().warn(`The connection failed while submitting ${label}, but the batch it created was found (${batch.id}). Nothing was sent twice.`);
+        void ui().warn(vscode.l10n.t('The connection failed while submitting {0}, but the batch it created was found ({1}). Nothing was sent twice.', label, batch.id));
       } else if (!group) {
-        void ui().info(`Submitted ${label} as batch ${batch.id} (${formatCount(part.requests)} requests).`);
+        void ui().info(vscode.l10n.t('Submitted {0} as batch {1} ({2} requests).', label, batch.id, formatCount(part.requests)));
       }
     },
   };
@@ -113,31 +113,31 @@ export async function submitFile(services: Services, target: CommandTarget): Pro
     }
     // A part failed for certain: say what was sent, and offer to go on from this part.
     const choice = await ui().error(
-      `Part ${result.part.index + 1} of ${group.parts} of ${source.name} was not submitted. ${created.length ? `Parts 1–${created.length} were (${created.map((b) => b.id).join(', ')}).` : 'No part was.'} Nothing was sent twice.`,
-      'Retry Remaining Parts',
+      vscode.l10n.t('Part {0} of {1} of {2} was not submitted. {3} Nothing was sent twice.', result.part.index + 1, group.parts, source.name, created.length ? vscode.l10n.t('Parts 1–{0} were ({1}).', created.length, created.map((b) => b.id).join(', ')) : vscode.l10n.t('No part was.')),
+      vscode.l10n.t('Retry Remaining Parts'),
     );
-    if (choice !== 'Retry Remaining Parts') return created[0];
+    if (choice !== vscode.l10n.t('Retry Remaining Parts')) return created[0];
     parts = result.remaining;
   }
-  if (group) void ui().info(`Submitted ${source.name} as ${group.parts} batches (${formatCount(validation.requestCount)} requests).`);
+  if (group) void ui().info(vscode.l10n.t('Submitted {0} as {1} batches ({2} requests).', source.name, group.parts, formatCount(validation.requestCount)));
   return created[0];
 }
 
 /** An ambiguous failure that found nothing: the user decides, with what is known. */
 async function askAmbiguous({ label, part, error, checkError, since }: AmbiguousQuestion): Promise<AmbiguousChoice> {
   const choice = await ui().confirm(
-    `It is not known whether ${label} was submitted.`,
+    vscode.l10n.t('It is not known whether {0} was submitted.', label),
     [
       error.message,
       checkError
-        ? `Looking for the batch failed too: ${checkError.message}`
-        : `No batch with ${formatCount(part.requests)} requests created since ${formatDate(since)} was found (yet).`,
-      'Submitting again creates a second, billed batch if the first one did arrive. Check again first if unsure.',
+        ? vscode.l10n.t('Looking for the batch failed too: {0}', checkError.message)
+        : vscode.l10n.t('No batch with {0} requests created since {1} was found (yet).', formatCount(part.requests), formatDate(since)),
+      vscode.l10n.t('Submitting again creates a second, billed batch if the first one did arrive. Check again first if unsure.'),
     ].join('\n\n'),
-    'Check Again',
-    'Submit Again',
+    vscode.l10n.t('Check Again'),
+    vscode.l10n.t('Submit Again'),
   );
-  return choice === 'Check Again' ? 'checkAgain' : choice === 'Submit Again' ? 'resend' : 'stop';
+  return choice === vscode.l10n.t('Check Again') ? 'checkAgain' : choice === vscode.l10n.t('Submit Again') ? 'resend' : 'stop';
 }
 
 async function confirm(source: SubmitSource, scan: BatchFileScan): Promise<void> {
@@ -146,32 +146,32 @@ async function confirm(source: SubmitSource, scan: BatchFileScan): Promise<void>
     .sort((a, b) => b[1].requests - a[1].requests)
     .map(([model, s]) => `${model} (${formatCount(s.requests)})`)
     .join(', ');
-  const count = `${formatCount(validation.requestCount)} ${validation.requestCount === 1 ? 'request' : 'requests'}`;
+  const count = validation.requestCount === 1 ? vscode.l10n.t('1 request') : vscode.l10n.t('{0} requests', formatCount(validation.requestCount));
   const title =
-    parts.length > 1 ? `Submit ${count} from ${source.name} as ${parts.length} batches?` : `Submit ${count} from ${source.name} as a batch?`;
+    parts.length > 1 ? vscode.l10n.t('Submit {0} from {1} as {2} batches?', count, source.name, parts.length) : vscode.l10n.t('Submit {0} from {1} as a batch?', count, source.name);
   const split =
     parts.length > 1
       ? [
-          'It is over the limits of one batch (100,000 requests or 256 MB), so it is sent as several, remembered as one group:',
-          ...parts.map((p) => `  part ${p.index + 1}: lines ${formatCount(p.firstLine)}–${formatCount(p.lastLine)}, ${formatCount(p.requests)} requests, ${formatBytes(p.bodyBytes)}`),
+          vscode.l10n.t('It is over the limits of one batch (100,000 requests or 256 MB), so it is sent as several, remembered as one group:'),
+          ...parts.map((p) => vscode.l10n.t('  part {0}: lines {1}–{2}, {3} requests, {4}', p.index + 1, formatCount(p.firstLine), formatCount(p.lastLine), formatCount(p.requests), formatBytes(p.bodyBytes))),
         ]
       : [];
   const bodyBytes = parts.reduce((n, p) => n + p.bodyBytes, 0);
   const choice = await ui().confirm(
     title,
     [
-      `Size: ${formatBytes(bodyBytes)}${source.unsaved ? ' (including unsaved changes in the editor)' : ''}.`,
-      `Models: ${models}.`,
+      vscode.l10n.t('Size: {0}{1}.', formatBytes(bodyBytes), source.unsaved ? vscode.l10n.t(' (including unsaved changes in the editor)') : ''),
+      vscode.l10n.t('Models: {0}.', models),
       costLine(validation),
       ...split,
-      'Batches are billed at 50% of standard prices. Most end within an hour; unfinished requests expire after 24 hours.',
-      validation.warningCount ? `${validation.warningCount} warning(s) in the file; see the Problems panel.` : '',
+      vscode.l10n.t('Batches are billed at 50% of standard prices. Most end within an hour; unfinished requests expire after 24 hours.'),
+      validation.warningCount ? vscode.l10n.t('{0} warning(s) in the file; see the Problems panel.', validation.warningCount) : '',
     ]
       .filter(Boolean)
       .join('\n'),
-    parts.length > 1 ? `Submit ${parts.length} Batches` : 'Submit',
+    parts.length > 1 ? vscode.l10n.t('Submit {0} Batches', parts.length) : vscode.l10n.t('Submit'),
   );
-  if (choice !== (parts.length > 1 ? `Submit ${parts.length} Batches` : 'Submit')) throw new UserCancelled();
+  if (choice !== (parts.length > 1 ? vscode.l10n.t('Submit {0} Batches', parts.length) : vscode.l10n.t('Submit'))) throw new UserCancelled();
 }
 
 async function resolveFile(target: CommandTarget): Promise<vscode.Uri> {
@@ -180,7 +180,7 @@ async function resolveFile(target: CommandTarget): Promise<vscode.Uri> {
   if (active && isJsonl(active.uri)) return active.uri;
   const files = await vscode.workspace.findFiles('**/*.jsonl', '**/node_modules/**', 200);
   if (files.length === 0) {
-    void ui().info('There is no .jsonl file to submit. Open one, or right-click one in the Explorer and choose "Submit as Batch".');
+    void ui().info(vscode.l10n.t('There is no .jsonl file to submit. Open one, or right-click one in the Explorer and choose "Submit as Batch".'));
     throw new UserCancelled();
   }
   // Files open in a tab first: the one just written (New Batch File, the walkthrough) is at hand.
@@ -195,7 +195,7 @@ async function resolveFile(target: CommandTarget): Promise<vscode.Uri> {
   }));
   items.sort((a, b) => Number(b.isOpen) - Number(a.isOpen));
   const picked = await ui().pick(items, {
-    placeHolder: 'Select a .jsonl file to submit as a batch',
+    placeHolder: vscode.l10n.t('Select a .jsonl file to submit as a batch'),
     // Asked from a page that takes the focus back (the walkthrough), the pick must stay open.
     ignoreFocusOut: true,
   });
@@ -222,14 +222,14 @@ async function openSource(uri: vscode.Uri): Promise<SubmitSource> {
     return { uri, name, unsaved: false, ...fileSource(uri.fsPath, { chunkBytes: CHUNK }) };
   }
   const stat = await vscode.workspace.fs.stat(uri);
-  if (!(stat.type & vscode.FileType.File)) throw new NotRegularFileError(uri.toString(), stat.type & vscode.FileType.Directory ? 'a directory' : 'not a plain file');
+  if (!(stat.type & vscode.FileType.File)) throw new NotRegularFileError(uri.toString(), stat.type & vscode.FileType.Directory ? 'a directory' : vscode.l10n.t('not a plain file'));
   // VS Code's file system reads a file whole: a virtual file is held in memory, so it is bounded
   // by one batch's size (a local file of any size streams, and is split into parts).
   if (stat.size > DEFAULT_MAX_BYTES) {
-    throw new Error(`${name} is ${formatBytes(stat.size)}, over the ${formatBytes(DEFAULT_MAX_BYTES)} a file outside this machine's disk can be submitted from. Copy it to a local folder: from there it is sent as several batches.`);
+    throw new Error(vscode.l10n.t('{0} is {1}, over the {2} a file outside this machine\'s disk can be submitted from. Copy it to a local folder: from there it is sent as several batches.', name, formatBytes(stat.size), formatBytes(DEFAULT_MAX_BYTES)));
   }
   const bytes = Buffer.from(await vscode.workspace.fs.readFile(uri));
-  if (bytes.length > DEFAULT_MAX_BYTES) throw new Error(`${name} grew past ${formatBytes(DEFAULT_MAX_BYTES)} while it was read. Copy it to a local folder, then submit it from there.`);
+  if (bytes.length > DEFAULT_MAX_BYTES) throw new Error(vscode.l10n.t('{0} grew past {1} while it was read. Copy it to a local folder, then submit it from there.', name, formatBytes(DEFAULT_MAX_BYTES)));
   return { uri, name, unsaved: false, open: () => slices(bytes) };
 }
 
@@ -249,9 +249,9 @@ async function refuseNotBatch(source: SubmitSource): Promise<boolean> {
   // An empty or unreadable head is left to the checks that follow, which say what is wrong.
   if (decision.isBatch || (content.kind === 'undecided' && decision.by === 'content')) return false;
   void ui().error(
-    `${source.name} is not taken for a batch file: ${decision.reason}. Nothing was submitted. ` +
-      'A batch file has one request per line, like {"custom_id": "…", "params": {…}}. ' +
-      `To submit it anyway, set its language to Claude Batch (JSONL) (click the language in the status bar), or add it to claudeBatches.batchFiles.include.`,
+    vscode.l10n.t('{0} is not taken for a batch file: {1}. Nothing was submitted. ', source.name, decision.reason) +
+      vscode.l10n.t('A batch file has one request per line, like {"custom_id": "…", "params": {…}}. ') +
+      vscode.l10n.t('To submit it anyway, set its language to Claude Batch (JSONL) (click the language in the status bar), or add it to claudeBatches.batchFiles.include.'),
   );
   return true;
 }
@@ -274,10 +274,12 @@ async function refuseInvalid(source: SubmitSource, validation: BatchValidation):
   const listed = errors.slice(0, MAX_LISTED_ERRORS).map((d) => `${source.name}:${d.line}:${d.column}: ${d.message}`);
   const more = validation.errorCount - listed.length;
   const choice = await ui().error(
-    `${source.name} is not valid batch JSONL, so nothing was submitted (${validation.errorCount} ${validation.errorCount === 1 ? 'error' : 'errors'}): ${listed.join('; ')}${more > 0 ? `; and ${more} more` : ''}. Fix them and submit again.`,
-    'Go to First Error',
+    validation.errorCount === 1
+      ? vscode.l10n.t('{0} is not valid batch JSONL, so nothing was submitted (1 error): {1}. Fix it and submit again.', source.name, listed.join('; '))
+      : vscode.l10n.t('{0} is not valid batch JSONL, so nothing was submitted ({1} errors): {2}{3}. Fix them and submit again.', source.name, formatCount(validation.errorCount), listed.join('; '), more > 0 ? vscode.l10n.t('; and {0} more', formatCount(more)) : ''),
+    vscode.l10n.t('Go to First Error'),
   );
-  if (choice === 'Go to First Error' && errors[0]) await showPosition(source.uri, errors[0]);
+  if (choice === vscode.l10n.t('Go to First Error') && errors[0]) await showPosition(source.uri, errors[0]);
 }
 
 async function showPosition(uri: vscode.Uri, d: Diagnostic): Promise<void> {
@@ -288,9 +290,9 @@ async function showPosition(uri: vscode.Uri, d: Diagnostic): Promise<void> {
 /** The estimate shown before paying: never a promise, always marked as an estimate. */
 function costLine(validation: BatchValidation): string {
   const cost = estimateCost(validation.models, Settings.prices());
-  const unknown = cost.unknownModels.length ? ` No price known for ${cost.unknownModels.join(', ')} (set claudeBatches.prices).` : '';
+  const unknown = cost.unknownModels.length ? vscode.l10n.t(' No price known for {0} (set claudeBatches.prices).', cost.unknownModels.join(', ')) : '';
   return (
-    `Estimated cost at batch prices: at most ${formatUsd(cost.totalMaxUsd)} ` +
-    `(input ≈ ${formatUsd(cost.inputUsd)}, output at most ${formatUsd(cost.maxOutputUsd)} if every request uses all its max_tokens).${unknown}`
+    vscode.l10n.t('Estimated cost at batch prices: at most {0} ', formatUsd(cost.totalMaxUsd)) +
+    vscode.l10n.t('(input ≈ {0}, output at most {1} if every request uses all its max_tokens).{2}', formatUsd(cost.inputUsd), formatUsd(cost.maxOutputUsd), unknown)
   );
 }

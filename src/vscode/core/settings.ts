@@ -38,15 +38,15 @@ function globList(key: string): string[] {
   const { globs, ignored } = usableGlobs(strings);
   const problem =
     dropped > 0 || (!Array.isArray(raw) && raw !== undefined && raw !== null)
-      ? `${SECTION}.${key} should be a list of glob strings; ${dropped} value(s) that are not were ignored.`
+      ? vscode.l10n.t('{0}.{1} should be a list of glob strings; {2} value(s) that are not were ignored.', SECTION, key, dropped)
       : ignored.length > 0
-        ? `${SECTION}.${key}: ${ignored.length} pattern(s) ignored (${ignored[0]}${ignored.length > 1 ? ', …' : ''}).`
+        ? vscode.l10n.t('{0}.{1}: {2} pattern(s) ignored ({3}{4}).', SECTION, key, ignored.length, ignored[0], ignored.length > 1 ? ', …' : '')
         : undefined;
   problems?.report(key, problem);
   return globs;
 }
 
-const MEMORY = 'how much memory a results document takes';
+const MEMORY = vscode.l10n.t('how much memory a results document takes');
 
 /**
  * Typed, checked reads of the `claudeBatches.*` settings: the only reader of configuration.
@@ -66,7 +66,7 @@ export const Settings = {
   baseUrl(): string {
     // Machine-scoped and restricted in untrusted workspaces (package.json), and read from the
     // user's level only: a workspace cannot redirect the key to its own server.
-    return use('baseUrl', checkString('baseUrl', userSetting('baseUrl', 'where your API key is sent'), '')).trim();
+    return use('baseUrl', checkString('baseUrl', userSetting('baseUrl', vscode.l10n.t('where your API key is sent')), '')).trim();
   },
 
   poll(): PollSettings {
@@ -87,8 +87,8 @@ export const Settings = {
    * only: what a confirmation says a batch costs is never a workspace's to decide.
    */
   prices(): PriceTable {
-    const merged = mergePrices(userSetting('prices', 'what a batch is estimated to cost') ?? {});
-    const problem = merged.problems.length ? `${SECTION}.prices: ${merged.problems.join('; ')}. Those overrides are ignored.` : undefined;
+    const merged = mergePrices(userSetting('prices', vscode.l10n.t('what a batch is estimated to cost')) ?? {});
+    const problem = merged.problems.length ? vscode.l10n.t('{0}.prices: {1}. Those overrides are ignored.', SECTION, merged.problems.join('; ')) : undefined;
     problems?.report('prices', problem);
     return merged.table;
   },

@@ -27,7 +27,7 @@ export class CommandStandIns implements vscode.Disposable {
 
   /** The features' handler for one command; disposing what it returns takes it back. */
   attach(id: string, handler: CommandHandler): vscode.Disposable {
-    if (this.handlers.has(id)) throw new Error(`The command ${id} has a handler already.`);
+    if (this.handlers.has(id)) throw new Error(vscode.l10n.t('The command {0} has a handler already.', id));
     this.handlers.set(id, handler);
     return new vscode.Disposable(() => {
       if (this.handlers.get(id) === handler) this.handlers.delete(id);
@@ -37,7 +37,7 @@ export class CommandStandIns implements vscode.Disposable {
   private run(id: string, args: unknown[]): unknown {
     if (!this.handlers.has(id)) this.load();
     const handler = this.handlers.get(id);
-    if (!handler) throw new Error(`Claude Batches has no handler for the command ${id}: reload the window, and report it if it happens again.`);
+    if (!handler) throw new Error(vscode.l10n.t('Claude Batches has no handler for the command {0}: reload the window, and report it if it happens again.', id));
     return handler(...args);
   }
 
@@ -68,7 +68,7 @@ export class TreeStandIn implements vscode.TreeDataProvider<unknown>, vscode.Dis
 
   /** The features' provider answers from now on; the view is theirs to use. */
   attach<T>(provider: vscode.TreeDataProvider<T>): vscode.TreeView<T> {
-    if (this.target) throw new Error('The Batches view has a provider already.');
+    if (this.target) throw new Error(vscode.l10n.t('The Batches view has a provider already.'));
     this.target = provider as vscode.TreeDataProvider<unknown>;
     this.forwarding = provider.onDidChangeTreeData?.((e) => this.changed.fire(e));
     this.changed.fire(undefined);
@@ -77,7 +77,7 @@ export class TreeStandIn implements vscode.TreeDataProvider<unknown>, vscode.Dis
 
   private provider(): vscode.TreeDataProvider<unknown> {
     if (!this.target) this.load();
-    if (!this.target) throw new Error('The Batches view has no provider.');
+    if (!this.target) throw new Error(vscode.l10n.t('The Batches view has no provider.'));
     return this.target;
   }
 
@@ -125,7 +125,7 @@ export class ContentStandIn implements vscode.TextDocumentContentProvider, vscod
 
   /** The features' provider answers from now on. */
   attach(provider: vscode.TextDocumentContentProvider): vscode.Disposable {
-    if (this.target) throw new Error('The results documents have a provider already.');
+    if (this.target) throw new Error(vscode.l10n.t('The results documents have a provider already.'));
     this.target = provider;
     this.forwarding = provider.onDidChange?.((uri) => this.changed.fire(uri));
     return new vscode.Disposable(() => {
@@ -137,7 +137,7 @@ export class ContentStandIn implements vscode.TextDocumentContentProvider, vscod
 
   provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): vscode.ProviderResult<string> {
     if (!this.target) this.load();
-    if (!this.target) throw new Error('The results documents have no provider.');
+    if (!this.target) throw new Error(vscode.l10n.t('The results documents have no provider.'));
     return this.target.provideTextDocumentContent(uri, token);
   }
 

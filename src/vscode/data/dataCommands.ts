@@ -30,13 +30,13 @@ import type { CommandTarget } from '../commands/commandArguments';
 import type { Ui } from '../core/ui';
 import type { DataHost } from './dataHost';
 
-const NEW_TEMPLATE = '$(add) New template from these columns';
+const NEW_TEMPLATE = vscode.l10n.t('$(add) New template from these columns');
 const PREVIEW_CHARS = 1500;
 const BAD_SHOWN = 5;
 
 /** A data file's problem said with the file and line, as the user can find it. */
 function dataError(err: unknown): never {
-  if (err instanceof DataFileError) throw new Error(`${path.basename(err.file)}, line ${formatCount(err.line)}: ${err.message}`, { cause: err });
+  if (err instanceof DataFileError) throw new Error(vscode.l10n.t('{0}, line {1}: {2}', path.basename(err.file), formatCount(err.line), err.message), { cause: err });
   throw err;
 }
 
@@ -47,12 +47,12 @@ async function pickData(host: DataHost, target: CommandTarget): Promise<string> 
   const isData = (name: string) => DATA_EXTENSIONS.includes(path.extname(name).toLowerCase()) && !/\.batch\.jsonl$|\.source\.json$/.test(name) && !name.endsWith(TEMPLATE_SUFFIX);
   const usable = await findWorkspaceFiles((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), isData);
   if (!usable.length) {
-    void ui().info('No CSV, TSV, JSON or JSONL data in this workspace: right-click a data file or a folder in the Explorer and choose Create Batch File from Data….');
+    void ui().info(vscode.l10n.t('No CSV, TSV, JSON or JSONL data in this workspace: right-click a data file or a folder in the Explorer and choose Create Batch File from Data….'));
     throw host.cancelled();
   }
   const picked = await ui().pick(
     usable.map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), uri })),
-    { placeHolder: 'Which data should the batch be built from?' },
+    { placeHolder: vscode.l10n.t('Which data should the batch be built from?') },
   );
   if (!picked) throw host.cancelled();
   return picked.uri.fsPath;
@@ -108,13 +108,13 @@ async function pickTemplate(ui: Ui, cancelled: () => Error, dataPath: string, co
       } catch {
         // A template with mistakes is still offered: choosing it says what is wrong.
       }
-      return { label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), detail: forThis ? `made for ${path.basename(dataPath)}` : undefined, forThis, uri };
+      return { label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), detail: forThis ? vscode.l10n.t('made for {0}', path.basename(dataPath)) : undefined, forThis, uri };
     }),
   );
   items.sort((a, b) => Number(b.forThis) - Number(a.forThis) || a.label.localeCompare(b.label));
   const shown = columns.length > 8 ? `${columns.slice(0, 8).join(', ')}, …` : columns.join(', ');
   const picked = await ui.pick([...items, { label: NEW_TEMPLATE, description: shown, detail: undefined, forThis: false, uri: undefined }], {
-    placeHolder: `Which template should each record of ${path.basename(dataPath)} fill?`,
+    placeHolder: vscode.l10n.t('Which template should each record of {0} fill?', path.basename(dataPath)),
   });
   if (!picked) throw cancelled();
   if (picked.uri) return picked.uri.fsPath;
@@ -130,7 +130,7 @@ async function readTemplate(file: string): Promise<Template> {
   } catch (err) {
     if (err instanceof TemplateError) {
       await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
-      throw new Error(`${path.basename(file)} is not a template that can be filled: ${err.message}`, { cause: err });
+      throw new Error(vscode.l10n.t('{0} is not a template that can be filled: {1}', path.basename(file), err.message), { cause: err });
     }
     throw err;
   }
@@ -140,23 +140,23 @@ function estimateText(host: DataHost, build: BatchBuild): string {
   const cost = estimateCost(build.models, host.prices());
   if (cost.totalMaxUsd <= 0) return '';
   const usd = formatUsd(cost.totalMaxUsd);
-  return usd.startsWith('<') ? ` · est. ${usd}` : ` · est. ≤ ${usd}`;
+  return usd.startsWith('<') ? vscode.l10n.t(' · est. {0}', usd) : vscode.l10n.t(' · est. ≤ {0}', usd);
 }
 
 function previewDetail(build: BatchBuild, source: DataSource): string {
   const lines: string[] = [];
   if (build.firstRequest) {
     const pretty = JSON.stringify(JSON.parse(build.firstRequest), null, 2);
-    lines.push('First request:', pretty.length > PREVIEW_CHARS ? `${pretty.slice(0, PREVIEW_CHARS)}\n…` : pretty, '');
+    lines.push(vscode.l10n.t('First request:'), pretty.length > PREVIEW_CHARS ? `${pretty.slice(0, PREVIEW_CHARS)}\n…` : pretty, '');
   }
-  lines.push(`${formatCount(build.requests)} requests from ${formatCount(build.records)} records, ${formatBytes(build.byteSize)}.`);
+  lines.push(vscode.l10n.t('{0} requests from {1} records, {2}.', formatCount(build.requests), formatCount(build.records), formatBytes(build.byteSize)));
   if (build.parts > 1) {
-    lines.push(`That is more than one batch holds (100,000 requests or 256 MB): Submit will send it as ${formatCount(build.parts)} batches, remembered as one group, as it does for any file over the limits.`);
+    lines.push(vscode.l10n.t('That is more than one batch holds (100,000 requests or 256 MB): Submit will send it as {0} batches, remembered as one group, as it does for any file over the limits.', formatCount(build.parts)));
   }
   if (build.badCount) {
-    lines.push('', `${formatCount(build.badCount)} ${build.badCount === 1 ? 'record' : 'records'} of ${path.basename(source.path)} cannot be used:`);
-    for (const bad of build.bad.slice(0, BAD_SHOWN)) lines.push(`• ${bad.where}${bad.column ? `, column "${bad.column}"` : ''}: ${bad.message}`);
-    if (build.badCount > BAD_SHOWN) lines.push(`• … and ${formatCount(build.badCount - BAD_SHOWN)} more`);
+    lines.push('', build.badCount === 1 ? vscode.l10n.t('1 record of {0} cannot be used:', path.basename(source.path)) : vscode.l10n.t('{0} records of {1} cannot be used:', formatCount(build.badCount), path.basename(source.path)));
+    for (const bad of build.bad.slice(0, BAD_SHOWN)) lines.push(`• ${bad.where}${bad.column ? vscode.l10n.t(', column "{0}"', bad.column) : ''}: ${bad.message}`);
+    if (build.badCount > BAD_SHOWN) lines.push(vscode.l10n.t('• … and {0} more', formatCount(build.badCount - BAD_SHOWN)));
   }
   return lines.join('\n');
 }
@@ -176,7 +176,7 @@ export async function createBatchFromData(host: DataHost, target: CommandTarget,
   const template = await readTemplate(templatePath);
   const output = path.join(path.dirname(dataPath), `${dataBase(dataPath)}.batch.jsonl`);
   const build = await vscode.window
-    .withProgress({ location: vscode.ProgressLocation.Notification, title: `Building ${path.basename(output)} from ${path.basename(dataPath)}`, cancellable: true }, (progress, token) => {
+    .withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Building {0} from {1}', path.basename(output), path.basename(dataPath)), cancellable: true }, (progress, token) => {
       const abort = new AbortController();
       const listener = token.onCancellationRequested(() => abort.abort());
       return buildBatchFromData({
@@ -186,7 +186,7 @@ export async function createBatchFromData(host: DataHost, target: CommandTarget,
         templatePath,
         onBad: 'skip',
         signal: abort.signal,
-        onProgress: (records) => progress.report({ message: `${formatCount(records)} records…` }),
+        onProgress: (records) => progress.report({ message: vscode.l10n.t('{0} records…', formatCount(records)) }),
       }).finally(() => listener.dispose());
     })
     .then(undefined, dataError);
@@ -194,16 +194,18 @@ export async function createBatchFromData(host: DataHost, target: CommandTarget,
   try {
     if (build.requests === 0) {
       const first = build.bad[0];
-      throw new Error(`No request could be built from ${path.basename(dataPath)}${first ? `: ${first.where}${first.column ? `, column "${first.column}"` : ''}: ${first.message}` : ': it holds no records'}.`);
+      throw new Error(vscode.l10n.t('No request could be built from {0}{1}.', path.basename(dataPath), first ? `: ${first.where}${first.column ? vscode.l10n.t(', column "{0}"', first.column) : ''}: ${first.message}` : vscode.l10n.t(': it holds no records')));
     }
-    const create = build.badCount ? `Skip ${formatCount(build.badCount)} Bad ${build.badCount === 1 ? 'Record' : 'Records'} and Create` : 'Create';
-    const title = `Create ${path.basename(output)}: ${formatCount(build.requests)} ${build.requests === 1 ? 'request' : 'requests'}${estimateText(host, build)}?`;
+    const create = build.badCount ? (build.badCount === 1 ? vscode.l10n.t('Skip 1 Bad Record and Create') : vscode.l10n.t('Skip {0} Bad Records and Create', formatCount(build.badCount))) : vscode.l10n.t('Create');
+    const title = build.requests === 1
+        ? vscode.l10n.t('Create {0}: 1 request{1}?', path.basename(output), estimateText(host, build))
+        : vscode.l10n.t('Create {0}: {1} requests{2}?', path.basename(output), formatCount(build.requests), estimateText(host, build));
     const choice = await ui().confirm(title, previewDetail(build, source), create);
     if (choice !== create) throw host.cancelled();
     let overwrite = false;
     if (fs.existsSync(output)) {
-      const replace = await ui().confirm(`${path.basename(output)} already exists. Replace it?`, 'The file there now (and its link to its data) will be replaced by the new batch file.', 'Replace');
-      if (replace !== 'Replace') throw host.cancelled();
+      const replace = await ui().confirm(vscode.l10n.t('{0} already exists. Replace it?', path.basename(output)), vscode.l10n.t('The file there now (and its link to its data) will be replaced by the new batch file.'), vscode.l10n.t('Replace'));
+      if (replace !== vscode.l10n.t('Replace')) throw host.cancelled();
       overwrite = true;
     }
     await commitBuild(build, { overwrite });
@@ -213,12 +215,12 @@ export async function createBatchFromData(host: DataHost, target: CommandTarget,
   }
   const uri = vscode.Uri.file(output);
   await vscode.window.showTextDocument(uri, { preview: false });
-  const skipped = build.badCount ? ` (${formatCount(build.badCount)} bad ${build.badCount === 1 ? 'record' : 'records'} left out)` : '';
+  const skipped = build.badCount ? (build.badCount === 1 ? vscode.l10n.t(' (1 bad record left out)') : vscode.l10n.t(' ({0} bad records left out)', formatCount(build.badCount))) : '';
   services.log.info(`Built ${output} from ${dataPath} with ${templatePath}: ${build.requests} requests${skipped}.`);
   void ui()
-    .info(`Created ${vscode.workspace.asRelativePath(uri)}: ${formatCount(build.requests)} requests${skipped}, ready to submit.`, 'Submit')
+    .info(vscode.l10n.t('Created {0}: {1} requests{2}, ready to submit.', vscode.workspace.asRelativePath(uri), formatCount(build.requests), skipped), vscode.l10n.t('Submit'))
     .then((action) => {
-      if (action === 'Submit') host.submit(uri);
+      if (action === vscode.l10n.t('Submit')) host.submit(uri);
     });
   return uri;
 }
@@ -244,33 +246,33 @@ export async function saveResultsAsCsv(host: DataHost, target: CommandTarget): P
   const ui = () => host.ui();
   const batch = await host.resolveBatch(target, {
     applies: (b) => isEnded(b) && !!services.registry.get(b.id)?.sourcePath,
-    placeHolder: 'Select a batch built from data to save its results as CSV',
-    none: 'No ended batch submitted from this machine: results can be saved as CSV for a batch built from data once it has ended.',
+    placeHolder: vscode.l10n.t('Select a batch built from data to save its results as CSV'),
+    none: vscode.l10n.t('No ended batch submitted from this machine: results can be saved as CSV for a batch built from data once it has ended.'),
   });
   const label = host.labelOf(batch);
   if (!isEnded(batch)) {
-    void ui().info(`"${label}" has not ended yet: its results can be saved once it has.`);
+    void ui().info(vscode.l10n.t('"{0}" has not ended yet: its results can be saved once it has.', label));
     throw host.cancelled();
   }
   const record = services.registry.get(batch.id);
-  if (!record?.sourcePath) throw new Error(`"${label}" was not submitted from this machine, so the data it was built from is unknown.`);
+  if (!record?.sourcePath) throw new Error(vscode.l10n.t('"{0}" was not submitted from this machine, so the data it was built from is unknown.', label));
   const link = await readSourceLink(record.sourcePath);
-  if (!link) throw new Error(`"${label}" was not built from data: ${path.basename(record.sourcePath)} has no ${path.basename(record.sourcePath)}.source.json beside it. Use Save Results… instead.`);
+  if (!link) throw new Error(vscode.l10n.t('"{0}" was not built from data: {1} has no {2}.source.json beside it. Use Save Results… instead.', label, path.basename(record.sourcePath), path.basename(record.sourcePath)));
   if (link.batchSha256 !== record.contentHash) {
-    throw new Error(`${path.basename(record.sourcePath)} was built from data again or changed after "${label}" was submitted: its link to the data describes other requests. Use Save Results… instead.`);
+    throw new Error(vscode.l10n.t('{0} was built from data again or changed after "{1}" was submitted: its link to the data describes other requests. Use Save Results… instead.', path.basename(record.sourcePath), label));
   }
   const dataPath = resolveFromLink(record.sourcePath, link.data);
   const stat = await fs.promises.stat(dataPath).catch(() => undefined);
-  if (!stat) throw new Error(`The data "${label}" was built from is gone (${dataPath}).`);
+  if (!stat) throw new Error(vscode.l10n.t('The data "{0}" was built from is gone ({1}).', label, dataPath));
   if (!stat.isDirectory() && (stat.size !== link.dataSize || Math.abs(stat.mtimeMs - link.dataMtimeMs) > 1)) {
-    const go = await ui().confirm(`${path.basename(dataPath)} changed after the batch was built from it.`, 'Its rows may no longer be the ones the requests were built from: each result is joined to the row that now has its number.', 'Save Anyway');
-    if (go !== 'Save Anyway') throw host.cancelled();
+    const go = await ui().confirm(vscode.l10n.t('{0} changed after the batch was built from it.', path.basename(dataPath)), vscode.l10n.t('Its rows may no longer be the ones the requests were built from: each result is joined to the row that now has its number.'), vscode.l10n.t('Save Anyway'));
+    if (go !== vscode.l10n.t('Save Anyway')) throw host.cancelled();
   }
   const resultsPaths: string[] = [];
   for (const id of partsOf(services, batch)) {
     const part = id === batch.id ? batch : (services.store.get(id) ?? (await (await host.requireApi()).retrieve(id)));
     if (!isEnded(part)) {
-      void ui().info(`"${label}" is one of several batches its file was split into, and ${host.labelOf(part)} has not ended yet: the CSV can be saved once all have.`);
+      void ui().info(vscode.l10n.t('"{0}" is one of several batches its file was split into, and {1} has not ended yet: the CSV can be saved once all have.', label, host.labelOf(part)));
       throw host.cancelled();
     }
     const local = await services.results.ensureLocal(part, host.labelOf(part));
@@ -278,21 +280,21 @@ export async function saveResultsAsCsv(host: DataHost, target: CommandTarget): P
     resultsPaths.push(local.path);
   }
   const targetUri = await ui().saveDialog({
-    title: `Save the results of "${label}" as CSV`,
+    title: vscode.l10n.t('Save the results of "{0}" as CSV', label),
     defaultUri: vscode.Uri.file(path.join(path.dirname(dataPath), `${dataBase(dataPath)}.results.csv`)),
     filters: { CSV: ['csv'] },
-    saveLabel: 'Save as CSV',
+    saveLabel: vscode.l10n.t('Save as CSV'),
   });
   if (!targetUri) return undefined;
   const source = await openDataSource(dataPath);
   const summary = await vscode.window
-    .withProgress({ location: vscode.ProgressLocation.Notification, title: `Saving the results of "${label}" as CSV` }, () => writeResultsCsv({ resultsPaths, link, source, output: targetUri.fsPath }))
+    .withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Saving the results of "{0}" as CSV', label) }, () => writeResultsCsv({ resultsPaths, link, source, output: targetUri.fsPath }))
     .then(undefined, dataError);
   const notes = [
-    summary.notSent ? `${formatCount(summary.notSent)} not sent (bad records)` : '',
-    summary.withoutResult ? `${formatCount(summary.withoutResult)} without a result` : '',
-    summary.unmatchedResults ? `${formatCount(summary.unmatchedResults)} results matched no row` : '',
+    summary.notSent ? vscode.l10n.t('{0} not sent (bad records)', formatCount(summary.notSent)) : '',
+    summary.withoutResult ? vscode.l10n.t('{0} without a result', formatCount(summary.withoutResult)) : '',
+    summary.unmatchedResults ? vscode.l10n.t('{0} results matched no row', formatCount(summary.unmatchedResults)) : '',
   ].filter(Boolean);
-  void ui().info(`Saved ${formatCount(summary.rows)} rows of ${path.basename(dataPath)} with their results to ${vscode.workspace.asRelativePath(targetUri)}${notes.length ? ` (${notes.join(', ')})` : ''}.`);
+  void ui().info(vscode.l10n.t('Saved {0} rows of {1} with their results to {2}{3}.', formatCount(summary.rows), path.basename(dataPath), vscode.workspace.asRelativePath(targetUri), notes.length ? ` (${notes.join(', ')})` : ''));
   return targetUri;
 }

@@ -49,7 +49,7 @@ async function versionOf(file: string): Promise<string | undefined> {
 /** Columns and the first usable record of the data, read once per version of the data. */
 async function dataFacts(file: string): Promise<DataFacts> {
   const key = await versionOf(file);
-  if (!key) return { key: file, problem: `${path.basename(file)} does not exist`, path: file };
+  if (!key) return { key: file, problem: vscode.l10n.t('{0} does not exist', path.basename(file)), path: file };
   let facts = dataCache.get(key);
   if (!facts) {
     facts = (async (): Promise<DataFacts> => {
@@ -83,14 +83,14 @@ export async function templateDiagnostics(document: vscode.TextDocument): Promis
   const check = checkTemplate(text, facts?.data);
   const diagnostics = check.problems.map((p) => {
     const d = new vscode.Diagnostic(new vscode.Range(document.positionAt(p.start), document.positionAt(Math.max(p.end, p.start + 1))), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
-    d.source = 'Claude Batches';
+    d.source = vscode.l10n.t('Claude Batches');
     return d;
   });
   if (facts?.problem) {
     const at = text.indexOf('"data"');
     const start = document.positionAt(Math.max(0, at));
-    const d = new vscode.Diagnostic(new vscode.Range(start, start.translate(0, 6)), `The data of this template cannot be read: ${facts.problem}`, vscode.DiagnosticSeverity.Warning);
-    d.source = 'Claude Batches';
+    const d = new vscode.Diagnostic(new vscode.Range(start, start.translate(0, 6)), vscode.l10n.t('The data of this template cannot be read: {0}', facts.problem), vscode.DiagnosticSeverity.Warning);
+    d.source = vscode.l10n.t('Claude Batches');
     diagnostics.push(d);
   }
   return diagnostics;
@@ -110,7 +110,7 @@ export async function templateCompletions(document: vscode.TextDocument, positio
     const item = new vscode.CompletionItem(name, vscode.CompletionItemKind.Field);
     item.range = range;
     item.insertText = after.startsWith('}}') ? name : `${name}}}`;
-    item.detail = `column of ${facts?.data?.name}`;
+    item.detail = vscode.l10n.t('column of {0}', facts?.data?.name ?? '');
     item.sortText = String(i).padStart(5, '0');
     return item;
   });
@@ -127,9 +127,11 @@ async function lensTitle(document: vscode.TextDocument, file: string, prices: Pr
       await discardBuild(build);
       const cost = estimateCost(build.models, prices);
       const usd = formatUsd(cost.totalMaxUsd);
-      const estimate = cost.totalMaxUsd > 0 ? (usd.startsWith('<') ? ` · est. ${usd}` : ` · est. ≤ ${usd}`) : '';
-      const bad = build.badCount ? ` · ${formatCount(build.badCount)} bad ${build.badCount === 1 ? 'record' : 'records'}` : '';
-      return `$(play) Build batch from ${path.basename(file)} · ${formatCount(build.requests)} ${build.requests === 1 ? 'request' : 'requests'}${estimate}${bad}`;
+      const estimate = cost.totalMaxUsd > 0 ? (usd.startsWith('<') ? vscode.l10n.t(' · est. {0}', usd) : vscode.l10n.t(' · est. ≤ {0}', usd)) : '';
+      const bad = build.badCount ? (build.badCount === 1 ? vscode.l10n.t(' · 1 bad record') : vscode.l10n.t(' · {0} bad records', formatCount(build.badCount))) : '';
+      return build.requests === 1
+        ? vscode.l10n.t('$(play) Build batch from {0} · 1 request{1}{2}', path.basename(file), estimate, bad)
+        : vscode.l10n.t('$(play) Build batch from {0} · {1} requests{2}{3}', path.basename(file), formatCount(build.requests), estimate, bad);
     })();
     lensCache.clear();
     lensCache.set(key, title);
@@ -147,13 +149,13 @@ export async function templateCodeLenses(document: vscode.TextDocument, prices: 
   const top = new vscode.Range(0, 0, 0, 0);
   const file = dataPathOf(document);
   if (!file) {
-    return [new vscode.CodeLens(top, buildCommand('$(play) Build batch from data… (choose the data; "options": {"data": …} names it here)', undefined, document.uri))];
+    return [new vscode.CodeLens(top, buildCommand(vscode.l10n.t('$(play) Build batch from data… (choose the data; "options": {"data": …} names it here)'), undefined, document.uri))];
   }
   let title: string;
   try {
     title = await lensTitle(document, file, prices);
   } catch (err) {
-    title = `$(warning) Build batch from ${path.basename(file)} (${err instanceof Error ? err.message : String(err)})`;
+    title = vscode.l10n.t('$(warning) Build batch from {0} ({1})', path.basename(file), err instanceof Error ? err.message : String(err));
   }
   return [new vscode.CodeLens(top, buildCommand(title, vscode.Uri.file(file), document.uri))];
 }

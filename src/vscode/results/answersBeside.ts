@@ -34,13 +34,13 @@ const samePath = (a: string, b: string) => path.normalize(a) === path.normalize(
 function outcomeLine(brief: AnswerBrief): string {
   switch (brief.outcome) {
     case 'succeeded': {
-      const tokens = brief.outputTokens !== undefined ? `${formatCount(brief.inputTokens ?? 0)} in / ${formatCount(brief.outputTokens)} out tokens` : '';
+      const tokens = brief.outputTokens !== undefined ? vscode.l10n.t('{0} in / {1} out tokens', formatCount(brief.inputTokens ?? 0), formatCount(brief.outputTokens)) : '';
       return ['✓ succeeded', brief.stopReason, tokens].filter(Boolean).join(' · ');
     }
     case 'errored':
-      return `✗ errored · ${brief.errorType ?? 'error'}`;
+      return vscode.l10n.t('✗ errored · {0}', brief.errorType ?? 'error');
     case undefined:
-      return 'a result of an unknown type';
+      return vscode.l10n.t('a result of an unknown type');
     default:
       return brief.outcome;
   }
@@ -138,7 +138,7 @@ export class AnswersBeside extends DisposableObject implements vscode.HoverProvi
 
   private editedNote(beside: Beside): string {
     const name = path.basename(beside.parts[0].record.sourcePath ?? beside.parts[0].record.label);
-    return `${name} was edited since it was submitted: its lines may not be the requests answered, so answers are not shown beside them.`;
+    return vscode.l10n.t('{0} was edited since it was submitted: its lines may not be the requests answered, so answers are not shown beside them.', name);
   }
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
@@ -154,7 +154,7 @@ export class AnswersBeside extends DisposableObject implements vscode.HoverProvi
     }
     const found = await this.lookup(beside, customId);
     if (!found) {
-      md.appendMarkdown(`${markdownText(customId)}: no result in the local copy.`);
+      md.appendMarkdown(vscode.l10n.t('{0}: no result in the local copy.', markdownText(customId)));
       return new vscode.Hover(md);
     }
     const { part, brief } = found;
@@ -163,8 +163,8 @@ export class AnswersBeside extends DisposableObject implements vscode.HoverProvi
     md.appendMarkdown('\n\n');
     if (brief.answer) md.appendMarkdown(`${markdownText(brief.answer)}\n\n`);
     if (brief.errorMessage) md.appendMarkdown(`${markdownText(brief.errorMessage)}\n\n`);
-    md.appendMarkdown(`[Open in Full](${commandLink(CommandIds.openResultInFull, part.record.batchId, customId)} "This answer, whole") · `);
-    md.appendMarkdown(`[Open the results of ${markdownText(part.record.label)}](${commandLink(CommandIds.openResults, part.record.batchId)} "Open the results document")`);
+    md.appendMarkdown(vscode.l10n.t('[Open in Full]({0} "This answer, whole") · ', commandLink(CommandIds.openResultInFull, part.record.batchId, customId)));
+    md.appendMarkdown(vscode.l10n.t('[Open the results of {0}]({1} "Open the results document")', markdownText(part.record.label), commandLink(CommandIds.openResults, part.record.batchId)));
     return new vscode.Hover(md, document.lineAt(position.line).range);
   }
 
@@ -196,16 +196,16 @@ export class AnswersBeside extends DisposableObject implements vscode.HoverProvi
     for (const part of beside.parts) {
       const briefs = await this.briefsOf(part.status);
       const group = part.record.group;
-      const which = group ? `part ${group.part}/${group.parts}: ` : '';
+      const which = group ? vscode.l10n.t('part {0}/{1}: ', group.part, group.parts) : '';
       const counts = outcomeSummary({ ...briefs.counts, processing: 0 }, 'symbols');
-      const partial = part.status.complete ? '' : ` (${formatCount(part.status.lines)} of ${formatCount(part.status.total)} results here)`;
+      const partial = part.status.complete ? '' : vscode.l10n.t(' ({0} of {1} results here)', formatCount(part.status.lines), formatCount(part.status.total));
       const batchId = part.record.batchId;
-      lenses.push(new vscode.CodeLens(top, { ...commandOf(CommandIds.openResults, `$(checklist) ${which}${counts}${partial}`, batchId), tooltip: `How the requests of ${batchId} ended (local copy)` }));
-      lenses.push(new vscode.CodeLens(top, commandOf(CommandIds.openResults, 'open results', batchId)));
-      if (briefs.counts.errored + briefs.counts.expired > 0) lenses.push(new vscode.CodeLens(top, commandOf(CommandIds.retryFailed, 'retry failed', batchId)));
+      lenses.push(new vscode.CodeLens(top, { ...commandOf(CommandIds.openResults, vscode.l10n.t('$(checklist) {0}{1}{2}', which, counts, partial), batchId), tooltip: vscode.l10n.t('How the requests of {0} ended (local copy)', batchId) }));
+      lenses.push(new vscode.CodeLens(top, commandOf(CommandIds.openResults, vscode.l10n.t('open results'), batchId)));
+      if (briefs.counts.errored + briefs.counts.expired > 0) lenses.push(new vscode.CodeLens(top, commandOf(CommandIds.retryFailed, vscode.l10n.t('retry failed'), batchId)));
     }
     if (beside.edited) {
-      lenses.push(new vscode.CodeLens(top, { ...commandOf(CommandIds.openResults, '$(warning) edited since submission: answers not shown beside requests', beside.parts[0].record.batchId), tooltip: this.editedNote(beside) }));
+      lenses.push(new vscode.CodeLens(top, { ...commandOf(CommandIds.openResults, vscode.l10n.t('$(warning) edited since submission: answers not shown beside requests'), beside.parts[0].record.batchId), tooltip: this.editedNote(beside) }));
     }
     return lenses;
   }

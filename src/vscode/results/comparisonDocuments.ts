@@ -24,7 +24,7 @@ const NOT_IN_NAME = /[/\\?#\p{Cc}]/gu;
 
 /** `claude-batches-compare:/<left id>/<right id>/<side>/<label>.compare`. */
 export function comparisonUri(pair: ComparedPair, side: CompareSideName, label: string): vscode.Uri {
-  for (const id of [pair.left, pair.right]) if (!BATCH_ID.test(id)) throw new Error(`Not a batch id: ${JSON.stringify(id)}: comparisons are named by the API's batch ids.`);
+  for (const id of [pair.left, pair.right]) if (!BATCH_ID.test(id)) throw new Error(vscode.l10n.t('Not a batch id: {0}: comparisons are named by the API\'s batch ids.', JSON.stringify(id)));
   const name = label.replace(NOT_IN_NAME, '_') || side;
   return vscode.Uri.from({ scheme: COMPARE_SCHEME, path: `/${pair.left}/${pair.right}/${side}/${name}.compare` });
 }
@@ -90,7 +90,7 @@ export class ComparisonDocuments extends DisposableObject implements vscode.Text
     const side = async (batchId: string) => {
       const status = await this.results.archive.status(batchId);
       const label = this.registry.get(batchId)?.label ?? batchId;
-      if (!status) throw new Error(`No local copy of the results of "${label}": open its results first, then compare again.`);
+      if (!status) throw new Error(vscode.l10n.t('No local copy of the results of "{0}": open its results first, then compare again.', label));
       return { batchId, label, resultsPath: status.path };
     };
     const [left, right] = await Promise.all([side(pair.left), side(pair.right)]);
@@ -99,7 +99,7 @@ export class ComparisonDocuments extends DisposableObject implements vscode.Text
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const target = parseComparisonUri(uri);
-    if (!target) return `Not a comparison: ${uri.toString()}\n`;
+    if (!target) return vscode.l10n.t('Not a comparison: {0}\n', uri.toString());
     try {
       const comparison = await this.comparison(target);
       return comparison[target.side];

@@ -1,18 +1,19 @@
 // The text of a result opened in full (`claude-batches:/result/…`): the whole result as Markdown,
 // or its raw JSON, read alone from the local copy (resultsService.fullResult), never cut.
+import { l10n } from '../../common/l10n';
 import { markdownText } from '../../domain/markdown';
 import type { FullResultTarget } from '../../domain/results';
 import { resultsModule } from './resultsModule';
 import type { ResultsService } from './resultsService';
 
 /** The title of the command that switches between the two views, named in the Markdown. */
-export const TOGGLE_VIEW_TITLE = 'Claude Batches: Toggle Raw JSON of the Result';
+export const TOGGLE_VIEW_TITLE = l10n.t('Claude Batches: Toggle Raw JSON of the Result');
 
 export async function fullResultText(results: ResultsService, target: FullResultTarget): Promise<string> {
   const label = results.labelOf(target.batchId);
   const found = await results.fullResult(target);
   if (!found) {
-    const missing = `No result with custom_id ${JSON.stringify(target.customId)} in the local copy of the results of "${label}". Open the results from the Batches view first.`;
+    const missing = l10n.t('No result with custom_id {0} in the local copy of the results of "{1}". Open the results from the Batches view first.', JSON.stringify(target.customId), label);
     return target.view === 'json' ? `${JSON.stringify({ error: missing }, null, 2)}\n` : `${markdownText(missing)}\n`;
   }
   const { renderResultJson, renderResultMarkdown } = resultsModule();

@@ -39,7 +39,7 @@ export class ResultsDocumentProvider
     const full = parseFullResultUri(uri);
     if (full) return fullResultText(this.results, full);
     const target = parseResultsUri(uri);
-    if (!target) return `Not a results document: ${uri.toString()}\n`;
+    if (!target) return vscode.l10n.t('Not a results document: {0}\n', uri.toString());
     const doc = await this.results.render(target.batchId, target.section);
     this.rendered.set(uri.toString(), doc);
     return doc.text;
@@ -67,7 +67,7 @@ export class ResultsDocumentProvider
       if (section.count <= section.shown) continue;
       const line = document.lineAt(section.moreLine ?? section.line);
       const link = new vscode.DocumentLink(line.range, vscode.Uri.parse(commandLink(CommandIds.openResultsSection, target.batchId, section.id)));
-      link.tooltip = `Open the ${section.title} section on its own`;
+      link.tooltip = vscode.l10n.t('Open the {0} section on its own', section.title);
       links.push(link);
     }
     return links;
@@ -85,7 +85,7 @@ export function registerResultsDocuments(results: ResultsService, host: { attach
   provider.register(vscode.languages.registerFoldingRangeProvider(selector, provider));
   provider.register(vscode.languages.registerDocumentLinkProvider(selector, provider));
   const navigation = new ResultsNavigation(provider);
-  provider.register(vscode.languages.registerDocumentSymbolProvider(selector, navigation, { label: 'Results' }));
+  provider.register(vscode.languages.registerDocumentSymbolProvider(selector, navigation, { label: vscode.l10n.t('Results') }));
   provider.register(vscode.languages.registerCodeLensProvider(selector, navigation));
   return provider;
 }

@@ -44,20 +44,20 @@ export class ResultsDownloader {
     if (existing?.complete && !again) return existing;
     if (batch.archived_at) {
       if (existing) return existing;
-      throw new Error(`The API deleted the results of "${label}" on ${batch.archived_at.slice(0, 10)} (${RETENTION_DAYS} days after it was created), and there is no local copy.`);
+      throw new Error(vscode.l10n.t('The API deleted the results of "{0}" on {1} ({2} days after it was created), and there is no local copy.', label, batch.archived_at.slice(0, 10), RETENTION_DAYS));
     }
     const api = await this.deps.api();
     const download = await this.download(api, batch, label, options.forDocument ?? false);
     this.deps.changed(batch.id);
     if (download.complete) return download;
-    const why = download.failure ? describeError(download.failure, { baseUrl: api.baseUrl }).message : download.error ?? 'the download stopped';
+    const why = download.failure ? describeError(download.failure, { baseUrl: api.baseUrl }).message : download.error ?? vscode.l10n.t('the download stopped');
     this.deps.log.warn(`Results of ${batch.id} incomplete: ${download.lines} of ${download.total}: ${why}`);
     if (download.reason === 'aborted') return download.keptPrevious ? download : undefined;
     void ui()
-      .warn(incompleteMessage(download, label, why), 'Download Again')
+      .warn(incompleteMessage(download, label, why), vscode.l10n.t('Download Again'))
       .then((choice) => {
         // ensureLocal tells the change itself: open documents re-render from the new copy.
-        if (choice === 'Download Again') void this.ensureLocal(batch, label, { again: true });
+        if (choice === vscode.l10n.t('Download Again')) void this.ensureLocal(batch, label, { again: true });
       });
     return download;
   }
@@ -85,13 +85,13 @@ async function withDownloadProgress<T>(label: string, run: (signal: AbortSignal,
 }
 
 async function withNotificationProgress<T>(label: string, run: (signal: AbortSignal, onProgress: (progress: DownloadProgress) => void) => Promise<T>): Promise<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading results of "${label}"`, cancellable: true }, async (progress, token) => {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading results of "{0}"', label), cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
     token.onCancellationRequested(() => controller.abort());
     let reported = 0;
     return run(controller.signal, ({ lines, total }) => {
       progress.report({
-        message: `${formatCount(lines)} of ${formatCount(total)}`,
+        message: vscode.l10n.t('{0} of {1}', formatCount(lines), formatCount(total)),
         increment: total ? ((lines - reported) / total) * 100 : undefined,
       });
       reported = lines;
@@ -101,10 +101,10 @@ async function withNotificationProgress<T>(label: string, run: (signal: AbortSig
 
 /** What a download that did not complete (other than by the user's cancelling) kept, and what to do. */
 function incompleteMessage(download: ArchiveDownload, label: string, why: string): string {
-  const counts = `${formatCount(download.lines)} of ${formatCount(download.total)}`;
-  const kept = download.keptPrevious ? `The earlier copy (${counts} results) is kept and shown.` : `The ${counts} results saved are kept and shown.`;
+  const counts = vscode.l10n.t('{0} of {1}', formatCount(download.lines), formatCount(download.total));
+  const kept = download.keptPrevious ? vscode.l10n.t('The earlier copy ({0} results) is kept and shown.', counts) : vscode.l10n.t('The {0} results saved are kept and shown.', counts);
   if (download.reason === 'write') {
-    return `The results of "${label}" could not all be saved on this machine (${why}). ${kept} Free some disk space ("Claude Batches: Manage Local Results…" lists what is stored), then download again.`;
+    return vscode.l10n.t('The results of "{0}" could not all be saved on this machine ({1}). {2} Free some disk space ("Claude Batches: Manage Local Results…" lists what is stored), then download again.', label, why, kept);
   }
-  return download.keptPrevious ? `The download of the results of "${label}" broke (${why}). ${kept}` : `Only ${counts} results of "${label}" arrived (${why}). What arrived is kept and shown.`;
+  return download.keptPrevious ? vscode.l10n.t('The download of the results of "{0}" broke ({1}). {2}', label, why, kept) : vscode.l10n.t('Only {0} results of "{1}" arrived ({2}). What arrived is kept and shown.', counts, label, why);
 }

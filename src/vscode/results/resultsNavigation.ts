@@ -26,7 +26,7 @@ export class ResultsNavigation implements vscode.CodeLensProvider, vscode.Docume
     const toSymbol = (s: OutlineSymbol): vscode.DocumentSymbol => {
       const end = document.lineAt(Math.min(s.endLine, last)).range.end;
       const start = new vscode.Position(Math.min(s.line, last), 0);
-      const symbol = new vscode.DocumentSymbol(s.name || '(no custom_id)', s.detail, SYMBOL_KINDS[s.kind], new vscode.Range(start, end), document.lineAt(start.line).range);
+      const symbol = new vscode.DocumentSymbol(s.name || vscode.l10n.t('(no custom_id)'), s.detail, SYMBOL_KINDS[s.kind], new vscode.Range(start, end), document.lineAt(start.line).range);
       symbol.children = s.children.map(toSymbol);
       return symbol;
     };
@@ -36,7 +36,7 @@ export class ResultsNavigation implements vscode.CodeLensProvider, vscode.Docume
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const full = parseFullResultUri(document.uri);
     if (full) {
-      const other = full.view === 'json' ? 'Show as Markdown' : 'Show Raw JSON';
+      const other = full.view === 'json' ? vscode.l10n.t('Show as Markdown') : vscode.l10n.t('Show Raw JSON');
       return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), commandOf(CommandIds.toggleResultView, other, document.uri))];
     }
     const target = parseResultsUri(document.uri);
@@ -44,6 +44,6 @@ export class ResultsNavigation implements vscode.CodeLensProvider, vscode.Docume
     if (!target || !doc) return [];
     return doc.entries
       .filter((e) => e.line < document.lineCount)
-      .map((e) => new vscode.CodeLens(new vscode.Range(e.line, 0, e.line, 0), commandOf(CommandIds.openResultInFull, 'Open in Full', target.batchId, e.customId, e.at)));
+      .map((e) => new vscode.CodeLens(new vscode.Range(e.line, 0, e.line, 0), commandOf(CommandIds.openResultInFull, vscode.l10n.t('Open in Full'), target.batchId, e.customId, e.at)));
   }
 }

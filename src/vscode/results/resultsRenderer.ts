@@ -1,3 +1,4 @@
+import { l10n } from '../../common/l10n';
 import type { MessageBatch } from '../../api';
 import type { ResultsArchive, ResultsDocument, SectionId, SummaryCache } from '../../domain/results';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
@@ -26,7 +27,7 @@ export class ResultsRenderer {
     const record = this.deps.registry.get(batchId);
     const label = record?.label ?? batchId;
     if (!status) {
-      return { text: `No local copy of the results of "${label}" yet. Open them from the Batches view.\n`, lineCount: 1, folding: [], sections: [], entries: [] };
+      return { text: l10n.t('No local copy of the results of "{0}" yet. Open them from the Batches view.\n', label), lineCount: 1, folding: [], sections: [], entries: [] };
     }
     const options = documentSummaryOptions(this.deps.registry, batchId, section);
     // The summary the download made, else the one kept beside the copy, else a pass over the copy.
@@ -38,8 +39,8 @@ export class ResultsRenderer {
       sourcePath: record?.sourcePath,
       archive: { path: status.path, complete: status.complete, lines: status.lines, total: status.total, downloadedAt: status.downloadedAt, error: status.error },
       section,
-      saveCommand: 'Claude Batches: Save Results…',
-      retryCommand: 'Claude Batches: Retry Failed Requests',
+      saveCommand: l10n.t('Claude Batches: Save Results…'),
+      retryCommand: l10n.t('Claude Batches: Retry Failed Requests'),
     });
   }
 }

@@ -78,8 +78,8 @@ export class ResultsService extends DisposableObject {
   async describeLocalCopy(batchId: string): Promise<string | undefined> {
     const status = await this.archive.status(batchId);
     if (!status) return undefined;
-    const state = status.complete ? 'complete' : `partial: ${formatCount(status.lines)} of ${formatCount(status.total)}`;
-    return `**Local copy of the results** (${state}, kept after the API deletes its own): ${markdownText(status.path)}`;
+    const state = status.complete ? 'complete' : vscode.l10n.t('partial: {0} of {1}', formatCount(status.lines), formatCount(status.total));
+    return vscode.l10n.t('**Local copy of the results** ({0}, kept after the API deletes its own): {1}', state, markdownText(status.path));
   }
 
   /**

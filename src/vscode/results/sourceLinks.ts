@@ -3,6 +3,7 @@ import type { ResultsDocumentProvider } from './resultsDocumentProvider';
 import { RESULTS_SCHEME } from './resultsUri';
 
 /** What an entry's body says of its request's place: `(source line N)`, last on its prompt line. */
+// not shown: the words the results document writes before a line number, matched to find the links
 const SOURCE_LINE = '(source line ';
 /** The prompt line is among the first lines of an entry. */
 const LINES_TO_LOOK = 3;
@@ -31,7 +32,7 @@ export class SourceLinks implements vscode.DocumentLinkProvider {
         const end = at < 0 ? -1 : text.indexOf(')', at);
         if (end < 0) continue;
         const link = new vscode.DocumentLink(new vscode.Range(line, at + 1, line, end), file.with({ fragment: `L${entry.sourceLine}` }));
-        link.tooltip = `Open the request ${entry.customId} in the batch file`;
+        link.tooltip = vscode.l10n.t('Open the request {0} in the batch file', entry.customId);
         links.push(link);
         break;
       }

@@ -103,12 +103,12 @@ function groupItem(node: GroupRow): vscode.TreeItem {
 }
 
 function loadMoreItem(): vscode.TreeItem {
-  const item = new vscode.TreeItem('Load more…');
+  const item = new vscode.TreeItem(vscode.l10n.t('Load more…'));
   item.id = 'claudeBatches.loadMore';
   item.iconPath = new vscode.ThemeIcon('ellipsis');
-  item.tooltip = 'Load the next page of older batches';
-  item.command = commandOf(CommandIds.loadMore, 'Load More');
+  item.tooltip = vscode.l10n.t('Load the next page of older batches');
+  item.command = commandOf(CommandIds.loadMore, vscode.l10n.t('Load More'));
   item.contextValue = 'loadMore';
-  item.accessibilityInformation = { label: 'Load more…', role: 'treeitem' };
+  item.accessibilityInformation = { label: vscode.l10n.t('Load more…'), role: 'treeitem' };
   return item;
 }

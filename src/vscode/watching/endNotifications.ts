@@ -18,13 +18,13 @@ const MAX_SEPARATE_NOTIFICATIONS = 3;
 
 /** The buttons of an end notification, each run with the batch that ended. */
 const END_ACTIONS = [
-  { title: 'Open Results', command: CommandIds.openResults },
-  { title: 'Retry Failed', command: CommandIds.retryFailed },
-  { title: 'Save Results', command: CommandIds.saveResults },
+  { title: vscode.l10n.t('Open Results'), command: CommandIds.openResults },
+  { title: vscode.l10n.t('Retry Failed'), command: CommandIds.retryFailed },
+  { title: vscode.l10n.t('Save Results'), command: CommandIds.saveResults },
 ] as const;
 
 /** The button that turns end notifications off (the setting claudeBatches.notifyOnEnd). */
-export const DONT_SHOW_AGAIN = "Don't Show Again";
+export const DONT_SHOW_AGAIN = vscode.l10n.t("Don't Show Again");
 
 /**
  * One notification per batch that ends: `"prompts.jsonl" ended: 980 succeeded, 15 errored`, with
@@ -77,8 +77,8 @@ export class EndNotifications extends DisposableObject {
   /** Many batches ending at once get one notification, not a wall of them. */
   private async announceMany(batches: MessageBatch[]): Promise<void> {
     const counts = sumRequestCounts(batches);
-    const message = `${batches.length} batches ended: ${outcomeSummary(counts, 'words')}`;
-    const choice = counts.errored || counts.expired ? ui().warn(message, 'Show Batches', DONT_SHOW_AGAIN) : ui().info(message, 'Show Batches', DONT_SHOW_AGAIN);
+    const message = vscode.l10n.t('{0} batches ended: {1}', batches.length, outcomeSummary(counts, 'words'));
+    const choice = counts.errored || counts.expired ? ui().warn(message, vscode.l10n.t('Show Batches'), DONT_SHOW_AGAIN) : ui().info(message, vscode.l10n.t('Show Batches'), DONT_SHOW_AGAIN);
     void Promise.resolve(choice).then((picked) => {
       if (picked === DONT_SHOW_AGAIN) void this.turnOff();
       else if (picked) void executeCommand('claudeBatches.batches.focus');
@@ -109,7 +109,7 @@ export class EndNotifications extends DisposableObject {
       this.log.error('Turning end notifications off failed', err);
       return;
     }
-    const picked = await ui().info('No more notifications when a batch ends; the status bar still shows it. Turn them back on with the setting claudeBatches.notifyOnEnd.', 'Open Settings');
-    if (picked === 'Open Settings') void executeCommand('workbench.action.openSettings', 'claudeBatches.notifyOnEnd');
+    const picked = await ui().info(vscode.l10n.t('No more notifications when a batch ends; the status bar still shows it. Turn them back on with the setting claudeBatches.notifyOnEnd.'), vscode.l10n.t('Open Settings'));
+    if (picked === vscode.l10n.t('Open Settings')) void executeCommand('workbench.action.openSettings', 'claudeBatches.notifyOnEnd');
   }
 }

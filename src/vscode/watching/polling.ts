@@ -103,7 +103,7 @@ export class PollingService extends DisposableObject {
         this.removed.fire(batchId);
         const record = this.registry.get(batchId);
         const label = record?.label ?? batchId;
-        void ui().warn(`The batch "${label}" no longer exists (deleted elsewhere, or another workspace's); it was removed from the view.`);
+        void ui().warn(vscode.l10n.t('The batch "{0}" no longer exists (deleted elsewhere, or another workspace\'s); it was removed from the view.', label));
       }),
     );
     this.stateChanged.fire(poller.state);

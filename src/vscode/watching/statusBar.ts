@@ -3,11 +3,20 @@ import type { MessageBatch } from '../../api';
 import { batchLabel } from '../../domain/batchPresentation';
 import { statusText } from '../../common/batchStatus';
 import type { BatchStore } from '../../domain/batchStore';
-import { formatDuration, formatTime } from '../../common/format';
+import { formatCount, formatDuration, formatTime } from '../../common/format';
 import { DisposableObject } from '../../domain/lifecycle';
 import { markdownText } from '../../domain/markdown';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
 import { CommandIds } from '../commands/commandIds';
+
+/** "3 batches running": each count a whole message, so that a translation chooses its own plural. */
+function runningText(n: number): string {
+  return n === 1 ? vscode.l10n.t('1 batch running') : vscode.l10n.t('{0} batches running', formatCount(n));
+}
+
+function endedText(n: number): string {
+  return n === 1 ? vscode.l10n.t('1 batch ended') : vscode.l10n.t('{0} batches ended', formatCount(n));
+}
 import { commandLink, commandOf } from '../commands/commandRunner';
 import type { PollingService } from './polling';
 
@@ -34,8 +43,8 @@ export class BatchStatusBar extends DisposableObject {
     private readonly now: () => number = Date.now,
   ) {
     super();
-    this.item.name = 'Claude Batches';
-    this.item.command = commandOf(CommandIds.checkNow, 'Check running batches now');
+    this.item.name = vscode.l10n.t('Claude Batches');
+    this.item.command = commandOf(CommandIds.checkNow, vscode.l10n.t('Check running batches now'));
     this.register(
       store.onDidChange((change) => {
         for (const b of change.ended ?? []) this.recentlyEnded.set(b.id, this.now());
@@ -59,38 +68,36 @@ export class BatchStatusBar extends DisposableObject {
       return;
     }
     const failing = state.kind === 'failing' || state.kind === 'stopped';
-    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 'es'}`;
     const icon = failing ? '$(warning)' : running.length ? '$(sync~spin)' : '$(pass)';
-    this.item.text = running.length
-      ? `${icon} ${count(running.length, 'batch')} running`
-      : `${icon} ${count(this.recentlyEnded.size, 'batch')} ended`;
+    const what = running.length ? runningText(running.length) : endedText(this.recentlyEnded.size);
+    this.item.text = `${icon} ${what}`;
     this.item.backgroundColor = failing ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     // Read without the icons' names, and saying when checking fails (the color alone says nothing to a screen reader).
     this.item.accessibilityInformation = {
-      label: `Claude Batches: ${running.length ? `${count(running.length, 'batch')} running` : `${count(this.recentlyEnded.size, 'batch')} ended`}${failing ? ', checking on them is failing' : ''}. Activate to check now.`,
+      label: vscode.l10n.t('Claude Batches: {0}{1}. Activate to check now.', what, failing ? vscode.l10n.t(', checking on them is failing') : ''),
       role: 'button',
     };
 
     const lines: string[] = [];
     if (state.kind === 'failing') {
-      lines.push(`$(warning) **Checking on batches is failing:** ${markdownText(state.error.message, { themeIcons: true })}`, '', `Trying again at ${formatTime(state.nextPollAt)}.`, '');
+      lines.push(vscode.l10n.t('$(warning) **Checking on batches is failing:** {0}', markdownText(state.error.message, { themeIcons: true })), '', vscode.l10n.t('Trying again at {0}.', formatTime(state.nextPollAt)), '');
     } else if (state.kind === 'stopped') {
-      lines.push(`$(warning) **Stopped checking on batches:** ${markdownText(state.error.message, { themeIcons: true })}`, '', `[Set API Key](${commandLink(CommandIds.setApiKey)})`, '');
+      lines.push(vscode.l10n.t('$(warning) **Stopped checking on batches:** {0}', markdownText(state.error.message, { themeIcons: true })), '', vscode.l10n.t('[Set API Key]({0})', commandLink(CommandIds.setApiKey)), '');
     }
     if (running.length) {
       lines.push('**Running**', '');
-      for (const b of running) lines.push(`- $(sync~spin) ${this.label(b)}: ${statusText(b)} for ${formatDuration(now - Date.parse(b.created_at))}, expires in ${formatDuration(Date.parse(b.expires_at) - now)}`);
+      for (const b of running) lines.push(vscode.l10n.t('- $(sync~spin) {0}: {1} for {2}, expires in {3}', this.label(b), statusText(b), formatDuration(now - Date.parse(b.created_at)), formatDuration(Date.parse(b.expires_at) - now)));
     }
     const ended = [...this.recentlyEnded.keys()].map((id) => this.store.get(id)).filter((b): b is MessageBatch => !!b);
     if (ended.length) {
-      lines.push('', '**Just ended**', '');
-      for (const b of ended) lines.push(`- $(pass) ${this.label(b)}`);
+      lines.push('', vscode.l10n.t('**Just ended**'), '');
+      for (const b of ended) lines.push(vscode.l10n.t('- $(pass) {0}', this.label(b)));
     }
     if (running.length) {
       const checkedAt = this.polling.lastCheckedAt;
-      const checked = checkedAt === undefined ? 'Not checked yet' : `Last checked ${formatDuration(Math.max(0, now - checkedAt))} ago`;
-      const next = state.kind === 'polling' ? `, next check at ${formatTime(state.nextPollAt)}` : '';
-      lines.push('', `${checked}${next}. Click to check now.`);
+      const checked = checkedAt === undefined ? vscode.l10n.t('Not checked yet') : vscode.l10n.t('Last checked {0} ago', formatDuration(Math.max(0, now - checkedAt)));
+      const next = state.kind === 'polling' ? vscode.l10n.t(', next check at {0}', formatTime(state.nextPollAt)) : '';
+      lines.push('', vscode.l10n.t('{0}{1}. Click to check now.', checked, next));
     }
     const tooltip = new vscode.MarkdownString(lines.join('\n'), true);
     tooltip.isTrusted = { enabledCommands: [CommandIds.setApiKey] };

@@ -26,7 +26,10 @@ interface Manifest {
 }
 
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as Manifest;
-const contributed = manifest.contributes.commands;
+// Titles are %keys% of package.nls.json (the English strings): read as VS Code shows them.
+const nls = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'package.nls.json'), 'utf8')) as Record<string, string>;
+const shown = (text: string | undefined) => (text && /^%.+%$/.test(text) ? nls[text.slice(1, -1)] : text);
+const contributed = manifest.contributes.commands.map((c) => ({ ...c, title: shown(c.title), category: shown(c.category) }));
 const entries = Object.entries(COMMANDS).map(([id, entry]) => ({ id, ...entry }));
 const mapped = new Set(entries.map((e) => e.id));
 

@@ -1,0 +1,108 @@
+// Finds the text a person reads in TypeScript source: string and template literals that read as
+// words, outside the places where text is not shown (imports, types, command and setting ids,
+// log lines). Shared by the test that fails on such text when it is not translated.
+import * as ts from 'typescript';
+
+/** A literal found in a file, with where it is. */
+export interface FoundText {
+  line: number;
+  text: string;
+  node: ts.Node;
+}
+
+/** Words: two letters, then a space and more, or one capitalised word ("Cancel", "Open…"). */
+export function readsAsWords(text: string): boolean {
+  const t = text.trim();
+  if (!/\p{L}/u.test(t)) return false;
+  // Paths, globs, ids, URLs and code are not words.
+  if (/^[\w.-]*[/\\*:@#]/.test(t) && !/\s/.test(t)) return false;
+  if (/\p{L}{2,}[^\n]*\s+[\p{L}\p{N}{(“"'$]/u.test(t)) return true;
+  // A template's words around its holes: `{0} results`.
+  if (/\{\d+\}/.test(t) && t.replace(/\{\d+\}/g, ' ').split(/\s+/).some((w) => /^\p{L}{3,}[.,:;!?…]?$/u.test(w))) return true;
+  return /^\p{Lu}\p{Ll}+(?:…|\.\.\.)?[.!?:]?$/u.test(t);
+}
+
+/** The text of a literal as a person reads it (a template's holes as {0}, {1}…). */
+export function literalText(node: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateExpression): string {
+  if (!ts.isTemplateExpression(node)) return node.text;
+  return node.head.text + node.templateSpans.map((span, i) => `{${i}}${span.literal.text}`).join('');
+}
+
+const NOT_SHOWN_CALLS = [
+  // Ids and keys, not words.
+  /(^|\.)(executeCommand|registerCommand|registerTextEditorCommand|getConfiguration|setContext|createOutputChannel|getExtension|require)$/,
+  // The log is for diagnosis, in English, like VS Code's own logs.
+  /(^|\.)(log|logger|channel|output|console)\w*\.(trace|debug|info|warn|error|append|appendLine|replace)$/i,
+  // Names of performance marks, read by the bench.
+  /^(mark|performance\.mark|performance\.measure)$/,
+];
+
+function calleeText(call: ts.CallExpression | ts.NewExpression): string {
+  return call.expression.getText().replace(/\s+/g, '');
+}
+
+/** Whether a node sits where text is never shown, or is already translated. */
+export function notShownHere(node: ts.Node): boolean {
+  for (let n: ts.Node = node; n.parent; n = n.parent) {
+    const p = n.parent;
+    if (ts.isImportDeclaration(p) || ts.isExportDeclaration(p) || ts.isImportTypeNode(p) || ts.isExternalModuleReference(p)) return true;
+    if (ts.isLiteralTypeNode(p) || ts.isTypeNode(p)) return true;
+    if ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(p) || ts.isPropertySignature(p)) && p.name === n) return true;
+    if (ts.isElementAccessExpression(p) && p.argumentExpression === n) return true;
+    if (ts.isCaseClause(p) && p.expression === n) return true;
+    if (ts.isEnumMember(p)) return true;
+    if (ts.isTaggedTemplateExpression(p)) return true;
+    // A translated message; the values filling its holes are looked at on their own.
+    if (ts.isCallExpression(p) && /(^|\.)l10n\.t$/.test(calleeText(p))) return n === p.arguments[0];
+    if ((ts.isCallExpression(p) || ts.isNewExpression(p)) && n !== p.expression) {
+      const callee = calleeText(p);
+      if (NOT_SHOWN_CALLS.some((re) => re.test(callee))) return true;
+      if (ts.isNewExpression(p) && /^RegExp$/.test(callee)) return true;
+    }
+    if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.InKeyword) return true;
+  }
+  return false;
+}
+
+/** A `// not shown: why` comment on the literal's line or the line above marks text that is not for people. */
+function markedNotShown(source: ts.SourceFile, line: number): boolean {
+  const lines = source.text.split('\n');
+  return [lines[line - 1], lines[line - 2]].some((l) => l !== undefined && /\/\/ not shown: \S/.test(l));
+}
+
+/** `n === 1 ? 'record' : 'records'`: a word chosen by a number, which a translation must choose itself. */
+function chosenWord(node: ts.Node): boolean {
+  const p = node.parent;
+  if (!ts.isConditionalExpression(p) || (p.whenTrue !== node && p.whenFalse !== node)) return false;
+  const word = (n: ts.Expression) => (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) && /^\p{L}{3,}$/u.test(n.text);
+  if (!word(p.whenTrue) || !word(p.whenFalse)) return false;
+  // One word in two forms (record / records, copy / copies), not two ids (markdown / json).
+  const [a, b] = [(p.whenTrue as ts.StringLiteral).text, (p.whenFalse as ts.StringLiteral).text];
+  let same = 0;
+  while (same < a.length && a[same] === b[same]) same++;
+  return same >= 3;
+}
+
+/** The literals of a source that read as words and are not translated. */
+export function untranslatedText(fileName: string, code: string): FoundText[] {
+  const source = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true);
+  const found: FoundText[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) {
+      const text = literalText(node);
+      if ((readsAsWords(text) || chosenWord(node)) && !notShownHere(node)) {
+        const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+        if (!markedNotShown(source, line)) found.push({ line, text, node });
+      }
+      if (!ts.isTemplateExpression(node)) return;
+    }
+    if (ts.isCallExpression(node) && /(^|\.)l10n\.t$/.test(calleeText(node))) {
+      // The message is translated; what fills its holes may still hold words.
+      node.arguments.slice(1).forEach(visit);
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
