@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 interface ContributedCommand {
@@ -30,7 +32,11 @@ describe('commands', () => {
         .filter((m) => m.when === 'false')
         .map((m) => m.command),
     );
-    for (const command of json.commands as ContributedCommand[]) {
+    // Loaded from source, VS Code hands the manifest as written: titles are %keys% of package.nls.json.
+    const nls = JSON.parse(fs.readFileSync(path.join(ext().extensionPath, 'package.nls.json'), 'utf8')) as Record<string, string>;
+    const shown = (text: string | undefined) => (text && /^%.+%$/.test(text) ? nls[text.slice(1, -1)] : text);
+    for (const raw of json.commands as ContributedCommand[]) {
+      const command = { ...raw, title: shown(raw.title) ?? '', category: shown(raw.category) };
       assert.ok(command.title.length > 3, `${command.command} has no real title`);
       if (!hidden.has(command.command)) {
         assert.equal(command.category, 'Claude Batches', `${command.command} has no category`);
