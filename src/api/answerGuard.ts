@@ -1,6 +1,7 @@
 // What the extension accepts from the API's answers: a bounded size, named failures, the
 // expected shape. A misconfigured base URL (a captive portal, a proxy's error page) or a broken
 // server then gives a clear error instead of a crash later, a hang or unbounded memory.
+import { l10n } from '../common/l10n';
 import { isPlainObject } from '../common/json';
 
 /**
@@ -12,7 +13,7 @@ export const DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 /** An answer's body went past its limit; it was not read further. */
 export class AnswerTooLargeError extends Error {
   constructor(readonly limitBytes: number) {
-    super(`The answer is over ${limitBytes} bytes.`);
+    super(l10n.t('The answer is over {0} bytes.', limitBytes));
     this.name = 'AnswerTooLargeError';
   }
 }
@@ -24,7 +25,7 @@ export class AnswerBrokenError extends Error {
     /** The system error code (ECONNRESET, UND_ERR_SOCKET…) when known. */
     readonly code?: string,
   ) {
-    super(`The connection broke after ${receivedBytes} bytes of the answer${code ? ` (${code})` : ''}.`);
+    super(l10n.t('The connection broke after {0} bytes of the answer{1}.', receivedBytes, code ? ` (${code})` : ''));
     this.name = 'AnswerBrokenError';
   }
 }
@@ -37,7 +38,7 @@ export class UnexpectedAnswerError extends Error {
     /** What came instead, e.g. "it sent text/html". */
     readonly detail: string,
   ) {
-    super(`The answer is not ${expected} (${detail}).`);
+    super(l10n.t('The answer is not {0} ({1}).', expected, detail));
     this.name = 'UnexpectedAnswerError';
   }
 }
@@ -93,9 +94,9 @@ function codeOf(err: unknown): string | undefined {
 /** What a 2xx answer that failed its check held instead, for UnexpectedAnswerError. */
 export function answerContent(response: Response, expected: string): string {
   const type = response.headers.get('content-type')?.split(';')[0]?.trim();
-  if (!type) return 'it sent no content type';
-  if (!/json/i.test(type)) return `it sent ${type}`;
-  return `its fields are not those of ${expected}`;
+  if (!type) return l10n.t('it sent no content type');
+  if (!/json/i.test(type)) return l10n.t('it sent {0}', type);
+  return l10n.t('its fields are not those of {0}', expected);
 }
 
 // ---- shapes ----

@@ -1,3 +1,4 @@
+import { l10n } from '../common/l10n';
 export type CheckedApiKey = { ok: true; key: string } | { ok: false; problem: string };
 
 /** Whitespace and control characters around a key: a trailing CR/LF from a file, a paste's spaces, a BOM. */
@@ -9,23 +10,23 @@ const AROUND = /^[\s\p{Cc}\u200b\ufeff]+|[\s\p{Cc}\u200b\ufeff]+$/gu;
  * not printable ASCII refuses the key, since it could not be sent as a header and is a sign of a
  * bad paste. The problem says where, never what the key holds.
  */
-export function checkApiKey(raw: string, name = 'The API key'): CheckedApiKey {
+export function checkApiKey(raw: string, name = l10n.t('The API key')): CheckedApiKey {
   const key = raw.replace(AROUND, '');
-  if (!key) return { ok: false, problem: `${name} is empty.` };
+  if (!key) return { ok: false, problem: l10n.t('{0} is empty.', name) };
   for (let i = 0; i < key.length; i++) {
     const code = key.charCodeAt(i);
     if (code >= 0x21 && code <= 0x7e) continue;
     const what =
       code === 0x0a || code === 0x0d
-        ? 'a line break'
+        ? l10n.t('a line break')
         : code === 0x20 || code === 0x09 || /\s/.test(key[i])
           ? 'a space'
           : code < 0x20 || code === 0x7f
-            ? 'a control character'
-            : 'a character no API key has';
+            ? l10n.t('a control character')
+            : l10n.t('a character no API key has');
     return {
       ok: false,
-      problem: `${name} has ${what} inside it (character ${i + 1}), so it cannot be used: it was probably copied with something else. Copy the key again.`,
+      problem: l10n.t('{0} has {1} inside it (character {2}), so it cannot be used: it was probably copied with something else. Copy the key again.', name, what, i + 1),
     };
   }
   return { ok: true, key };
@@ -47,8 +48,8 @@ export interface ResolvedKey {
  * used is reported as such, never replaced by the other one (that could be another account).
  */
 export function resolveApiKey(stored: string | undefined, fromEnvironment: string | undefined): ResolvedKey {
-  if (stored) return resolved(stored, 'secretStorage', 'The stored API key');
-  if (fromEnvironment && fromEnvironment.replace(AROUND, '')) return resolved(fromEnvironment, 'environment', 'The API key in ANTHROPIC_API_KEY');
+  if (stored) return resolved(stored, 'secretStorage', l10n.t('The stored API key'));
+  if (fromEnvironment && fromEnvironment.replace(AROUND, '')) return resolved(fromEnvironment, 'environment', l10n.t('The API key in ANTHROPIC_API_KEY'));
   return { key: undefined, source: 'none' };
 }
 

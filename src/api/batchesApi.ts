@@ -1,3 +1,4 @@
+import { l10n } from '../common/l10n';
 import type Anthropic from '@anthropic-ai/sdk';
 import { answerContent, guardAnswer, isBatchPageShape, isBatchShape, isDeletedShape, UnexpectedAnswerError } from './answerGuard';
 import { apiOrigin, ForeignOriginError } from './client';
@@ -45,7 +46,7 @@ async function expect<T>(call: PendingCall, expected: string, isValid: (v: unkno
   try {
     answer = await call.withResponse();
   } catch (err) {
-    if (err instanceof SyntaxError) throw new UnexpectedAnswerError(expected, 'it is not valid JSON');
+    if (err instanceof SyntaxError) throw new UnexpectedAnswerError(expected, l10n.t('it is not valid JSON'));
     throw err;
   }
   if (!isValid(answer.data)) throw new UnexpectedAnswerError(expected, answerContent(answer.response, expected));
@@ -84,7 +85,7 @@ export class BatchesApi {
         signal: options.signal,
         maxRetries: options.maxRetries,
       }),
-      'a list of batches',
+      l10n.t('a list of batches'),
       isBatchPageShape,
     );
     const date = Date.parse(response.headers.get('date') ?? '');
@@ -129,7 +130,7 @@ export class BatchesApi {
   }
 
   async delete(batchId: string, options: CallOptions = {}): Promise<DeletedMessageBatch> {
-    return (await expect<DeletedMessageBatch>(this.client.messages.batches.delete(batchId, {}, { signal: options.signal }), 'a deleted batch', isDeletedShape)).value;
+    return (await expect<DeletedMessageBatch>(this.client.messages.batches.delete(batchId, {}, { signal: options.signal }), l10n.t('a deleted batch'), isDeletedShape)).value;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { l10n } from '../common/l10n';
 import type Anthropic from '@anthropic-ai/sdk';
 import { DEFAULT_MAX_ANSWER_BYTES, guardAnswer } from './answerGuard';
 import { lazyModule } from './lazyModule';
@@ -35,7 +36,7 @@ export class ForeignOriginError extends Error {
     readonly url: string,
     readonly allowedOrigin: string,
   ) {
-    super(`Refused to send the API key to ${new URL(url).origin}: only ${allowedOrigin} is trusted.`);
+    super(l10n.t('Refused to send the API key to {0}: only {1} is trusted.', new URL(url).origin, allowedOrigin));
     this.name = 'ForeignOriginError';
   }
 }

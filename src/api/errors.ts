@@ -1,3 +1,4 @@
+import { l10n } from '../common/l10n';
 import { AnswerBrokenError, AnswerTooLargeError, UnexpectedAnswerError } from './answerGuard';
 import { ForeignOriginError, loadSdk } from './client';
 import { MAX_REDIRECTS } from './originFetch';
@@ -61,7 +62,7 @@ export class BodySourceError extends Error {
 /** Results were asked for before the batch ended: expected, not a fault. */
 export class ResultsNotReadyError extends Error {
   constructor(readonly batch: { id: string; processing_status: string }) {
-    super(`The batch ${batch.id} is still ${statusText(batch)}: its results can be opened once it has ended.`);
+    super(l10n.t('The batch {0} is still {1}: its results can be opened once it has ended.', batch.id, statusText(batch)));
     this.name = 'ResultsNotReadyError';
   }
 }
@@ -84,8 +85,8 @@ export interface DescribeContext {
  */
 export function describeError(err: unknown, context: DescribeContext = {}): UserFacingError {
   const described = classify(err, context.baseUrl);
-  const prefix = context.action ? `${context.action} failed: ` : '';
-  const suffix = described.requestId ? ` (request id ${described.requestId})` : '';
+  const prefix = context.action ? l10n.t('{0} failed: ', context.action) : '';
+  const suffix = described.requestId ? l10n.t(' (request id {0})', described.requestId) : '';
   return { ...described, message: redactKnownSecrets(`${prefix}${described.message}${suffix}`) };
 }
 
@@ -95,7 +96,7 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
     return {
       kind: 'foreignOrigin',
       retryable: false,
-      message: `${err.message} Check the claudeBatches.baseUrl setting.`,
+      message: l10n.t('{0} Check the claudeBatches.baseUrl setting.', err.message),
     };
   }
 
@@ -106,17 +107,17 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
     return {
       kind: 'timeout',
       retryable: true,
-      message: `The whole batch was sent (${formatBytes(noAnswer.sentBytes)}) to the Anthropic API at ${host}, but no answer came within ${formatSeconds(noAnswer.waitedMs / 1000)}.`,
+      message: l10n.t('The whole batch was sent ({0}) to the Anthropic API at {1}, but no answer came within {2}.', formatBytes(noAnswer.sentBytes), host, formatSeconds(noAnswer.waitedMs / 1000)),
     };
   }
 
-  const misconfigured = 'Check the claudeBatches.baseUrl setting: it may point at something other than the Anthropic API.';
+  const misconfigured = l10n.t('Check the claudeBatches.baseUrl setting: it may point at something other than the Anthropic API.');
   const unexpected = findCause(err, UnexpectedAnswerError);
   if (unexpected) {
     return {
       kind: 'badResponse',
       retryable: false,
-      message: `The Anthropic API at ${host} answered with something that is not ${unexpected.expected} (${unexpected.detail}). ${misconfigured}`,
+      message: l10n.t('The Anthropic API at {0} answered with something that is not {1} ({2}). {3}', host, unexpected.expected, unexpected.detail, misconfigured),
     };
   }
   const tooLarge = findCause(err, AnswerTooLargeError);
@@ -124,7 +125,7 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
     return {
       kind: 'badResponse',
       retryable: false,
-      message: `The Anthropic API at ${host} sent an answer of over ${formatBytes(tooLarge.limitBytes)}, far more than expected; it was not read further. ${misconfigured}`,
+      message: l10n.t('The Anthropic API at {0} sent an answer of over {1}, far more than expected; it was not read further. {2}', host, formatBytes(tooLarge.limitBytes), misconfigured),
     };
   }
   const broken = findCause(err, AnswerBrokenError);
@@ -133,7 +134,7 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
       kind: 'connection',
       retryable: true,
       networkCode: broken.code,
-      message: `The connection to the Anthropic API at ${host} broke while its answer was arriving${broken.code ? ` (${broken.code})` : ''}. Check your connection and try again.`,
+      message: l10n.t('The connection to the Anthropic API at {0} broke while its answer was arriving{1}. Check your connection and try again.', host, broken.code ? ` (${broken.code})` : ''),
     };
   }
 
@@ -145,13 +146,13 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
 
   const sdk = loadSdk();
   if (err instanceof sdk.APIUserAbortError) {
-    return { kind: 'aborted', retryable: true, message: 'The request was cancelled.' };
+    return { kind: 'aborted', retryable: true, message: l10n.t('The request was cancelled.') };
   }
   if (err instanceof sdk.APIConnectionTimeoutError) {
     return {
       kind: 'timeout',
       retryable: true,
-      message: `The Anthropic API at ${host} did not answer in time. Check your connection and try again.`,
+      message: l10n.t('The Anthropic API at {0} did not answer in time. Check your connection and try again.', host),
     };
   }
   if (err instanceof sdk.APIConnectionError) {
@@ -163,14 +164,14 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
         kind: 'badResponse',
         retryable: false,
         networkCode,
-        message: `The Anthropic API at ${host} answered with headers over the size limit (${networkCode}), which is not a usable answer. Check the claudeBatches.baseUrl setting: it may point at something other than the Anthropic API.`,
+        message: l10n.t('The Anthropic API at {0} answered with headers over the size limit ({1}), which is not a usable answer. Check the claudeBatches.baseUrl setting: it may point at something other than the Anthropic API.', host, networkCode),
       };
     }
     return {
       kind: 'connection',
       retryable: true,
       networkCode,
-      message: `Cannot reach the Anthropic API at ${host}${networkCode ? ` (${networkCode})` : ''}. Check your network or the claudeBatches.baseUrl setting, then try again.`,
+      message: l10n.t('Cannot reach the Anthropic API at {0}{1}. Check your network or the claudeBatches.baseUrl setting, then try again.', host, networkCode ? ` (${networkCode})` : ''),
     };
   }
   if (err instanceof sdk.APIError) {
@@ -180,7 +181,7 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
     return { kind: 'unknown', retryable: false, message: sentence(err.message) };
   }
   if (err instanceof Error && err.name === 'AbortError') {
-    return { kind: 'aborted', retryable: true, message: 'The request was cancelled.' };
+    return { kind: 'aborted', retryable: true, message: l10n.t('The request was cancelled.') };
   }
   const text = err instanceof Error ? err.message : String(err);
   return { kind: 'unknown', retryable: false, message: sentence(text) };
@@ -188,24 +189,24 @@ function classify(err: unknown, baseUrl: string | undefined): UserFacingError {
 
 /** Why an upload stopped before the API had all of it; always says that nothing was created. */
 function describeIncompleteUpload(err: UploadIncompleteError, host: string): UserFacingError {
-  const nothing = 'Nothing was created: the API only creates a batch once it has received all of it.';
+  const nothing = l10n.t('Nothing was created: the API only creates a batch once it has received all of it.');
   const base = { kind: 'notSent' as const, retryable: true, networkCode: err.code };
   if (err.stalledMs !== undefined) {
     return {
       ...base,
-      message: `The upload to the Anthropic API at ${host} stalled: nothing moved for ${formatSeconds(err.stalledMs / 1000)} after ${formatBytes(err.sentBytes)} were sent. ${nothing} Check your connection and submit again.`,
+      message: l10n.t('The upload to the Anthropic API at {0} stalled: nothing moved for {1} after {2} were sent. {3} Check your connection and submit again.', host, formatSeconds(err.stalledMs / 1000), formatBytes(err.sentBytes), nothing),
     };
   }
   const code = err.code ? ` (${err.code})` : '';
   if (err.sentBytes === 0) {
     return {
       ...base,
-      message: `Cannot reach the Anthropic API at ${host}${code}. Nothing was created. Check your network or the claudeBatches.baseUrl setting, then try again.`,
+      message: l10n.t('Cannot reach the Anthropic API at {0}{1}. Nothing was created. Check your network or the claudeBatches.baseUrl setting, then try again.', host, code),
     };
   }
   return {
     ...base,
-    message: `The connection to the Anthropic API at ${host} broke${code} after ${formatBytes(err.sentBytes)} were sent. ${nothing} Check your connection and submit again.`,
+    message: l10n.t('The connection to the Anthropic API at {0} broke{1} after {2} were sent. {3} Check your connection and submit again.', host, code, formatBytes(err.sentBytes), nothing),
   };
 }
 
@@ -217,7 +218,7 @@ type SdkApiError = InstanceType<ReturnType<typeof loadSdk>['APIError']>;
 function classifyApiError(err: SdkApiError, host: string): UserFacingError {
   const status = err.status;
   const requestId = err.requestID ?? undefined;
-  const detail = err.apiMessage ? ` The API said: ${sentence(err.apiMessage)}` : '';
+  const detail = err.apiMessage ? l10n.t(' The API said: {0}', sentence(err.apiMessage)) : '';
   const base = { status, requestId };
   const retryAfterSeconds = readRetryAfter(err.headers);
 
@@ -229,7 +230,7 @@ function classifyApiError(err: SdkApiError, host: string): UserFacingError {
       ...base,
       kind: 'auth',
       retryable: false,
-      message: 'The API key was rejected. Set a valid key with "Claude Batches: Set API Key".',
+      message: l10n.t('The API key was rejected. Set a valid key with "Claude Batches: Set API Key".'),
     };
   }
   if (status === 403) {
@@ -237,7 +238,7 @@ function classifyApiError(err: SdkApiError, host: string): UserFacingError {
       ...base,
       kind: 'permission',
       retryable: false,
-      message: `This API key is not allowed to do that.${detail}`,
+      message: l10n.t('This API key is not allowed to do that.{0}', detail),
     };
   }
   if (status === 404) {
@@ -245,7 +246,7 @@ function classifyApiError(err: SdkApiError, host: string): UserFacingError {
       ...base,
       kind: 'notFound',
       retryable: false,
-      message: `The batch no longer exists (it may have been deleted, or belongs to another workspace).${detail}`,
+      message: l10n.t('The batch no longer exists (it may have been deleted, or belongs to another workspace).{0}', detail),
     };
   }
   if (status === 413) {
@@ -253,17 +254,17 @@ function classifyApiError(err: SdkApiError, host: string): UserFacingError {
       ...base,
       kind: 'tooLarge',
       retryable: false,
-      message: 'The batch is too large: a batch holds at most 100,000 requests or 256 MB. Split the file into smaller batches.',
+      message: l10n.t('The batch is too large: a batch holds at most 100,000 requests or 256 MB. Split the file into smaller batches.'),
     };
   }
   if (status === 429) {
-    const wait = retryAfterSeconds !== undefined ? ` The API asked to wait ${formatSeconds(retryAfterSeconds)}.` : '';
+    const wait = retryAfterSeconds !== undefined ? l10n.t(' The API asked to wait {0}.', formatSeconds(retryAfterSeconds)) : '';
     return {
       ...base,
       kind: 'rateLimited',
       retryable: true,
       retryAfterSeconds,
-      message: `Rate limited by the Anthropic API: too many requests for now.${wait} Try again later.`,
+      message: l10n.t('Rate limited by the Anthropic API: too many requests for now.{0} Try again later.', wait),
     };
   }
   if (status === 529 || err.type === 'overloaded_error') {
@@ -272,7 +273,7 @@ function classifyApiError(err: SdkApiError, host: string): UserFacingError {
       kind: 'overloaded',
       retryable: true,
       retryAfterSeconds,
-      message: 'The Anthropic API is overloaded right now. Nothing was lost; try again in a few minutes.',
+      message: l10n.t('The Anthropic API is overloaded right now. Nothing was lost; try again in a few minutes.'),
     };
   }
   if (status !== undefined && status >= 500) {
@@ -281,7 +282,7 @@ function classifyApiError(err: SdkApiError, host: string): UserFacingError {
       kind: 'server',
       retryable: true,
       retryAfterSeconds,
-      message: `The Anthropic API had an internal error (HTTP ${status}). Try again in a few minutes; if it persists, check status.anthropic.com.`,
+      message: l10n.t('The Anthropic API had an internal error (HTTP {0}). Try again in a few minutes; if it persists, check status.anthropic.com.', status),
     };
   }
   if (status === 400 || status === 422) {
@@ -289,14 +290,14 @@ function classifyApiError(err: SdkApiError, host: string): UserFacingError {
       ...base,
       kind: 'badRequest',
       retryable: false,
-      message: `The API refused the request.${detail || ' It gave no reason.'}`,
+      message: l10n.t('The API refused the request.{0}', detail || l10n.t(' It gave no reason.')),
     };
   }
   return {
     ...base,
     kind: 'unknown',
     retryable: false,
-    message: `The Anthropic API answered with HTTP ${status ?? 'error'}.${detail}`,
+    message: l10n.t('The Anthropic API answered with HTTP {0}.{1}', status ?? 'error', detail),
   };
 }
 
@@ -309,9 +310,9 @@ function describeRedirect(status: number, location: string | null | undefined, h
     target = undefined; // relative: the same host
   }
   if (target && target !== host) {
-    return `The Anthropic API at ${host} answered with a redirect to ${target} (HTTP ${status}), which was not followed: the API key is only ever sent to ${host}. Check the claudeBatches.baseUrl setting.`;
+    return l10n.t('The Anthropic API at {0} answered with a redirect to {1} (HTTP {2}), which was not followed: the API key is only ever sent to {3}. Check the claudeBatches.baseUrl setting.', host, target, status, host);
   }
-  return `The Anthropic API at ${host} answered with a redirect (HTTP ${status}) that was not followed: only reads follow redirects, within the same host and at most ${MAX_REDIRECTS} in a row. Check the claudeBatches.baseUrl setting.`;
+  return l10n.t('The Anthropic API at {0} answered with a redirect (HTTP {1}) that was not followed: only reads follow redirects, within the same host and at most {2} in a row. Check the claudeBatches.baseUrl setting.', host, status, MAX_REDIRECTS);
 }
 
 function readRetryAfter(headers: Headers | undefined): number | undefined {
@@ -321,7 +322,7 @@ function readRetryAfter(headers: Headers | undefined): number | undefined {
 
 function formatSeconds(seconds: number): string {
   if (seconds < 90) return `${Math.ceil(seconds)} s`;
-  return `${Math.ceil(seconds / 60)} min`;
+  return l10n.t('{0} min', Math.ceil(seconds / 60));
 }
 
 function describeHost(baseUrl: string | undefined): string {

@@ -1,3 +1,4 @@
+import { l10n } from '../common/l10n';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { Readable } from 'node:stream';
@@ -35,8 +36,8 @@ export class UploadIncompleteError extends Error {
   ) {
     super(
       stalledMs !== undefined
-        ? `The upload stalled after ${sentBytes} bytes: nothing moved for ${stalledMs} ms.`
-        : `The connection failed${code ? ` (${code})` : ''} after ${sentBytes} bytes of the body were sent.`,
+        ? l10n.t('The upload stalled after {0} bytes: nothing moved for {1} ms.', sentBytes, stalledMs)
+        : l10n.t('The connection failed{0} after {1} bytes of the body were sent.', code ? ` (${code})` : '', sentBytes),
     );
     this.name = 'UploadIncompleteError';
   }
@@ -51,7 +52,7 @@ export class NoAnswerError extends Error {
     readonly sentBytes: number,
     readonly waitedMs: number,
   ) {
-    super(`No answer ${waitedMs} ms after the whole body (${sentBytes} bytes) was sent.`);
+    super(l10n.t('No answer {0} ms after the whole body ({1} bytes) was sent.', waitedMs, sentBytes));
     this.name = 'NoAnswerError';
   }
 }
@@ -117,7 +118,7 @@ export function streamingFetch(url: string, init: RequestInit, timeouts: UploadT
       resolve(new Response(body, { status: res.statusCode ?? 0, statusText: res.statusMessage, headers: responseHeaders }));
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.name === 'AbortError' || complete) fail(Object.assign(new TypeError('fetch failed'), { cause: err }));
+      if (err.name === 'AbortError' || complete) fail(Object.assign(new TypeError(l10n.t('fetch failed')), { cause: err }));
       else fail(new UploadIncompleteError(sentBytes, undefined, err.code));
     });
 

@@ -78,6 +78,7 @@ export function formatDuration(ms: number): string {
 export function formatDate(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return UNKNOWN;
+  // not translated: an ISO date and the time zone's name read the same in every language
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 

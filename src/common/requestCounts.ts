@@ -1,10 +1,11 @@
 // A batch's request counts as a person reads them: how many requests in all, and how they ended.
 // The tree, the group rows, the notifications and the log word them here, so they agree.
 //
-// A leaf like format.ts (it imports only format.ts and the API's types), so src/api may use
+// A leaf like format.ts (it imports only format.ts, l10n.ts and the API's types), so src/api may use
 // totalRequests too: the results download bounds its answer by the batch's size.
 import type { MessageBatch, MessageBatchRequestCounts } from '../api';
 import { formatCount } from './format';
+import { l10n } from './l10n';
 
 type Counts = MessageBatchRequestCounts;
 type Outcome = 'succeeded' | 'errored' | 'expired' | 'canceled';
@@ -26,6 +27,14 @@ export function sumRequestCounts(batches: readonly MessageBatch[]): Counts {
   return sum;
 }
 
+/** `980 succeeded`: each outcome a whole message, translated when used. */
+const OUTCOME_WORDS: Record<(typeof ORDER)[number], (count: string) => string> = {
+  succeeded: (n) => l10n.t('{0} succeeded', n),
+  errored: (n) => l10n.t('{0} errored', n),
+  canceled: (n) => l10n.t('{0} canceled', n),
+  expired: (n) => l10n.t('{0} expired', n),
+};
+
 /**
  * How the requests ended: succeeded always, the others when there are any. `symbols` for a row
  * (`980 ✓ 15 ✗ 5 expired`), `words` for a sentence (`980 succeeded, 15 errored, 5 expired`).
@@ -33,5 +42,5 @@ export function sumRequestCounts(batches: readonly MessageBatch[]): Counts {
 export function outcomeSummary(counts: Counts, style: 'symbols' | 'words'): string {
   const shown = ORDER.filter((o) => o === 'succeeded' || counts[o] > 0);
   if (style === 'symbols') return shown.map((o) => `${formatCount(counts[o])} ${SYMBOLS[o]}`).join(' ');
-  return shown.map((o) => `${formatCount(counts[o])} ${o}`).join(', ');
+  return shown.map((o) => OUTCOME_WORDS[o](formatCount(counts[o]))).join(', ');
 }

@@ -1,5 +1,6 @@
 // How a batch reads to a person: label, one-line description, icon, capabilities, tooltip text.
 // Pure functions of the batch and what this machine remembers of it; the tree renders them.
+import { l10n } from '../common/l10n';
 import type { MessageBatch } from '../api';
 import { apiHasResults, hasFailures, isEnded, isRunning, statusText } from '../common/batchStatus';
 import { formatCount, formatDate, formatDuration } from '../common/format';
@@ -42,12 +43,22 @@ export function batchRowDescription(batch: MessageBatch, now: number): string {
  */
 export function batchRowAccessibleLabel(batch: MessageBatch, record: SubmissionRecord | undefined): string {
   const total = totalRequests(batch);
-  const requests = `${formatCount(total)} ${total === 1 ? 'request' : 'requests'}`;
+  const requests = requestsText(total);
   let status: string;
-  if (isRunning(batch)) status = `in progress, ${requests}`;
-  else if (batch.processing_status === 'canceling') status = `canceling, ${requests}`;
-  else status = `${batch.archived_at ? 'results deleted' : batch.cancel_initiated_at ? 'canceled' : 'ended'}, ${outcomeSummary(batch.request_counts, 'words')}`;
+  if (isRunning(batch)) status = l10n.t('in progress, {0}', requests);
+  else if (batch.processing_status === 'canceling') status = l10n.t('canceling, {0}', requests);
+  else status = `${endedWord(batch)}, ${outcomeSummary(batch.request_counts, 'words')}`;
   return `${record?.label ?? batchRowLabel(batch, record)}, ${status}, ${batch.id}`;
+}
+
+/** `1 request`, `1,000 requests`: each form a whole message, for translations with other plurals. */
+function requestsText(n: number): string {
+  return n === 1 ? l10n.t('1 request') : l10n.t('{0} requests', formatCount(n));
+}
+
+/** How an ended batch ended, in a word. */
+function endedWord(batch: MessageBatch): string {
+  return batch.archived_at ? l10n.t('results deleted') : batch.cancel_initiated_at ? l10n.t('canceled') : l10n.t('ended');
 }
 
 /** `a-very-long-file-name.jsonl` → `a-very-lo…name.jsonl`: the start and the extension stay. */
@@ -62,11 +73,11 @@ function cutMiddle(text: string, max: number): string {
 export function batchDescription(batch: MessageBatch, now: number): string {
   const total = totalRequests(batch);
   if (isRunning(batch)) {
-    return `in progress · ${formatCount(total)} ${total === 1 ? 'request' : 'requests'} · ${formatDuration(now - Date.parse(batch.created_at))}`;
+    return l10n.t('in progress · {0} · {1}', requestsText(total), formatDuration(now - Date.parse(batch.created_at)));
   }
-  if (batch.processing_status === 'canceling') return `canceling · ${formatCount(total)} requests`;
+  if (batch.processing_status === 'canceling') return l10n.t('canceling · {0} requests', formatCount(total));
   // "results deleted" says it ended too, and keeps the counts visible at the default side-bar width.
-  const status = batch.archived_at ? 'results deleted' : batch.cancel_initiated_at ? 'canceled' : 'ended';
+  const status = endedWord(batch);
   return `${status} · ${outcomeSummary(batch.request_counts, 'symbols')}`;
 }
 
@@ -112,30 +123,30 @@ export function batchTooltip(batch: MessageBatch, record: SubmissionRecord | und
   const text = (value: string) => markdownText(value);
   const rows: [string, string][] = [
     ['ID', text(batch.id)],
-    ['Status', text(statusText(batch))],
-    ['Created', formatDate(batch.created_at)],
+    [l10n.t('Status'), text(statusText(batch))],
+    [l10n.t('Created'), formatDate(batch.created_at)],
   ];
-  if (batch.ended_at) rows.push(['Ended', formatDate(batch.ended_at)]);
-  else rows.push(['Expires', `${formatDate(batch.expires_at)} (in ${formatDuration(Date.parse(batch.expires_at) - now)})`]);
-  if (batch.cancel_initiated_at) rows.push(['Cancel requested', formatDate(batch.cancel_initiated_at)]);
+  if (batch.ended_at) rows.push([l10n.t('Ended'), formatDate(batch.ended_at)]);
+  else rows.push([l10n.t('Expires'), l10n.t('{0} (in {1})', formatDate(batch.expires_at), formatDuration(Date.parse(batch.expires_at) - now))]);
+  if (batch.cancel_initiated_at) rows.push([l10n.t('Cancel requested'), formatDate(batch.cancel_initiated_at)]);
   const deletedAt = resultsDeletedAt(batch);
-  if (batch.archived_at) rows.push(['Results', `deleted by the API on ${formatDate(batch.archived_at)}`]);
+  if (batch.archived_at) rows.push([l10n.t('Results'), l10n.t('deleted by the API on {0}', formatDate(batch.archived_at))]);
   else if (isEnded(batch)) {
-    rows.push(['Results deleted', `${formatDate(new Date(deletedAt).toISOString())} (in ${formatDuration(deletedAt - now)})`]);
+    rows.push([l10n.t('Results deleted'), l10n.t('{0} (in {1})', formatDate(new Date(deletedAt).toISOString()), formatDuration(deletedAt - now))]);
   }
   rows.push(
-    ['Succeeded', formatCount(c.succeeded)],
-    ['Errored', formatCount(c.errored)],
-    ['Canceled', formatCount(c.canceled)],
-    ['Expired', formatCount(c.expired)],
-    ['Processing', formatCount(c.processing)],
+    [l10n.t('Succeeded'), formatCount(c.succeeded)],
+    [l10n.t('Errored'), formatCount(c.errored)],
+    [l10n.t('Canceled'), formatCount(c.canceled)],
+    [l10n.t('Expired'), formatCount(c.expired)],
+    [l10n.t('Processing'), formatCount(c.processing)],
   );
   if (record) {
-    rows.push(['Source', text(record.sourcePath ?? record.label)]);
-    rows.push(['Submitted', text(`${formatDate(record.submittedAt)}${record.machine ? ` from ${record.machine}` : ''}${record.workspace ? ` (${record.workspace})` : ''}`)]);
-    if (record.parentBatchId) rows.push(['Retries', text(record.parentBatchId)]);
+    rows.push([l10n.t('Source'), text(record.sourcePath ?? record.label)]);
+    rows.push([l10n.t('Submitted'), text(`${formatDate(record.submittedAt)}${record.machine ? l10n.t(' from {0}', record.machine) : ''}${record.workspace ? ` (${record.workspace})` : ''}`)]);
+    if (record.parentBatchId) rows.push([l10n.t('Retries'), text(record.parentBatchId)]);
   } else {
-    rows.push(['Source', 'not submitted from this machine']);
+    rows.push([l10n.t('Source'), l10n.t('not submitted from this machine')]);
   }
   const title = `**${text(batchLabel(batch, record))}**`;
   return [title, '', '| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');

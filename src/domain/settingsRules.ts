@@ -1,3 +1,4 @@
+import { l10n } from '../common/l10n';
 // What each `claudeBatches.*` setting may be, and what is used when it is something else. Values
 // come from settings.json files, a workspace's included: anything JSON can hold, of any size.
 // Every read is checked here, so no page size of "abc", no 1e9 entries per section, no interval
@@ -40,14 +41,14 @@ function describeValue(raw: unknown): string {
       return String(raw);
     case 'object':
       if (raw === null) return 'null';
-      return Array.isArray(raw) ? 'a list' : 'an object';
+      return Array.isArray(raw) ? 'a list' : l10n.t('an object');
     default:
       return `a ${typeof raw}`;
   }
 }
 
 function wrongType<T>(key: string, raw: unknown, fallback: T, what: string): Checked<T> {
-  return { value: fallback, problem: `${SECTION}.${key}: ${describeValue(raw)} is not ${what}, so the default, ${JSON.stringify(fallback)}, is used.` };
+  return { value: fallback, problem: l10n.t('{0}.{1}: {2} is not {3}, so the default, {4}, is used.', SECTION, key, describeValue(raw), what, JSON.stringify(fallback)) };
 }
 
 /**
@@ -57,16 +58,16 @@ function wrongType<T>(key: string, raw: unknown, fallback: T, what: string): Che
 export function checkNumber(key: string, raw: unknown, rule: NumberRule): Checked<number> {
   if (raw === undefined || raw === null) return { value: rule.default };
   if (typeof raw !== 'number' || !Number.isFinite(raw)) return wrongType(key, raw, rule.default, 'a number');
-  if (raw > rule.max) return { value: rule.max, problem: `${SECTION}.${key}: ${raw} is more than ${rule.max}, so ${rule.max} is used.` };
-  if (raw < rule.min) return { value: rule.min, problem: `${SECTION}.${key}: ${raw} is less than ${rule.min}, so ${rule.min} is used.` };
+  if (raw > rule.max) return { value: rule.max, problem: l10n.t('{0}.{1}: {2} is more than {3}, so {4} is used.', SECTION, key, raw, rule.max, rule.max) };
+  if (raw < rule.min) return { value: rule.min, problem: l10n.t('{0}.{1}: {2} is less than {3}, so {4} is used.', SECTION, key, raw, rule.min, rule.min) };
   const whole = Math.floor(raw);
-  if (whole !== raw) return { value: whole, problem: `${SECTION}.${key}: ${raw} is not a whole number, so ${whole} is used.` };
+  if (whole !== raw) return { value: whole, problem: l10n.t('{0}.{1}: {2} is not a whole number, so {3} is used.', SECTION, key, raw, whole) };
   return { value: raw };
 }
 
 export function checkBoolean(key: string, raw: unknown, fallback: boolean): Checked<boolean> {
   if (raw === undefined || raw === null) return { value: fallback };
-  return typeof raw === 'boolean' ? { value: raw } : wrongType(key, raw, fallback, 'true or false');
+  return typeof raw === 'boolean' ? { value: raw } : wrongType(key, raw, fallback, l10n.t('true or false'));
 }
 
 export function checkString(key: string, raw: unknown, fallback: string): Checked<string> {
@@ -93,15 +94,15 @@ export interface InspectedValue {
 export function userValue(key: string, inspected: InspectedValue | undefined, why: string): Checked<unknown> {
   const levels = [
     inspected?.workspaceValue !== undefined ? 'workspace' : undefined,
-    inspected?.workspaceFolderValue !== undefined ? 'workspace folder' : undefined,
+    inspected?.workspaceFolderValue !== undefined ? l10n.t('workspace folder') : undefined,
   ].filter((level): level is string => level !== undefined);
   const value = inspected?.globalValue;
   if (levels.length === 0) return { value };
   return {
     value,
     problem:
-      `${SECTION}.${key} is set in the ${levels.join(' and ')} settings: ignored, since a workspace must not decide ${why}. ` +
-      'Set it in your user settings.',
+      l10n.t('{0}.{1} is set in the {2} settings: ignored, since a workspace must not decide {3}. ', SECTION, key, levels.join(' and '), why) +
+      l10n.t('Set it in your user settings.'),
   };
 }
 

@@ -1,3 +1,4 @@
+import { l10n } from '../../common/l10n';
 /**
  * Whether a JSONL text is a batch file, decided from its first lines. JSONL is everywhere
  * (fine-tuning data, logs, eval sets, this extension's own results exports), so the extension
@@ -47,11 +48,11 @@ export function classifyBatchText(lines: Iterable<string>): BatchFileClassificat
     }
     if (++seen > CLASSIFY_LINES) break;
     const shape = lineShape(text);
-    if (shape.kind === 'request') return { kind: 'batch', reason: `line ${lineNumber} is a request (it has params)`, line: lineNumber };
-    if (shape.kind === 'other' && !notBatch) notBatch = { kind: 'notBatch', reason: `line ${lineNumber} ${shape.what}`, line: lineNumber };
+    if (shape.kind === 'request') return { kind: 'batch', reason: l10n.t('line {0} is a request (it has params)', lineNumber), line: lineNumber };
+    if (shape.kind === 'other' && !notBatch) notBatch = { kind: 'notBatch', reason: l10n.t('line {0} {1}', lineNumber, shape.what), line: lineNumber };
   }
   if (notBatch) return notBatch;
-  return { kind: 'undecided', reason: seen === 0 ? 'it is empty' : `none of its first lines is JSON` };
+  return { kind: 'undecided', reason: seen === 0 ? l10n.t('it is empty') : l10n.t('none of its first lines is JSON') };
 }
 
 /** Splits a text into lines for {@link classifyBatchText}, reading no further than it needs. */
@@ -74,11 +75,11 @@ function lineShape(text: string): LineShape {
   } catch {
     return PARAMS_KEY.test(text) ? { kind: 'request' } : { kind: 'unknown' };
   }
-  if (value === null) return { kind: 'other', what: 'is null, not a request object' };
-  if (Array.isArray(value)) return { kind: 'other', what: 'is an array, not a request object' };
-  if (typeof value !== 'object') return { kind: 'other', what: `is a ${typeof value}, not a request object` };
+  if (value === null) return { kind: 'other', what: l10n.t('is null, not a request object') };
+  if (Array.isArray(value)) return { kind: 'other', what: l10n.t('is an array, not a request object') };
+  if (typeof value !== 'object') return { kind: 'other', what: l10n.t('is a {0}, not a request object', typeof value) };
   if (Object.prototype.hasOwnProperty.call(value, 'params')) return { kind: 'request' };
   const keys = Object.keys(value);
   const listed = keys.slice(0, 5).join(', ') + (keys.length > 5 ? ', …' : '');
-  return { kind: 'other', what: `has no custom_id/params (${keys.length ? `its keys: ${listed}` : 'it is an empty object'})` };
+  return { kind: 'other', what: l10n.t('has no custom_id/params ({0})', keys.length ? l10n.t('its keys: {0}', listed) : l10n.t('it is an empty object')) };
 }

@@ -1,3 +1,4 @@
+import { l10n } from '../../common/l10n';
 import type { BatchFileClassification } from './batchFileKind';
 
 /** What decides whether a file is a batch file, besides its content. */
@@ -27,11 +28,11 @@ export interface BatchFileDecision {
  * a file it cannot decide (an empty one) is not a batch file.
  */
 export function decideBatchFile(facts: BatchFileFacts): BatchFileDecision {
-  if (facts.batchLanguageChosen) return { isBatch: true, by: 'language', reason: 'its language is set to Claude Batch (JSONL)' };
+  if (facts.batchLanguageChosen) return { isBatch: true, by: 'language', reason: l10n.t('its language is set to Claude Batch (JSONL)') };
   const excluded = facts.exclude.find((g) => globMatches(g, facts.name, facts.path));
-  if (excluded !== undefined) return { isBatch: false, by: 'exclude', reason: `claudeBatches.batchFiles.exclude names it ("${excluded}")` };
+  if (excluded !== undefined) return { isBatch: false, by: 'exclude', reason: l10n.t('claudeBatches.batchFiles.exclude names it ("{0}")', excluded) };
   const included = facts.include.find((g) => globMatches(g, facts.name, facts.path));
-  if (included !== undefined) return { isBatch: true, by: 'include', reason: `claudeBatches.batchFiles.include names it ("${included}")` };
+  if (included !== undefined) return { isBatch: true, by: 'include', reason: l10n.t('claudeBatches.batchFiles.include names it ("{0}")', included) };
   return { isBatch: facts.content.kind === 'batch', by: 'content', reason: facts.content.reason };
 }
 
@@ -61,9 +62,9 @@ export function usableGlobs(list: readonly string[]): { globs: string[]; ignored
     const glob = normalizeGlob(given);
     // What the compiled expression will hold: "**" and "*" each become one quantified run.
     const wildcards = glob.match(/\*\*|\*|\?/g)?.length ?? 0;
-    if (globs.length >= GLOB_LIMITS.count) ignored.push(`more than ${GLOB_LIMITS.count} patterns`);
-    else if (glob.length > GLOB_LIMITS.length) ignored.push(`a pattern longer than ${GLOB_LIMITS.length} characters`);
-    else if (wildcards > GLOB_LIMITS.wildcards) ignored.push(`"${glob}" has more than ${GLOB_LIMITS.wildcards} wildcards`);
+    if (globs.length >= GLOB_LIMITS.count) ignored.push(l10n.t('more than {0} patterns', GLOB_LIMITS.count));
+    else if (glob.length > GLOB_LIMITS.length) ignored.push(l10n.t('a pattern longer than {0} characters', GLOB_LIMITS.length));
+    else if (wildcards > GLOB_LIMITS.wildcards) ignored.push(l10n.t('"{0}" has more than {1} wildcards', glob, GLOB_LIMITS.wildcards));
     else globs.push(glob);
   }
   return { globs, ignored };

@@ -3,6 +3,7 @@
 // per-model summary) and at most `maxDiagnostics` diagnostics, so its memory does not grow with
 // the size of the file.
 
+import { l10n } from '../../common/l10n';
 import { RuleCode } from './codes';
 import { isPlainObject, LineFindings, type Issue } from './issues';
 import { findSyntaxError, locate } from './jsonLocator';
@@ -94,7 +95,7 @@ export class BatchValidator {
         line: 1,
         column: 1,
         code: RuleCode.byteOrderMark,
-        message: 'the file starts with a byte-order mark (BOM): it is ignored and not sent, but most JSONL tools do not expect one; save the file as UTF-8 without BOM',
+        message: l10n.t('the file starts with a byte-order mark (BOM): it is ignored and not sent, but most JSONL tools do not expect one; save the file as UTF-8 without BOM'),
       });
     }
     let end = text.length;
@@ -112,7 +113,7 @@ export class BatchValidator {
         line: lineNumber,
         column: 1,
         code: RuleCode.blankLine,
-        message: 'blank line: it is skipped (not sent); remove it to keep one request per line',
+        message: l10n.t('blank line: it is skipped (not sent); remove it to keep one request per line'),
       });
       return;
     }
@@ -135,7 +136,7 @@ export class BatchValidator {
         endLine: lineNumber,
         endColumn: column + 1,
         code: RuleCode.invalidUtf8,
-        message: `invalid UTF-8 at byte ${invalidUtf8.byte + 1} of the line (${invalidUtf8.bytes}): a batch file must be UTF-8, and this line would be sent with replacement characters (U+FFFD) in place of those bytes; save the file as UTF-8, or fix the text at this position`,
+        message: l10n.t('invalid UTF-8 at byte {0} of the line ({1}): a batch file must be UTF-8, and this line would be sent with replacement characters (U+FFFD) in place of those bytes; save the file as UTF-8, or fix the text at this position', invalidUtf8.byte + 1, invalidUtf8.bytes),
       });
       return;
     }
@@ -171,16 +172,16 @@ export class BatchValidator {
         endLine: lineNumber,
         endColumn: offset + Math.min(problem.offset + 1, json.length) + 1,
         code: RuleCode.invalidJson,
-        message: `invalid JSON at column ${offset + problem.offset + 1}: ${problem.message}`,
+        message: l10n.t('invalid JSON at column {0}: {1}', offset + problem.offset + 1, problem.message),
       });
       return;
     }
     if (!isPlainObject(value)) {
-      const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
+      const got = Array.isArray(value) ? l10n.t('an array') : value === null ? 'null' : `a ${typeof value}`;
       f.error(
         RuleCode.notAnObject,
         [],
-        `each line must be a JSON object {"custom_id": "…", "params": {…}}, got ${got}${Array.isArray(value) ? ': put each request on its own line instead of a list' : ''}`,
+        l10n.t('each line must be a JSON object {"custom_id": "…", "params": {…}}, got {0}{1}', got, Array.isArray(value) ? l10n.t(': put each request on its own line instead of a list') : ''),
         'line',
       );
     } else {
@@ -198,12 +199,12 @@ export class BatchValidator {
         f.issues.push({
           severity: 'error',
           code: RuleCode.duplicateCustomId,
-          message: `custom_id "${id}" is already used on line ${firstLine}: each custom_id must be unique within a batch (the API rejects the whole batch); rename this one`,
+          message: l10n.t('custom_id "{0}" is already used on line {1}: each custom_id must be unique within a batch (the API rejects the whole batch); rename this one', id, firstLine),
           path: ['custom_id'],
           target: 'value',
         });
         f.errors++;
-        this.report(json, lineNumber, offset, [{ line: firstLine, column: firstColumn, message: `custom_id "${id}" first used here` }]);
+        this.report(json, lineNumber, offset, [{ line: firstLine, column: firstColumn, message: l10n.t('custom_id "{0}" first used here', id) }]);
         return;
       }
     }
@@ -302,7 +303,7 @@ export class BatchValidator {
         line: this.firstCrlf.line,
         column: this.firstCrlf.column,
         code: RuleCode.crlfLineEndings,
-        message: `the file uses Windows (CRLF) line endings (${formatCount(this.crlfLines)} line${this.crlfLines === 1 ? '' : 's'}): they are handled and not sent, but LF is the JSONL convention`,
+        message: l10n.t('the file uses Windows (CRLF) line endings ({0} line{1}): they are handled and not sent, but LF is the JSONL convention', formatCount(this.crlfLines), this.crlfLines === 1 ? '' : 's'),
       });
     }
     const requests = this.requestCount;
@@ -312,7 +313,7 @@ export class BatchValidator {
         line: 1,
         column: 1,
         code: RuleCode.noRequests,
-        message: 'the file has no requests: a batch needs at least one line {"custom_id": "…", "params": {…}}',
+        message: l10n.t('the file has no requests: a batch needs at least one line {"custom_id": "…", "params": {…}}'),
       });
     } else if (requests > this.maxRequests) {
       this.addFileDiagnostic({
@@ -320,7 +321,7 @@ export class BatchValidator {
         line: this.requestLimitLine,
         column: 1,
         code: RuleCode.tooManyRequests,
-        message: `the file has ${formatCount(requests)} requests; a batch may have at most ${formatCount(this.maxRequests)}: split the file (this line is the first one over the limit)`,
+        message: l10n.t('the file has {0} requests; a batch may have at most {1}: split the file (this line is the first one over the limit)', formatCount(requests), formatCount(this.maxRequests)),
       });
     } else if (requests >= this.maxRequests * this.nearLimitRatio) {
       this.addFileDiagnostic({
@@ -328,7 +329,7 @@ export class BatchValidator {
         line: 1,
         column: 1,
         code: RuleCode.nearRequestLimit,
-        message: `the file has ${formatCount(requests)} requests, close to the limit of ${formatCount(this.maxRequests)} per batch`,
+        message: l10n.t('the file has {0} requests, close to the limit of {1} per batch', formatCount(requests), formatCount(this.maxRequests)),
       });
     }
     const bodyBytes = this.bodyBytes();
@@ -338,7 +339,7 @@ export class BatchValidator {
         line: this.sizeLimitLine,
         column: 1,
         code: RuleCode.tooLarge,
-        message: `the batch would be ${formatBytes(bodyBytes)}; the API accepts at most ${formatBytes(this.maxBytes)} per batch: split the file (this line is the first one over the limit)`,
+        message: l10n.t('the batch would be {0}; the API accepts at most {1} per batch: split the file (this line is the first one over the limit)', formatBytes(bodyBytes), formatBytes(this.maxBytes)),
       });
     } else if (requests > 0 && bodyBytes >= this.maxBytes * this.nearLimitRatio) {
       this.addFileDiagnostic({
@@ -346,7 +347,7 @@ export class BatchValidator {
         line: 1,
         column: 1,
         code: RuleCode.nearSizeLimit,
-        message: `the batch would be ${formatBytes(bodyBytes)}, close to the limit of ${formatBytes(this.maxBytes)} per batch`,
+        message: l10n.t('the batch would be {0}, close to the limit of {1} per batch', formatBytes(bodyBytes), formatBytes(this.maxBytes)),
       });
     }
     const diagnostics = this.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);

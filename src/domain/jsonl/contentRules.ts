@@ -4,6 +4,7 @@
 // Only what the API checks for certain is an error; block types added later than this list show
 // as unknown, so keep the list in step with the SDK.
 
+import { l10n } from '../../common/l10n';
 import { RuleCode } from './codes';
 import { describe, isPlainObject, LineFindings, oneOf, quote } from './issues';
 import type { JsonPath } from './jsonLocator';
@@ -78,19 +79,19 @@ export function checkCacheControl(value: unknown, path: JsonPath, f: LineFinding
   if (value === undefined || value === null) return;
   f.cacheBreakpoints++;
   if (!isPlainObject(value) || value.type !== 'ephemeral') {
-    f.error(RuleCode.invalidParam, path, `cache_control must be {"type": "ephemeral"} (optionally with "ttl": "5m" or "1h"), got ${describe(value)}`);
+    f.error(RuleCode.invalidParam, path, l10n.t('cache_control must be {"type": "ephemeral"} (optionally with "ttl": "5m" or "1h"), got {0}', describe(value)));
     return;
   }
   if (value.ttl !== undefined && !CACHE_TTLS.includes(value.ttl as string)) {
-    f.error(RuleCode.invalidParam, [...path, 'ttl'], `cache_control.ttl must be ${oneOf(CACHE_TTLS)}, got ${describe(value.ttl)}`);
+    f.error(RuleCode.invalidParam, [...path, 'ttl'], l10n.t('cache_control.ttl must be {0}, got {1}', oneOf(CACHE_TTLS), describe(value.ttl)));
   }
 }
 
 function requireString(block: Record<string, unknown>, key: string, base: JsonPath, what: string, f: LineFindings): string | undefined {
   const value = block[key];
   if (typeof value === 'string') return value;
-  if (value === undefined) f.error(RuleCode.invalidBlock, base, `${what} needs a "${key}" string`, 'value');
-  else f.error(RuleCode.invalidBlock, [...base, key], `"${key}" of ${what} must be a string, got ${describe(value)}`);
+  if (value === undefined) f.error(RuleCode.invalidBlock, base, l10n.t('{0} needs a "{1}" string', what, key), 'value');
+  else f.error(RuleCode.invalidBlock, [...base, key], l10n.t('"{0}" of {1} must be a string, got {2}', key, what, describe(value)));
   return undefined;
 }
 
@@ -124,7 +125,7 @@ function checkBlock(
   toolTurn?: ToolTurn,
 ): void {
   if (!isPlainObject(block)) {
-    f.error(RuleCode.invalidContent, base, `${where} must be a content block object such as {"type": "text", "text": "…"}, got ${describe(block)}`);
+    f.error(RuleCode.invalidContent, base, l10n.t('{0} must be a content block object such as {"type": "text", "text": "…"}, got {1}', where, describe(block)));
     return;
   }
   const type = block.type;
@@ -132,7 +133,7 @@ function checkBlock(
     f.error(
       RuleCode.unknownBlockType,
       type === undefined ? base : [...base, 'type'],
-      type === undefined ? `${where} has no "type": add one of ${COMMON_TYPES}` : `"type" of ${where} must be a string, got ${describe(type)}`,
+      type === undefined ? l10n.t('{0} has no "type": add one of {1}', where, COMMON_TYPES) : l10n.t('"type" of {0} must be a string, got {1}', where, describe(type)),
     );
     return;
   }
@@ -142,7 +143,7 @@ function checkBlock(
     f.error(
       RuleCode.unknownBlockType,
       [...base, 'type'],
-      known ? `"${type}" blocks are not allowed in ${where.replace(/\[\d+\]$/, '')}: use ${options}` : `${quote(type)} is not a content block type: use ${options}`,
+      known ? l10n.t('"{0}" blocks are not allowed in {1}: use {2}', type, where.replace(/\[\d+\]$/, ''), options) : l10n.t('{0} is not a content block type: use {1}', quote(type), options),
     );
     return;
   }
@@ -150,10 +151,10 @@ function checkBlock(
   const tally = f.tally;
   switch (type) {
     case 'text': {
-      const text = requireString(block, 'text', base, 'a text block', f);
+      const text = requireString(block, 'text', base, l10n.t('a text block'), f);
       if (text === undefined) break;
       tally.textChars += text.length;
-      if (text.length === 0) f.error(RuleCode.emptyContent, [...base, 'text'], 'text blocks must not be empty: remove the block or add text');
+      if (text.length === 0) f.error(RuleCode.emptyContent, [...base, 'text'], l10n.t('text blocks must not be empty: remove the block or add text'));
       break;
     }
     case 'image':
@@ -166,11 +167,11 @@ function checkBlock(
     case 'tool_use':
     case 'server_tool_use':
     case 'mcp_tool_use': {
-      const id = requireString(block, 'id', base, `a ${type} block`, f);
-      const name = requireString(block, 'name', base, `a ${type} block`, f);
+      const id = requireString(block, 'id', base, l10n.t('a {0} block', type), f);
+      const name = requireString(block, 'name', base, l10n.t('a {0} block', type), f);
       if (name !== undefined) tally.textChars += name.length;
       if (!isPlainObject(block.input)) {
-        f.error(RuleCode.invalidBlock, block.input === undefined ? base : [...base, 'input'], `a ${type} block needs an "input" object, got ${describe(block.input)}`);
+        f.error(RuleCode.invalidBlock, block.input === undefined ? base : [...base, 'input'], l10n.t('a {0} block needs an "input" object, got {1}', type, describe(block.input)));
       } else {
         tally.textChars += jsonChars(block.input);
       }
@@ -179,18 +180,18 @@ function checkBlock(
     }
     case 'tool_result':
     case 'mcp_tool_result': {
-      const id = requireString(block, 'tool_use_id', base, `a ${type} block`, f);
+      const id = requireString(block, 'tool_use_id', base, l10n.t('a {0} block', type), f);
       if (id !== undefined && role === 'user' && toolTurn) {
         if (!toolTurn.answer(id)) {
           f.error(
             RuleCode.unknownToolUseId,
             [...base, 'tool_use_id'],
-            `${type} answers tool_use_id ${quote(id)}, but the assistant message before it has no tool_use with that id: each tool_result must answer a tool_use of the immediately preceding assistant turn`,
+            l10n.t('{0} answers tool_use_id {1}, but the assistant message before it has no tool_use with that id: each tool_result must answer a tool_use of the immediately preceding assistant turn', type, quote(id)),
           );
         }
       }
       if (block.is_error !== undefined && typeof block.is_error !== 'boolean') {
-        f.error(RuleCode.invalidBlock, [...base, 'is_error'], `"is_error" must be true or false, got ${describe(block.is_error)}`);
+        f.error(RuleCode.invalidBlock, [...base, 'is_error'], l10n.t('"is_error" must be true or false, got {0}', describe(block.is_error)));
       }
       const content = block.content;
       if (typeof content === 'string') {
@@ -200,28 +201,28 @@ function checkBlock(
           checkBlock(content[k], [...base, 'content', k], TOOL_RESULT_BLOCK_TYPES, `${type} content[${k}]`, f);
         }
       } else if (content !== undefined) {
-        f.error(RuleCode.invalidBlock, [...base, 'content'], `the content of a ${type} must be a string or an array of blocks, got ${describe(content)}`);
+        f.error(RuleCode.invalidBlock, [...base, 'content'], l10n.t('the content of a {0} must be a string or an array of blocks, got {1}', type, describe(content)));
       }
       break;
     }
     case 'thinking': {
-      const thinking = requireString(block, 'thinking', base, 'a thinking block', f);
-      requireString(block, 'signature', base, 'a thinking block', f);
+      const thinking = requireString(block, 'thinking', base, l10n.t('a thinking block'), f);
+      requireString(block, 'signature', base, l10n.t('a thinking block'), f);
       if (thinking !== undefined) tally.textChars += thinking.length;
       break;
     }
     case 'redacted_thinking':
-      requireString(block, 'data', base, 'a redacted_thinking block', f);
+      requireString(block, 'data', base, l10n.t('a redacted_thinking block'), f);
       break;
     case 'search_result': {
-      requireString(block, 'source', base, 'a search_result block', f);
-      const title = requireString(block, 'title', base, 'a search_result block', f);
+      requireString(block, 'source', base, l10n.t('a search_result block'), f);
+      const title = requireString(block, 'title', base, l10n.t('a search_result block'), f);
       if (title !== undefined) tally.textChars += title.length;
       if (!Array.isArray(block.content)) {
-        f.error(RuleCode.invalidBlock, block.content === undefined ? base : [...base, 'content'], `a search_result block needs a "content" array of text blocks, got ${describe(block.content)}`);
+        f.error(RuleCode.invalidBlock, block.content === undefined ? base : [...base, 'content'], l10n.t('a search_result block needs a "content" array of text blocks, got {0}', describe(block.content)));
       } else {
         for (let k = 0; k < block.content.length; k++) {
-          checkBlock(block.content[k], [...base, 'content', k], SYSTEM_BLOCK_TYPES, `search_result content[${k}]`, f);
+          checkBlock(block.content[k], [...base, 'content', k], SYSTEM_BLOCK_TYPES, l10n.t('search_result content[{0}]', k), f);
         }
       }
       break;
@@ -234,24 +235,24 @@ function checkBlock(
 
 function checkImageSource(source: unknown, path: JsonPath, f: LineFindings): void {
   if (!isPlainObject(source)) {
-    f.error(RuleCode.invalidBlock, path, `an image block needs a "source" object ({"type": "base64", "media_type": "image/png", "data": "…"}, {"type": "url", "url": "…"} or {"type": "file", "file_id": "…"}), got ${describe(source)}`);
+    f.error(RuleCode.invalidBlock, path, l10n.t('an image block needs a "source" object ({"type": "base64", "media_type": "image/png", "data": "…"}, {"type": "url", "url": "…"} or {"type": "file", "file_id": "…"}), got {0}', describe(source)));
     return;
   }
   switch (source.type) {
     case 'base64':
       if (!IMAGE_MEDIA_TYPES.includes(source.media_type as string)) {
-        f.error(RuleCode.invalidBlock, source.media_type === undefined ? path : [...path, 'media_type'], `image source.media_type must be ${oneOf(IMAGE_MEDIA_TYPES)}, got ${describe(source.media_type)}`);
+        f.error(RuleCode.invalidBlock, source.media_type === undefined ? path : [...path, 'media_type'], l10n.t('image source.media_type must be {0}, got {1}', oneOf(IMAGE_MEDIA_TYPES), describe(source.media_type)));
       }
-      requireString(source, 'data', path, 'a base64 image source', f);
+      requireString(source, 'data', path, l10n.t('a base64 image source'), f);
       break;
     case 'url':
-      requireString(source, 'url', path, 'a url image source', f);
+      requireString(source, 'url', path, l10n.t('a url image source'), f);
       break;
     case 'file':
-      requireString(source, 'file_id', path, 'a file image source', f);
+      requireString(source, 'file_id', path, l10n.t('a file image source'), f);
       break;
     default:
-      f.error(RuleCode.invalidBlock, source.type === undefined ? path : [...path, 'type'], `image source.type must be ${oneOf(['base64', 'url', 'file'])}, got ${describe(source.type)}`);
+      f.error(RuleCode.invalidBlock, source.type === undefined ? path : [...path, 'type'], l10n.t('image source.type must be {0}, got {1}', oneOf(['base64', 'url', 'file']), describe(source.type)));
   }
 }
 
@@ -262,24 +263,24 @@ function checkDocument(block: Record<string, unknown>, base: JsonPath, f: LineFi
   const source = block.source;
   const path = [...base, 'source'];
   if (!isPlainObject(source)) {
-    f.error(RuleCode.invalidBlock, block.source === undefined ? base : path, `a document block needs a "source" object (base64 PDF, text, content, url or file), got ${describe(source)}`);
+    f.error(RuleCode.invalidBlock, block.source === undefined ? base : path, l10n.t('a document block needs a "source" object (base64 PDF, text, content, url or file), got {0}', describe(source)));
     return;
   }
   switch (source.type) {
     case 'base64': {
       if (source.media_type !== 'application/pdf') {
-        const hint = source.media_type === 'text/plain' ? ' (for plain text use {"type": "text", "media_type": "text/plain", "data": "…"})' : '';
-        f.error(RuleCode.invalidBlock, source.media_type === undefined ? path : [...path, 'media_type'], `a base64 document must have media_type "application/pdf", got ${describe(source.media_type)}${hint}`);
+        const hint = source.media_type === 'text/plain' ? l10n.t(' (for plain text use {"type": "text", "media_type": "text/plain", "data": "…"})') : '';
+        f.error(RuleCode.invalidBlock, source.media_type === undefined ? path : [...path, 'media_type'], l10n.t('a base64 document must have media_type "application/pdf", got {0}{1}', describe(source.media_type), hint));
       }
-      const data = requireString(source, 'data', path, 'a base64 document source', f);
+      const data = requireString(source, 'data', path, l10n.t('a base64 document source'), f);
       if (data !== undefined) tally.pdfBytes += base64DecodedBytes(data);
       break;
     }
     case 'text': {
       if (source.media_type !== 'text/plain') {
-        f.error(RuleCode.invalidBlock, source.media_type === undefined ? path : [...path, 'media_type'], `a text document must have media_type "text/plain", got ${describe(source.media_type)}`);
+        f.error(RuleCode.invalidBlock, source.media_type === undefined ? path : [...path, 'media_type'], l10n.t('a text document must have media_type "text/plain", got {0}', describe(source.media_type)));
       }
-      const data = requireString(source, 'data', path, 'a text document source', f);
+      const data = requireString(source, 'data', path, l10n.t('a text document source'), f);
       if (data !== undefined) tally.textChars += data.length;
       break;
     }
@@ -289,23 +290,23 @@ function checkDocument(block: Record<string, unknown>, base: JsonPath, f: LineFi
         tally.textChars += content.length;
       } else if (Array.isArray(content)) {
         for (let k = 0; k < content.length; k++) {
-          checkBlock(content[k], [...path, 'content', k], DOCUMENT_SOURCE_BLOCK_TYPES, `document source content[${k}]`, f);
+          checkBlock(content[k], [...path, 'content', k], DOCUMENT_SOURCE_BLOCK_TYPES, l10n.t('document source content[{0}]', k), f);
         }
       } else {
-        f.error(RuleCode.invalidBlock, content === undefined ? path : [...path, 'content'], `a content document source needs "content": a string or an array of text and image blocks, got ${describe(content)}`);
+        f.error(RuleCode.invalidBlock, content === undefined ? path : [...path, 'content'], l10n.t('a content document source needs "content": a string or an array of text and image blocks, got {0}', describe(content)));
       }
       break;
     }
     case 'url':
-      requireString(source, 'url', path, 'a url document source', f);
+      requireString(source, 'url', path, l10n.t('a url document source'), f);
       tally.unsizedDocuments++;
       break;
     case 'file':
-      requireString(source, 'file_id', path, 'a file document source', f);
+      requireString(source, 'file_id', path, l10n.t('a file document source'), f);
       tally.unsizedDocuments++;
       break;
     default:
-      f.error(RuleCode.invalidBlock, source.type === undefined ? path : [...path, 'type'], `document source.type must be ${oneOf(['base64', 'text', 'content', 'url', 'file'])}, got ${describe(source.type)}`);
+      f.error(RuleCode.invalidBlock, source.type === undefined ? path : [...path, 'type'], l10n.t('document source.type must be {0}, got {1}', oneOf(['base64', 'text', 'content', 'url', 'file']), describe(source.type)));
   }
 }
 
@@ -316,7 +317,7 @@ export function checkSystem(system: unknown, f: LineFindings): void {
     return;
   }
   if (!Array.isArray(system)) {
-    f.error(RuleCode.invalidSystem, ['params', 'system'], `"system" must be a string or an array of text blocks ([{"type": "text", "text": "…"}]), got ${describe(system)}`);
+    f.error(RuleCode.invalidSystem, ['params', 'system'], l10n.t('"system" must be a string or an array of text blocks ([{"type": "text", "text": "…"}]), got {0}', describe(system)));
     return;
   }
   for (let k = 0; k < system.length; k++) {
@@ -330,7 +331,7 @@ function reportUnanswered(turn: ToolTurn | undefined, f: LineFindings): void {
     f.error(
       RuleCode.missingToolResult,
       [...path, 'id'],
-      `tool_use ${quote(id)} has no tool_result in the user message after it: the API requires a tool_result for every tool_use, in the next user message`,
+      l10n.t('tool_use {0} has no tool_result in the user message after it: the API requires a tool_result for every tool_use, in the next user message', quote(id)),
     );
   }
   turn.open.clear();
@@ -339,11 +340,11 @@ function reportUnanswered(turn: ToolTurn | undefined, f: LineFindings): void {
 /** params.messages: a non-empty array of {role, content}, starting with a user message. */
 export function checkMessages(messages: unknown, f: LineFindings): void {
   if (!Array.isArray(messages)) {
-    f.error(RuleCode.invalidMessages, P_MESSAGES, `"messages" must be an array of {"role", "content"} objects, got ${describe(messages)}`);
+    f.error(RuleCode.invalidMessages, P_MESSAGES, l10n.t('"messages" must be an array of {"role", "content"} objects, got {0}', describe(messages)));
     return;
   }
   if (messages.length === 0) {
-    f.error(RuleCode.emptyMessages, P_MESSAGES, '"messages" is empty: add at least one message, e.g. [{"role": "user", "content": "Hello"}]');
+    f.error(RuleCode.emptyMessages, P_MESSAGES, l10n.t('"messages" is empty: add at least one message, e.g. [{"role": "user", "content": "Hello"}]'));
     return;
   }
   const tally = f.tally;
@@ -355,7 +356,7 @@ export function checkMessages(messages: unknown, f: LineFindings): void {
   for (let i = 0; i < messages.length; i++) {
     const message: unknown = messages[i];
     if (!isPlainObject(message)) {
-      f.error(RuleCode.invalidMessage, ['params', 'messages', i], `messages[${i}] must be an object like {"role": "user", "content": "…"}, got ${describe(message)}`);
+      f.error(RuleCode.invalidMessage, ['params', 'messages', i], l10n.t('messages[{0}] must be an object like {"role": "user", "content": "…"}, got {1}', i, describe(message)));
       continue;
     }
     tally.messages++;
@@ -365,17 +366,17 @@ export function checkMessages(messages: unknown, f: LineFindings): void {
       f.error(
         RuleCode.invalidRole,
         role === undefined ? ['params', 'messages', i] : ['params', 'messages', i, 'role'],
-        role === undefined ? `messages[${i}] has no "role": add "role": "user" or "assistant"` : `messages[${i}].role must be "user" or "assistant", got ${describe(role)}`,
+        role === undefined ? l10n.t('messages[{0}] has no "role": add "role": "user" or "assistant"', i) : l10n.t('messages[{0}].role must be "user" or "assistant", got {1}', i, describe(role)),
       );
     } else if (role !== 'system' && !sawConversation) {
       sawConversation = true;
       if (role === 'assistant') {
-        f.error(RuleCode.firstMessageNotUser, ['params', 'messages', i, 'role'], `the first message must come from the user, not the assistant: add a user message before messages[${i}]`);
+        f.error(RuleCode.firstMessageNotUser, ['params', 'messages', i, 'role'], l10n.t('the first message must come from the user, not the assistant: add a user message before messages[{0}]', i));
       }
     }
     for (const key in message) {
       if (!MESSAGE_KEYS.has(key)) {
-        f.warning(RuleCode.unknownParam, ['params', 'messages', i, key], `"${key}" is not a message field (only "role" and "content" are); the API will reject this request`, 'key');
+        f.warning(RuleCode.unknownParam, ['params', 'messages', i, key], l10n.t('"{0}" is not a message field (only "role" and "content" are); the API will reject this request', key), 'key');
       }
     }
 
@@ -387,13 +388,13 @@ export function checkMessages(messages: unknown, f: LineFindings): void {
     if (typeof content === 'string') {
       tally.textChars += content.length;
       if (content.length === 0 && !isPrefill) {
-        f.error(RuleCode.emptyContent, ['params', 'messages', i, 'content'], `messages[${i}] has empty content: only a final assistant message may be empty; write the text or remove the message`);
+        f.error(RuleCode.emptyContent, ['params', 'messages', i, 'content'], l10n.t('messages[{0}] has empty content: only a final assistant message may be empty; write the text or remove the message', i));
       } else if (isPrefill && content.length > 0 && isWhitespace(content.charCodeAt(content.length - 1))) {
-        f.error(RuleCode.prefillTrailingWhitespace, ['params', 'messages', i, 'content'], 'the final assistant message (a prefill) must not end with whitespace: remove the trailing spaces or newlines');
+        f.error(RuleCode.prefillTrailingWhitespace, ['params', 'messages', i, 'content'], l10n.t('the final assistant message (a prefill) must not end with whitespace: remove the trailing spaces or newlines'));
       }
     } else if (Array.isArray(content)) {
       if (content.length === 0 && !isPrefill) {
-        f.error(RuleCode.emptyContent, ['params', 'messages', i, 'content'], `messages[${i}] has no content blocks: add at least one, or remove the message`);
+        f.error(RuleCode.emptyContent, ['params', 'messages', i, 'content'], l10n.t('messages[{0}] has no content blocks: add at least one, or remove the message', i));
       }
       const allowed = role === 'system' ? SYSTEM_BLOCK_TYPES : MESSAGE_BLOCK_TYPES;
       turn ??= new ToolTurn();
@@ -403,14 +404,14 @@ export function checkMessages(messages: unknown, f: LineFindings): void {
       if (isPrefill && content.length > 0) {
         const lastBlock: unknown = content[content.length - 1];
         if (isPlainObject(lastBlock) && lastBlock.type === 'text' && typeof lastBlock.text === 'string' && lastBlock.text.length > 0 && isWhitespace(lastBlock.text.charCodeAt(lastBlock.text.length - 1))) {
-          f.error(RuleCode.prefillTrailingWhitespace, ['params', 'messages', i, 'content', content.length - 1, 'text'], 'the final assistant message (a prefill) must not end with whitespace: remove the trailing spaces or newlines');
+          f.error(RuleCode.prefillTrailingWhitespace, ['params', 'messages', i, 'content', content.length - 1, 'text'], l10n.t('the final assistant message (a prefill) must not end with whitespace: remove the trailing spaces or newlines'));
         }
       }
     } else {
       f.error(
         RuleCode.invalidContent,
         content === undefined ? ['params', 'messages', i] : ['params', 'messages', i, 'content'],
-        content === undefined ? `messages[${i}] has no "content": add the message text, e.g. "content": "Hello"` : `messages[${i}].content must be a string or an array of content blocks, got ${describe(content)}`,
+        content === undefined ? l10n.t('messages[{0}] has no "content": add the message text, e.g. "content": "Hello"', i) : l10n.t('messages[{0}].content must be a string or an array of content blocks, got {1}', i, describe(content)),
       );
     }
     if (role === 'user' || role === 'assistant') previousRole = role;

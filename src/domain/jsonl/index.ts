@@ -7,7 +7,7 @@ export { CUSTOM_ID_PATTERN } from './requestRules';
 export { KNOWN_PARAMS, REJECTED_PARAMS } from './paramsRules';
 export { fixDuplicateCustomId, fixInvalidCustomId, fixMissingCustomId, uniqueCustomId } from './quickFixes';
 export { findSyntaxError, locate, type JsonPath, type Span } from './jsonLocator';
-export { BATCH_LINE_ADVICE, splitLines, type InvalidUtf8, type RawLine, type SplitOptions } from './lineSplitter';
+export { batchLineAdvice, splitLines, type InvalidUtf8, type RawLine, type SplitOptions } from './lineSplitter';
 export { classifyBatchText, firstLines, CLASSIFY_BYTES, type BatchFileClassification, type BatchFileKind } from './batchFileKind';
 export { freeFileName, starterBatchText, STARTER_MODEL } from './starter';
 export { decideBatchFile, globMatches, type BatchFileDecision, type BatchFileFacts } from './batchFileRule';

@@ -1,3 +1,4 @@
+import { l10n } from '../../common/l10n';
 import type { JsonPath } from './jsonLocator';
 import type { Severity } from './types';
 import type { RuleCode } from './codes';
@@ -60,16 +61,16 @@ export { isPlainObject } from '../../common/json';
 /** A short description of a JSON value for messages: `a string ("1024")`, `null`, `an array`. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
+  if (Array.isArray(value)) return l10n.t('an array');
   switch (typeof value) {
     case 'string':
-      return `a string (${quote(value)})`;
+      return l10n.t('a string ({0})', quote(value));
     case 'number':
-      return `the number ${value}`;
+      return l10n.t('the number {0}', value);
     case 'boolean':
       return String(value);
     case 'object':
-      return 'an object';
+      return l10n.t('an object');
     default:
       return typeof value;
   }
@@ -84,5 +85,5 @@ export function quote(value: string): string {
 /** Lists allowed literal values for a message: `"a", "b" or "c"`. */
 export function oneOf(values: readonly string[]): string {
   const quoted = values.map((v) => `"${v}"`);
-  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+  return quoted.length === 1 ? quoted[0] : l10n.t('{0} or {1}', quoted.slice(0, -1).join(', '), quoted[quoted.length - 1]);
 }

@@ -1,3 +1,4 @@
+import { l10n } from '../../common/l10n';
 // Position-aware scanning of one JSON line. The validator parses every line with JSON.parse (fast,
 // native) and comes here only for lines that have a problem: to find the column where parsing
 // failed (V8's messages do not always carry a position) and the span of the key or value a
@@ -54,8 +55,8 @@ function isDigit(c: number): boolean {
 
 function show(text: string, pos: number): string {
   const c = text.codePointAt(pos);
-  if (c === undefined) return 'end of line';
-  if (c < 32) return `control character U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (c === undefined) return l10n.t('end of line');
+  if (c < 32) return l10n.t('control character U+{0}', c.toString(16).toUpperCase().padStart(4, '0'));
   return `'${String.fromCodePoint(c)}'`;
 }
 
@@ -78,11 +79,11 @@ export function findSyntaxError(text: string): SyntaxProblem | undefined {
       const c = text.charCodeAt(after);
       const hint =
         c === Ch.Comma
-          ? 'remove the trailing comma: each line holds one request object, not a list'
+          ? l10n.t('remove the trailing comma: each line holds one request object, not a list')
           : c === Ch.OpenBrace
-            ? 'a second object starts here: put each request on its own line'
-            : 'only one JSON object is allowed per line';
-      return { offset: after, message: `unexpected ${show(text, after)} after the end of the JSON value (${hint})` };
+            ? l10n.t('a second object starts here: put each request on its own line')
+            : l10n.t('only one JSON object is allowed per line');
+      return { offset: after, message: l10n.t('unexpected {0} after the end of the JSON value ({1})', show(text, after), hint) };
     }
     return undefined;
   } catch (err) {
@@ -96,14 +97,14 @@ function fail(offset: number, message: string): never {
 }
 
 function endOfLine(text: string, what: string): never {
-  fail(text.length, `the line ends inside ${what}: each request must be one complete JSON object on a single line`);
+  fail(text.length, l10n.t('the line ends inside {0}: each request must be one complete JSON object on a single line', what));
 }
 
 /** Scans a string starting at the opening quote; returns the offset after the closing quote. */
 function scanString(text: string, pos: number): number {
   let i = pos + 1;
   for (;;) {
-    if (i >= text.length) fail(pos, 'unterminated string: add the closing \'"\' (a request must fit on one line)');
+    if (i >= text.length) fail(pos, l10n.t('unterminated string: add the closing \'"\' (a request must fit on one line)'));
     const c = text.charCodeAt(i);
     if (c === Ch.Quote) return i + 1;
     if (c === Ch.Backslash) {
@@ -112,7 +113,7 @@ function scanString(text: string, pos: number): number {
         for (let k = 2; k < 6; k++) {
           const h = text.charCodeAt(i + k);
           const hex = (h >= 48 && h <= 57) || (h >= 65 && h <= 70) || (h >= 97 && h <= 102);
-          if (!hex) fail(i, 'invalid \\u escape: it needs four hexadecimal digits');
+          if (!hex) fail(i, l10n.t('invalid \\u escape: it needs four hexadecimal digits'));
         }
         i += 6;
         continue;
@@ -122,10 +123,10 @@ function scanString(text: string, pos: number): number {
         i += 2;
         continue;
       }
-      if (Number.isNaN(e)) fail(pos, 'unterminated string: add the closing \'"\'');
-      fail(i, `invalid escape '\\${String.fromCharCode(e)}' in a string (write a backslash as \\\\)`);
+      if (Number.isNaN(e)) fail(pos, l10n.t('unterminated string: add the closing \'"\''));
+      fail(i, l10n.t('invalid escape \'\\{0}\' in a string (write a backslash as \\\\)', String.fromCharCode(e)));
     }
-    if (c < 32) fail(i, `raw ${show(text, i)} inside a string: escape it (\\n, \\t, \\u00XX)`);
+    if (c < 32) fail(i, l10n.t('raw {0} inside a string: escape it (\\n, \\t, \\u00XX)', show(text, i)));
     i++;
   }
 }
@@ -136,15 +137,15 @@ function scanNumber(text: string, pos: number): number {
   const first = text.charCodeAt(i);
   if (first === Ch.Zero) {
     i++;
-    if (isDigit(text.charCodeAt(i))) fail(i, 'numbers must not have leading zeros');
+    if (isDigit(text.charCodeAt(i))) fail(i, l10n.t('numbers must not have leading zeros'));
   } else if (isDigit(first)) {
     while (isDigit(text.charCodeAt(i))) i++;
   } else {
-    fail(i, `expected a digit, found ${show(text, i)}`);
+    fail(i, l10n.t('expected a digit, found {0}', show(text, i)));
   }
   if (text.charCodeAt(i) === Ch.Dot) {
     i++;
-    if (!isDigit(text.charCodeAt(i))) fail(i, `expected a digit after '.', found ${show(text, i)}`);
+    if (!isDigit(text.charCodeAt(i))) fail(i, l10n.t('expected a digit after \'.\', found {0}', show(text, i)));
     while (isDigit(text.charCodeAt(i))) i++;
   }
   const e = text.charCodeAt(i);
@@ -152,7 +153,7 @@ function scanNumber(text: string, pos: number): number {
     i++;
     const s = text.charCodeAt(i);
     if (s === Ch.Plus || s === Ch.Minus) i++;
-    if (!isDigit(text.charCodeAt(i))) fail(i, `expected a digit in the exponent, found ${show(text, i)}`);
+    if (!isDigit(text.charCodeAt(i))) fail(i, l10n.t('expected a digit in the exponent, found {0}', show(text, i)));
     while (isDigit(text.charCodeAt(i))) i++;
   }
   return i;
@@ -163,12 +164,12 @@ function scanLiteral(text: string, pos: number): number {
     if (text.startsWith(word, pos)) return pos + word.length;
   }
   const c = text.charCodeAt(pos);
-  if (c === 39 /* ' */) fail(pos, "strings must be in double quotes (\"), not single quotes");
-  if (c === Ch.Slash) fail(pos, 'comments are not allowed in JSON');
-  if (text.startsWith('NaN', pos) || text.startsWith('Infinity', pos)) fail(pos, `${text.startsWith('NaN', pos) ? 'NaN' : 'Infinity'} is not a JSON number`);
-  if (c === Ch.CloseBrace || c === Ch.CloseBracket) fail(pos, `unexpected ${show(text, pos)}: a value is missing here`);
+  if (c === 39 /* ' */) fail(pos, l10n.t("strings must be in double quotes (\"), not single quotes"));
+  if (c === Ch.Slash) fail(pos, l10n.t('comments are not allowed in JSON'));
+  if (text.startsWith('NaN', pos) || text.startsWith(l10n.t('Infinity'), pos)) fail(pos, l10n.t('{0} is not a JSON number', text.startsWith('NaN', pos) ? 'NaN' : l10n.t('Infinity')));
+  if (c === Ch.CloseBrace || c === Ch.CloseBracket) fail(pos, l10n.t('unexpected {0}: a value is missing here', show(text, pos)));
   if (Number.isNaN(c)) endOfLine(text, 'a value');
-  fail(pos, `unexpected ${show(text, pos)}: expected a JSON value (an object, array, string, number, true, false or null)`);
+  fail(pos, l10n.t('unexpected {0}: expected a JSON value (an object, array, string, number, true, false or null)', show(text, pos)));
 }
 
 /** Scans one value (iteratively for objects and arrays); returns the offset after it. */
@@ -179,7 +180,7 @@ function scanValue(text: string, start: number): number {
   for (;;) {
     // Expecting a value at pos.
     pos = skipWs(text, pos);
-    if (pos >= text.length && stack.length > 0) endOfLine(text, stack[stack.length - 1] ? 'an object' : 'an array');
+    if (pos >= text.length && stack.length > 0) endOfLine(text, stack[stack.length - 1] ? l10n.t('an object') : l10n.t('an array'));
     const c = text.charCodeAt(pos);
     let end: number;
     if (c === Ch.OpenBrace || c === Ch.OpenBracket) {
@@ -210,7 +211,7 @@ function scanValue(text: string, start: number): number {
       if (d === Ch.Comma) {
         const next = skipWs(text, pos + 1);
         const n = text.charCodeAt(next);
-        if (n === Ch.CloseBrace || n === Ch.CloseBracket) fail(pos, `trailing comma before ${show(text, next)}: remove it`);
+        if (n === Ch.CloseBrace || n === Ch.CloseBracket) fail(pos, l10n.t('trailing comma before {0}: remove it', show(text, next)));
         pos = isObject ? scanMemberKey(text, next) : next;
         break;
       }
@@ -219,9 +220,9 @@ function scanValue(text: string, start: number): number {
         pos++;
         continue;
       }
-      if (Number.isNaN(d)) endOfLine(text, isObject ? 'an object' : 'an array');
-      if (d === Ch.Quote && isObject) fail(pos, "missing ',' between properties");
-      fail(pos, `expected ',' or '${isObject ? '}' : ']'}' after ${isObject ? 'a property value' : 'an array element'}, found ${show(text, pos)}`);
+      if (Number.isNaN(d)) endOfLine(text, isObject ? l10n.t('an object') : l10n.t('an array'));
+      if (d === Ch.Quote && isObject) fail(pos, l10n.t("missing ',' between properties"));
+      fail(pos, l10n.t('expected \',\' or \'{0}\' after {1}, found {2}', isObject ? '}' : ']', isObject ? l10n.t('a property value') : l10n.t('an array element'), show(text, pos)));
     }
   }
 }
@@ -230,14 +231,14 @@ function scanValue(text: string, start: number): number {
 function scanMemberKey(text: string, pos: number): number {
   const c = text.charCodeAt(pos);
   if (c !== Ch.Quote) {
-    if (Number.isNaN(c)) endOfLine(text, 'an object');
-    if (c === 39) fail(pos, 'property names must be in double quotes ("), not single quotes');
-    fail(pos, `expected a property name in double quotes, found ${show(text, pos)}`);
+    if (Number.isNaN(c)) endOfLine(text, l10n.t('an object'));
+    if (c === 39) fail(pos, l10n.t('property names must be in double quotes ("), not single quotes'));
+    fail(pos, l10n.t('expected a property name in double quotes, found {0}', show(text, pos)));
   }
   const afterKey = skipWs(text, scanString(text, pos));
   if (text.charCodeAt(afterKey) !== Ch.Colon) {
-    if (afterKey >= text.length) endOfLine(text, 'an object');
-    fail(afterKey, `expected ':' after the property name, found ${show(text, afterKey)}`);
+    if (afterKey >= text.length) endOfLine(text, l10n.t('an object'));
+    fail(afterKey, l10n.t('expected \':\' after the property name, found {0}', show(text, afterKey)));
   }
   return afterKey + 1;
 }

@@ -1,3 +1,4 @@
+import { l10n } from '../../common/l10n';
 import { LineTooLongError, MAX_LINE_BYTES } from '../lineLimit';
 import { describeInvalidBytes, firstInvalidUtf8 } from './utf8';
 
@@ -27,7 +28,8 @@ export interface SplitOptions {
 }
 
 /** What to do about an overlong line of a batch file, in the error that reports it. */
-export const BATCH_LINE_ADVICE = 'No request can be that long (the API takes at most 32 MB per request): check that this is a JSONL batch file, one request per line.';
+export const batchLineAdvice = (): string =>
+  l10n.t('No request can be that long (the API takes at most 32 MB per request): check that this is a JSONL batch file, one request per line.');
 
 function asBuffer(chunk: Uint8Array): Buffer {
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -58,7 +60,7 @@ export async function* splitLines(chunks: AsyncIterable<Uint8Array>, onChunk?: (
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let lineNumber = 0;
-  const tooLong = () => new LineTooLongError(undefined, lineNumber + 1, max, BATCH_LINE_ADVICE);
+  const tooLong = () => new LineTooLongError(undefined, lineNumber + 1, max, batchLineAdvice());
   for await (const chunk of chunks) {
     const buffer = asBuffer(chunk);
     onChunk?.(buffer);

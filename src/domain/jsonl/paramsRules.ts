@@ -3,6 +3,7 @@
 // for), so they are errors all the same. Parameter names and shapes follow MessageCreateParams in
 // @anthropic-ai/sdk 1.12, beta body parameters included.
 
+import { l10n } from '../../common/l10n';
 import { RuleCode } from './codes';
 import { checkCacheControl, checkMessages, checkSystem, jsonChars } from './contentRules';
 import { describe, isPlainObject, LineFindings, oneOf, quote } from './issues';
@@ -107,24 +108,24 @@ function checkModel(value: unknown, f: LineFindings): void {
     f.model = value;
     return;
   }
-  f.error(RuleCode.invalidModel, p('model'), `"model" must be a model name such as "claude-sonnet-4-5", got ${describe(value)}`);
+  f.error(RuleCode.invalidModel, p('model'), l10n.t('"model" must be a model name such as "claude-sonnet-4-5", got {0}', describe(value)));
 }
 
 function checkMaxTokens(value: unknown, f: LineFindings): void {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) {
     f.maxTokens = value;
     if (value === 0) {
-      f.warning(RuleCode.maxTokensZero, p('max_tokens'), '"max_tokens": 0 generates no answer (it only pre-warms the prompt cache): use at least 1 to get a response');
+      f.warning(RuleCode.maxTokensZero, p('max_tokens'), l10n.t('"max_tokens": 0 generates no answer (it only pre-warms the prompt cache): use at least 1 to get a response'));
     }
     return;
   }
-  const hint = typeof value === 'string' && /^\d+$/.test(value) ? ': write the number without quotes' : '';
-  f.error(RuleCode.invalidMaxTokens, p('max_tokens'), `"max_tokens" must be a positive whole number such as 1024, got ${describe(value)}${hint}`);
+  const hint = typeof value === 'string' && /^\d+$/.test(value) ? l10n.t(': write the number without quotes') : '';
+  f.error(RuleCode.invalidMaxTokens, p('max_tokens'), l10n.t('"max_tokens" must be a positive whole number such as 1024, got {0}{1}', describe(value), hint));
 }
 
 function checkTools(value: unknown, f: LineFindings, names: Set<string>): boolean {
   if (!Array.isArray(value)) {
-    f.error(RuleCode.invalidTools, p('tools'), `"tools" must be an array of tool definitions, got ${describe(value)}`);
+    f.error(RuleCode.invalidTools, p('tools'), l10n.t('"tools" must be an array of tool definitions, got {0}', describe(value)));
     return false;
   }
   if (value.length > 0) f.tally.hasTools = true;
@@ -132,7 +133,7 @@ function checkTools(value: unknown, f: LineFindings, names: Set<string>): boolea
   for (let i = 0; i < value.length; i++) {
     const tool: unknown = value[i];
     if (!isPlainObject(tool)) {
-      f.error(RuleCode.invalidTools, p('tools', i), `tools[${i}] must be an object like {"name": "…", "description": "…", "input_schema": {"type": "object", …}}, got ${describe(tool)}`);
+      f.error(RuleCode.invalidTools, p('tools', i), l10n.t('tools[{0}] must be an object like {"name": "…", "description": "…", "input_schema": {"type": "object", …}}, got {1}', i, describe(tool)));
       continue;
     }
     checkCacheControl(tool.cache_control, p('tools', i, 'cache_control'), f);
@@ -144,8 +145,8 @@ function checkTools(value: unknown, f: LineFindings, names: Set<string>): boolea
           RuleCode.invalidTools,
           name === undefined ? p('tools', i) : p('tools', i, 'name'),
           name === undefined
-            ? `tools[${i}] has no "name": add one (letters, digits, "_" or "-")`
-            : `tools[${i}].name must be 1–128 letters, digits, "_" or "-", got ${describe(name)}`,
+            ? l10n.t('tools[{0}] has no "name": add one (letters, digits, "_" or "-")', i)
+            : l10n.t('tools[{0}].name must be 1–128 letters, digits, "_" or "-", got {1}', i, describe(name)),
         );
       }
       const schema = tool.input_schema;
@@ -153,25 +154,25 @@ function checkTools(value: unknown, f: LineFindings, names: Set<string>): boolea
         f.error(
           RuleCode.invalidTools,
           schema === undefined ? p('tools', i) : p('tools', i, 'input_schema'),
-          `tools[${i}] needs an "input_schema" object, a JSON schema such as {"type": "object", "properties": {…}}; got ${describe(schema)}`,
+          l10n.t('tools[{0}] needs an "input_schema" object, a JSON schema such as {"type": "object", "properties": {…}}; got {1}', i, describe(schema)),
         );
       } else {
         if (schema.type !== 'object') {
-          f.error(RuleCode.invalidTools, schema.type === undefined ? p('tools', i, 'input_schema') : p('tools', i, 'input_schema', 'type'), `tools[${i}].input_schema.type must be "object", got ${describe(schema.type)}`);
+          f.error(RuleCode.invalidTools, schema.type === undefined ? p('tools', i, 'input_schema') : p('tools', i, 'input_schema', 'type'), l10n.t('tools[{0}].input_schema.type must be "object", got {1}', i, describe(schema.type)));
         }
         f.tally.textChars += jsonChars(schema);
       }
       if (typeof name === 'string') f.tally.textChars += name.length;
       if (typeof tool.description === 'string') f.tally.textChars += tool.description.length;
     } else if (typeof type !== 'string') {
-      f.error(RuleCode.invalidTools, p('tools', i, 'type'), `tools[${i}].type must be a string (a server tool version such as "web_search_20250305") or "custom", got ${describe(type)}`);
+      f.error(RuleCode.invalidTools, p('tools', i, 'type'), l10n.t('tools[{0}].type must be a string (a server tool version such as "web_search_20250305") or "custom", got {1}', i, describe(type)));
     } else {
       // A server tool or toolset: its definition is versioned by type, so it is not checked here.
       f.tally.textChars += jsonChars(tool);
     }
     if (typeof name === 'string') {
       if (names.has(name)) {
-        f.error(RuleCode.duplicateToolName, p('tools', i, 'name'), `tool name ${quote(name)} is used twice: tool names must be unique within a request`);
+        f.error(RuleCode.duplicateToolName, p('tools', i, 'name'), l10n.t('tool name {0} is used twice: tool names must be unique within a request', quote(name)));
       }
       names.add(name);
     } else {
@@ -185,15 +186,15 @@ function checkToolChoice(value: unknown, f: LineFindings): string | undefined {
   if (!isPlainObject(value) || !TOOL_CHOICE_TYPES.includes(value.type as string)) {
     const path = isPlainObject(value) && value.type !== undefined ? p('tool_choice', 'type') : p('tool_choice');
     const got = isPlainObject(value) ? describe(value.type) : describe(value);
-    f.error(RuleCode.invalidToolChoice, path, `"tool_choice" must be {"type": ${oneOf(TOOL_CHOICE_TYPES)}} (with "name" for "tool"), got ${got}`);
+    f.error(RuleCode.invalidToolChoice, path, l10n.t('"tool_choice" must be {"type": {0}} (with "name" for "tool"), got {1}', oneOf(TOOL_CHOICE_TYPES), got));
     return undefined;
   }
   if (value.disable_parallel_tool_use !== undefined && typeof value.disable_parallel_tool_use !== 'boolean') {
-    f.error(RuleCode.invalidToolChoice, p('tool_choice', 'disable_parallel_tool_use'), `tool_choice.disable_parallel_tool_use must be true or false, got ${describe(value.disable_parallel_tool_use)}`);
+    f.error(RuleCode.invalidToolChoice, p('tool_choice', 'disable_parallel_tool_use'), l10n.t('tool_choice.disable_parallel_tool_use must be true or false, got {0}', describe(value.disable_parallel_tool_use)));
   }
   if (value.type !== 'tool') return undefined;
   if (typeof value.name !== 'string') {
-    f.error(RuleCode.invalidToolChoice, value.name === undefined ? p('tool_choice') : p('tool_choice', 'name'), `tool_choice {"type": "tool"} needs the "name" of the tool to use, got ${describe(value.name)}`);
+    f.error(RuleCode.invalidToolChoice, value.name === undefined ? p('tool_choice') : p('tool_choice', 'name'), l10n.t('tool_choice {"type": "tool"} needs the "name" of the tool to use, got {0}', describe(value.name)));
     return undefined;
   }
   return value.name;
@@ -203,7 +204,7 @@ function checkThinking(value: unknown, f: LineFindings): number | undefined {
   if (!isPlainObject(value) || !THINKING_TYPES.includes(value.type as string)) {
     const path = isPlainObject(value) && value.type !== undefined ? p('thinking', 'type') : p('thinking');
     const got = isPlainObject(value) ? describe(value.type) : describe(value);
-    f.error(RuleCode.invalidThinking, path, `"thinking" must be {"type": ${oneOf(THINKING_TYPES)}} (with "budget_tokens" for "enabled"), got ${got}`);
+    f.error(RuleCode.invalidThinking, path, l10n.t('"thinking" must be {"type": {0}} (with "budget_tokens" for "enabled"), got {1}', oneOf(THINKING_TYPES), got));
     return undefined;
   }
   if (value.type !== 'enabled') return undefined;
@@ -212,7 +213,7 @@ function checkThinking(value: unknown, f: LineFindings): number | undefined {
     f.error(
       RuleCode.invalidThinking,
       budget === undefined ? p('thinking') : p('thinking', 'budget_tokens'),
-      `thinking {"type": "enabled"} needs "budget_tokens", a whole number of at least ${MIN_THINKING_BUDGET}, got ${describe(budget)}`,
+      l10n.t('thinking {"type": "enabled"} needs "budget_tokens", a whole number of at least {0}, got {1}', MIN_THINKING_BUDGET, describe(budget)),
     );
     return undefined;
   }
@@ -221,28 +222,28 @@ function checkThinking(value: unknown, f: LineFindings): number | undefined {
 
 function checkStopSequences(value: unknown, f: LineFindings): void {
   if (!Array.isArray(value)) {
-    f.error(RuleCode.invalidParam, p('stop_sequences'), `"stop_sequences" must be an array of strings, got ${describe(value)}`);
+    f.error(RuleCode.invalidParam, p('stop_sequences'), l10n.t('"stop_sequences" must be an array of strings, got {0}', describe(value)));
     return;
   }
   for (let i = 0; i < value.length; i++) {
     if (typeof value[i] !== 'string') {
-      f.error(RuleCode.invalidParam, p('stop_sequences', i), `stop_sequences[${i}] must be a string, got ${describe(value[i])}`);
+      f.error(RuleCode.invalidParam, p('stop_sequences', i), l10n.t('stop_sequences[{0}] must be a string, got {1}', i, describe(value[i])));
     }
   }
 }
 
 function checkMetadata(value: unknown, f: LineFindings): void {
   if (!isPlainObject(value)) {
-    f.error(RuleCode.invalidParam, p('metadata'), `"metadata" must be an object such as {"user_id": "…"}, got ${describe(value)}`);
+    f.error(RuleCode.invalidParam, p('metadata'), l10n.t('"metadata" must be an object such as {"user_id": "…"}, got {0}', describe(value)));
     return;
   }
   for (const key in value) {
     if (key === 'user_id') {
       if (value.user_id !== null && typeof value.user_id !== 'string') {
-        f.error(RuleCode.invalidParam, p('metadata', 'user_id'), `metadata.user_id must be a string, got ${describe(value.user_id)}`);
+        f.error(RuleCode.invalidParam, p('metadata', 'user_id'), l10n.t('metadata.user_id must be a string, got {0}', describe(value.user_id)));
       }
     } else {
-      f.warning(RuleCode.unknownParam, p('metadata', key), `"${key}" is not a metadata field (only "user_id" is); the API will reject this request`, 'key');
+      f.warning(RuleCode.unknownParam, p('metadata', key), l10n.t('"{0}" is not a metadata field (only "user_id" is); the API will reject this request', key), 'key');
     }
   }
 }
@@ -250,7 +251,7 @@ function checkMetadata(value: unknown, f: LineFindings): void {
 function checkJsonOutputFormat(value: unknown, path: JsonPath, name: string, f: LineFindings): void {
   if (value === null || value === undefined) return;
   if (!isPlainObject(value) || value.type !== 'json_schema' || !isPlainObject(value.schema)) {
-    f.error(RuleCode.invalidParam, path, `${name} must be {"type": "json_schema", "schema": {…}} or null, got ${describe(value)}`);
+    f.error(RuleCode.invalidParam, path, l10n.t('{0} must be {"type": "json_schema", "schema": {…}} or null, got {1}', name, describe(value)));
     return;
   }
   f.tally.textChars += jsonChars(value.schema);
@@ -259,36 +260,36 @@ function checkJsonOutputFormat(value: unknown, path: JsonPath, name: string, f: 
 function checkOutputConfig(value: unknown, f: LineFindings): void {
   if (value === null) return;
   if (!isPlainObject(value)) {
-    f.error(RuleCode.invalidParam, p('output_config'), `"output_config" must be an object such as {"effort": "high"}, got ${describe(value)}`);
+    f.error(RuleCode.invalidParam, p('output_config'), l10n.t('"output_config" must be an object such as {"effort": "high"}, got {0}', describe(value)));
     return;
   }
   if (value.effort !== undefined && value.effort !== null && !EFFORTS.includes(value.effort as string)) {
-    f.error(RuleCode.invalidParam, p('output_config', 'effort'), `output_config.effort must be ${oneOf(EFFORTS)}, got ${describe(value.effort)}`);
+    f.error(RuleCode.invalidParam, p('output_config', 'effort'), l10n.t('output_config.effort must be {0}, got {1}', oneOf(EFFORTS), describe(value.effort)));
   }
   checkJsonOutputFormat(value.format, p('output_config', 'format'), 'output_config.format', f);
 }
 
 function checkMcpServers(value: unknown, f: LineFindings): void {
   if (!Array.isArray(value)) {
-    f.error(RuleCode.invalidParam, p('mcp_servers'), `"mcp_servers" must be an array of {"type": "url", "name", "url"} objects, got ${describe(value)}`);
+    f.error(RuleCode.invalidParam, p('mcp_servers'), l10n.t('"mcp_servers" must be an array of {"type": "url", "name", "url"} objects, got {0}', describe(value)));
     return;
   }
   for (let i = 0; i < value.length; i++) {
     const server: unknown = value[i];
     if (!isPlainObject(server) || server.type !== 'url' || typeof server.name !== 'string' || typeof server.url !== 'string') {
-      f.error(RuleCode.invalidParam, p('mcp_servers', i), `mcp_servers[${i}] must be {"type": "url", "name": "…", "url": "https://…"}, got ${describe(server)}`);
+      f.error(RuleCode.invalidParam, p('mcp_servers', i), l10n.t('mcp_servers[{0}] must be {"type": "url", "name": "…", "url": "https://…"}, got {1}', i, describe(server)));
     }
   }
 }
 
 function checkEnum(value: unknown, key: string, allowed: string[], nullable: boolean, f: LineFindings): void {
   if ((nullable && value === null) || allowed.includes(value as string)) return;
-  f.error(RuleCode.invalidParam, p(key), `"${key}" must be ${oneOf(allowed)}${nullable ? ' or null' : ''}, got ${describe(value)}`);
+  f.error(RuleCode.invalidParam, p(key), l10n.t('"{0}" must be {1}{2}, got {3}', key, oneOf(allowed), nullable ? l10n.t(' or null') : '', describe(value)));
 }
 
 function checkObjectOrNull(value: unknown, key: string, f: LineFindings, stringToo = false): void {
   if (value === null || isPlainObject(value) || (stringToo && typeof value === 'string')) return;
-  f.error(RuleCode.invalidParam, p(key), `"${key}" must be an object${stringToo ? ', a string' : ''} or null, got ${describe(value)}`);
+  f.error(RuleCode.invalidParam, p(key), l10n.t('"{0}" must be an object{1} or null, got {2}', key, stringToo ? ', a string' : '', describe(value)));
 }
 
 /** Checks params (already known to be an object); fills f.model, f.maxTokens and f.tally. */
@@ -337,9 +338,9 @@ export function checkParams(params: Record<string, unknown>, f: LineFindings): v
         break;
       case 'stream':
         if (value === true) {
-          f.error(RuleCode.streamNotAllowed, p('stream'), '"stream": true is not allowed in a batch (results are collected when the batch ends): remove it', 'key');
+          f.error(RuleCode.streamNotAllowed, p('stream'), l10n.t('"stream": true is not allowed in a batch (results are collected when the batch ends): remove it'), 'key');
         } else if (value !== false) {
-          f.error(RuleCode.invalidParam, p('stream'), `"stream" must be false or absent in a batch, got ${describe(value)}`);
+          f.error(RuleCode.invalidParam, p('stream'), l10n.t('"stream" must be false or absent in a batch, got {0}', describe(value)));
         }
         break;
       case 'service_tier':
@@ -349,7 +350,7 @@ export function checkParams(params: Record<string, unknown>, f: LineFindings): v
         checkEnum(value, key, SPEEDS, true, f);
         break;
       case 'inference_geo':
-        if (value !== null && typeof value !== 'string') f.error(RuleCode.invalidParam, p(key), `"inference_geo" must be a string or null, got ${describe(value)}`);
+        if (value !== null && typeof value !== 'string') f.error(RuleCode.invalidParam, p(key), l10n.t('"inference_geo" must be a string or null, got {0}', describe(value)));
         break;
       case 'container':
       case 'fallback_credit_token':
@@ -381,22 +382,22 @@ export function checkParams(params: Record<string, unknown>, f: LineFindings): v
     }
   }
   const missing = (code: RuleCode, message: string) => f.error(code, ['params'], message, 'key');
-  if (!sawModel) missing(RuleCode.missingModel, 'params has no "model": add the model to use, e.g. "model": "claude-sonnet-4-5"');
-  if (!sawMaxTokens) missing(RuleCode.missingMaxTokens, 'params has no "max_tokens": add the most tokens the answer may use, e.g. "max_tokens": 1024');
-  if (!sawMessages) missing(RuleCode.missingMessages, 'params has no "messages": add the conversation, e.g. "messages": [{"role": "user", "content": "Hello"}]');
+  if (!sawModel) missing(RuleCode.missingModel, l10n.t('params has no "model": add the model to use, e.g. "model": "claude-sonnet-4-5"'));
+  if (!sawMaxTokens) missing(RuleCode.missingMaxTokens, l10n.t('params has no "max_tokens": add the most tokens the answer may use, e.g. "max_tokens": 1024'));
+  if (!sawMessages) missing(RuleCode.missingMessages, l10n.t('params has no "messages": add the conversation, e.g. "messages": [{"role": "user", "content": "Hello"}]'));
 
   if (toolChoiceName !== undefined && toolNames && allToolsNamed && !hasMcpServers && !toolNames.has(toolChoiceName)) {
-    f.error(RuleCode.invalidToolChoice, p('tool_choice', 'name'), `tool_choice names the tool ${quote(toolChoiceName)}, which is not in "tools": use the name of one of the tools defined`);
+    f.error(RuleCode.invalidToolChoice, p('tool_choice', 'name'), l10n.t('tool_choice names the tool {0}, which is not in "tools": use the name of one of the tools defined', quote(toolChoiceName)));
   }
   if (thinkingBudget !== undefined && f.maxTokens !== undefined && thinkingBudget >= f.maxTokens) {
     f.warning(
       RuleCode.thinkingBudgetTooLarge,
       p('thinking', 'budget_tokens'),
-      `thinking.budget_tokens (${thinkingBudget}) must be less than max_tokens (${f.maxTokens}): the API rejects this request unless interleaved thinking is on; raise max_tokens or lower the budget`,
+      l10n.t('thinking.budget_tokens ({0}) must be less than max_tokens ({1}): the API rejects this request unless interleaved thinking is on; raise max_tokens or lower the budget', thinkingBudget, f.maxTokens),
     );
   }
   if (f.cacheBreakpoints > MAX_CACHE_BREAKPOINTS) {
-    f.error(RuleCode.tooManyCacheBreakpoints, ['params'], `this request has ${f.cacheBreakpoints} cache_control breakpoints; the API allows at most ${MAX_CACHE_BREAKPOINTS}: remove some`, 'key');
+    f.error(RuleCode.tooManyCacheBreakpoints, ['params'], l10n.t('this request has {0} cache_control breakpoints; the API allows at most {1}: remove some', f.cacheBreakpoints, MAX_CACHE_BREAKPOINTS), 'key');
   }
 }
 
@@ -405,17 +406,17 @@ function checkOtherParam(key: string, f: LineFindings): void {
     f.error(
       RuleCode.unsupportedParam,
       p(key),
-      `"${key}" is rejected by the current API version (2026-10-21): remove it, or the request comes back errored`,
+      l10n.t('"{0}" is rejected by the current API version (2026-10-21): remove it, or the request comes back errored', key),
       'key',
     );
   } else if (HEADER_PARAMS.has(key)) {
-    f.warning(RuleCode.headerParam, p(key), `"${key}" is an SDK option sent as a header, not a Messages API parameter; the API will reject this request: remove it from params`, 'key');
+    f.warning(RuleCode.headerParam, p(key), l10n.t('"{0}" is an SDK option sent as a header, not a Messages API parameter; the API will reject this request: remove it from params', key), 'key');
   } else {
     const suggestion = suggestParam(key);
     f.warning(
       RuleCode.unknownParam,
       p(key),
-      `"${key}" is not a Messages API parameter; the API will reject this request${suggestion ? `. Did you mean "${suggestion}"?` : ': remove it'}`,
+      l10n.t('"{0}" is not a Messages API parameter; the API will reject this request{1}', key, suggestion ? l10n.t('. Did you mean "{0}"?', suggestion) : l10n.t(': remove it')),
       'key',
     );
   }

@@ -5,6 +5,7 @@
 /** The model the starter asks: the current small model, cheap for a first try. */
 export const STARTER_MODEL = 'claude-haiku-4-5';
 
+// not translated: prompts sent to Claude, written into the user's file, not words of the interface
 const PROMPTS: readonly [string, string][] = [
   ['greeting', 'Write a one-line greeting for someone trying the Message Batches API for the first time.'],
   ['haiku', 'Write a haiku about waiting for results.'],

@@ -4,7 +4,7 @@
 // so results can follow the input order and show each prompt without holding the file.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { BATCH_LINE_ADVICE } from '../jsonl/lineSplitter';
+import { batchLineAdvice } from '../jsonl/lineSplitter';
 import { isBlank, readLines, readRanges, type LineRange } from './lineReader';
 
 /** The source file named for a batch is not there (moved, renamed, deleted, or on another machine). */
@@ -152,7 +152,7 @@ export async function indexSource(file: string, options: { signal?: AbortSignal 
     },
     {
       signal: options.signal,
-      advice: BATCH_LINE_ADVICE,
+      advice: batchLineAdvice(),
       onChunk: (chunk) => {
         hash.update(chunk);
         index.bytes += chunk.length;

@@ -100,11 +100,11 @@ export const COMMANDS: { readonly [K in CommandId]: { readonly hiddenFromPalette
   'claudeBatches.delete': {},
   'claudeBatches.refresh': {},
   'claudeBatches.checkNow': {},
-  // not shown: why a command is left out of the palette, for the test that checks the manifest
+  // not translated: why a command is left out of the palette, for the test that checks the manifest
   'claudeBatches.loadMore': { hiddenFromPalette: 'the "Load more…" row at the end of the Batches view runs it' },
   'claudeBatches.openResults': {},
   'claudeBatches.saveResults': {},
-  // not shown: as above
+  // not translated: as above
   'claudeBatches.openResultsSection': { hiddenFromPalette: 'the links of a results document run it, with the batch and the section' },
   'claudeBatches.retryFailed': {},
   'claudeBatches.openResultInFull': {},

@@ -3,7 +3,7 @@ import type { ResultsDocumentProvider } from './resultsDocumentProvider';
 import { RESULTS_SCHEME } from './resultsUri';
 
 /** What an entry's body says of its request's place: `(source line N)`, last on its prompt line. */
-// not shown: the words the results document writes before a line number, matched to find the links
+// not translated: the words the results document writes before a line number, matched to find the links
 const SOURCE_LINE = '(source line ';
 /** The prompt line is among the first lines of an entry. */
 const LINES_TO_LOOK = 3;

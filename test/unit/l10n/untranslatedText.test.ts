@@ -13,13 +13,26 @@ function sources(dir: string): string[] {
   });
 }
 
+/**
+ * Code without vscode whose words a person reads as they are: the API's errors, the batch file
+ * checks (the Problems panel), the settings' problems, statuses and counts, and the Batches view's rows. They translate
+ * through src/common/l10n.ts. (The results documents and the data readers are not there yet.)
+ */
+const TRANSLATED_LAYERS = [
+  ...sources(path.join(repo, 'src', 'api')),
+  ...sources(path.join(repo, 'src', 'common')),
+  ...sources(path.join(repo, 'src', 'domain', 'jsonl')),
+  path.join(repo, 'src', 'domain', 'settingsRules.ts'),
+  path.join(repo, 'src', 'domain', 'batchPresentation.ts'),
+];
+
 describe('l10n: no hard-coded words a person reads', () => {
   it('finds none in src/vscode, src/features.ts or src/extension.ts: each goes through vscode.l10n.t (or l10n.t where vscode cannot be imported)', () => {
-    const files = [...sources(path.join(repo, 'src', 'vscode')), path.join(repo, 'src', 'features.ts'), path.join(repo, 'src', 'extension.ts')];
+    const files = [...sources(path.join(repo, 'src', 'vscode')), path.join(repo, 'src', 'features.ts'), path.join(repo, 'src', 'extension.ts'), ...TRANSLATED_LAYERS];
     const found = files.flatMap((file) =>
       untranslatedText(file, fs.readFileSync(file, 'utf8')).map((f) => `${path.relative(repo, file)}:${f.line}: ${JSON.stringify(f.text)}`),
     );
-    assert.deepEqual(found, [], `Wrap these in vscode.l10n.t('…', args) (placeholders {0}, {1}…), or mark text that no person reads with a "// not shown: why" comment:\n${found.join('\n')}`);
+    assert.deepEqual(found, [], `Wrap these in vscode.l10n.t('…', args) (placeholders {0}, {1}…), or mark text that no person reads with a "// not translated: why" comment:\n${found.join('\n')}`);
   });
 
   describe('the check itself', () => {
@@ -48,9 +61,13 @@ describe('l10n: no hard-coded words a person reads', () => {
         "log.info('Polling 3 batches now');",
         "this.log.warn(`Lease held by ${other} window`);",
         "const x = { 'Claude Batch (JSONL)': ['jsonl'] };",
-        '// not shown: matched against the document text',
+        '// not translated: matched against the document text',
         "const MARK = '(source line ';",
         "const glob = '**/*.jsonl';",
+        '// not translated: prompts written into a file',
+        'const PROMPTS = [',
+        "  ['haiku', 'Write a haiku about waiting for results.'],",
+        '];',
       ].join('\n');
       assert.deepEqual(find(code), []);
     });

@@ -64,10 +64,19 @@ export function notShownHere(node: ts.Node): boolean {
   return false;
 }
 
-/** A `// not shown: why` comment on the literal's line or the line above marks text that is not for people. */
-function markedNotShown(source: ts.SourceFile, line: number): boolean {
+const MARK = /\/\/ not translated: \S/;
+
+/**
+ * A `// not translated: why` comment marks text that is not for people: on the literal's line,
+ * the line above, or before the statement that holds it (a table of such text).
+ */
+function markedNotShown(source: ts.SourceFile, node: ts.Node, line: number): boolean {
   const lines = source.text.split('\n');
-  return [lines[line - 1], lines[line - 2]].some((l) => l !== undefined && /\/\/ not shown: \S/.test(l));
+  if ([lines[line - 1], lines[line - 2]].some((l) => l !== undefined && MARK.test(l))) return true;
+  let statement: ts.Node | undefined = node;
+  while (statement && !ts.isVariableStatement(statement) && !ts.isExpressionStatement(statement) && !ts.isReturnStatement(statement)) statement = statement.parent;
+  if (!statement) return false;
+  return (ts.getLeadingCommentRanges(source.text, statement.getFullStart()) ?? []).some((c) => MARK.test(source.text.slice(c.pos, c.end)));
 }
 
 /** `n === 1 ? 'record' : 'records'`: a word chosen by a number, which a translation must choose itself. */
@@ -92,7 +101,7 @@ export function untranslatedText(fileName: string, code: string): FoundText[] {
       const text = literalText(node);
       if ((readsAsWords(text) || chosenWord(node)) && !notShownHere(node)) {
         const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
-        if (!markedNotShown(source, line)) found.push({ line, text, node });
+        if (!markedNotShown(source, node, line)) found.push({ line, text, node });
       }
       if (!ts.isTemplateExpression(node)) return;
     }
