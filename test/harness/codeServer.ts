@@ -52,7 +52,7 @@ export function testExtensionFolder(): string {
   fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify({ ...manifest, main: './dist/extension.js' }, null, 2));
   // Node resolves the symlink, so the bundle's lazy require('./sdk.js') finds the real dist/.
   fs.symlinkSync(bundle, path.join(folder, 'dist', 'extension.js'));
-  for (const entry of ['media', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+  for (const entry of ['media', 'package.nls.json', 'l10n', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
     if (fs.existsSync(path.join(repoRoot, entry))) fs.symlinkSync(path.join(repoRoot, entry), path.join(folder, entry));
   }
   return folder;

@@ -13,11 +13,17 @@ async function submitAndEnd(page: Page, name: string): Promise<string> {
   const before = new Set(emulator.batchIds());
   // Opened with Quick Open and submitted from the editor's title bar: the Explorer's tree re-renders
   // as files appear, and a row can be replaced under the click.
-  await page.keyboard.press('ControlOrMeta+P');
+  // A file written a moment ago may not be in Quick Open's list yet: open it again until it is.
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ timeout: 30_000 });
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first();
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('ControlOrMeta+P');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(name);
+    if (await row.waitFor({ timeout: 5000 }).then(() => true, () => false)) break;
+    if (attempt === 5) throw new Error(`Quick Open did not list ${name} in 30 s`);
+    await page.keyboard.press('Escape');
+  }
   await page.keyboard.press('Enter');
   await page.getByRole('tab', { name: new RegExp(`^${name.replace(/\./g, '\\.')}`) }).and(page.locator('.tab.active')).waitFor({ timeout: 30_000 });
   await page.locator('.editor-actions').getByRole('button', { name: 'Submit as Batch' }).first().click({ timeout: 30_000 });
