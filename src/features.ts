@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { BatchStore } from './domain/batchStore';
 import { setFormatLocale } from './common/format';
-import { setTranslator } from './common/l10n';
+import { useBundle } from './common/l10n';
 import { SubmissionRegistry } from './domain/submissionRegistry';
 import { UnfinishedBatches } from './domain/unfinishedBatches';
 import { ApiKeyStore } from './vscode/account/apiKeyStore';
@@ -51,7 +51,7 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
   // Numbers read in VS Code's display language (en-US where Intl lacks it).
   setFormatLocale(vscode.env.language);
   // Words of the layers that import no vscode, in the display language (package.nls / l10n bundles).
-  setTranslator((message, ...args) => vscode.l10n.t(message, ...args));
+  useBundle(vscode.l10n.bundle);
   const log = new Log();
   const settingsProblems = Settings.reportTo((line) => log.warn(line));
   mark('log and settings');

@@ -1,7 +1,7 @@
 // What the extension accepts from the API's answers: a bounded size, named failures, the
 // expected shape. A misconfigured base URL (a captive portal, a proxy's error page) or a broken
 // server then gives a clear error instead of a crash later, a hang or unbounded memory.
-import { l10n } from '../common/l10n';
+import * as l10n from '@vscode/l10n';
 import { isPlainObject } from '../common/json';
 
 /**

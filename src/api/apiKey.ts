@@ -1,4 +1,4 @@
-import { l10n } from '../common/l10n';
+import * as l10n from '@vscode/l10n';
 export type CheckedApiKey = { ok: true; key: string } | { ok: false; problem: string };
 
 /** Whitespace and control characters around a key: a trailing CR/LF from a file, a paste's spaces, a BOM. */

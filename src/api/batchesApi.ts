@@ -1,4 +1,4 @@
-import { l10n } from '../common/l10n';
+import * as l10n from '@vscode/l10n';
 import type Anthropic from '@anthropic-ai/sdk';
 import { answerContent, guardAnswer, isBatchPageShape, isBatchShape, isDeletedShape, UnexpectedAnswerError } from './answerGuard';
 import { apiOrigin, ForeignOriginError } from './client';

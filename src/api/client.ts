@@ -1,4 +1,4 @@
-import { l10n } from '../common/l10n';
+import * as l10n from '@vscode/l10n';
 import type Anthropic from '@anthropic-ai/sdk';
 import { DEFAULT_MAX_ANSWER_BYTES, guardAnswer } from './answerGuard';
 import { lazyModule } from './lazyModule';

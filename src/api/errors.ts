@@ -1,4 +1,4 @@
-import { l10n } from '../common/l10n';
+import * as l10n from '@vscode/l10n';
 import { AnswerBrokenError, AnswerTooLargeError, UnexpectedAnswerError } from './answerGuard';
 import { ForeignOriginError, loadSdk } from './client';
 import { MAX_REDIRECTS } from './originFetch';

@@ -1,4 +1,4 @@
-import { l10n } from '../common/l10n';
+import * as l10n from '@vscode/l10n';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { Readable } from 'node:stream';

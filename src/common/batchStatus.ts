@@ -1,7 +1,7 @@
 // Where a batch stands, as the commands, the view, the notifications and the status bar ask it.
 // One definition each, so a menu's `when`, a command's check and a notification's actions agree.
 import type { MessageBatch } from '../api';
-import { l10n } from './l10n';
+import * as l10n from '@vscode/l10n';
 
 /** Processing, and so can be canceled. A canceling batch is neither running nor ended. */
 export const isRunning = (batch: Pick<MessageBatch, 'processing_status'>): boolean => batch.processing_status === 'in_progress';

@@ -1,46 +1,29 @@
-// The words a person reads, translated. Code under src/vscode calls `vscode.l10n.t` itself; code
-// that must not import `vscode` (src/domain, src/api, and src/vscode modules that unit tests load
-// in plain Node) calls `l10n.t` from here, with the same signature and the same `{0}`
-// placeholders. The VS Code layer installs `vscode.l10n.t` as the translator when it wires the
-// features (setTranslator); until then, and in plain-Node tests, the English text is filled in
-// as written, exactly as `vscode.l10n.t` does when no translation exists.
+// The words a person reads, translated, in code that imports no `vscode`. Code under src/vscode
+// calls `vscode.l10n.t`; code under src/api, src/common and src/domain calls `t` of
+// `@vscode/l10n` (`import * as l10n from '@vscode/l10n'`, then `l10n.t('… {0} …', value)`), the
+// library VS Code made for code outside the extension host API: same messages, same `{0}`
+// placeholders, same bundle format. `npm run l10n` finds both kinds of calls and lists them in
+// l10n/bundle.l10n.json, the file a translator copies to bundle.l10n.<language>.json.
 //
-// `npm run l10n` lists every `l10n.t('…')` call of src (both kinds) in l10n/bundle.l10n.json,
-// the file a translator copies to bundle.l10n.<language>.json: a translation needs no code
-// change. Messages are literal strings, never built by concatenation, so that they can be found.
-//
-// A leaf: this module imports nothing, so every layer may use it.
+// The wiring hands `@vscode/l10n` the bundle VS Code loaded for the display language
+// (`vscode.l10n.bundle`, undefined in English) through useBundle. dist/results.js and dist/data.js
+// each hold their own copy of `@vscode/l10n` and of this module: resultsModule.ts and
+// dataModule.ts hand them the same bundle when they load them (currentBundle).
 
-/** A value that fills a `{n}` placeholder. */
-export type L10nArg = string | number | boolean;
+import * as l10n from '@vscode/l10n';
 
-/** Translates a message and fills its `{0}`, `{1}`… placeholders with the arguments. */
-export type Translator = (message: string, ...args: L10nArg[]) => string;
+/** A bundle: the message in English → its translation. */
+export type L10nBundle = l10n.l10nJsonFormat;
 
-/** Fills `{n}` placeholders as `vscode.l10n.t` does; a placeholder without an argument stays. */
-export function fillPlaceholders(message: string, ...args: L10nArg[]): string {
-  if (args.length === 0) return message;
-  return message.replace(/\{(\d+)\}/g, (whole, index: string) => {
-    const i = Number(index);
-    return i < args.length ? String(args[i]) : whole;
-  });
+let bundle: L10nBundle | undefined;
+
+/** Translates with this bundle from now on; `undefined` (English) leaves the messages as written. */
+export function useBundle(contents: L10nBundle | undefined): void {
+  bundle = contents;
+  l10n.config({ contents: contents ?? {} });
 }
 
-let translator: Translator = fillPlaceholders;
-
-/** Installs the translator (`vscode.l10n.t`); `undefined` goes back to the English text. */
-export function setTranslator(next: Translator | undefined): void {
-  translator = next ?? fillPlaceholders;
+/** The bundle in use, to hand to the lazily loaded bundles. */
+export function currentBundle(): L10nBundle | undefined {
+  return bundle;
 }
-
-/** The translator in use: handed to the lazily loaded bundles, which hold their own copy of this module. */
-export function currentTranslator(): Translator {
-  return translator;
-}
-
-export const l10n = {
-  /** The message in the display language, placeholders filled. */
-  t(message: string, ...args: L10nArg[]): string {
-    return translator(message, ...args);
-  },
-};

@@ -1,11 +1,11 @@
 // A batch's request counts as a person reads them: how many requests in all, and how they ended.
 // The tree, the group rows, the notifications and the log word them here, so they agree.
 //
-// A leaf like format.ts (it imports only format.ts, l10n.ts and the API's types), so src/api may use
+// A leaf like format.ts (it imports only format.ts, @vscode/l10n and the API's types), so src/api may use
 // totalRequests too: the results download bounds its answer by the batch's size.
 import type { MessageBatch, MessageBatchRequestCounts } from '../api';
 import { formatCount } from './format';
-import { l10n } from './l10n';
+import * as l10n from '@vscode/l10n';
 
 type Counts = MessageBatchRequestCounts;
 type Outcome = 'succeeded' | 'errored' | 'expired' | 'canceled';

@@ -1,6 +1,6 @@
 // How a batch reads to a person: label, one-line description, icon, capabilities, tooltip text.
 // Pure functions of the batch and what this machine remembers of it; the tree renders them.
-import { l10n } from '../common/l10n';
+import * as l10n from '@vscode/l10n';
 import type { MessageBatch } from '../api';
 import { apiHasResults, hasFailures, isEnded, isRunning, statusText } from '../common/batchStatus';
 import { formatCount, formatDate, formatDuration } from '../common/format';

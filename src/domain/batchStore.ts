@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { describeError, type BatchesApi, type MessageBatch, type UserFacingError } from '../api';
 import { Emitter, type Event } from './events';
 import { DisposableObject } from './lifecycle';
@@ -97,7 +98,7 @@ export class BatchStore extends DisposableObject {
       this.current = { kind: 'ready' };
     } catch (err) {
       if (generation !== this.generation) return;
-      this.current = { kind: 'error', error: describeError(err, { action: 'Loading more batches', baseUrl: this.options.baseUrl?.() }) };
+      this.current = { kind: 'error', error: describeError(err, { action: l10n.t('Loading more batches'), baseUrl: this.options.baseUrl?.() }) };
     }
     this.changed.fire({});
   }
@@ -164,7 +165,7 @@ export class BatchStore extends DisposableObject {
       this.changed.fire({ ended: ended.length ? ended : undefined });
     } catch (err) {
       if (generation !== this.generation) return;
-      this.current = { kind: 'error', error: describeError(err, { action: 'Listing batches', baseUrl: this.options.baseUrl?.() }) };
+      this.current = { kind: 'error', error: describeError(err, { action: l10n.t('Listing batches'), baseUrl: this.options.baseUrl?.() }) };
       this.changed.fire({});
     }
   }

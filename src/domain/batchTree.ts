@@ -2,6 +2,7 @@
 // batches in the store's order, the parts of a split file gathered under one group row in part
 // order, "Load more…" while the API has older pages, and which welcome view or message shows when
 // there are no rows to show. The VS Code tree only renders what is computed here.
+import * as l10n from '@vscode/l10n';
 import type { MessageBatch } from '../api';
 import type { ListState } from './batchStore';
 import type { SubmissionRecord } from './submissionRegistry';
@@ -132,10 +133,11 @@ export function groupPresentation(group: GroupRow): GroupPresentation {
   const running = batches.filter((b) => !isEnded(b)).length;
   const allEnded = batches.every(apiHasResults);
   return {
-    description: `${batches.length} batches · ${running ? `${running} running` : `ended · ${outcomeSummary(sumRequestCounts(batches), 'symbols')}`}`,
-    accessibleLabel: `${group.label}, ${batches.length} batches, ${running ? `${running} running` : `ended, ${outcomeSummary(sumRequestCounts(batches), 'words')}`}`,
+    description: l10n.t('{0} batches · {1}', batches.length, running ? l10n.t('{0} running', running) : l10n.t('ended · {0}', outcomeSummary(sumRequestCounts(batches), 'symbols'))),
+    accessibleLabel: l10n.t('{0}, {1} batches, {2}', group.label, batches.length, running ? l10n.t('{0} running', running) : l10n.t('ended, {0}', outcomeSummary(sumRequestCounts(batches), 'words'))),
     icon: running ? 'sync~spin' : 'layers',
-    tooltip: `${group.label}: one file submitted as ${batches.length} batches (each within the API's limits).`,
+    tooltip: l10n.t('{0}: one file submitted as {1} batches (each within the API\'s limits).', group.label, batches.length),
+    // not translated: capabilities are context values for the menus' `when` clauses
     capabilities: allEnded ? 'group hasResults' : 'group',
   };
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MessageBatch } from '../api';
@@ -76,5 +77,5 @@ export function fileClaims(dir: string, now: () => number = Date.now): (batchId:
 
 /** `"prompts.jsonl" ended: 980 succeeded, 15 errored, 5 expired` */
 export function endSummary(label: string, batch: MessageBatch): string {
-  return `"${label}" ended: ${outcomeSummary(batch.request_counts, 'words')}`;
+  return l10n.t('"{0}" ended: {1}', label, outcomeSummary(batch.request_counts, 'words'));
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Disposable } from './events';
 
 /**
@@ -39,6 +40,6 @@ export class DisposableObject implements Disposable {
       }
     }
     if (failures.length === 1) throw failures[0];
-    if (failures.length > 1) throw new AggregateError(failures, `${failures.length} disposables failed to dispose.`);
+    if (failures.length > 1) throw new AggregateError(failures, l10n.t('{0} disposables failed to dispose.', failures.length));
   }
 }

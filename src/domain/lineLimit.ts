@@ -9,6 +9,7 @@
 // (slightly over 32 MB) leaves the API's own limit to the API: nothing it would take is refused
 // here. Memory then holds at most this much plus one read chunk per line being split.
 
+import * as l10n from '@vscode/l10n';
 import { formatBytes, formatCount } from '../common/format';
 
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
@@ -33,7 +34,7 @@ export class LineTooLongError extends Error {
     readonly limit: number,
     advice: string,
   ) {
-    super(`${where ? `${where}: ` : ''}line ${line} is longer than ${formatLineLimit(limit)} without a line break, so reading stopped there. ${advice}`);
+    super(l10n.t('{0}line {1} is longer than {2} without a line break, so reading stopped there. {3}', where ? `${where}: ` : '', line, formatLineLimit(limit), advice));
     this.name = 'LineTooLongError';
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { MessageBatch, UserFacingError } from '../api';
 import type { BatchStore } from './batchStore';
 
@@ -25,5 +26,8 @@ export const NOT_FOUND_ELSEWHERE: UserFacingError = {
   kind: 'notFound',
   retryable: false,
   status: 404,
-  message: 'The batch no longer exists (it may have been deleted, or belongs to another workspace).',
+  // A getter: the words are translated when shown, not when this module loads.
+  get message() {
+    return l10n.t('The batch no longer exists (it may have been deleted, or belongs to another workspace).');
+  },
 };

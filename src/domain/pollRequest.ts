@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { describeError, type BatchesApi, type MessageBatch, type UserFacingError } from '../api';
 import type { RequestPlan } from './pollPlan';
 import { arm, type PollTimers } from './pollTimer';
@@ -32,7 +33,7 @@ export async function sendPoll(api: BatchesApi, request: RequestPlan, timers: Po
     if (request.kind === 'list') return { batches: (await api.listPage({ ...call, limit: request.limit })).batches };
     return { batches: [await api.retrieve(request.batchId, call)] };
   } catch (err) {
-    return { error: timedOut ? timeoutError(api.baseUrl) : describeError(err, { action: 'Checking batch status', baseUrl: api.baseUrl }) };
+    return { error: timedOut ? timeoutError(api.baseUrl) : describeError(err, { action: l10n.t('Checking batch status'), baseUrl: api.baseUrl }) };
   } finally {
     timers.clearTimeout(timeout);
     stop.removeEventListener('abort', onStop);
@@ -49,6 +50,6 @@ function timeoutError(baseUrl: string): UserFacingError {
   return {
     kind: 'timeout',
     retryable: true,
-    message: `Checking batch status failed: the Anthropic API at ${host} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s. Check your connection; polling will try again.`,
+    message: l10n.t('Checking batch status failed: the Anthropic API at {0} did not answer within {1} s. Check your connection; polling will try again.', host, REQUEST_TIMEOUT_MS / 1000),
   };
 }

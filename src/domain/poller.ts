@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { describeError, type BatchesApi, type UserFacingError } from '../api';
 import { Emitter, type Event } from './events';
 import { DisposableObject } from './lifecycle';
@@ -214,7 +215,7 @@ export class Poller extends DisposableObject {
     try {
       api = await this.options.api();
     } catch (err) {
-      return this.finish({ request: 'none', changed: false, error: describeError(err, { action: 'Checking batch status' }) });
+      return this.finish({ request: 'none', changed: false, error: describeError(err, { action: l10n.t('Checking batch status') }) });
     }
     if (this.disposed) return;
     if (!api) {

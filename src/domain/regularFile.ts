@@ -2,6 +2,7 @@
 // pipe blocks the open until something writes to it, and a device such as /dev/zero (or a
 // symlink to one) never ends, so reading it would fill memory or hang. The check is made on the
 // opened descriptor, not on the path before opening, so the file cannot be swapped in between.
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 
 /** The path is not a regular file: nothing was read from it. */
@@ -10,18 +11,18 @@ export class NotRegularFileError extends Error {
     readonly path: string,
     readonly kind: string,
   ) {
-    super(`${path} is not a regular file (it is ${kind}): only a regular file can be read here, since this one might never end. Choose the file itself.`);
+    super(l10n.t('{0} is not a regular file (it is {1}): only a regular file can be read here, since this one might never end. Choose the file itself.', path, kind));
     this.name = 'NotRegularFileError';
   }
 }
 
 function kindOf(stat: fs.Stats): string {
   if (stat.isDirectory()) return 'a directory';
-  if (stat.isFIFO()) return 'a named pipe';
-  if (stat.isCharacterDevice()) return 'a character device';
-  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isFIFO()) return l10n.t('a named pipe');
+  if (stat.isCharacterDevice()) return l10n.t('a character device');
+  if (stat.isBlockDevice()) return l10n.t('a block device');
   if (stat.isSocket()) return 'a socket';
-  return 'not a plain file';
+  return l10n.t('not a plain file');
 }
 
 /**
@@ -74,7 +75,7 @@ export class FileTooLargeError extends Error {
     readonly path: string,
     readonly maxBytes: number,
   ) {
-    super(`${path} is over ${maxBytes} bytes, more than it can hold here: it was not read.`);
+    super(l10n.t('{0} is over {1} bytes, more than it can hold here: it was not read.', path, maxBytes));
     this.name = 'FileTooLargeError';
   }
 }

@@ -1,4 +1,4 @@
-import { l10n } from '../common/l10n';
+import * as l10n from '@vscode/l10n';
 // What each `claudeBatches.*` setting may be, and what is used when it is something else. Values
 // come from settings.json files, a workspace's included: anything JSON can hold, of any size.
 // Every read is checked here, so no page size of "abc", no 1e9 entries per section, no interval

@@ -88,7 +88,7 @@ function testBuildFolder(): string {
     // Every lazily loaded sibling bundle (features, sdk, results…), and the maps; the test bundle is the main.
     if (/\.js(\.map)?$/.test(file) && !/^extension(\.test)?\.js$/.test(file)) fs.copyFileSync(path.join(dist, file), path.join(folder, 'dist', file));
   }
-  for (const entry of ['media', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+  for (const entry of ['media', 'package.nls.json', 'l10n', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
     if (fs.existsSync(path.join(repoRoot, entry))) fs.cpSync(path.join(repoRoot, entry), path.join(folder, entry), { recursive: true });
   }
   return folder;

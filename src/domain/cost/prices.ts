@@ -1,5 +1,6 @@
 // The one price table. Prices change and differ per model: everything that shows a cost reads
 // them from here (merged with the user's overrides), and calls the result an estimate.
+import * as l10n from '@vscode/l10n';
 import { formatCount } from '../../common/format';
 
 /** USD per million tokens at standard (non-batch) rates. */
@@ -31,6 +32,7 @@ export const CACHE_READ_MULTIPLIER = 0.1;
  * says otherwise. Long-context surcharges of older models are not modelled. Models not listed
  * (newer families included) get no price rather than a guess; add them with overrides.
  */
+// not translated: the models' product names
 export const BUILT_IN_PRICES: readonly PriceEntry[] = [
   { prefix: 'claude-opus-4', label: 'Claude Opus 4.5 and later 4.x', price: { input: 5, output: 25 } },
   { prefix: 'claude-opus-4-0', label: 'Claude Opus 4', price: { input: 15, output: 75 } },
@@ -90,25 +92,25 @@ export function mergePrices(overrides?: unknown, builtIn: readonly PriceEntry[] 
   const problems: string[] = [];
   if (overrides !== undefined && overrides !== null) {
     if (typeof overrides !== 'object' || Array.isArray(overrides)) {
-      problems.push('price overrides must be an object of model name → {"input": number, "output": number}');
+      problems.push(l10n.t('price overrides must be an object of model name → {"input": number, "output": number}'));
     } else {
       const names = Object.keys(overrides);
       if (names.length > MAX_PRICE_OVERRIDES) {
-        problems.push(`${formatCount(names.length)} price overrides: only the first ${MAX_PRICE_OVERRIDES} are used`);
+        problems.push(l10n.t('{0} price overrides: only the first {1} are used', formatCount(names.length), MAX_PRICE_OVERRIDES));
       }
       for (const prefix of names.slice(0, MAX_PRICE_OVERRIDES)) {
         const price = ownValue(overrides, prefix);
         const name = prefix.trim().toLowerCase();
         const shown = JSON.stringify(prefix.length > 40 ? `${prefix.slice(0, 40)}…` : prefix);
-        if (!name) problems.push('a price override has an empty model name');
-        else if (name.length > MAX_MODEL_NAME) problems.push(`price override ${shown} is longer than ${MAX_MODEL_NAME} characters, so no model's name`);
-        else if (!isPrice(price)) problems.push(`price override for ${shown} needs non-negative numbers "input" and "output" (USD per million tokens)`);
+        if (!name) problems.push(l10n.t('a price override has an empty model name'));
+        else if (name.length > MAX_MODEL_NAME) problems.push(l10n.t('price override {0} is longer than {1} characters, so no model\'s name', shown, MAX_MODEL_NAME));
+        else if (!isPrice(price)) problems.push(l10n.t('price override for {0} needs non-negative numbers "input" and "output" (USD per million tokens)', shown));
         else {
-          const entry: PriceEntry = { prefix: name, label: `${prefix} (your setting)`, price: { input: price.input, output: price.output } };
+          const entry: PriceEntry = { prefix: name, label: l10n.t('{0} (your setting)', prefix), price: { input: price.input, output: price.output } };
           const earlier = byName.get(name);
           if (earlier) {
             // Two spellings of one name: the dearer one, so a duplicate can only raise an estimate.
-            problems.push(`price override "${name}" is given twice: the higher price is used`);
+            problems.push(l10n.t('price override "{0}" is given twice: the higher price is used', name));
             if (price.input + price.output <= earlier.price.input + earlier.price.output) continue;
           }
           byName.set(name, entry);

@@ -1,4 +1,5 @@
 // Which reader a data file or folder gets, by what it is: a folder, or its extension.
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CsvSource } from './csvRecords';
@@ -24,6 +25,6 @@ export async function openDataSource(target: string): Promise<DataSource> {
     case '.ndjson':
       return new JsonlSource(target);
     default:
-      throw new Error(`${path.basename(target)} is not data a batch can be built from: use a CSV, TSV, JSON (an array of objects) or JSONL file, or a folder of text files.`);
+      throw new Error(l10n.t('{0} is not data a batch can be built from: use a CSV, TSV, JSON (an array of objects) or JSONL file, or a folder of text files.', path.basename(target)));
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 // Fields of JSON records by name: a key as written, or a dotted path into nested objects
 // ("author.name"). An exact key wins over a path, so a key that holds a dot stays reachable.
 
@@ -28,7 +29,7 @@ export function fieldNames(record: Record<string, unknown>, depth = 3, prefix = 
 /** What a JSON value is, said for a person: "a number", "an array", "null". */
 export function jsonKind(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
+  if (Array.isArray(value)) return l10n.t('an array');
+  if (typeof value === 'object') return l10n.t('an object');
   return `a ${typeof value}`;
 }

@@ -1,6 +1,7 @@
 // A folder as data: each file is a record, in path order, with `file.name`, `file.path` (inside
 // the folder, with "/") and `file.text`. Subfolders are walked; hidden entries (".git") are not,
 // and neither are links, so a link cannot pull in files from outside the folder.
+import * as l10n from '@vscode/l10n';
 import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../regularFile';
 import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
@@ -44,12 +45,12 @@ export class FolderSource implements DataSource {
         bytes = await readRegularFile(file, this.maxFileBytes);
       } catch (err) {
         if (!(err instanceof FileTooLargeError || err instanceof NotRegularFileError)) throw err;
-        const why = err instanceof FileTooLargeError ? `it is more than any request can use (at most ${formatBytes(this.maxFileBytes)})` : 'it is not a regular file (a pipe, a device)';
-        yield { kind: 'bad', number, line: 0, where: inside, column: 'file.text', message: `the file was not read: ${why}` };
+        const why = err instanceof FileTooLargeError ? l10n.t('it is more than any request can use (at most {0})', formatBytes(this.maxFileBytes)) : l10n.t('it is not a regular file (a pipe, a device)');
+        yield { kind: 'bad', number, line: 0, where: inside, column: 'file.text', message: l10n.t('the file was not read: {0}', why) };
         continue;
       }
       if (!isUtf8(bytes)) {
-        yield { kind: 'bad', number, line: 0, where: inside, column: 'file.text', message: 'the file is not UTF-8 text (a binary file, or another encoding)' };
+        yield { kind: 'bad', number, line: 0, where: inside, column: 'file.text', message: l10n.t('the file is not UTF-8 text (a binary file, or another encoding)') };
         continue;
       }
       const text = bytes.toString('utf8').replace(/^\uFEFF/, '');

@@ -1,6 +1,7 @@
 // JSON data: JSONL (one object per line, streamed) and a JSON file holding an array of objects.
 // A record that is not an object, a line that is not JSON, bytes that are not UTF-8: each is a
 // bad record at its own line, so the user can skip it or stop.
+import * as l10n from '@vscode/l10n';
 import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 import { formatBytes } from '../../common/format';
@@ -17,11 +18,11 @@ const COLUMN_SAMPLE = 100;
 export const MAX_JSON_FILE_BYTES = 512 * 1024 * 1024;
 
 function objectRecord(value: Record<string, unknown>, number: number, line: number): DataRecord {
-  return { kind: 'record', number, line, where: `line ${line}`, get: (name) => fieldAt(value, name), columns: () => Object.keys(value) };
+  return { kind: 'record', number, line, where: l10n.t('line {0}', line), get: (name) => fieldAt(value, name), columns: () => Object.keys(value) };
 }
 
 function notAnObject(value: unknown, number: number, line: number): DataItem {
-  return { kind: 'bad', number, line, where: `line ${line}`, message: `the record is ${jsonKind(value)}, not an object: placeholders name an object's keys` };
+  return { kind: 'bad', number, line, where: l10n.t('line {0}', line), message: l10n.t('the record is {0}, not an object: placeholders name an object\'s keys', jsonKind(value)) };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -55,9 +56,9 @@ export class JsonlSource implements DataSource {
         let text = line === 1 && raw.text.charCodeAt(0) === 0xfeff ? raw.text.slice(1) : raw.text;
         if (text.endsWith('\r')) text = text.slice(0, -1);
         if (text.trim() === '') continue;
-        const where = `line ${line}`;
+        const where = l10n.t('line {0}', line);
         if (raw.invalidUtf8) {
-          yield { kind: 'bad', number: ++number, line, where, message: `the line holds bytes that are not UTF-8 (${raw.invalidUtf8.bytes}): save the file as UTF-8` };
+          yield { kind: 'bad', number: ++number, line, where, message: l10n.t('the line holds bytes that are not UTF-8 ({0}): save the file as UTF-8', raw.invalidUtf8.bytes) };
           continue;
         }
         let value: unknown;
@@ -65,7 +66,7 @@ export class JsonlSource implements DataSource {
           value = JSON.parse(text);
         } catch {
           const problem = findSyntaxError(text);
-          yield { kind: 'bad', number: ++number, line, where, message: `the line is not JSON${problem ? ` (column ${problem.offset + 1}: ${problem.message})` : ''}: each line of a JSONL file holds one object` };
+          yield { kind: 'bad', number: ++number, line, where, message: l10n.t('the line is not JSON{0}: each line of a JSONL file holds one object', problem ? l10n.t(' (column {0}: {1})', problem.offset + 1, problem.message) : '') };
           continue;
         }
         if (!isObject(value)) yield notAnObject(value, ++number, line);
@@ -126,7 +127,7 @@ export class JsonArraySource implements DataSource {
   async *records(signal?: AbortSignal): AsyncGenerator<DataItem> {
     const size = (await fs.promises.stat(this.path)).size;
     if (size > MAX_JSON_FILE_BYTES) {
-      throw new DataFileError(this.path, 1, `The JSON file is ${formatBytes(size)}: JSON data is read whole, and at most ${formatBytes(MAX_JSON_FILE_BYTES)}. Write it as JSONL (one object per line), which is read as a stream.`);
+      throw new DataFileError(this.path, 1, l10n.t('The JSON file is {0}: JSON data is read whole, and at most {1}. Write it as JSONL (one object per line), which is read as a stream.', formatBytes(size), formatBytes(MAX_JSON_FILE_BYTES)));
     }
     const chunks: Buffer[] = [];
     for await (const chunk of readFileChunks(this.path, { signal })) chunks.push(chunk);
@@ -137,13 +138,13 @@ export class JsonArraySource implements DataSource {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (!valid) {
       const at = text.indexOf('\uFFFD');
-      throw new DataFileError(this.path, lineOf(Math.max(0, at)), 'The JSON file holds bytes that are not UTF-8: save it as UTF-8.');
+      throw new DataFileError(this.path, lineOf(Math.max(0, at)), l10n.t('The JSON file holds bytes that are not UTF-8: save it as UTF-8.'));
     }
     const problem = findSyntaxError(text);
-    if (problem) throw new DataFileError(this.path, lineOf(problem.offset), `The file is not JSON (line ${lineOf(problem.offset)}: ${problem.message}). JSON data is an array of objects; JSONL data, one object per line, goes in a .jsonl file.`);
+    if (problem) throw new DataFileError(this.path, lineOf(problem.offset), l10n.t('The file is not JSON (line {0}: {1}). JSON data is an array of objects; JSONL data, one object per line, goes in a .jsonl file.', lineOf(problem.offset), problem.message));
     const first = text.search(/\S/);
     if (text.charCodeAt(first) !== 91) {
-      throw new DataFileError(this.path, lineOf(first), `The JSON file holds ${jsonKind(JSON.parse(text))}: JSON data is an array of objects, one per record.`);
+      throw new DataFileError(this.path, lineOf(first), l10n.t('The JSON file holds {0}: JSON data is an array of objects, one per record.', jsonKind(JSON.parse(text))));
     }
     let number = 0;
     for (const element of arrayElements(text, first)) {

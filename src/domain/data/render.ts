@@ -4,6 +4,7 @@
 // whatever the data holds stays inside that string: data can never add or close JSON structure.
 // A `{{json:name}}` hole is filled with a JSON value that was parsed and serialized again, so it
 // is exactly one value, never more.
+import * as l10n from '@vscode/l10n';
 import { fieldText, type DataRecord } from './dataRecord';
 import { splitString, wholeJsonField } from './placeholders';
 import type { Template } from './template';
@@ -23,7 +24,7 @@ type Piece = string | ((record: DataRecord) => string);
 
 function field(record: DataRecord, name: string): unknown {
   const value = record.get(name);
-  if (value === undefined) throw new RenderError(name, `the record has no "${name}"`);
+  if (value === undefined) throw new RenderError(name, l10n.t('the record has no "{0}"', name));
   return value;
 }
 
@@ -33,7 +34,7 @@ function jsonValue(record: DataRecord, name: string): string {
   try {
     return JSON.stringify(JSON.parse(value));
   } catch {
-    throw new RenderError(name, `"${name}" is used as {{json:${name}}} but its value is not JSON: write it as JSON, or use {{${name}}} to insert it as text`);
+    throw new RenderError(name, l10n.t('"{0}" is used as {1} but its value is not JSON: write it as JSON, or use {2} to insert it as text', name, `{{json:${name}}}`, `{{${name}}}`));
   }
 }
 
@@ -114,7 +115,7 @@ export function compileTemplate(template: Template): Renderer {
   if (customIdColumn) {
     rawCustomId = (r) => {
       const text = fieldText(field(r, customIdColumn));
-      if (text.trim() === '') throw new RenderError(customIdColumn, `the custom_id column "${customIdColumn}" is empty`);
+      if (text.trim() === '') throw new RenderError(customIdColumn, l10n.t('the custom_id column "{0}" is empty', customIdColumn));
       return text;
     };
   } else if (template.customId !== undefined) {

@@ -4,6 +4,7 @@
 // with the two files; the registry (global state) knows only what was submitted, from which file,
 // and the hash of its bytes, which the link also holds, so a link is used only for the exact
 // batch it was written with.
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import { readRegularFile } from '../regularFile';
 import type { DataKind } from './dataRecord';
@@ -52,7 +53,7 @@ export async function readSourceLink(batchFile: string): Promise<SourceLink | un
     link = undefined as unknown as SourceLink;
   }
   if (link?.version !== VERSION || !Array.isArray(link.customIds) || !Array.isArray(link.columns) || typeof link.data !== 'string') {
-    throw new Error(`${path.basename(linkPath(batchFile))} is not a link this version of Claude Batches reads: build the batch file from its data again.`);
+    throw new Error(l10n.t('{0} is not a link this version of Claude Batches reads: build the batch file from its data again.', path.basename(linkPath(batchFile))));
   }
   return link;
 }

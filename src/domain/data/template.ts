@@ -4,6 +4,7 @@
 // `data` is the data the editor shows the template against (relative to the template), and the
 // custom_id comes from `customIdColumn`, else from the `custom_id` string (placeholders allowed),
 // else from the record's number (`row-12`).
+import * as l10n from '@vscode/l10n';
 import { findSyntaxError } from '../jsonl/jsonLocator';
 import { jsonKind } from './fieldPath';
 import { scanPlaceholders, wholeJsonField } from './placeholders';
@@ -46,15 +47,15 @@ function collectFields(value: unknown, into: Set<string>, where: string): void {
   if (typeof value === 'string') {
     const found = scanPlaceholders(value);
     for (const p of found) {
-      if (!p.name) throw new TemplateError(`An empty placeholder {{}} at ${where}: name a column or key inside the braces.`);
-      if (p.json && wholeJsonField(value) === undefined) throw new TemplateError(`{{json:${p.name}}} at ${where} must be the whole string ("{{json:${p.name}}}"): it stands for a whole JSON value.`);
+      if (!p.name) throw new TemplateError(l10n.t('An empty placeholder {{}} at {0}: name a column or key inside the braces.', where));
+      if (p.json && wholeJsonField(value) === undefined) throw new TemplateError(l10n.t('{0} at {1} must be the whole string ("{2}"): it stands for a whole JSON value.', `{{json:${p.name}}}`, where, `{{json:${p.name}}}`));
       into.add(p.name);
     }
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => collectFields(v, into, `${where}[${i}]`));
   } else if (isObject(value)) {
     for (const [key, v] of Object.entries(value)) {
-      if (scanPlaceholders(key).length) throw new TemplateError(`The key "${key}" at ${where} holds a placeholder: placeholders are filled in string values only.`);
+      if (scanPlaceholders(key).length) throw new TemplateError(l10n.t('The key "{0}" at {1} holds a placeholder: placeholders are filled in string values only.', key, where));
       collectFields(v, into, `${where}.${key}`);
     }
   }
@@ -64,17 +65,17 @@ function collectFields(value: unknown, into: Set<string>, where: string): void {
 export function parseTemplate(text: string): Template {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const problem = findSyntaxError(body);
-  if (problem) throw new TemplateError(`The template is not JSON: ${problem.message}.`, problem.offset);
+  if (problem) throw new TemplateError(l10n.t('The template is not JSON: {0}.', problem.message), problem.offset);
   const value = JSON.parse(body) as unknown;
-  if (!isObject(value)) throw new TemplateError(`A batch template is an object {"custom_id", "params", "options"}, not ${jsonKind(value)}.`);
-  for (const key of Object.keys(value)) if (!KEYS.has(key)) throw new TemplateError(`Unknown key "${key}": a template holds "custom_id", "params" and "options".`);
-  if (!isObject(value.params)) throw new TemplateError('"params" must be an object: the request\'s Messages API parameters, as in a batch file.');
-  if (value.custom_id !== undefined && typeof value.custom_id !== 'string') throw new TemplateError('"custom_id" must be a string (placeholders allowed), or left out to number the records.');
+  if (!isObject(value)) throw new TemplateError(l10n.t('A batch template is an object {"custom_id", "params", "options"}, not {0}.', jsonKind(value)));
+  for (const key of Object.keys(value)) if (!KEYS.has(key)) throw new TemplateError(l10n.t('Unknown key "{0}": a template holds "custom_id", "params" and "options".', key));
+  if (!isObject(value.params)) throw new TemplateError(l10n.t('"params" must be an object: the request\'s Messages API parameters, as in a batch file.'));
+  if (value.custom_id !== undefined && typeof value.custom_id !== 'string') throw new TemplateError(l10n.t('"custom_id" must be a string (placeholders allowed), or left out to number the records.'));
   const rawOptions = value.options ?? {};
-  if (!isObject(rawOptions)) throw new TemplateError('"options" must be an object.');
-  for (const key of Object.keys(rawOptions)) if (!OPTION_KEYS.has(key)) throw new TemplateError(`Unknown option "${key}": options are "data" and "customIdColumn".`);
+  if (!isObject(rawOptions)) throw new TemplateError(l10n.t('"options" must be an object.'));
+  for (const key of Object.keys(rawOptions)) if (!OPTION_KEYS.has(key)) throw new TemplateError(l10n.t('Unknown option "{0}": options are "data" and "customIdColumn".', key));
   for (const key of OPTION_KEYS) {
-    if (rawOptions[key] !== undefined && typeof rawOptions[key] !== 'string') throw new TemplateError(`The option "${key}" must be a string.`);
+    if (rawOptions[key] !== undefined && typeof rawOptions[key] !== 'string') throw new TemplateError(l10n.t('The option "{0}" must be a string.', key));
   }
   const options = rawOptions as TemplateOptions;
   const fields = new Set<string>();

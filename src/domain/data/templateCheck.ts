@@ -1,6 +1,7 @@
 // What the editor says about a template: its own mistakes, placeholders the chosen data does not
 // have, and whether the request it renders for the data's first record (or, without data, for
 // sample values) is one the API would take, checked by the batch validator itself.
+import * as l10n from '@vscode/l10n';
 import { validateBatchText } from '../jsonl';
 import { locate, type JsonPath } from '../jsonl/jsonLocator';
 import type { DataRecord } from './dataRecord';
@@ -35,7 +36,7 @@ export interface TemplateCheck {
 
 /** A record whose every field is its own name in angle brackets: renders a template without data. */
 function placeholderRecord(): DataRecord {
-  return { kind: 'record', number: 1, line: 1, where: 'sample values', get: (name) => `<${name}>`, columns: () => [] };
+  return { kind: 'record', number: 1, line: 1, where: l10n.t('sample values'), get: (name) => `<${name}>`, columns: () => [] };
 }
 
 function spanOf(text: string, path: JsonPath, target: 'key' | 'value'): { start: number; end: number } {
@@ -66,18 +67,18 @@ export function checkTemplate(text: string, data?: TemplateData): TemplateCheck 
     for (const p of scanPlaceholders(body)) {
       if (!p.name || has(p.name)) continue;
       missing = true;
-      problems.push({ severity, start: p.nameStart + shift, end: p.nameEnd + shift, message: `${data.name} has no ${data.complete ? 'column' : 'key'} "${p.name}"${listed ? ` (it has: ${listed})` : ''}.` });
+      problems.push({ severity, start: p.nameStart + shift, end: p.nameEnd + shift, message: (data.complete ? l10n.t('{0} has no column "{1}"{2}.', data.name, p.name, listed ? l10n.t(' (it has: {0})', listed) : '') : l10n.t('{0} has no key "{1}"{2}.', data.name, p.name, listed ? l10n.t(' (it has: {0})', listed) : '')) });
     }
     const idColumn = template.options.customIdColumn;
     if (idColumn && !has(idColumn)) {
       missing = true;
       const span = spanOf(body, ['options', 'customIdColumn'], 'value');
-      problems.push({ severity, start: span.start + shift, end: span.end + shift, message: `${data.name} has no column "${idColumn}" to take custom_ids from.` });
+      problems.push({ severity, start: span.start + shift, end: span.end + shift, message: l10n.t('{0} has no column "{1}" to take custom_ids from.', data.name, idColumn) });
     }
   }
   if (missing) return { template, problems };
   const record = data?.sample ?? placeholderRecord();
-  const from = data?.sample ? `${data.name} ${record.where}` : 'sample values';
+  const from = data?.sample ? `${data.name} ${record.where}` : l10n.t('sample values');
   let sampleRequest: string | undefined;
   try {
     const renderer = compileTemplate(template);
@@ -85,14 +86,14 @@ export function checkTemplate(text: string, data?: TemplateData): TemplateCheck 
   } catch (err) {
     if (!(err instanceof RenderError)) throw err;
     const span = spanOf(body, ['params'], 'key');
-    problems.push({ severity: 'error', start: span.start + shift, end: span.end + shift, message: `The request for ${from} cannot be rendered: ${err.message}.` });
+    problems.push({ severity: 'error', start: span.start + shift, end: span.end + shift, message: l10n.t('The request for {0} cannot be rendered: {1}.', from, err.message) });
     return { template, problems };
   }
   const check = validateBatchText(sampleRequest, { maxDiagnostics: 20 });
   const span = spanOf(body, ['params'], 'key');
   for (const d of check.diagnostics) {
     if (d.severity === 'info') continue;
-    problems.push({ severity: d.severity, start: span.start + shift, end: span.end + shift, message: `The request rendered from ${from} would be ${d.severity === 'error' ? 'rejected' : 'sent with a warning'}: ${d.message}` });
+    problems.push({ severity: d.severity, start: span.start + shift, end: span.end + shift, message: (d.severity === 'error' ? l10n.t('The request rendered from {0} would be rejected: {1}', from, d.message) : l10n.t('The request rendered from {0} would be sent with a warning: {1}', from, d.message)) });
   }
   return { template, problems, sampleRequest };
 }

@@ -1,4 +1,4 @@
-import { l10n } from '../../common/l10n';
+import * as l10n from '@vscode/l10n';
 /**
  * Whether a JSONL text is a batch file, decided from its first lines. JSONL is everywhere
  * (fine-tuning data, logs, eval sets, this extension's own results exports), so the extension

@@ -1,4 +1,4 @@
-import { l10n } from '../../common/l10n';
+import * as l10n from '@vscode/l10n';
 import type { BatchFileClassification } from './batchFileKind';
 
 /** What decides whether a file is a batch file, besides its content. */

@@ -3,7 +3,7 @@
 // per-model summary) and at most `maxDiagnostics` diagnostics, so its memory does not grow with
 // the size of the file.
 
-import { l10n } from '../../common/l10n';
+import * as l10n from '@vscode/l10n';
 import { RuleCode } from './codes';
 import { isPlainObject, LineFindings, type Issue } from './issues';
 import { findSyntaxError, locate } from './jsonLocator';

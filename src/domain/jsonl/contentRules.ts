@@ -4,7 +4,7 @@
 // Only what the API checks for certain is an error; block types added later than this list show
 // as unknown, so keep the list in step with the SDK.
 
-import { l10n } from '../../common/l10n';
+import * as l10n from '@vscode/l10n';
 import { RuleCode } from './codes';
 import { describe, isPlainObject, LineFindings, oneOf, quote } from './issues';
 import type { JsonPath } from './jsonLocator';

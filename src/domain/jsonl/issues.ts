@@ -1,4 +1,4 @@
-import { l10n } from '../../common/l10n';
+import * as l10n from '@vscode/l10n';
 import type { JsonPath } from './jsonLocator';
 import type { Severity } from './types';
 import type { RuleCode } from './codes';

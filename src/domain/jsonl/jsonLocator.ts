@@ -1,4 +1,4 @@
-import { l10n } from '../../common/l10n';
+import * as l10n from '@vscode/l10n';
 // Position-aware scanning of one JSON line. The validator parses every line with JSON.parse (fast,
 // native) and comes here only for lines that have a problem: to find the column where parsing
 // failed (V8's messages do not always carry a position) and the span of the key or value a

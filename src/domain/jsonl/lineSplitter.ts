@@ -1,4 +1,4 @@
-import { l10n } from '../../common/l10n';
+import * as l10n from '@vscode/l10n';
 import { LineTooLongError, MAX_LINE_BYTES } from '../lineLimit';
 import { describeInvalidBytes, firstInvalidUtf8 } from './utf8';
 

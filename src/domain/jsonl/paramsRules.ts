@@ -3,7 +3,7 @@
 // for), so they are errors all the same. Parameter names and shapes follow MessageCreateParams in
 // @anthropic-ai/sdk 1.12, beta body parameters included.
 
-import { l10n } from '../../common/l10n';
+import * as l10n from '@vscode/l10n';
 import { RuleCode } from './codes';
 import { checkCacheControl, checkMessages, checkSystem, jsonChars } from './contentRules';
 import { describe, isPlainObject, LineFindings, oneOf, quote } from './issues';
@@ -186,7 +186,8 @@ function checkToolChoice(value: unknown, f: LineFindings): string | undefined {
   if (!isPlainObject(value) || !TOOL_CHOICE_TYPES.includes(value.type as string)) {
     const path = isPlainObject(value) && value.type !== undefined ? p('tool_choice', 'type') : p('tool_choice');
     const got = isPlainObject(value) ? describe(value.type) : describe(value);
-    f.error(RuleCode.invalidToolChoice, path, l10n.t('"tool_choice" must be {"type": {0}} (with "name" for "tool"), got {1}', oneOf(TOOL_CHOICE_TYPES), got));
+    // not translated: the JSON shape, code in every language
+    f.error(RuleCode.invalidToolChoice, path, l10n.t('"tool_choice" must be {0} (with "name" for "tool"), got {1}', `{"type": ${oneOf(TOOL_CHOICE_TYPES)}}`, got));
     return undefined;
   }
   if (value.disable_parallel_tool_use !== undefined && typeof value.disable_parallel_tool_use !== 'boolean') {
@@ -204,7 +205,8 @@ function checkThinking(value: unknown, f: LineFindings): number | undefined {
   if (!isPlainObject(value) || !THINKING_TYPES.includes(value.type as string)) {
     const path = isPlainObject(value) && value.type !== undefined ? p('thinking', 'type') : p('thinking');
     const got = isPlainObject(value) ? describe(value.type) : describe(value);
-    f.error(RuleCode.invalidThinking, path, l10n.t('"thinking" must be {"type": {0}} (with "budget_tokens" for "enabled"), got {1}', oneOf(THINKING_TYPES), got));
+    // not translated: the JSON shape, code in every language
+    f.error(RuleCode.invalidThinking, path, l10n.t('"thinking" must be {0} (with "budget_tokens" for "enabled"), got {1}', `{"type": ${oneOf(THINKING_TYPES)}}`, got));
     return undefined;
   }
   if (value.type !== 'enabled') return undefined;

@@ -1,7 +1,7 @@
 // Rules for the request object a line holds: exactly `custom_id` and `params`. Problems here fail
 // the whole create call (the API validates every item before it accepts the batch).
 
-import { l10n } from '../../common/l10n';
+import * as l10n from '@vscode/l10n';
 import { RuleCode } from './codes';
 import { describe, isPlainObject, LineFindings, quote } from './issues';
 import { checkParams, KNOWN_PARAMS, REJECTED_PARAMS } from './paramsRules';

@@ -4,6 +4,7 @@
 // on a 100,000-line batch file look answers up in a map instead of reading the results again.
 // Capped at `maxEntries` custom_ids (the API's largest batch by default); what is over the cap is
 // counted, not kept.
+import * as l10n from '@vscode/l10n';
 import type { MessageBatchIndividualResponse } from '../../api';
 import { errorMessageOf, errorTypeOf, outcomeOf, type Outcome } from './outcomes';
 import { scanResults } from './resultsReader';
@@ -53,7 +54,7 @@ export function answerStart(content: unknown, chars = ANSWER_CHARS): string | un
     if (length > chars) break;
     if (typeof block !== 'object' || block === null) continue;
     const b = block as { type?: unknown; text?: unknown; name?: unknown };
-    const part = b.type === 'text' && typeof b.text === 'string' ? b.text.slice(0, chars + 1) : b.type === 'tool_use' && typeof b.name === 'string' ? `[tool call: ${b.name}]` : undefined;
+    const part = b.type === 'text' && typeof b.text === 'string' ? b.text.slice(0, chars + 1) : b.type === 'tool_use' && typeof b.name === 'string' ? l10n.t('[tool call: {0}]', b.name) : undefined;
     if (part === undefined) continue;
     parts.push(part);
     length += part.length + 1;

@@ -4,6 +4,7 @@
 // Everything in a reply is untrusted (see untrustedText.ts): each line goes through the budget,
 // which splits at every line terminator, shows control characters, and indents by the caller's
 // indent, so nothing in a reply can look like a heading or an entry.
+import * as l10n from '@vscode/l10n';
 import type Anthropic from '@anthropic-ai/sdk';
 import { formatCount } from '../../common/format';
 import { clip } from './sourceIndex';
@@ -94,7 +95,7 @@ function span(unit: string, start: unknown, endExclusive: unknown): string {
 /** One citation of a text block, in a line: what is quoted and where it is from. */
 function citationLine(citation: Json): string {
   const quoted = `"${clip(displayText(citation.cited_text).replace(/[\s\u0085]+/g, ' ').trim(), 120)}"`;
-  const documentName = str(citation.document_title) ?? `document ${numberOf(citation.document_index) + 1}`;
+  const documentName = str(citation.document_title) ?? l10n.t('document {0}', numberOf(citation.document_index) + 1);
   switch (citation.type) {
     case 'char_location':
       return `${quoted} — ${documentName}, ${span('character', citation.start_char_index, citation.end_char_index)}`;
@@ -103,9 +104,9 @@ function citationLine(citation: Json): string {
     case 'content_block_location':
       return `${quoted} — ${documentName}, ${span('block', citation.start_block_index, citation.end_block_index)}`;
     case 'web_search_result_location':
-      return `${quoted} — ${str(citation.title) ?? 'web page'} <${str(citation.url) ?? ''}>`;
+      return `${quoted} — ${str(citation.title) ?? l10n.t('web page')} <${str(citation.url) ?? ''}>`;
     case 'search_result_location':
-      return `${quoted} — ${str(citation.title) ?? str(citation.source) ?? 'search result'} (${str(citation.source) ?? ''})`;
+      return `${quoted} — ${str(citation.title) ?? str(citation.source) ?? l10n.t('search result')} (${str(citation.source) ?? ''})`;
     default:
       return `${quoted} — ${safeJson(citation)}`;
   }
@@ -114,7 +115,7 @@ function citationLine(citation: Json): string {
 function outputFiles(out: LineBudget, indent: string, content: unknown): void {
   if (!Array.isArray(content) || content.length === 0) return;
   const ids = content.map((file) => (isObject(file) ? (str(file.file_id) ?? '?') : '?'));
-  out.push(indent, `output files: ${ids.join(', ')}`);
+  out.push(indent, l10n.t('output files: {0}', ids.join(', ')));
 }
 
 function streams(out: LineBudget, indent: string, result: Json): void {
@@ -124,12 +125,12 @@ function streams(out: LineBudget, indent: string, result: Json): void {
     out.push(indent, 'stdout:');
     out.pushText(`${indent}  `, withoutFinalBreak(stdout));
   }
-  if (str(result.encrypted_stdout) !== undefined) out.push(indent, 'stdout: (encrypted)');
+  if (str(result.encrypted_stdout) !== undefined) out.push(indent, l10n.t('stdout: (encrypted)'));
   if (stderr) {
     out.push(indent, 'stderr:');
     out.pushText(`${indent}  `, withoutFinalBreak(stderr));
   }
-  if (!stdout && !stderr && str(result.encrypted_stdout) === undefined) out.push(indent, '(no output)');
+  if (!stdout && !stderr && str(result.encrypted_stdout) === undefined) out.push(indent, l10n.t('(no output)'));
 }
 
 function errorCode(content: Json): string {
@@ -139,19 +140,19 @@ function errorCode(content: Json): string {
 
 function webFetch(out: LineBudget, indent: string, content: Json): void {
   if (content.type === 'web_fetch_tool_result_error') {
-    out.push(indent, `web fetch failed: ${errorCode(content)}`);
+    out.push(indent, l10n.t('web fetch failed: {0}', errorCode(content)));
     return;
   }
   const retrieved = str(content.retrieved_at);
-  out.push(indent, `web fetch: <${str(content.url) ?? '?'}>${retrieved ? ` retrieved ${retrieved}` : ''}`);
+  out.push(indent, l10n.t('web fetch: <{0}>{1}', str(content.url) ?? '?', retrieved ? l10n.t(' retrieved {0}', retrieved) : ''));
   const doc = isObject(content.content) ? content.content : undefined;
   const source = isObject(doc?.source) ? doc.source : undefined;
-  if (doc && str(doc.title)) out.push(`${indent}  `, `title: ${str(doc.title)}`);
+  if (doc && str(doc.title)) out.push(`${indent}  `, l10n.t('title: {0}', str(doc.title) ?? ''));
   if (source?.type === 'text' && typeof source.data === 'string') {
-    out.push(`${indent}  `, `text (${formatCount(source.data.length)} characters):`);
+    out.push(`${indent}  `, l10n.t('text ({0} characters):', formatCount(source.data.length)));
     out.pushText(`${indent}    `, clip(source.data, 1000));
   } else if (source?.type === 'base64') {
-    out.push(`${indent}  `, `${str(source.media_type) ?? 'binary'} document (${formatCount(Math.floor((lengthOf(source.data) * 3) / 4))} bytes)`);
+    out.push(`${indent}  `, l10n.t('{0} document ({1} bytes)', str(source.media_type) ?? 'binary', formatCount(Math.floor((lengthOf(source.data) * 3) / 4))));
   }
 }
 
@@ -159,26 +160,26 @@ function textEditor(out: LineBudget, indent: string, content: Json): void {
   switch (content.type) {
     case 'text_editor_code_execution_view_result': {
       const range = content.start_line != null && content.num_lines != null ? `, ${span('line', content.start_line, numberOf(content.start_line) + numberOf(content.num_lines))}` : '';
-      const total = content.total_lines != null ? ` of ${displayText(content.total_lines)}` : '';
-      out.push(indent, `text editor: viewed a ${str(content.file_type) ?? 'text'} file${range}${total}`);
+      const total = content.total_lines != null ? l10n.t(' of {0}', displayText(content.total_lines)) : '';
+      out.push(indent, l10n.t('text editor: viewed a {0} file{1}{2}', str(content.file_type) ?? 'text', range, total));
       if (content.file_type === 'text' || content.file_type === undefined) out.pushText(`${indent}  `, displayText(content.content));
       return;
     }
     case 'text_editor_code_execution_create_result':
-      out.push(indent, content.is_file_update ? 'text editor: updated a file' : 'text editor: created a file');
+      out.push(indent, content.is_file_update ? l10n.t('text editor: updated a file') : l10n.t('text editor: created a file'));
       return;
     case 'text_editor_code_execution_str_replace_result': {
       const old = content.old_start != null ? span('line', content.old_start, numberOf(content.old_start) + numberOf(content.old_lines ?? 1)) : 'text';
-      const now = content.new_start != null ? ` (now ${span('line', content.new_start, numberOf(content.new_start) + numberOf(content.new_lines ?? 1))})` : '';
-      out.push(indent, `text editor: replaced ${old}${now}`);
+      const now = content.new_start != null ? l10n.t(' (now {0})', span('line', content.new_start, numberOf(content.new_start) + numberOf(content.new_lines ?? 1))) : '';
+      out.push(indent, l10n.t('text editor: replaced {0}{1}', old, now));
       if (Array.isArray(content.lines)) for (const line of content.lines) out.pushText(`${indent}  `, displayText(line));
       return;
     }
     case 'text_editor_code_execution_tool_result_error':
-      out.push(indent, `text editor failed: ${errorCode(content)}`);
+      out.push(indent, l10n.t('text editor failed: {0}', errorCode(content)));
       return;
     default:
-      out.push(indent, 'text editor result:');
+      out.push(indent, l10n.t('text editor result:'));
       out.pushJson(`${indent}  `, content);
   }
 }
@@ -191,7 +192,7 @@ export function renderBlock(out: LineBudget, indent: string, block: ContentBlock
     case 'text': {
       out.pushText(indent, displayText(b.text));
       if (Array.isArray(b.citations) && b.citations.length > 0) {
-        for (const citation of b.citations) if (isObject(citation)) out.push(inner, `[cites] ${citationLine(citation)}`);
+        for (const citation of b.citations) if (isObject(citation)) out.push(inner, l10n.t('[cites] {0}', citationLine(citation)));
       }
       return;
     }
@@ -200,27 +201,27 @@ export function renderBlock(out: LineBudget, indent: string, block: ContentBlock
       out.pushText(indent, displayText(b.thinking), '> ');
       return;
     case 'redacted_thinking':
-      out.push(indent, `[redacted thinking: ${formatCount(lengthOf(b.data))} characters of encrypted data, not shown]`);
+      out.push(indent, l10n.t('[redacted thinking: {0} characters of encrypted data, not shown]', formatCount(lengthOf(b.data))));
       return;
     case 'tool_use':
-      out.push(indent, `tool call: ${str(b.name) ?? '?'} (${str(b.id) ?? 'no id'})`);
+      out.push(indent, l10n.t('tool call: {0} ({1})', str(b.name) ?? '?', str(b.id) ?? l10n.t('no id')));
       out.pushJson(inner, b.input ?? {});
       return;
     case 'server_tool_use':
-      out.push(indent, `server tool call: ${str(b.name) ?? '?'} (${str(b.id) ?? 'no id'})`);
+      out.push(indent, l10n.t('server tool call: {0} ({1})', str(b.name) ?? '?', str(b.id) ?? l10n.t('no id')));
       out.pushJson(inner, b.input ?? {});
       return;
     case 'web_search_tool_result': {
       const content = b.content;
       if (Array.isArray(content)) {
-        out.push(indent, `web search results (${content.length}) for ${str(b.tool_use_id) ?? '?'}:`);
+        out.push(indent, l10n.t('web search results ({0}) for {1}:', content.length, str(b.tool_use_id) ?? '?'));
         content.forEach((r, i) => {
           if (!isObject(r)) return;
           const age = str(r.page_age);
           out.push(inner, `${i + 1}. ${str(r.title) ?? '(untitled)'} <${str(r.url) ?? '?'}>${age ? ` (${age})` : ''}`);
         });
       } else if (isObject(content)) {
-        out.push(indent, `web search failed: ${errorCode(content)}`);
+        out.push(indent, l10n.t('web search failed: {0}', errorCode(content)));
       }
       return;
     }
@@ -229,13 +230,13 @@ export function renderBlock(out: LineBudget, indent: string, block: ContentBlock
       return;
     case 'code_execution_tool_result':
     case 'bash_code_execution_tool_result': {
-      const what = b.type === 'bash_code_execution_tool_result' ? 'bash' : 'code execution';
+      const what = b.type === 'bash_code_execution_tool_result' ? 'bash' : l10n.t('code execution');
       const content = isObject(b.content) ? b.content : {};
       if ((str(content.type) ?? '').endsWith('_error')) {
-        out.push(indent, `${what} failed: ${errorCode(content)}`);
+        out.push(indent, l10n.t('{0} failed: {1}', what, errorCode(content)));
         return;
       }
-      out.push(indent, `${what}: return code ${displayText(content.return_code ?? '?')}${content.type === 'encrypted_code_execution_result' ? ' (output encrypted)' : ''}`);
+      out.push(indent, l10n.t('{0}: return code {1}{2}', what, displayText(content.return_code ?? '?'), content.type === 'encrypted_code_execution_result' ? l10n.t(' (output encrypted)') : ''));
       streams(out, inner, content);
       outputFiles(out, inner, content.content);
       return;
@@ -246,16 +247,16 @@ export function renderBlock(out: LineBudget, indent: string, block: ContentBlock
     case 'tool_search_tool_result': {
       const content = isObject(b.content) ? b.content : {};
       if (content.type === 'tool_search_tool_result_error') {
-        out.push(indent, `tool search failed: ${errorCode(content)}`);
+        out.push(indent, l10n.t('tool search failed: {0}', errorCode(content)));
         return;
       }
       const refs = Array.isArray(content.tool_references) ? content.tool_references : [];
       const names = refs.map((r) => (isObject(r) ? (str(r.tool_name) ?? '?') : '?'));
-      out.push(indent, `tool search found ${names.length === 0 ? 'no tools' : names.join(', ')}`);
+      out.push(indent, l10n.t('tool search found {0}', names.length === 0 ? l10n.t('no tools') : names.join(', ')));
       return;
     }
     case 'container_upload':
-      out.push(indent, `container upload: file ${str(b.file_id) ?? '?'}`);
+      out.push(indent, l10n.t('container upload: file {0}', str(b.file_id) ?? '?'));
       return;
     default:
       out.push(indent, `[${str(b.type) ?? 'untyped'} block]`);
@@ -270,7 +271,7 @@ export function renderContent(out: LineBudget, indent: string, content: unknown)
     return;
   }
   if (!Array.isArray(content) || content.length === 0) {
-    out.push(indent, '(empty reply)');
+    out.push(indent, l10n.t('(empty reply)'));
     return;
   }
   for (const block of content) {

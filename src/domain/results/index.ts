@@ -51,7 +51,7 @@ export {
   COMPARE_ANSWER_CHARS,
   COMPARE_ANSWER_LINES,
   COMPARE_MAX_IDS,
-  NOT_IN_BATCH,
+  notInBatch,
   renderAligned,
   type CompareOptions,
   type CompareSide,

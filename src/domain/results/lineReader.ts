@@ -4,6 +4,7 @@
 // byte offset, which the source index and the exports use to read a line again later. A line
 // is held whole only up to MAX_LINE_BYTES: past that, reading stops with LineTooLongError.
 // Files are opened only when they are regular files (not a pipe or a device that never ends).
+import * as l10n from '@vscode/l10n';
 import { LineTooLongError, MAX_LINE_BYTES } from '../lineLimit';
 import { openRegularFile, readFileChunks } from '../regularFile';
 
@@ -32,7 +33,8 @@ export function isBlank(buffer: Buffer, start: number, end: number): boolean {
 }
 
 /** What to do about an overlong line of a results file, in the error that reports it. */
-const RESULTS_LINE_ADVICE = 'No result is that long: the file is damaged or is not a results file; download the results again.';
+const resultsLineAdvice = (): string =>
+  l10n.t('No result is that long: the file is damaged or is not a results file; download the results again.');
 
 export interface SplitterOptions {
   /** Longest line held, in bytes (without its "\n"). Default MAX_LINE_BYTES. */
@@ -62,7 +64,7 @@ export class LineSplitter {
   }
 
   private tooLong(): LineTooLongError {
-    return new LineTooLongError(this.options.where, this.lineNumber + 1, this.maxLineBytes, this.options.advice ?? RESULTS_LINE_ADVICE);
+    return new LineTooLongError(this.options.where, this.lineNumber + 1, this.maxLineBytes, this.options.advice ?? resultsLineAdvice());
   }
 
   /** Bytes of an unfinished last line held so far. */
@@ -186,7 +188,7 @@ export async function readRanges(
       for (let k = i; k < j; k++) {
         const range = ranges[k];
         const from = range.offset - first.offset;
-        if (from + range.length > read) throw new Error(`${file} is shorter than expected: it changed while being read.`);
+        if (from + range.length > read) throw new Error(l10n.t('{0} is shorter than expected: it changed while being read.', file));
         await onRange(block.subarray(from, from + range.length), k);
       }
       i = j;

@@ -9,6 +9,7 @@
 // messages, tool inputs as JSON) goes in fenced code blocks whose fence is longer than any run
 // of backticks inside, so it cannot close them. Control and bidi characters are shown, never
 // acted on, everywhere (textLines).
+import * as l10n from '@vscode/l10n';
 import { tokenLine } from './resultUsage';
 import type { MessageBatchResult } from '../../api';
 import { formatCount } from '../../common/format';
@@ -43,13 +44,13 @@ function citation(c: Json): string {
   const quoted = inline(c.cited_text);
   switch (c.type) {
     case 'web_search_result_location':
-      return `“${quoted}” — ${inline(c.title ?? 'web page')}, ${inline(c.url ?? '')}`;
+      return `“${quoted}” — ${inline(c.title ?? l10n.t('web page'))}, ${inline(c.url ?? '')}`;
     case 'search_result_location':
-      return `“${quoted}” — ${inline(c.title ?? c.source ?? 'search result')}`;
+      return `“${quoted}” — ${inline(c.title ?? c.source ?? l10n.t('search result'))}`;
     case 'char_location':
     case 'page_location':
     case 'content_block_location':
-      return `“${quoted}” — ${inline(c.document_title ?? `document ${num(c.document_index) + 1}`)}`;
+      return `“${quoted}” — ${inline(c.document_title ?? l10n.t('document {0}', num(c.document_index) + 1))}`;
     default:
       return `“${quoted}” — ${inline(safeJson(c))}`;
   }
@@ -61,7 +62,7 @@ const withoutFinalBreak = (text: string): string => text.replace(/(?:\r\n|[\r\n\
 function streams(out: string[], content: Json): void {
   if (str(content.stdout)) out.push('stdout:', fenced(withoutFinalBreak(str(content.stdout)!)));
   if (str(content.stderr)) out.push('stderr:', fenced(withoutFinalBreak(str(content.stderr)!)));
-  if (str(content.encrypted_stdout) !== undefined) out.push('_stdout encrypted_');
+  if (str(content.encrypted_stdout) !== undefined) out.push(l10n.t('_stdout encrypted_'));
 }
 
 function errorCode(content: Json): string {
@@ -73,57 +74,57 @@ function block(out: string[], b: Json): void {
   switch (b.type) {
     case 'text':
       out.push(markdown(displayText(b.text)));
-      if (Array.isArray(b.citations) && b.citations.length > 0) out.push(`**Citations**\n\n${b.citations.filter(isObject).map((c) => `- ${citation(c)}`).join('\n')}`);
+      if (Array.isArray(b.citations) && b.citations.length > 0) out.push(l10n.t('**Citations**\n\n{0}', b.citations.filter(isObject).map((c) => `- ${citation(c)}`).join('\n')));
       return;
     case 'thinking':
-      out.push(`**Thinking**\n\n${textLines(displayText(b.thinking)).map((line) => `> ${line}`).join('\n')}`);
+      out.push(l10n.t('**Thinking**\n\n{0}', textLines(displayText(b.thinking)).map((line) => `> ${line}`).join('\n')));
       return;
     case 'redacted_thinking':
-      out.push(`**Redacted thinking**: ${formatCount(str(b.data)?.length ?? 0)} characters of encrypted data, not shown.`);
+      out.push(l10n.t('**Redacted thinking**: {0} characters of encrypted data, not shown.', formatCount(str(b.data)?.length ?? 0)));
       return;
     case 'tool_use':
     case 'server_tool_use':
-      out.push(`**${b.type === 'tool_use' ? 'Tool call' : 'Server tool call'}**: ${inline(b.name ?? '?')} (${inline(b.id ?? 'no id')})`, json(b.input ?? {}));
+      out.push(`**${b.type === 'tool_use' ? l10n.t('Tool call') : l10n.t('Server tool call')}**: ${inline(b.name ?? '?')} (${inline(b.id ?? l10n.t('no id'))})`, json(b.input ?? {}));
       return;
     case 'web_search_tool_result': {
       const content = b.content;
       if (Array.isArray(content)) {
         const items = content.filter(isObject).map((r, i) => `${i + 1}. ${inline(r.title ?? '(untitled)')} — ${inline(r.url ?? '?')}${str(r.page_age) ? ` (${inline(r.page_age)})` : ''}`);
-        out.push(`**Web search results** for ${inline(b.tool_use_id ?? '?')}\n\n${items.join('\n') || '(none)'}`);
+        out.push(l10n.t('**Web search results** for {0}\n\n{1}', inline(b.tool_use_id ?? '?'), items.join('\n') || '(none)'));
       } else if (isObject(content)) {
-        out.push(`**Web search failed**: ${errorCode(content)}`);
+        out.push(l10n.t('**Web search failed**: {0}', errorCode(content)));
       }
       return;
     }
     case 'web_fetch_tool_result': {
       const content = isObject(b.content) ? b.content : {};
       if (content.type === 'web_fetch_tool_result_error') {
-        out.push(`**Web fetch failed**: ${errorCode(content)}`);
+        out.push(l10n.t('**Web fetch failed**: {0}', errorCode(content)));
         return;
       }
       const doc = isObject(content.content) ? content.content : {};
       const source = isObject(doc.source) ? doc.source : {};
-      out.push(`**Web fetch**: ${inline(content.url ?? '?')}${str(content.retrieved_at) ? `, retrieved ${inline(content.retrieved_at)}` : ''}${str(doc.title) ? `\n\nTitle: ${inline(doc.title)}` : ''}`);
-      if (source.type === 'text' && typeof source.data === 'string') out.push(`Text of the page (${formatCount(source.data.length)} characters, from the web: untrusted):`, fenced(source.data));
-      else if (source.type === 'base64') out.push(`${inline(source.media_type ?? 'binary')} document, ${formatCount(Math.floor(((str(source.data)?.length ?? 0) * 3) / 4))} bytes`);
+      out.push(l10n.t('**Web fetch**: {0}{1}{2}', inline(content.url ?? '?'), str(content.retrieved_at) ? l10n.t(', retrieved {0}', inline(content.retrieved_at)) : '', str(doc.title) ? l10n.t('\n\nTitle: {0}', inline(doc.title)) : ''));
+      if (source.type === 'text' && typeof source.data === 'string') out.push(l10n.t('Text of the page ({0} characters, from the web: untrusted):', formatCount(source.data.length)), fenced(source.data));
+      else if (source.type === 'base64') out.push(l10n.t('{0} document, {1} bytes', inline(source.media_type ?? 'binary'), formatCount(Math.floor(((str(source.data)?.length ?? 0) * 3) / 4))));
       return;
     }
     case 'code_execution_tool_result':
     case 'bash_code_execution_tool_result': {
-      const what = b.type === 'bash_code_execution_tool_result' ? 'Bash' : 'Code execution';
+      const what = b.type === 'bash_code_execution_tool_result' ? l10n.t('Bash') : l10n.t('Code execution');
       const content = isObject(b.content) ? b.content : {};
       if ((str(content.type) ?? '').endsWith('_error')) {
-        out.push(`**${what} failed**: ${errorCode(content)}`);
+        out.push(l10n.t('**{0} failed**: {1}', what, errorCode(content)));
         return;
       }
-      out.push(`**${what}**: return code ${inline(content.return_code ?? '?')}`);
+      out.push(l10n.t('**{0}**: return code {1}', what, inline(content.return_code ?? '?')));
       streams(out, content);
-      if (Array.isArray(content.content) && content.content.length > 0) out.push(`Output files: ${content.content.map((f) => inline(isObject(f) ? (f.file_id ?? '?') : '?')).join(', ')}`);
+      if (Array.isArray(content.content) && content.content.length > 0) out.push(l10n.t('Output files: {0}', content.content.map((f) => inline(isObject(f) ? (f.file_id ?? '?') : '?')).join(', ')));
       return;
     }
     case 'text_editor_code_execution_tool_result': {
       const content = isObject(b.content) ? b.content : {};
-      out.push(`**Text editor**: ${inline(content.type ?? '?')}`);
+      out.push(l10n.t('**Text editor**: {0}', inline(content.type ?? '?')));
       if (typeof content.content === 'string') out.push(fenced(content.content));
       else if (content.type === 'text_editor_code_execution_tool_result_error') out.push(errorCode(content));
       else out.push(json(content));
@@ -132,15 +133,15 @@ function block(out: string[], b: Json): void {
     case 'tool_search_tool_result': {
       const content = isObject(b.content) ? b.content : {};
       if (content.type === 'tool_search_tool_result_error') {
-        out.push(`**Tool search failed**: ${errorCode(content)}`);
+        out.push(l10n.t('**Tool search failed**: {0}', errorCode(content)));
         return;
       }
       const refs = Array.isArray(content.tool_references) ? content.tool_references : [];
-      out.push(`**Tool search** found ${refs.length === 0 ? 'no tools' : refs.map((t) => inline(isObject(t) ? (t.tool_name ?? '?') : '?')).join(', ')}`);
+      out.push(l10n.t('**Tool search** found {0}', refs.length === 0 ? l10n.t('no tools') : refs.map((t) => inline(isObject(t) ? (t.tool_name ?? '?') : '?')).join(', ')));
       return;
     }
     case 'container_upload':
-      out.push(`**Container upload**: file ${inline(b.file_id ?? '?')}`);
+      out.push(l10n.t('**Container upload**: file {0}', inline(b.file_id ?? '?')));
       return;
     default:
       out.push(`**${inline(b.type ?? 'untyped')} block**`, json(b));
@@ -164,25 +165,25 @@ export interface ResultMarkdownOptions {
 export function renderResultMarkdown(customId: string, result: MessageBatchResult, options: ResultMarkdownOptions = {}): string {
   const out: string[] = [`# ${inline(customId)}`];
   const facts: string[] = [];
-  if (options.label || options.batchId) facts.push(`- Batch: ${inline(options.label ?? options.batchId)}${options.label && options.batchId ? ` (${inline(options.batchId)})` : ''}`);
-  facts.push(`- Outcome: ${inline(result.type)}`);
+  if (options.label || options.batchId) facts.push(l10n.t('- Batch: {0}{1}', inline(options.label ?? options.batchId), options.label && options.batchId ? ` (${inline(options.batchId)})` : ''));
+  facts.push(l10n.t('- Outcome: {0}', inline(result.type)));
   const r = result as unknown as Json;
   if (result.type === 'succeeded' && isObject(r.message)) {
     const message = r.message;
-    facts.push(`- Model: ${inline(message.model ?? 'unknown')}`, `- Stop reason: ${inline(message.stop_reason ?? 'none')}`);
+    facts.push(l10n.t('- Model: {0}', inline(message.model ?? 'unknown')), l10n.t('- Stop reason: {0}', inline(message.stop_reason ?? 'none')));
     const used = usage(message);
-    if (used) facts.push(`- Usage: ${used}`);
+    if (used) facts.push(l10n.t('- Usage: {0}', used));
   }
-  if (options.rawCommand) facts.push(`- Raw JSON: "${options.rawCommand}"`);
+  if (options.rawCommand) facts.push(l10n.t('- Raw JSON: "{0}"', options.rawCommand));
   out.push(facts.join('\n'));
   switch (result.type) {
     case 'succeeded': {
       const message = isObject(r.message) ? r.message : {};
-      if (message.stop_reason === 'max_tokens') out.push('_Cut off at max_tokens: raise max_tokens to get the whole reply._');
-      out.push('## Reply');
+      if (message.stop_reason === 'max_tokens') out.push(l10n.t('_Cut off at max_tokens: raise max_tokens to get the whole reply._'));
+      out.push(l10n.t('## Reply'));
       const content = message.content;
       if (typeof content === 'string') out.push(markdown(content));
-      else if (!Array.isArray(content) || content.length === 0) out.push('_(empty reply)_');
+      else if (!Array.isArray(content) || content.length === 0) out.push(l10n.t('_(empty reply)_'));
       else {
         for (const b of content) {
           if (isObject(b)) block(out, b);
@@ -192,16 +193,16 @@ export function renderResultMarkdown(customId: string, result: MessageBatchResul
       break;
     }
     case 'errored': {
-      out.push('## Error', `Type: ${inline(errorTypeOf(result))}`, fenced(errorMessageOf(result) || '(no message)'));
+      out.push(l10n.t('## Error'), l10n.t('Type: {0}', inline(errorTypeOf(result))), fenced(errorMessageOf(result) || l10n.t('(no message)')));
       const requestId = errorRequestIdOf(result);
-      if (requestId) out.push(`Request id: ${inline(requestId)}`);
+      if (requestId) out.push(l10n.t('Request id: {0}', inline(requestId)));
       break;
     }
     case 'expired':
-      out.push('Not processed within 24 hours: resubmit it ("Claude Batches: Retry Failed Requests" builds a batch of the expired and retryable requests).');
+      out.push(l10n.t('Not processed within 24 hours: resubmit it ("Claude Batches: Retry Failed Requests" builds a batch of the expired and retryable requests).'));
       break;
     case 'canceled':
-      out.push('Canceled before it was processed: resubmit it if you still need its answer.');
+      out.push(l10n.t('Canceled before it was processed: resubmit it if you still need its answer.'));
       break;
     default:
       out.push(json(result));

@@ -1,5 +1,6 @@
 // A reply's token usage: counted into a model's totals, and worded for a heading. One place, so
 // the summary, the comparison, the full view and the document count and say it alike.
+import * as l10n from '@vscode/l10n';
 import { formatCount } from '../../common/format';
 import { isPlainObject } from '../../common/json';
 import type { ModelUsage } from './resultsSummary';
@@ -36,8 +37,8 @@ export function addReplyUsage(into: ModelUsage, usage: unknown): void {
 export function tokenLine(usage: unknown): string {
   if (!isPlainObject(usage)) return '';
   const u = usage as Record<string, unknown>;
-  const parts = [`${formatCount(count(u.input_tokens))} in`, `${formatCount(count(u.output_tokens))} out`];
-  if (count(u.cache_read_input_tokens)) parts.push(`${formatCount(count(u.cache_read_input_tokens))} cache read`);
-  if (count(u.cache_creation_input_tokens)) parts.push(`${formatCount(count(u.cache_creation_input_tokens))} cache write`);
-  return `${parts.join(' / ')} tokens`;
+  const parts = [l10n.t('{0} in', formatCount(count(u.input_tokens))), l10n.t('{0} out', formatCount(count(u.output_tokens)))];
+  if (count(u.cache_read_input_tokens)) parts.push(l10n.t('{0} cache read', formatCount(count(u.cache_read_input_tokens))));
+  if (count(u.cache_creation_input_tokens)) parts.push(l10n.t('{0} cache write', formatCount(count(u.cache_creation_input_tokens))));
+  return l10n.t('{0} tokens', parts.join(' / '));
 }

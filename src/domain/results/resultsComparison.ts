@@ -7,6 +7,7 @@
 // every result, and keeps per custom_id only its outcome and a hash of its answer (what changed is
 // told over every id); a second pass renders the answers of the first COMPARE_MAX_IDS ids of the
 // union only, each cut at COMPARE_ANSWER_CHARS characters and COMPARE_ANSWER_LINES lines.
+import * as l10n from '@vscode/l10n';
 import type { MessageBatchIndividualResponse } from '../../api';
 import { formatCount, formatUsd } from '../../common/format';
 import { outcomeSummary } from '../../common/requestCounts';
@@ -25,7 +26,8 @@ export const COMPARE_ANSWER_CHARS = 2_000;
 /** Lines of one answer shown. */
 export const COMPARE_ANSWER_LINES = 40;
 
-export const NOT_IN_BATCH = '(not in this batch)';
+/** What a side shows for a custom_id the other batch has (translated when used, not at load). */
+export const notInBatch = (): string => l10n.t('(not in this batch)');
 
 /** One side of a comparison: a batch and its local copy of results. */
 export interface CompareSide {
@@ -150,7 +152,7 @@ export function renderAligned(
   startLine = 0,
 ): { left: string[]; right: string[]; lines: number[] } {
   const out = { left: [] as string[], right: [] as string[], lines: [] as number[] };
-  const block = (id: string, entry: ComparedEntry | undefined): string[] => [`▸ ${oneLine(id)} · ${entry ? entry.heading : NOT_IN_BATCH}`, ...(entry?.body ?? [])];
+  const block = (id: string, entry: ComparedEntry | undefined): string[] => [`▸ ${oneLine(id)} · ${entry ? entry.heading : notInBatch()}`, ...(entry?.body ?? [])];
   for (const id of ids) {
     const a = block(id, left.get(id));
     const b = block(id, right.get(id));
@@ -171,7 +173,7 @@ export function renderAligned(
 export function addResultUsage(perModel: Record<string, ModelUsage>, line: MessageBatchIndividualResponse): void {
   if (line.result.type !== 'succeeded') return;
   const message = line.result.message;
-  const model = typeof message?.model === 'string' ? message.model : 'unknown model';
+  const model = typeof message?.model === 'string' ? message.model : l10n.t('unknown model');
   addReplyUsage((perModel[model] ??= emptyUsage()), message?.usage);
 }
 
@@ -197,7 +199,7 @@ async function traceSide(side: CompareSide, prices: PriceTable, signal: AbortSig
       const outcome = outcomeOf(line.result);
       if (outcome) counts[outcome]++;
       if (line.result.type === 'succeeded') {
-        const reason = typeof line.result.message?.stop_reason === 'string' ? line.result.message.stop_reason : 'no stop reason';
+        const reason = typeof line.result.message?.stop_reason === 'string' ? line.result.message.stop_reason : l10n.t('no stop reason');
         stopReasons[reason] = (stopReasons[reason] ?? 0) + 1;
         addResultUsage(perModel, line);
       }
@@ -218,18 +220,18 @@ export function compareEntry(line: MessageBatchIndividualResponse, withUsage: bo
   const result = line.result;
   const indent = '    ';
   const budget = new LineBudget(COMPARE_ANSWER_CHARS);
-  const parts: string[] = [result.type === 'errored' ? `errored: ${errorTypeOf(result)}` : String(result.type)];
+  const parts: string[] = [result.type === 'errored' ? l10n.t('errored: {0}', errorTypeOf(result)) : String(result.type)];
   if (result.type === 'succeeded') {
-    parts.push(typeof result.message?.stop_reason === 'string' ? result.message.stop_reason : 'no stop reason');
-    if (withUsage) parts.push(typeof result.message?.model === 'string' ? result.message.model : 'unknown model', tokensOf(line));
+    parts.push(typeof result.message?.stop_reason === 'string' ? result.message.stop_reason : l10n.t('no stop reason'));
+    if (withUsage) parts.push(typeof result.message?.model === 'string' ? result.message.model : l10n.t('unknown model'), tokensOf(line));
     renderContent(budget, indent, result.message?.content);
   } else if (result.type === 'errored') {
-    budget.pushLabelled(indent, 'error: ', errorMessageOf(result) || '(no message)');
+    budget.pushLabelled(indent, 'error: ', errorMessageOf(result) || l10n.t('(no message)'));
   }
   let body = budget.lines;
   const cut = body.length > COMPARE_ANSWER_LINES;
   if (cut) body = body.slice(0, COMPARE_ANSWER_LINES);
-  if (cut || budget.omittedChars > 0) body.push(`${indent}… (cut here: the results document shows more)`);
+  if (cut || budget.omittedChars > 0) body.push(l10n.t('{0}… (cut here: the results document shows more)', indent));
   return { heading: oneLine(parts.join(' · ')), body };
 }
 
@@ -269,25 +271,25 @@ function headerLines(side: CompareSide, which: 'left' | 'right', totals: SideTot
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([reason, n]) => `${oneLine(reason)} ${formatCount(n)}`);
   const priced = totals.cost.unknownModels.length === 0 || Object.keys(totals.perModel).some((m) => !totals.cost.unknownModels.includes(m));
-  const cost = priced ? `${formatUsd(totals.cost.usd)} at batch prices (estimate; prices as of ${totals.cost.pricesAsOf})` : 'unknown: no price for these models';
+  const cost = priced ? l10n.t('{0} at batch prices (estimate; prices as of {1})', formatUsd(totals.cost.usd), totals.cost.pricesAsOf) : l10n.t('unknown: no price for these models');
   const onlyHere = which === 'left' ? changes.onlyLeft : changes.onlyRight;
   const onlyThere = which === 'left' ? changes.onlyRight : changes.onlyLeft;
   const shownLine =
     shown === union
-      ? `all ${formatCount(union)} custom_ids of both batches, by custom_id; "${NOT_IN_BATCH}" where this batch has none`
-      : `the first ${formatCount(shown)} of ${formatCount(union)} custom_ids of both batches, by custom_id (the counts above cover all)`;
+      ? l10n.t('all {0} custom_ids of both batches, by custom_id; "{1}" where this batch has none', formatCount(union), notInBatch())
+      : l10n.t('the first {0} of {1} custom_ids of both batches, by custom_id (the counts above cover all)', formatCount(shown), formatCount(union));
   const field = (key: string, value: string) => `  ${key.padEnd(10)}${value}`;
   return [
-    `Compare (${which}): "${oneLine(side.label)}" ${side.batchId}`,
-    field('Results', `${formatCount(totals.results)}: ${outcomeSummary({ ...totals.counts, processing: 0 }, 'words')}`),
-    field('Stop', stops.length ? stops.join(' · ') : 'none succeeded'),
-    field('Tokens', `${formatCount(t.inputTokens)} input · ${formatCount(t.outputTokens)} output · ${formatCount(t.cacheCreationInputTokens)} cache write · ${formatCount(t.cacheReadInputTokens)} cache read`),
-    field('Cost', cost),
+    l10n.t('Compare ({0}): "{1}" {2}', which, oneLine(side.label), side.batchId),
+    field(l10n.t('Results'), `${formatCount(totals.results)}: ${outcomeSummary({ ...totals.counts, processing: 0 }, 'words')}`),
+    field(l10n.t('Stop'), stops.length ? stops.join(' · ') : l10n.t('none succeeded')),
+    field(l10n.t('Tokens'), l10n.t('{0} input · {1} output · {2} cache write · {3} cache read', formatCount(t.inputTokens), formatCount(t.outputTokens), formatCount(t.cacheCreationInputTokens), formatCount(t.cacheReadInputTokens))),
+    field(l10n.t('Cost'), cost),
     field(
-      'Changed',
-      `${formatCount(changes.answerChanged)} answers differ · ${formatCount(changes.outcomeChanged)} ended another way · ${formatCount(onlyHere)} only in this batch · ${formatCount(onlyThere)} only in the other · ${formatCount(changes.both)} in both`,
+      l10n.t('Changed'),
+      l10n.t('{0} answers differ · {1} ended another way · {2} only in this batch · {3} only in the other · {4} in both', formatCount(changes.answerChanged), formatCount(changes.outcomeChanged), formatCount(onlyHere), formatCount(onlyThere), formatCount(changes.both)),
     ),
-    field('Shown', shownLine),
+    field(l10n.t('Shown'), shownLine),
     '',
   ];
 }

@@ -5,6 +5,7 @@
 // the Uri), so the round trip can be tested without an editor. A URI can come from anywhere (a
 // link, a command argument, a restored editor), so parsing refuses anything that is not exactly
 // a batch id and a known section, and never throws.
+import * as l10n from '@vscode/l10n';
 import { parseSectionId, type SectionId } from './outcomes';
 import { ESCAPED_CLASS } from './untrustedText';
 
@@ -32,7 +33,7 @@ const NOT_IN_NAME = new RegExp(`[/\\\\?#\\t]|${ESCAPED_CLASS}`, 'g');
 const nameOf = (text: string): string => text.replace(NOT_IN_NAME, '_');
 
 export function resultsLocation(target: ResultsTarget): ResultsLocation {
-  if (!BATCH_ID.test(target.batchId)) throw new Error(`Not a batch id: ${JSON.stringify(target.batchId)}: results documents are named by the API's batch ids.`);
+  if (!BATCH_ID.test(target.batchId)) throw new Error(l10n.t('Not a batch id: {0}: results documents are named by the API\'s batch ids.', JSON.stringify(target.batchId)));
   const label = nameOf(target.label) || target.batchId;
   const name = `${label}${target.section ? ` (${nameOf(target.section)})` : ''}.results`;
   return {
@@ -74,8 +75,8 @@ const FULL_PATH = /^\/result\/([^/]+)\/([^/]+)\.(md|json)$/;
 const AT = /^(\d{1,15})-(\d{1,15})$/;
 
 export function fullResultLocation(target: FullResultTarget): ResultsLocation {
-  if (!BATCH_ID.test(target.batchId)) throw new Error(`Not a batch id: ${JSON.stringify(target.batchId)}: results documents are named by the API's batch ids.`);
-  if (target.customId.length === 0 || target.customId.length > MAX_CUSTOM_ID) throw new Error(`Not a custom_id of a result: ${JSON.stringify(target.customId.slice(0, 80))}.`);
+  if (!BATCH_ID.test(target.batchId)) throw new Error(l10n.t('Not a batch id: {0}: results documents are named by the API\'s batch ids.', JSON.stringify(target.batchId)));
+  if (target.customId.length === 0 || target.customId.length > MAX_CUSTOM_ID) throw new Error(l10n.t('Not a custom_id of a result: {0}.', JSON.stringify(target.customId.slice(0, 80))));
   const name = nameOf(target.customId).slice(0, 80) || 'result';
   const query = new URLSearchParams({ id: target.customId });
   if (target.at) query.set('at', `${target.at.offset}-${target.at.length}`);

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 // Text from results is hostile: a reply, an error message, a web page a tool fetched, a title or a
 // custom_id in an edited local copy can hold any character. The results document's structure is
 // read from where lines start (headings and entries at column 0, the grammar, the folding and
@@ -76,7 +77,7 @@ const isContainer = (value: unknown): value is object => typeof value === 'objec
 function boundedJsonValue(value: unknown, maxDepth = MAX_JSON_DEPTH): unknown {
   const copy = (v: unknown, depth: number): unknown => {
     if (!isContainer(v)) return v;
-    if (depth >= maxDepth) return Array.isArray(v) ? `[… nested deeper than ${maxDepth} levels]` : `{… nested deeper than ${maxDepth} levels}`;
+    if (depth >= maxDepth) return Array.isArray(v) ? `[${l10n.t('… nested deeper than {0} levels', maxDepth)}]` : `{${l10n.t('… nested deeper than {0} levels', maxDepth)}}`;
     if (Array.isArray(v)) {
       const out: unknown[] = new Array<unknown>(v.length);
       for (let i = 0; i < v.length; i++) out[i] = copy(v[i], depth + 1);

@@ -4,6 +4,7 @@
 // copies, partial ones, a file of another version or of another copy) is counted once, in one
 // pass, and the file written then. Reports add them up per model and per day, over the last 7 and
 // 30 days, at batch prices, with what the same tokens cost at standard prices.
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import { formatCount, formatUsd } from '../../common/format';
 import { BATCH_DISCOUNT, DEFAULT_PRICE_TABLE, estimateActualCost, type ActualCost, type PriceTable } from '../cost';
@@ -184,8 +185,8 @@ function tableRow(name: string, row: UsageTotalsRow): string {
   return `| ${name} | ${formatCount(row.batches)} | ${formatCount(u.requests)} | ${formatCount(u.inputTokens)} | ${formatCount(u.outputTokens)} | ${formatCount(u.cacheCreationInputTokens)} | ${formatCount(u.cacheReadInputTokens)} | ${formatUsd(row.cost.usd)} | ${formatUsd(row.standardUsd)} | ${formatUsd(saved)} (${share}) |`;
 }
 
-const HEADER = [
-  '| | Batches | Succeeded requests | Input tokens | Output tokens | Cache write | Cache read | Cost at batch prices (estimate) | At standard prices (estimate) | Saved |',
+const header = () => [
+  l10n.t('| | Batches | Succeeded requests | Input tokens | Output tokens | Cache write | Cache read | Cost at batch prices (estimate) | At standard prices (estimate) | Saved |'),
   '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
 ];
 
@@ -199,33 +200,33 @@ export interface UsageReportOptions {
 /** The report as a Markdown document. Model names and batch ids are untrusted: escaped. */
 export function renderUsageReport(report: UsageReport, options: UsageReportOptions = {}): string {
   const lines: string[] = [];
-  lines.push('# Claude Batches: usage of the batches with results on this machine', '');
+  lines.push(l10n.t('# Claude Batches: usage of the batches with results on this machine'), '');
   lines.push(
-    `Estimates: tokens are counted from the local copies of results; costs use batch prices (${percent(BATCH_DISCOUNT)} of standard prices) as of ${report.pricesAsOf}, and the \`claudeBatches.prices\` setting. Days are UTC days on which a batch ended. Batches whose results are not on this machine are not counted.`,
+    l10n.t('Estimates: tokens are counted from the local copies of results; costs use batch prices ({0} of standard prices) as of {1}, and the `claudeBatches.prices` setting. Days are UTC days on which a batch ended. Batches whose results are not on this machine are not counted.', percent(BATCH_DISCOUNT), report.pricesAsOf),
     '',
   );
   if (report.all.batches === 0) {
-    lines.push('No batch has its results on this machine yet: open the results of an ended batch from the Batches view, then open this report again.', '');
+    lines.push(l10n.t('No batch has its results on this machine yet: open the results of an ended batch from the Batches view, then open this report again.'), '');
   }
-  lines.push('## Totals', '', ...HEADER);
-  lines.push(tableRow(`Last 7 days (since ${windowStartOf(report, 7)})`, report.last7));
-  lines.push(tableRow(`Last 30 days (since ${windowStartOf(report, 30)})`, report.last30));
-  lines.push(tableRow('All', report.all), '');
-  lines.push('## Per model', '', ...HEADER);
+  lines.push(l10n.t('## Totals'), '', ...header());
+  lines.push(tableRow(l10n.t('Last 7 days (since {0})', windowStartOf(report, 7)), report.last7));
+  lines.push(tableRow(l10n.t('Last 30 days (since {0})', windowStartOf(report, 30)), report.last30));
+  lines.push(tableRow(l10n.t('All'), report.all), '');
+  lines.push(l10n.t('## Per model'), '', ...header());
   for (const { model, row } of report.perModel) {
-    const name = report.unknownModels.includes(model) ? `${nameText(model)} (no price: not in the costs)` : nameText(model);
+    const name = report.unknownModels.includes(model) ? l10n.t('{0} (no price: not in the costs)', nameText(model)) : nameText(model);
     lines.push(tableRow(name, row));
   }
   lines.push('');
-  lines.push('## Per day', '', ...HEADER);
+  lines.push(l10n.t('## Per day'), '', ...header());
   for (const { day, row } of report.perDay) lines.push(tableRow(day, row));
   lines.push('');
   if (options.unreadable?.length) {
-    lines.push('## Not counted', '');
+    lines.push(l10n.t('## Not counted'), '');
     for (const u of options.unreadable) lines.push(`- ${nameText(u.batchId)}: ${markdownText(u.error)}`);
     lines.push('');
   }
-  if (options.folder) lines.push(`Local copies: ${markdownText(options.folder)}`, '');
+  if (options.folder) lines.push(l10n.t('Local copies: {0}', markdownText(options.folder)), '');
   return lines.join('\n');
 }
 

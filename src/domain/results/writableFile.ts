@@ -1,6 +1,7 @@
 // The one way results code opens a file for writing. Every write is a promise (no stream events
 // to miss), and tests can hand in a file that fails the way a full disk does: a short write, then
 // ENOSPC.
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 
 /** What the results code needs of an open file: the part of fs.promises.FileHandle it uses. */
@@ -40,17 +41,17 @@ export async function writeWholeFile(open: OpenForWrite, file: string, text: str
   }
 }
 
-const WRITE_FAILURES: Record<string, string> = {
-  EISDIR: 'it is a folder',
-  ENOTDIR: 'a part of its path is a file, not a folder',
-  ENOENT: 'its folder does not exist',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the disk is read-only',
-  ENOSPC: 'no space left on the disk',
-  EDQUOT: 'the disk quota is used up',
-  ENOTEMPTY: 'a folder of that name is there',
-  EEXIST: 'a folder of that name is there',
+const WRITE_FAILURES: Record<string, () => string> = {
+  EISDIR: () => l10n.t('it is a folder'),
+  ENOTDIR: () => l10n.t('a part of its path is a file, not a folder'),
+  ENOENT: () => l10n.t('its folder does not exist'),
+  EACCES: () => l10n.t('permission denied'),
+  EPERM: () => l10n.t('permission denied'),
+  EROFS: () => l10n.t('the disk is read-only'),
+  ENOSPC: () => l10n.t('no space left on the disk'),
+  EDQUOT: () => l10n.t('the disk quota is used up'),
+  ENOTEMPTY: () => l10n.t('a folder of that name is there'),
+  EEXIST: () => l10n.t('a folder of that name is there'),
 };
 
 /** A failed save, said for a person: which file, why, what to do. The system error is the cause. */
@@ -60,8 +61,10 @@ export class SaveFailedError extends Error {
     readonly failure: unknown,
   ) {
     const code = (failure as NodeJS.ErrnoException | undefined)?.code;
-    const why = (code && WRITE_FAILURES[code]) ?? (failure instanceof Error ? failure.message : String(failure));
-    super(`Cannot save to ${file}: ${why}${code && WRITE_FAILURES[code] ? ` (${code})` : ''}. Choose another file${code === 'ENOSPC' || code === 'EDQUOT' ? ' or free some space' : ''}, then save again.`, { cause: failure });
+    // Own keys only: the code comes from the system, and could be named after anything.
+    const known = code && Object.hasOwn(WRITE_FAILURES, code) ? WRITE_FAILURES[code]() : undefined;
+    const why = known ?? (failure instanceof Error ? failure.message : String(failure));
+    super(l10n.t('Cannot save to {0}: {1}{2}. Choose another file{3}, then save again.', file, why, known ? ` (${code})` : '', code === 'ENOSPC' || code === 'EDQUOT' ? l10n.t(' or free some space') : ''), { cause: failure });
     this.name = 'SaveFailedError';
   }
 }

@@ -1,4 +1,4 @@
-import { l10n } from '../../common/l10n';
+import * as l10n from '@vscode/l10n';
 import type { BatchesApi, MessageBatch } from '../../api';
 import { batchDescription, batchLabel } from '../../domain/batchPresentation';
 import type { CommandTarget } from './commandArguments';

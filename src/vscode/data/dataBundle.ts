@@ -5,4 +5,4 @@ export { createBatchFromData, saveResultsAsCsv } from './dataCommands';
 export { templateCodeLenses, templateCompletions, templateDiagnostics } from './templateSupport';
 // Its own copy of the formatting code, told the locale when loaded (see dataModule.ts).
 export { setFormatLocale } from '../../common/format';
-export { setTranslator } from '../../common/l10n';
+export { useBundle } from '../../common/l10n';

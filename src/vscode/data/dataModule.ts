@@ -1,6 +1,6 @@
 import { lazyModule } from '../../api/lazyModule';
 import { formatLocale } from '../../common/format';
-import { currentTranslator } from '../../common/l10n';
+import { currentBundle } from '../../common/l10n';
 
 export type DataModule = typeof import('./dataBundle');
 
@@ -11,7 +11,7 @@ export const dataModule: () => DataModule = lazyModule(() => {
   // dist/data.js holds its own copy of src/common/format.ts: it formats in the locale the
   // extension set in its own copy at activation.
   loaded.setFormatLocale(formatLocale());
-  // The same for src/common/l10n.ts: its words are translated as the extension's are.
-  loaded.setTranslator(currentTranslator());
+  // And its own copy of @vscode/l10n: its words are translated with the extension's bundle.
+  loaded.useBundle(currentBundle());
   return loaded;
 });

@@ -1,13 +1,13 @@
 // The text of a result opened in full (`claude-batches:/result/…`): the whole result as Markdown,
 // or its raw JSON, read alone from the local copy (resultsService.fullResult), never cut.
-import { l10n } from '../../common/l10n';
+import * as l10n from '@vscode/l10n';
 import { markdownText } from '../../domain/markdown';
 import type { FullResultTarget } from '../../domain/results';
 import { resultsModule } from './resultsModule';
 import type { ResultsService } from './resultsService';
 
-/** The title of the command that switches between the two views, named in the Markdown. */
-export const TOGGLE_VIEW_TITLE = l10n.t('Claude Batches: Toggle Raw JSON of the Result');
+/** The palette title of the command that shows the raw JSON (translated when used, not at load). */
+const toggleViewTitle = (): string => l10n.t('Claude Batches: Toggle Raw JSON of the Result');
 
 export async function fullResultText(results: ResultsService, target: FullResultTarget): Promise<string> {
   const label = results.labelOf(target.batchId);
@@ -18,5 +18,5 @@ export async function fullResultText(results: ResultsService, target: FullResult
   }
   const { renderResultJson, renderResultMarkdown } = resultsModule();
   if (target.view === 'json') return renderResultJson(found.value);
-  return renderResultMarkdown(found.value.custom_id, found.value.result, { batchId: target.batchId, label, rawCommand: TOGGLE_VIEW_TITLE });
+  return renderResultMarkdown(found.value.custom_id, found.value.result, { batchId: target.batchId, label, rawCommand: toggleViewTitle() });
 }

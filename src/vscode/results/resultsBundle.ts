@@ -3,4 +3,4 @@
 export * from '../../domain/results';
 // Its own copy of the formatting code, told the locale when loaded (see resultsModule.ts).
 export { setFormatLocale } from '../../common/format';
-export { setTranslator } from '../../common/l10n';
+export { useBundle } from '../../common/l10n';

@@ -1,4 +1,4 @@
-import { l10n } from '../../common/l10n';
+import * as l10n from '@vscode/l10n';
 import type { MessageBatch } from '../../api';
 import type { ResultsArchive, ResultsDocument, SectionId, SummaryCache } from '../../domain/results';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';

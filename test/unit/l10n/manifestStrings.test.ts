@@ -74,3 +74,17 @@ describe('l10n: the manifest and the string bundle', () => {
     assert.ok(Object.keys(extracted).length > 300, 'the extractor found almost no messages: are calls written as vscode.l10n.t / l10n.t?');
   });
 });
+
+describe('l10n: every message can be filled', () => {
+  it('has each {n} placeholder where VS Code fills it (not inside other braces, which it leaves as they are)', () => {
+    const bundle = JSON.parse(fs.readFileSync(path.join(repo, 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, unknown>;
+    const unfilled: string[] = [];
+    for (const message of Object.keys(bundle)) {
+      // The pattern of vscode.l10n.t and @vscode/l10n: the first "{…}" a brace opens is one group.
+      const filled = new Set<string>();
+      message.replace(/{([^}]+)}/g, (whole, group: string) => (/^\d+$/.test(group) ? (filled.add(whole), whole) : whole));
+      for (const wanted of message.match(/\{\d+\}/g) ?? []) if (!filled.has(wanted)) unfilled.push(`${wanted} in ${message}`);
+    }
+    assert.deepEqual(unfilled, []);
+  });
+});

@@ -14,17 +14,31 @@ function sources(dir: string): string[] {
 }
 
 /**
- * Code without vscode whose words a person reads as they are: the API's errors, the batch file
- * checks (the Problems panel), the settings' problems, statuses and counts, and the Batches view's rows. They translate
- * through src/common/l10n.ts. (The results documents and the data readers are not there yet.)
+ * Code without vscode whose words a person reads: the API's errors, the batch file checks (the
+ * Problems panel), statuses and counts, the view's rows, results in full, Compare, Usage, the data
+ * readers and templates. They translate through `@vscode/l10n` (see src/common/l10n.ts).
  */
-const TRANSLATED_LAYERS = [
-  ...sources(path.join(repo, 'src', 'api')),
-  ...sources(path.join(repo, 'src', 'common')),
-  ...sources(path.join(repo, 'src', 'domain', 'jsonl')),
-  path.join(repo, 'src', 'domain', 'settingsRules.ts'),
-  path.join(repo, 'src', 'domain', 'batchPresentation.ts'),
-];
+const NOT_YET_TRANSLATED = new Set(
+  [
+    // The grouped results document and its index, outline and exports, and the CSV reader, the
+    // builder and the upload: still English only.
+    'domain/results/resultsDocument.ts',
+    'domain/results/resultsIndex.ts',
+    'domain/results/resultsSummary.ts',
+    'domain/results/resultsOutline.ts',
+    'domain/results/resultsExport.ts',
+    'domain/results/resultsArchive.ts',
+    'domain/results/resultsStream.ts',
+    'domain/results/sourceIndex.ts',
+    'domain/data/csvRecords.ts',
+    'domain/data/batchBuilder.ts',
+    'domain/submission.ts',
+    'domain/batchUpload.ts',
+    // Words for the log only (diagnosis, in English like VS Code's own logs).
+    'domain/pollCoordinator.ts',
+  ].map((f) => path.join(repo, 'src', f)),
+);
+const TRANSLATED_LAYERS = ['api', 'common', 'domain'].flatMap((dir) => sources(path.join(repo, 'src', dir))).filter((f) => !NOT_YET_TRANSLATED.has(f));
 
 describe('l10n: no hard-coded words a person reads', () => {
   it('finds none in src/vscode, src/features.ts or src/extension.ts: each goes through vscode.l10n.t (or l10n.t where vscode cannot be imported)', () => {

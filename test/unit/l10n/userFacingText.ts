@@ -33,6 +33,7 @@ const NOT_SHOWN_CALLS = [
   /(^|\.)(executeCommand|registerCommand|registerTextEditorCommand|getConfiguration|setContext|createOutputChannel|getExtension|require)$/,
   // The log is for diagnosis, in English, like VS Code's own logs.
   /(^|\.)(log|logger|channel|output|console)\w*\.(trace|debug|info|warn|error|append|appendLine|replace)$/i,
+  /(^|\.)log$/,
   // Names of performance marks, read by the bench.
   /^(mark|performance\.mark|performance\.measure)$/,
 ];

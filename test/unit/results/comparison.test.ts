@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { alignIds, compareIds, compareResults, NOT_IN_BATCH, renderAligned, type ComparedEntry } from '../../../src/domain/results';
+import { alignIds, compareIds, compareResults, notInBatch, renderAligned, type ComparedEntry } from '../../../src/domain/results';
 import { ended, errored, succeeded, tempDir, writeJsonl } from './helpers';
 
 const entry = (heading: string, body: string[]): ComparedEntry => ({ heading, body });
@@ -24,8 +24,8 @@ describe('compare results: alignment by custom_id', () => {
     const out = renderAligned(alignIds(left.keys(), right.keys()), left, right);
     assert.equal(out.left.length, out.right.length);
     assert.deepEqual(out.lines, [0, 5, 8]);
-    assert.equal(out.right[5], `▸ b · ${NOT_IN_BATCH}`);
-    assert.equal(out.left[8], `▸ c · ${NOT_IN_BATCH}`);
+    assert.equal(out.right[5], `▸ b · ${notInBatch()}`);
+    assert.equal(out.left[8], `▸ c · ${notInBatch()}`);
     assert.deepEqual(out.right.slice(0, 5), ['▸ a · succeeded · max_tokens', '    one', '', '', '']);
   });
 
@@ -51,7 +51,7 @@ describe('compare results: alignment by custom_id', () => {
             [out.right, right],
           ] as const) {
             const entry = entries.get(customId);
-            const block = entry ? [`▸ ${customId} · ${entry.heading}`, ...entry.body] : [`▸ ${customId} · ${NOT_IN_BATCH}`];
+            const block = entry ? [`▸ ${customId} · ${entry.heading}`, ...entry.body] : [`▸ ${customId} · ${notInBatch()}`];
             assert.deepEqual(lines.slice(line, line + block.length), block, `${customId}'s block`);
             assert.ok(lines.slice(line + block.length, next).every((l) => l === ''), `${customId}'s block is padded with empty lines`);
           }
@@ -90,8 +90,8 @@ describe('compare results: two local copies', () => {
     assert.deepEqual(c.ids.map((i) => i.customId), ['q-1', 'q-2', 'q-3', 'q-4', 'q-5']);
     for (const { customId, line } of c.ids) assert.ok(l[line].startsWith(`▸ ${customId}`) && r[line].startsWith(`▸ ${customId}`));
     const at = (lines: string[], id: string) => lines[c.ids.find((i) => i.customId === id)!.line];
-    assert.equal(at(r, 'q-4'), `▸ q-4 · ${NOT_IN_BATCH}`);
-    assert.equal(at(l, 'q-5'), `▸ q-5 · ${NOT_IN_BATCH}`);
+    assert.equal(at(r, 'q-4'), `▸ q-4 · ${notInBatch()}`);
+    assert.equal(at(l, 'q-5'), `▸ q-5 · ${notInBatch()}`);
     assert.equal(at(l, 'q-3'), '▸ q-3 · errored: api_error');
     assert.equal(at(r, 'q-2'), '▸ q-2 · succeeded · max_tokens');
     assert.deepEqual(c.changes, { both: 3, onlyLeft: 1, onlyRight: 1, outcomeChanged: 1, answerChanged: 1 });
