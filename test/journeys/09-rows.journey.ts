@@ -96,7 +96,8 @@ describe('journey: rows at the default side-bar width', () => {
     let sidebarWidth = 0;
     const list = container.locator('.monaco-list').first();
     await list.hover();
-    for (let step = 0; step < 40; step++) {
+    // Bounded: a list of this size is read in well under 150 steps, even one page at a time.
+    for (let step = 0; step < 150; step++) {
       const drawn = await drawnRows(page);
       sidebarWidth = drawn.sidebarWidth;
       const before = seen.size;

@@ -17,6 +17,9 @@ async function submitAndEnd(page: Page, name: string): Promise<string> {
   const input = page.locator('.quick-input-widget input');
   const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first();
   for (let attempt = 0; ; attempt++) {
+    // A modal dialog left open makes the rest of the workbench inert: say which one.
+    const dialog = page.locator('.monaco-dialog-box');
+    if (await dialog.isVisible()) throw new Error(`A dialog is open before ${name} is opened: ${(await dialog.innerText()).replace(/\s+/g, ' ')}`);
     await page.keyboard.press('ControlOrMeta+P');
     await input.waitFor({ state: 'visible' });
     await input.fill(name);
