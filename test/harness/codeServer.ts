@@ -102,6 +102,10 @@ export interface RunningCodeServer {
 
 export interface StartOptions {
   workspace: string;
+  /** The display language: the server's --locale (with a language pack for it installed). */
+  locale?: string;
+  /** Runs after the extensions are installed, before the server starts. */
+  beforeStart?: (dirs: { userDataDir: string; extensionsDir: string }) => void;
   /** Written to the user's settings.json before start. */
   settings?: Record<string, unknown>;
   env?: Record<string, string | undefined>;
@@ -165,6 +169,7 @@ export async function startCodeServer(install: CodeServerInstall, options: Start
     ...(options.smokeTestDriver === false ? [] : ['--vscode-option', 'enable-smoke-test-driver']),
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
+    ...(options.locale ? ['--locale', options.locale] : []),
   ];
   const env = { ...process.env, ...options.env } as NodeJS.ProcessEnv;
   for (const [k, v] of Object.entries(options.env ?? {})) if (v === undefined) delete env[k];
@@ -172,6 +177,7 @@ export async function startCodeServer(install: CodeServerInstall, options: Start
     const installed = spawnSync(install.node, [...args, '--install-extension', vsix], { env, encoding: 'utf8' });
     if (installed.status !== 0) throw new Error(`Installing ${vsix} failed:\n${installed.stdout}${installed.stderr}`);
   }
+  options.beforeStart?.({ userDataDir, extensionsDir });
   const child = spawn(install.node, [...args, options.workspace], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = options.log ?? (() => undefined);
 
@@ -235,6 +241,8 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 export interface WorkbenchOptions {
+  /** The browser's language (Accept-Language). */
+  locale?: string;
   /** Loads the extension under development from this folder (no install). */
   extensionDevelopmentPath?: string;
   /** The compiled extension-host test entry; the workbench runs it and reports its exit code. */
@@ -252,6 +260,7 @@ export interface WorkbenchOptions {
 export async function openWorkbench(browser: Browser, server: RunningCodeServer, options: WorkbenchOptions): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: 1400, height: 900 },
+    ...(options.locale ? { locale: options.locale } : {}),
     ...(options.clipboard ? { permissions: ['clipboard-read', 'clipboard-write'] } : {}),
   });
   const page = await context.newPage();

@@ -15,6 +15,10 @@ export interface HostSuiteOptions {
   /** Installed with `code-server --install-extension` before the server starts. */
   installVsix?: string;
   timeoutMinutes?: number;
+  /** The display language, e.g. `de` with a language pack for it installed. */
+  locale?: string;
+  /** Runs after the extensions are installed, before the server starts. */
+  beforeStart?: (dirs: { userDataDir: string; extensionsDir: string }) => void;
 }
 
 export async function runHostSuite(options: HostSuiteOptions): Promise<number> {
@@ -28,6 +32,8 @@ export async function runHostSuite(options: HostSuiteOptions): Promise<number> {
   const server = await startCodeServer(install, {
     workspace,
     installVsix: options.installVsix,
+    locale: options.locale,
+    beforeStart: options.beforeStart,
     env: { ANTHROPIC_BASE_URL: undefined, CLAUDE_BATCHES_TEST_WORKSPACE: workspace, CLAUDE_BATCHES_REPO: repoRoot, ...options.env },
     log: (line) => {
       fs.appendFileSync(logFile, `${line}\n`);
@@ -40,6 +46,7 @@ export async function runHostSuite(options: HostSuiteOptions): Promise<number> {
       void openWorkbench(browser, server, {
         extensionDevelopmentPath: options.extensionDevelopmentPath,
         extensionTestsPath: options.extensionTestsPath,
+        locale: options.locale,
         onLog: (type, args) => {
           const line = format(...(args as unknown[]));
           fs.appendFileSync(logFile, `[${type}] ${line}\n`);

@@ -25,6 +25,7 @@ const tiers = [
   { name: 'set-up commands (code-server install, npm start)', cmd: 'npx', args: ['mocha', '--timeout', '1200000', 'out/test/setup/*.test.js'], counts: true, realVsCode: true },
   { name: 'extension host (code-server)', cmd: 'node', args: ['out/test/harness/runVsCodeTests.js'], counts: true, realVsCode: true },
   { name: 'packaged .vsix (code-server)', cmd: 'node', args: ['out/test/harness/runVsixTest.js'], counts: true, realVsCode: true },
+  { name: 'translated: the extension in another display language, from pseudo-translations', cmd: 'node', args: ['out/test/harness/runL10nTests.js'], counts: true, realVsCode: true },
   // The extension-host suite and the .vsix check again, in the oldest VS Code engines.vscode admits.
   { name: 'floor: extension host + .vsix on the oldest supported VS Code (code-server 4.90.3)', cmd: 'node', args: ['out/test/harness/runFloorTests.js'], counts: true, realVsCode: true },
   { name: 'UI journeys (code-server + Chromium)', cmd: 'node', args: ['out/test/harness/runJourneys.js'], counts: true, realVsCode: true },
