@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BodySourceError } from '../api';
-import { BatchValidator, DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, requestText, splitLines, type AcceptedLine, type BatchValidation, type SplitOptions } from './jsonl';
-import { LineTooLongError } from './lineLimit';
+import { batchLineAdvice, BatchValidator, DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, splitLines, type AcceptedLine, type BatchValidation, type SplitOptions } from './jsonl';
+import { LineTooLongError, MAX_LINE_BYTES } from './lineLimit';
 import { readFileChunks, type ChunkOptions } from './regularFile';
 
 /** Where a batch file's bytes come from; `open()` may be called once per pass. */
@@ -50,6 +50,8 @@ const DEFAULT_PART_LIMITS: PartLimits = { maxRequests: DEFAULT_MAX_REQUESTS, max
 const OPEN = Buffer.from('{"requests":[');
 const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from(']}');
+const NEWLINE = Buffer.from('\n');
+const LF = 10;
 
 /** Thrown when the file changed between the check and the upload: the upload stops before it completes. */
 export class SourceChangedError extends BodySourceError {
@@ -115,51 +117,97 @@ export async function scanBatchFile(source: BatchSource, limits: PartLimits = DE
   return { validation: validator.finish(byteSize), contentHash: hash.digest('hex'), parts };
 }
 
+/** Bytes a line's request text is trimmed of, as the validator trims it (see requestText). */
+function isWsByte(b: number): boolean {
+  return b === 32 || b === 9 || b === 13 || b === 10;
+}
+
+/** The request body is handed on in pieces of about this size: one network write per line would be slow. */
+const BODY_PIECE_BYTES = 1024 * 1024;
+
 /**
  * The request body for one part, streamed: `{"requests":[` + the part's lines exactly as written
  * (not parsed and serialised again) + `]}`. The lines were validated by the scan; here each part
  * is hashed again as it streams, and the closing `]}` is sent only when the hash matches the
  * scan's, so a file changed in between never yields a complete body (the API creates nothing).
+ *
+ * This pass works on the file's bytes: the scan already decoded and checked every line, so here a
+ * line is only found (its "\n"), trimmed as the validator trims it (BOM on line 1, ASCII spaces,
+ * tabs, CR) and copied. Its bytes are hashed as they are: UTF-8 the scan accepted encodes back to
+ * exactly these bytes, so the hashes agree unless a byte changed (even one that would decode to
+ * the same replacement character).
  */
 export async function* partBody(source: BatchSource, part: PartPlan, options: SplitOptions = {}): AsyncGenerator<Uint8Array> {
-  // Lines are gathered into chunks of about this size: one network write per line would be slow.
-  const CHUNK_BYTES = 256 * 1024;
-  let pending: Buffer[] = [OPEN];
-  let pendingBytes = OPEN.length;
-  const add = (bytes: Buffer) => {
-    pending.push(bytes);
-    pendingBytes += bytes.length;
-  };
-  const take = (): Buffer => {
-    const chunk = Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-    return chunk;
-  };
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   const hash = createHash('sha256');
+  const ready: Buffer[] = [];
+  let out = Buffer.allocUnsafe(BODY_PIECE_BYTES);
+  let used = 0;
+  const put = (bytes: Uint8Array, start: number, end: number) => {
+    while (start < end) {
+      const n = Math.min(end - start, out.length - used);
+      out.set(bytes.subarray(start, start + n), used);
+      used += n;
+      start += n;
+      if (used === out.length) {
+        ready.push(out);
+        out = Buffer.allocUnsafe(BODY_PIECE_BYTES);
+        used = 0;
+      }
+    }
+  };
+  put(OPEN, 0, OPEN.length);
   let lineNumber = 0;
   let sent = 0;
-  try {
-    for await (const line of splitLines(source.open(), undefined, options)) {
-      lineNumber++;
-      if (lineNumber < part.firstLine) continue;
-      const json = requestText(line.text, lineNumber);
-      if (json !== '') {
-        hash.update(json).update('\n');
-        if (sent > 0) add(COMMA);
-        add(Buffer.from(json));
-        sent++;
-        if (pendingBytes >= CHUNK_BYTES) yield take();
+  /** One whole line, without its "\n": counted, and sent when it is one of the part's requests. */
+  const line = (bytes: Buffer, start: number, end: number) => {
+    lineNumber++;
+    if (lineNumber < part.firstLine || lineNumber > part.lastLine) return;
+    if (lineNumber === 1 && end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) start += 3;
+    while (start < end && isWsByte(bytes[start])) start++;
+    while (end > start && isWsByte(bytes[end - 1])) end--;
+    if (start === end) return; // a blank line: the scan skipped it too
+    const json = bytes.subarray(start, end);
+    hash.update(json);
+    hash.update(NEWLINE);
+    if (sent > 0) put(COMMA, 0, 1);
+    put(json, 0, json.length);
+    sent++;
+  };
+  const tooLong = () => new SourceChangedError(`line ${lineNumber + 1} is now longer than the longest line allowed`, new LineTooLongError(undefined, lineNumber + 1, maxLineBytes, batchLineAdvice()));
+  // The start of a line cut by a chunk boundary (copies: the producer may reuse its buffers).
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
+  for await (const chunk of source.open()) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let start = 0;
+    let nl: number;
+    while ((nl = bytes.indexOf(LF, start)) !== -1) {
+      if (carryBytes + nl - start > maxLineBytes) throw tooLong();
+      if (carryBytes > 0) {
+        carry.push(bytes.subarray(start, nl));
+        const whole = Buffer.concat(carry, carryBytes + nl - start);
+        carry = [];
+        carryBytes = 0;
+        line(whole, 0, whole.length);
+      } else {
+        line(bytes, start, nl);
       }
+      start = nl + 1;
       if (lineNumber >= part.lastLine) break;
     }
-  } catch (err) {
-    // The scan read every line within the cap: a longer one now means the file changed.
-    if (err instanceof LineTooLongError) throw new SourceChangedError(`line ${err.line} is now longer than the longest line allowed`, err);
-    throw err;
+    if (lineNumber >= part.lastLine) break; // ends the read: the rest of the file is other parts'
+    if (start < bytes.length) {
+      if (carryBytes + bytes.length - start > maxLineBytes) throw tooLong();
+      carry.push(Buffer.from(bytes.subarray(start)));
+      carryBytes += bytes.length - start;
+    }
+    while (ready.length > 0) yield ready.shift()!;
   }
+  if (carryBytes > 0) line(Buffer.concat(carry, carryBytes), 0, carryBytes);
   if (sent !== part.requests) throw new SourceChangedError(`expected ${part.requests} requests in lines ${part.firstLine}–${part.lastLine}, read ${sent}`);
   if (hash.digest('hex') !== part.sha256) throw new SourceChangedError('its content is not what was checked');
-  add(CLOSE);
-  yield take();
+  put(CLOSE, 0, CLOSE.length);
+  for (const piece of ready) yield piece;
+  yield out.subarray(0, used);
 }

@@ -72,6 +72,41 @@ describe('streamed upload: scan and part bodies', () => {
     await assert.rejects(collect(partBody(src, scan.parts[0])), /expected 2 requests in lines 1–2, read 1/);
   });
 
+  it('notices a changed byte even where the text reads the same (a replacement character turned into invalid UTF-8)', async () => {
+    // At the check the line holds a real U+FFFD; then that character's bytes become one invalid
+    // byte, which decodes to U+FFFD again: the file changed, and its upload must say so.
+    const before = Buffer.from(`${line('a', 'x\uFFFDy')}\n`);
+    const at = before.indexOf(Buffer.from('\uFFFD'));
+    const after = Buffer.concat([before.subarray(0, at), Buffer.from([0xff]), before.subarray(at + 3)]);
+    let bytes = before;
+    const src: BatchSource = {
+      async *open() {
+        yield bytes;
+      },
+    };
+    const scan = await scanBatchFile(src);
+    assert.equal(scan.validation.errorCount, 0);
+    bytes = after;
+    await assert.rejects(collect(partBody(src, scan.parts[0])), /content is not what was checked/);
+  });
+
+  it('hands the body on in pieces of at most about a megabyte, whatever the size of the reads', async () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => line(`r${i}`, 'w'.repeat(1000)));
+    for (const chunk of [100, 4 << 20]) {
+      const src = source(`${lines.join('\n')}\n`, chunk);
+      const scan = await scanBatchFile(src);
+      const sizes: number[] = [];
+      const pieces: Buffer[] = [];
+      for await (const piece of partBody(src, scan.parts[0])) {
+        sizes.push(piece.length);
+        pieces.push(Buffer.from(piece));
+      }
+      assert.ok(Math.max(...sizes) <= 1024 * 1024, `pieces of ${Math.max(...sizes)} bytes`);
+      assert.ok(sizes.length <= Math.ceil(scan.parts[0].bodyBytes / (1024 * 1024)) + 1, `${sizes.length} pieces`);
+      assert.equal(Buffer.concat(pieces).toString(), `{"requests":[${lines.join(',')}]}`);
+    }
+  });
+
   it('sends each line as the validator accepted it (BOM, CRLF, surrounding spaces removed)', async () => {
     const text = `\uFEFF  ${line('a')}  \r\n\t${line('b')}\r\n\r\n${line('c')}`;
     const accepted: string[] = [];
