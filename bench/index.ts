@@ -3,6 +3,7 @@ import { benchActivation } from './activation';
 import { benchData } from './data';
 import { benchPolling } from './polling';
 import { benchResults } from './results';
+import { benchRoundtrip } from './roundtrip';
 import { benchUpload } from './upload';
 import { benchValidation } from './validation';
 
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     ['polling', benchPolling],
     ['results', benchResults],
     ['data', benchData],
+    ['roundtrip', benchRoundtrip],
   ];
   for (const [name, run] of sections) {
     if (only && !only.includes(name)) continue;
