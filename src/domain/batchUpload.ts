@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BodySourceError } from '../api';
+import { formatBytes } from '../common/format';
 import { batchLineAdvice, BatchValidator, DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, splitLines, type AcceptedLine, type BatchValidation, type SplitOptions } from './jsonl';
 import { LineTooLongError, MAX_LINE_BYTES } from './lineLimit';
 import { readFileChunks, type ChunkOptions } from './regularFile';
@@ -17,8 +18,16 @@ export interface PartPlan {
   requests: number;
   /** Size of the request body this part makes: `{"requests":[…]}`. */
   bodyBytes: number;
-  /** sha256 of the part's request lines as sent, to notice the file changing between passes. */
+  /**
+   * sha256 of the file's first `hashedBytes` bytes, to notice the file changing between the
+   * passes. The upload pass reads the file from its start anyway (to count lines), so it hashes
+   * the same bytes as it goes, at no extra read.
+   */
   sha256: string;
+  /** How much of the file `sha256` covers: at least through the part's last line. */
+  hashedBytes: number;
+  /** The last part's hash covers the whole file (it is the scan's `contentHash`): the file must end there. */
+  hashesWholeFile: boolean;
 }
 
 export interface BatchFileScan {
@@ -50,7 +59,6 @@ const DEFAULT_PART_LIMITS: PartLimits = { maxRequests: DEFAULT_MAX_REQUESTS, max
 const OPEN = Buffer.from('{"requests":[');
 const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from(']}');
-const NEWLINE = Buffer.from('\n');
 const LF = 10;
 
 /** Thrown when the file changed between the check and the upload: the upload stops before it completes. */
@@ -67,13 +75,19 @@ export class SourceChangedError extends BodySourceError {
  * split it into batches within the API's limits. Holds no request in memory.
  */
 export async function scanBatchFile(source: BatchSource, limits: PartLimits = DEFAULT_PART_LIMITS): Promise<BatchFileScan> {
+  // One hash over the file's bytes, read in chunks. A part's hash is a copy of its state where
+  // the part's plan closed: by then the hash has taken every chunk up to the one holding the line
+  // that did not fit, so it covers the part's lines (and a little more) without hashing them twice.
   const hash = createHash('sha256');
+  let byteSize = 0;
   const parts: PartPlan[] = [];
-  let current: { part: PartPlan; hash: ReturnType<typeof createHash> } | undefined;
-  const close = () => {
+  let current: PartPlan | undefined;
+  const close = (atEnd = false) => {
     if (!current) return;
-    current.part.sha256 = current.hash.digest('hex');
-    parts.push(current.part);
+    current.sha256 = hash.copy().digest('hex');
+    current.hashedBytes = byteSize;
+    current.hashesWholeFile = atEnd;
+    parts.push(current);
     current = undefined;
   };
   const validator = new BatchValidator({
@@ -81,23 +95,17 @@ export async function scanBatchFile(source: BatchSource, limits: PartLimits = DE
     maxRequests: Number.MAX_SAFE_INTEGER,
     maxBytes: Number.MAX_SAFE_INTEGER,
     onRequestLine: (line: AcceptedLine) => {
-      const bytes = Buffer.byteLength(line.json);
-      if (current && (current.part.requests + 1 > limits.maxRequests || current.part.bodyBytes + 1 + bytes > limits.maxBodyBytes)) close();
+      if (current && (current.requests + 1 > limits.maxRequests || current.bodyBytes + 1 + line.bytes > limits.maxBodyBytes)) close();
       if (!current) {
-        current = {
-          part: { index: parts.length, firstLine: line.line, lastLine: line.line, requests: 0, bodyBytes: OPEN.length + CLOSE.length, sha256: '' },
-          hash: createHash('sha256'),
-        };
+        current = { index: parts.length, firstLine: line.line, lastLine: line.line, requests: 0, bodyBytes: OPEN.length + CLOSE.length, sha256: '', hashedBytes: 0, hashesWholeFile: false };
       } else {
-        current.part.bodyBytes += 1; // the comma
+        current.bodyBytes += 1; // the comma
       }
-      current.part.lastLine = line.line;
-      current.part.requests++;
-      current.part.bodyBytes += bytes;
-      current.hash.update(line.json).update('\n');
+      current.lastLine = line.line;
+      current.requests++;
+      current.bodyBytes += line.bytes;
     },
   });
-  let byteSize = 0;
   try {
     const lines = splitLines(
       source.open(),
@@ -113,7 +121,7 @@ export async function scanBatchFile(source: BatchSource, limits: PartLimits = DE
     if (!(err instanceof LineTooLongError)) throw err;
     validator.lineTooLong(err);
   }
-  close();
+  close(true);
   return { validation: validator.finish(byteSize), contentHash: hash.digest('hex'), parts };
 }
 
@@ -127,15 +135,14 @@ const BODY_PIECE_BYTES = 1024 * 1024;
 
 /**
  * The request body for one part, streamed: `{"requests":[` + the part's lines exactly as written
- * (not parsed and serialised again) + `]}`. The lines were validated by the scan; here each part
- * is hashed again as it streams, and the closing `]}` is sent only when the hash matches the
- * scan's, so a file changed in between never yields a complete body (the API creates nothing).
+ * (not parsed and serialised again) + `]}`. The lines were validated by the scan; here the bytes
+ * the scan hashed for this part are hashed again as they are read, and the closing `]}` is sent
+ * only when the hash matches the scan's, so a file changed in between never yields a complete
+ * body (the API creates nothing).
  *
  * This pass works on the file's bytes: the scan already decoded and checked every line, so here a
  * line is only found (its "\n"), trimmed as the validator trims it (BOM on line 1, ASCII spaces,
- * tabs, CR) and copied. Its bytes are hashed as they are: UTF-8 the scan accepted encodes back to
- * exactly these bytes, so the hashes agree unless a byte changed (even one that would decode to
- * the same replacement character).
+ * tabs, CR) and copied, and the chunks read are hashed whole.
  */
 export async function* partBody(source: BatchSource, part: PartPlan, options: SplitOptions = {}): AsyncGenerator<Uint8Array> {
   const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
@@ -167,45 +174,49 @@ export async function* partBody(source: BatchSource, part: PartPlan, options: Sp
     while (start < end && isWsByte(bytes[start])) start++;
     while (end > start && isWsByte(bytes[end - 1])) end--;
     if (start === end) return; // a blank line: the scan skipped it too
-    const json = bytes.subarray(start, end);
-    hash.update(json);
-    hash.update(NEWLINE);
     if (sent > 0) put(COMMA, 0, 1);
-    put(json, 0, json.length);
+    put(bytes, start, end);
     sent++;
   };
   const tooLong = () => new SourceChangedError(`line ${lineNumber + 1} is now longer than the longest line allowed`, new LineTooLongError(undefined, lineNumber + 1, maxLineBytes, batchLineAdvice()));
   // The start of a line cut by a chunk boundary (copies: the producer may reuse its buffers).
   let carry: Buffer[] = [];
   let carryBytes = 0;
+  let read = 0;
   for await (const chunk of source.open()) {
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    let start = 0;
-    let nl: number;
-    while ((nl = bytes.indexOf(LF, start)) !== -1) {
-      if (carryBytes + nl - start > maxLineBytes) throw tooLong();
-      if (carryBytes > 0) {
-        carry.push(bytes.subarray(start, nl));
-        const whole = Buffer.concat(carry, carryBytes + nl - start);
-        carry = [];
-        carryBytes = 0;
-        line(whole, 0, whole.length);
-      } else {
-        line(bytes, start, nl);
+    if (read < part.hashedBytes) hash.update(read + bytes.length <= part.hashedBytes ? bytes : bytes.subarray(0, part.hashedBytes - read));
+    read += bytes.length;
+    if (lineNumber < part.lastLine) {
+      let start = 0;
+      let nl: number;
+      while (lineNumber < part.lastLine && (nl = bytes.indexOf(LF, start)) !== -1) {
+        if (carryBytes + nl - start > maxLineBytes) throw tooLong();
+        if (carryBytes > 0) {
+          carry.push(bytes.subarray(start, nl));
+          const whole = Buffer.concat(carry, carryBytes + nl - start);
+          carry = [];
+          carryBytes = 0;
+          line(whole, 0, whole.length);
+        } else {
+          line(bytes, start, nl);
+        }
+        start = nl + 1;
       }
-      start = nl + 1;
-      if (lineNumber >= part.lastLine) break;
-    }
-    if (lineNumber >= part.lastLine) break; // ends the read: the rest of the file is other parts'
-    if (start < bytes.length) {
-      if (carryBytes + bytes.length - start > maxLineBytes) throw tooLong();
-      carry.push(Buffer.from(bytes.subarray(start)));
-      carryBytes += bytes.length - start;
+      if (lineNumber < part.lastLine && start < bytes.length) {
+        if (carryBytes + bytes.length - start > maxLineBytes) throw tooLong();
+        carry.push(Buffer.from(bytes.subarray(start)));
+        carryBytes += bytes.length - start;
+      }
     }
     while (ready.length > 0) yield ready.shift()!;
+    // Past the part's lines, reading goes on as far as the scan hashed (to the end for the last part).
+    if (lineNumber >= part.lastLine && read >= part.hashedBytes && !part.hashesWholeFile) break;
   }
-  if (carryBytes > 0) line(Buffer.concat(carry, carryBytes), 0, carryBytes);
+  if (lineNumber < part.lastLine && carryBytes > 0) line(Buffer.concat(carry, carryBytes), 0, carryBytes);
   if (sent !== part.requests) throw new SourceChangedError(`expected ${part.requests} requests in lines ${part.firstLine}–${part.lastLine}, read ${sent}`);
+  if (read < part.hashedBytes) throw new SourceChangedError(`it is now ${formatBytes(read)}, shorter than when it was checked`);
+  if (part.hashesWholeFile && read > part.hashedBytes) throw new SourceChangedError(`it is now ${formatBytes(read)}, longer than when it was checked`);
   if (hash.digest('hex') !== part.sha256) throw new SourceChangedError('its content is not what was checked');
   put(CLOSE, 0, CLOSE.length);
   for (const piece of ready) yield piece;

@@ -140,7 +140,7 @@ export class BatchValidator {
       });
       return;
     }
-    this.checkRequestLine(json, lineNumber, start);
+    this.checkRequestLine(json, jsonBytes, lineNumber, start);
   }
 
   /**
@@ -157,7 +157,7 @@ export class BatchValidator {
     return this.requestCount === 0 ? BODY_FRAME_BYTES : BODY_FRAME_BYTES + this.jsonBytes + this.requestCount - 1;
   }
 
-  private checkRequestLine(json: string, lineNumber: number, offset: number): void {
+  private checkRequestLine(json: string, bytes: number, lineNumber: number, offset: number): void {
     const f = this.findings;
     f.reset();
     let value: unknown;
@@ -210,7 +210,7 @@ export class BatchValidator {
     }
 
     if (f.errors === 0 && id !== undefined) {
-      this.accept(json, lineNumber, id);
+      this.accept(json, bytes, lineNumber, id);
     }
     if (f.issues.length) this.report(json, lineNumber, offset);
   }
@@ -226,7 +226,7 @@ export class BatchValidator {
     return column < 2 ** 20 ? column : 0;
   }
 
-  private accept(json: string, lineNumber: number, customId: string): void {
+  private accept(json: string, bytes: number, lineNumber: number, customId: string): void {
     const f = this.findings;
     this.acceptedCount++;
     const estimatedInputTokens = estimateInputTokens(f.tally);
@@ -241,7 +241,7 @@ export class BatchValidator {
       summary.maxTokens += f.maxTokens ?? 0;
       summary.estimatedInputTokens += estimatedInputTokens;
     }
-    this.onRequestLine?.({ line: lineNumber, customId, json, model, maxTokens: f.maxTokens, estimatedInputTokens });
+    this.onRequestLine?.({ line: lineNumber, customId, json, bytes, model, maxTokens: f.maxTokens, estimatedInputTokens });
   }
 
   /** Turns the line's issues into diagnostics, locating each path in the line text. */

@@ -28,6 +28,8 @@ export interface AcceptedLine {
   customId: string;
   /** The line's JSON text without BOM, CR or surrounding whitespace: one element of `requests`. */
   json: string;
+  /** Its size in UTF-8 bytes, as sent. */
+  bytes: number;
   model?: string;
   maxTokens?: number;
   estimatedInputTokens: number;

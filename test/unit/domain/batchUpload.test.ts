@@ -67,17 +67,34 @@ describe('streamed upload: scan and part bodies', () => {
     src.setText([line('a'), line('b', 'something else')].join('\n'));
     await assert.rejects(collect(partBody(src, scan.parts[0])), SourceChangedError);
     src.setText([line('a'), '{"broken'].join('\n'));
+    await assert.rejects(collect(partBody(src, scan.parts[0])), /shorter than when it was checked/);
+    src.setText([line('a'), line('b').replace('question', 'Question')].join('\n'));
     await assert.rejects(collect(partBody(src, scan.parts[0])), /content is not what was checked/);
     src.setText([line('a'), ''].join('\n'));
     await assert.rejects(collect(partBody(src, scan.parts[0])), /expected 2 requests in lines 1–2, read 1/);
   });
 
+  it('hashes the file once in the check: the last part is checked against the whole file, which must not have grown', async () => {
+    const text = `${[line('a'), line('b'), line('c')].join('\n')}\n`;
+    const src = source(text);
+    const scan = await scanBatchFile(src, { maxRequests: 2, maxBodyBytes: 1e9 });
+    assert.equal(scan.parts.length, 2);
+    assert.equal(scan.parts[1].sha256, scan.contentHash);
+    assert.equal(scan.parts[1].hashedBytes, Buffer.byteLength(text));
+    assert.ok(scan.parts[0].hashedBytes >= Buffer.byteLength(`${line('a')}\n${line('b')}\n`));
+    src.setText(`${text}${line('d')}\n`);
+    await collect(partBody(src, scan.parts[0])); // its lines and what the check hashed with them are unchanged
+    await assert.rejects(collect(partBody(src, scan.parts[1])), /longer than when it was checked/);
+  });
+
   it('notices a changed byte even where the text reads the same (a replacement character turned into invalid UTF-8)', async () => {
     // At the check the line holds a real U+FFFD; then that character's bytes become one invalid
-    // byte, which decodes to U+FFFD again: the file changed, and its upload must say so.
+    // byte, which decodes to U+FFFD again, and two spaces the request text is trimmed of keep the
+    // size: the text sent would read the same, but the file changed, and its upload must say so.
     const before = Buffer.from(`${line('a', 'x\uFFFDy')}\n`);
     const at = before.indexOf(Buffer.from('\uFFFD'));
-    const after = Buffer.concat([before.subarray(0, at), Buffer.from([0xff]), before.subarray(at + 3)]);
+    const after = Buffer.concat([before.subarray(0, at), Buffer.from([0xff]), before.subarray(at + 3, -1), Buffer.from('  \n')]);
+    assert.equal(after.length, before.length);
     let bytes = before;
     const src: BatchSource = {
       async *open() {
