@@ -82,18 +82,20 @@ export async function buildBatchFromData(options: BuildOptions): Promise<BatchBu
   let jsonBytes = 0;
   let byteSize = 0;
   let firstRequest: string | undefined;
-  let pending: string[] = [];
-  let pendingBytes = 0;
+  // Lines are encoded straight into one reused block (no joined string, no buffer per flush):
+  // the block is written and hashed when full, and only refilled once the write has finished.
+  let block = Buffer.allocUnsafe(FLUSH_BYTES);
+  let used = 0;
   const flush = async () => {
-    if (!pending.length) return;
-    const block = Buffer.from(pending.join(''), 'utf8');
-    pending = [];
-    pendingBytes = 0;
-    hash.update(block);
-    byteSize += block.length;
+    if (used === 0) return;
+    const data = block.subarray(0, used);
+    used = 0;
+    hash.update(data);
+    byteSize += data.length;
     let written = 0;
-    while (written < block.length) written += (await handle.write(block, written, block.length - written)).bytesWritten;
+    while (written < data.length) written += (await handle.write(data, written, data.length - written)).bytesWritten;
   };
+
   const reject = (record: BadRecord) => {
     customIds[record.number - 1] = '';
     if (options.onBad === 'stop') throw new BadRecordError(record);
@@ -144,12 +146,13 @@ export async function buildBatchFromData(options: BuildOptions): Promise<BatchBu
       firstRequest ??= line;
       requests++;
       jsonBytes += bytes;
-      pending.push(line, '\n');
-      pendingBytes += line.length + 1;
-      if (pendingBytes >= FLUSH_BYTES) {
+      if (used + bytes + 1 > block.length) {
         await flush();
         options.onProgress?.(records);
+        if (bytes + 1 > block.length) block = Buffer.allocUnsafe(bytes + 1);
       }
+      used += block.write(line, used, 'utf8');
+      block[used++] = 0x0a;
     }
     await flush();
     await handle.close();

@@ -3,9 +3,12 @@
 import { CUSTOM_ID_MAX_LENGTH } from '../jsonl/requestRules';
 
 const INVALID_RUN = /[^a-zA-Z0-9_-]+/g;
+const VALID = /^[a-zA-Z0-9_-]{1,64}$/;
 
 /** `raw` made valid: runs of other characters become "_", cut to 64; empty becomes `row-<number>`. */
 export function validCustomId(raw: string, number: number): string {
+  // Most ids (a key column) are valid already: one test instead of a trim, a replace and a slice.
+  if (VALID.test(raw) && raw !== '_') return raw;
   const cleaned = raw.trim().replace(INVALID_RUN, '_').slice(0, CUSTOM_ID_MAX_LENGTH);
   return cleaned === '' || cleaned === '_' ? `row-${number}` : cleaned;
 }
