@@ -30,7 +30,7 @@ interface WorkerResult {
   mode: string;
   ms: number;
   peakRssDelta: number;
-  phases: Record<(typeof PHASES)[number], number>;
+  phases: Record<(typeof PHASES)[number], number> & { rss: Record<(typeof PHASES)[number], number> };
 }
 
 async function runWorker(mode: 'ours' | 'baseline', dir: string, url: string, key: string, bodyFile = ''): Promise<WorkerResult> {
@@ -64,16 +64,18 @@ export async function benchRoundtrip(): Promise<void> {
     for (const phase of PHASES) {
       const floor = results.baseline.map((r) => r.phases[phase]);
       const ours = results.ours.map((r) => r.phases[phase]);
-      rows.push([`${phase}: baseline, ${FLOORS[phase]}`, ...cells(floor), '']);
-      rows.push([`${phase}: ours`, ...cells(ours), `${(median(ours) / median(floor)).toFixed(2)}×`]);
+      const rss = (rs: WorkerResult[]) => `${median(rs.map((r) => r.phases.rss[phase] / MB)).toFixed(1)} MB`;
+      rows.push([`${phase}: baseline, ${FLOORS[phase]}`, ...cells(floor), '', rss(results.baseline)]);
+      rows.push([`${phase}: ours`, ...cells(ours), `${(median(ours) / median(floor)).toFixed(2)}×`, rss(results.ours)]);
     }
     const wholeFloor = results.baseline.map((r) => r.ms);
     const wholeOurs = results.ours.map((r) => r.ms);
-    rows.push(['whole: baseline', ...cells(wholeFloor), '']);
-    rows.push(['whole: ours', ...cells(wholeOurs), `${(median(wholeOurs) / median(wholeFloor)).toFixed(2)}×`]);
+    const wholeRss = (rs: WorkerResult[]) => `${median(rs.map((r) => r.peakRssDelta / MB)).toFixed(1)} MB`;
+    rows.push(['whole: baseline', ...cells(wholeFloor), '', wholeRss(results.baseline)]);
+    rows.push(['whole: ours', ...cells(wholeOurs), `${(median(wholeOurs) / median(wholeFloor)).toFixed(2)}×`, wholeRss(results.ours)]);
     printTable(
       `Round trip: ${ROWS.toLocaleString('en-US')} CSV rows (${(dataBytes / MB).toFixed(1)} MB) → batch file (${(batchBytes / MB).toFixed(1)} MB, ${(bodyBytes / MB).toFixed(1)} MB body) → emulator → results (${(resultsBytes / MB).toFixed(1)} MB) → results CSV (${(csvBytes / MB).toFixed(1)} MB), ${RUNS} fresh processes each`,
-      ['phase', 'ms (median)', 'min', 'max', 'ours / baseline'],
+      ['phase', 'ms (median)', 'min', 'max', 'ours / baseline', 'peak RSS growth (median)'],
       rows,
     );
     const rss = (rs: WorkerResult[]) => rs.map((r) => r.peakRssDelta / MB);

@@ -25,17 +25,25 @@ export const ROUNDTRIP_TEMPLATE = {
 
 const HEADERS = { 'anthropic-version': '2023-06-01' };
 
-type Phases = Record<'data → batch file' | 'submit' | 'results download' | 'results CSV', number>;
+type PhaseName = 'data → batch file' | 'submit' | 'results download' | 'results CSV';
+/** Per phase: its time, and the peak RSS growth over the run's start while it ran. */
+type Phases = Partial<Record<PhaseName, number>> & { rss?: Partial<Record<PhaseName, number>> };
 
-async function timed<T>(phases: Partial<Phases>, name: keyof Phases, run: () => Promise<T>): Promise<T> {
+const runStartRss = process.memoryUsage.rss();
+let phasePeak = 0;
+setInterval(() => (phasePeak = Math.max(phasePeak, process.memoryUsage.rss())), 20).unref();
+
+async function timed<T>(phases: Phases, name: PhaseName, run: () => Promise<T>): Promise<T> {
+  phasePeak = process.memoryUsage.rss();
   const started = performance.now();
   const result = await run();
   phases[name] = performance.now() - started;
+  phases.rss = { ...phases.rss, [name]: Math.max(phasePeak, process.memoryUsage.rss()) - runStartRss };
   return result;
 }
 
-async function ours(dir: string, url: string, key: string): Promise<Partial<Phases>> {
-  const phases: Partial<Phases> = {};
+async function ours(dir: string, url: string, key: string): Promise<Phases> {
+  const phases: Phases = {};
   const data = path.join(dir, 'data.csv');
   const batchFile = path.join(dir, 'ours', 'data.batch.jsonl');
   await timed(phases, 'data → batch file', async () => {
@@ -96,8 +104,8 @@ async function* lines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string>
 
 const bareCell = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
-async function baseline(dir: string, url: string, key: string, bodyFile: string): Promise<Partial<Phases>> {
-  const phases: Partial<Phases> = {};
+async function baseline(dir: string, url: string, key: string, bodyFile: string): Promise<Phases> {
+  const phases: Phases = {};
   const data = path.join(dir, 'data.csv');
   await timed(phases, 'data → batch file', async () => {
     let rows = 0;
