@@ -27,7 +27,7 @@ const HEADERS = { 'anthropic-version': '2023-06-01' };
 
 type PhaseName = 'data → batch file' | 'submit' | 'results download' | 'results CSV';
 /** Per phase: its time, and the peak RSS growth over the run's start while it ran. */
-type Phases = Partial<Record<PhaseName, number>> & { rss?: Partial<Record<PhaseName, number>> };
+type Phases = Partial<Record<PhaseName, number>> & { rss?: Partial<Record<PhaseName, number>>; checkPass?: number };
 
 const runStartRss = process.memoryUsage.rss();
 let phasePeak = 0;
@@ -53,7 +53,9 @@ async function ours(dir: string, url: string, key: string): Promise<Phases> {
   const api = new BatchesApi(createClient({ apiKey: key, baseUrl: url, timeoutMs: 600_000, maxRetries: 0 }));
   const batch = await timed(phases, 'submit', async () => {
     const source = fileSource(batchFile);
+    const started = performance.now();
     const scan = await scanBatchFile(source);
+    phases.checkPass = performance.now() - started;
     if (scan.validation.errorCount > 0 || scan.parts.length !== 1) throw new Error('the built file must be one valid batch');
     return api.createFromStream(partBody(source, scan.parts[0]));
   });
