@@ -337,21 +337,10 @@ export class ResultsSummarizer {
     // Input position first; results the source lacks after every request, in file order.
     const key = inputIndex ?? this.base + this.arrival;
     this.arrival++;
-    const place = where ? { offset: where.offset, length: where.length, ...(where.text !== undefined ? { text: where.text } : {}) } : {};
     const entry = (): ResultEntry => {
+      const place = where ? { offset: where.offset, length: where.length, ...(where.text !== undefined ? { text: where.text } : {}) } : {};
       if (inputIndex === undefined) return { customId, result, ...place };
       return { customId, result, inputIndex, sourceLine: index!.at(inputIndex).line, ...place };
-    };
-    // Where it is, for a section opened on its own later (only its places, not the result).
-    const offer = (collector: Collector): void => {
-      if (collector.heap.accepts(key)) collector.heap.offer(key, entry());
-      if (!where || !collector.places?.accepts(key)) return;
-      if (inputIndex === undefined) {
-        collector.places.offer(key, { customId, offset: where.offset, length: where.length });
-        return;
-      }
-      const request = index!.at(inputIndex);
-      collector.places.offer(key, { customId, offset: where.offset, length: where.length, inputIndex, sourceLine: request.line, source: [request.offset, request.length] });
     };
     const outcome = outcomeOf(result);
     if (this.entryIndex && where) this.entryIndex.add(customId, outcome === 'errored' ? `errored:${errorTypeOf(result)}` : (outcome ?? 'other'), where.offset, where.length, inputIndex);
@@ -359,7 +348,7 @@ export class ResultsSummarizer {
       case 'succeeded': {
         const section = this.sections.succeeded;
         section.count++;
-        offer(section);
+        this.offer(section, key, entry, customId, inputIndex, where);
         const message = (result as Extract<MessageBatchResult, { type: 'succeeded' }>).message;
         const model = typeof message?.model === 'string' ? message.model : 'unknown model';
         let usage = this.perModel.get(model);
@@ -374,24 +363,37 @@ export class ResultsSummarizer {
         if (!group) this.groups.set(type, (group = this.collector(this.limitFor('errored', type))));
         group.count++;
         (isRetryableErrorType(type) ? this.retryableIds : this.fixIds).push(key, customId);
-        offer(group);
+        this.offer(group, key, entry, customId, inputIndex, where);
         break;
       }
       case 'expired': {
         this.sections.expired.count++;
         this.expiredIds.push(key, customId);
-        offer(this.sections.expired);
+        this.offer(this.sections.expired, key, entry, customId, inputIndex, where);
         break;
       }
       case 'canceled': {
         this.sections.canceled.count++;
         this.canceledIds.push(key, customId);
-        offer(this.sections.canceled);
+        this.offer(this.sections.canceled, key, entry, customId, inputIndex, where);
         break;
       }
       default:
         this.otherTypes++;
     }
+  }
+
+  /** Keeps a result among its section's first entries, and its place among the first places, when it is one of them. */
+  private offer(collector: Collector, key: number, entry: () => ResultEntry, customId: string, inputIndex: number | undefined, where: Pick<ResultLocation, 'offset' | 'length'> | undefined): void {
+    if (collector.heap.accepts(key)) collector.heap.offer(key, entry());
+    // Only its place, not the result: for a section opened on its own later.
+    if (!where || !collector.places?.accepts(key)) return;
+    if (inputIndex === undefined) {
+      collector.places.offer(key, { customId, offset: where.offset, length: where.length });
+      return;
+    }
+    const request = this.index!.at(inputIndex);
+    collector.places.offer(key, { customId, offset: where.offset, length: where.length, inputIndex, sourceLine: request.line, source: [request.offset, request.length] });
   }
 
   /** Every result's custom_id, section and place in the file, when `indexEntries` asked for it. */
