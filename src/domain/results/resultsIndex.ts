@@ -50,6 +50,8 @@ export const INDEX_VERSION = 2;
 const FINGERPRINT_BYTES = 64 * 1024;
 /** Lines of the page compared with the copy on each use. */
 const PAGE_SAMPLES = 16;
+/** Runs of a section's lines read from the copy at the same time. */
+const READS_AT_ONCE = 4;
 
 /** The copy an index describes: a new download, a truncation or an edit changes one of these. */
 export interface CopyIdentity {
@@ -453,9 +455,17 @@ export async function loadSectionFromIndex(files: IndexFiles, copyPath: string, 
   }
   const all = [...picked.values()].flat();
   const results = new Map<EntryPlace, MessageBatchResult>();
-  await readPlaces(copyPath, all, files.summary, (text, k) => {
-    results.set(all[k], resultOf(text, all[k].customId, `at byte ${all[k].offset} of ${copy.file}`));
-  });
+  // Lines far apart are one read each: a few runs of them at once keep the disk (and the thread pool) busy.
+  const byOffset = [...all].sort((a, b) => a.offset - b.offset);
+  const run = Math.ceil(byOffset.length / READS_AT_ONCE);
+  const runs = Array.from({ length: Math.ceil(byOffset.length / Math.max(1, run)) }, (_, i) => byOffset.slice(i * run, (i + 1) * run));
+  await Promise.all(
+    runs.map((places) =>
+      readPlaces(copyPath, places, files.summary, (text, k) => {
+        results.set(places[k], resultOf(text, places[k].customId, `at byte ${places[k].offset} of ${copy.file}`));
+      }),
+    ),
+  );
   // The prompts, from the source the index was made with (its size and time are checked above).
   const prompts = new Map<EntryPlace, string>();
   const source = kept.made.source;
