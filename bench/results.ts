@@ -3,7 +3,7 @@
 // "Open Results" does minus VS Code: the archive download (streamed to disk, each line summarized
 // as it is written, the index kept beside it) and the default document; "reopen" is a later open
 // from the local copy through that index, beside a pass over the whole copy (reopening before the
-// index), for 1,000, 20,000 and 100,000 results. Each measurement runs in a fresh process (bench/resultsWorker.ts) with
+// index), for 1,000, 20,000 and 100,000 results, whole and with the Errored section on its own. Each measurement runs in a fresh process (bench/resultsWorker.ts) with
 // RSS sampled every 20 ms; 20,000 vs 100,000 results shows memory does not grow with the count.
 //
 // The batch is created in the emulator (timing 'manual', then finish) with markers for errors,
@@ -141,9 +141,18 @@ async function worker(mode: string, url: string, batchId: string, dir: string, s
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as WorkerResult;
 }
 
-function reopenRow(count: number, bytes: number, indexed: WorkerResult[], scanned: WorkerResult[]): string[] {
+function reopenRow(count: number, bytes: number, indexed: WorkerResult[], scanned: WorkerResult[], section: WorkerResult[], sectionScanned: WorkerResult[]): string[] {
   const ms = (rs: WorkerResult[]) => median(rs.map((r) => r.ms)).toFixed(0);
-  return [count.toLocaleString('en-US'), (bytes / MB).toFixed(1), ms(indexed), ms(scanned), `${(median(indexed.map((r) => r.peakRssDelta)) / MB).toFixed(1)} MB`];
+  return [count.toLocaleString('en-US'), (bytes / MB).toFixed(1), ms(indexed), ms(scanned), `${(median(indexed.map((r) => r.peakRssDelta)) / MB).toFixed(1)} MB`, ms(section), ms(sectionScanned)];
+}
+
+/** Reopens of one batch's copy, whole and its Errored section alone, through the index and by a pass, alternated. */
+async function reopens(url: string, id: string, dir: string): Promise<WorkerResult[][]> {
+  const out: WorkerResult[][] = [[], [], [], []];
+  for (let i = 0; i < RUNS; i++) {
+    for (const [k, mode] of ['reopen', 'reopen-scan', 'reopen-section', 'reopen-section-scan'].entries()) out[k].push(await worker(mode, url, id, dir));
+  }
+  return out;
 }
 
 export async function benchResults(): Promise<void> {
@@ -186,12 +195,7 @@ export async function benchResults(): Promise<void> {
       results.baseline.push(await worker('baseline', server.url, created.id, archiveDir));
       results.ours.push(await worker('ours', server.url, created.id, archiveDir));
     }
-    const reopen: WorkerResult[] = [];
-    const reopenScan: WorkerResult[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      reopen.push(await worker('reopen', server.url, created.id, archiveDir));
-      reopenScan.push(await worker('reopen-scan', server.url, created.id, archiveDir));
-    }
+    const [reopen, reopenScan, reopenSection, reopenSectionScan] = await reopens(server.url, created.id, archiveDir);
     const withSource = await worker('ours', server.url, created.id, archiveDir, sourcePath);
     const viaDecoder = await worker('ours-decoder', server.url, created.id, archiveDir);
     const smallBaseline = await worker('baseline', server.url, smallId, archiveDir);
@@ -203,16 +207,8 @@ export async function benchResults(): Promise<void> {
       [SMALL, small.bytes, smallId],
     ];
     const reopenRows: string[][] = [];
-    for (const [count, bytes, id] of bySize) {
-      const indexed: WorkerResult[] = [];
-      const scanned: WorkerResult[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        indexed.push(await worker('reopen', server.url, id, archiveDir));
-        scanned.push(await worker('reopen-scan', server.url, id, archiveDir));
-      }
-      reopenRows.push(reopenRow(count, bytes, indexed, scanned));
-    }
-    reopenRows.push(reopenRow(LINES, big.bytes, reopen, reopenScan));
+    for (const [count, bytes, id] of bySize) reopenRows.push(reopenRow(count, bytes, ...((await reopens(server.url, id, archiveDir)) as [WorkerResult[], WorkerResult[], WorkerResult[], WorkerResult[]])));
+    reopenRows.push(reopenRow(LINES, big.bytes, reopen, reopenScan, reopenSection, reopenSectionScan));
 
     const phases = (r: WorkerResult) => ['download', 'download + summary', 'summary', 'render'].filter((p) => r.phases[p] !== undefined).map((p) => `${p} ${r.phases[p].toFixed(0)}`).join(' + ');
     const row = (label: string, rs: WorkerResult[]) => {
@@ -238,7 +234,7 @@ export async function benchResults(): Promise<void> {
     console.log(`ours / baseline time: ${ratio.toFixed(2)}× (goal ≤ 1.5×); document: ${(results.ours[0].documentChars ?? 0).toLocaleString('en-US')} characters`);
     printTable(
       `Reopen is flat in the number of results (median of ${RUNS} fresh processes; goal ≤ 150 ms at ${LINES.toLocaleString('en-US')})`,
-      ['results', 'MB of results', 'reopen from the index (ms)', 'before: pass over the copy (ms)', 'peak RSS − start (index)'],
+      ['results', 'MB of results', 'reopen from the index (ms)', 'before: pass over the copy (ms)', 'peak RSS − start (index)', 'Errored alone, index (ms)', 'Errored alone, pass (ms)'],
       reopenRows,
     );
     printTable(

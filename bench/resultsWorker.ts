@@ -1,5 +1,5 @@
 // One measurement of bench/results.ts, in a fresh process so that no run inherits another's heap:
-//   node out/bench/resultsWorker.js <baseline|ours|ours-decoder|reopen|reopen-scan> <baseUrl> <apiKey> <batchId> <dir> [source]
+//   node out/bench/resultsWorker.js <baseline|ours|ours-decoder|reopen|reopen-scan|reopen-section|reopen-section-scan> <baseUrl> <apiKey> <batchId> <dir> [source]
 // Prints one JSON line: total ms, per-phase ms, RSS at start and peak RSS − start (sampled every 20 ms).
 import { BatchesApi, createClient } from '../src/api';
 import { renderResultsDocument, ResultsArchive, summarizeResults, type ResultsSource } from '../src/domain/results';
@@ -48,6 +48,7 @@ async function baseline(baseUrl: string, apiKey: string, batchId: string): Promi
  * as it is written (keeping the index beside the copy), then render the default document. Reopen:
  * the summary from the index kept beside the copy (its entries' lines read back), then render.
  * Reopen-scan: what reopening did before the index, one summary pass over the whole copy.
+ * Reopen-section (-scan): the Errored section on its own, through the index (or a pass over the copy).
  */
 async function ours(mode: string, raw: BatchesApi, batchId: string, dir: string, source: string | undefined): Promise<Outcome> {
   const archive = new ResultsArchive(dir);
@@ -55,15 +56,17 @@ async function ours(mode: string, raw: BatchesApi, batchId: string, dir: string,
   let t = performance.now();
   let summary;
   let got;
-  if (mode === 'reopen' || mode === 'reopen-scan') {
+  // A section on its own: every error group, up to the default 2,000 entries each.
+  const section = mode.startsWith('reopen-section') ? ({ section: 'errored', maxEntries: 2000 } as const) : {};
+  if (mode.startsWith('reopen')) {
     got = await archive.status(batchId);
     if (!got?.complete) throw new Error('nothing archived to reopen');
-    if (mode === 'reopen') {
-      const kept = await archive.summarize(batchId, got.path, { source });
+    if (mode === 'reopen' || mode === 'reopen-section') {
+      const kept = await archive.summarize(batchId, got.path, { source, ...section });
       if (kept.rebuilt) throw new Error(`the index was not used: ${kept.rebuilt.message}`);
       summary = kept.summary;
     } else {
-      summary = await summarizeResults(got.path, { source });
+      summary = await summarizeResults(got.path, { source, ...section });
     }
     phases.summary = performance.now() - t;
   } else {
@@ -76,7 +79,7 @@ async function ours(mode: string, raw: BatchesApi, batchId: string, dir: string,
     phases['download + summary'] = performance.now() - t;
   }
   t = performance.now();
-  const doc = renderResultsDocument(summary, { batch: got.batch, label: 'bench.jsonl', sourcePath: source, archive: got });
+  const doc = renderResultsDocument(summary, { batch: got.batch, label: 'bench.jsonl', sourcePath: source, archive: got, section: 'section' in section ? section.section : undefined });
   phases.render = performance.now() - t;
   if (summary.results !== got.lines) throw new Error(`summary read ${summary.results} of ${got.lines}`);
   return { lines: got.lines, phases, documentChars: doc.text.length };
@@ -84,7 +87,7 @@ async function ours(mode: string, raw: BatchesApi, batchId: string, dir: string,
 
 async function main(): Promise<void> {
   const [mode, baseUrl, apiKey, batchId, dir, source] = process.argv.slice(2);
-  if (!mode || !baseUrl || !apiKey || !batchId) throw new Error('usage: resultsWorker <baseline|ours|ours-decoder|reopen> <baseUrl> <apiKey> <batchId> <dir> [source]');
+  if (!mode || !baseUrl || !apiKey || !batchId) throw new Error('usage: resultsWorker <baseline|ours|ours-decoder|reopen|reopen-scan|reopen-section|reopen-section-scan> <baseUrl> <apiKey> <batchId> <dir> [source]');
   // The extension has its API client (and so the SDK) loaded before anyone opens results.
   const api = mode === 'baseline' ? undefined : new BatchesApi(createClient({ apiKey, baseUrl, maxRetries: 0 }));
   const { result: outcome, ms, rssBefore, peakRssDelta } = await measure(() =>

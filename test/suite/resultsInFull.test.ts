@@ -204,4 +204,33 @@ describe('results: in full, Outline, Go to custom_id, filter, index', () => {
     assert.ok(fs.existsSync(files.summary) && fs.existsSync(files.entries), 'a missing index is made again');
     assert.equal(vscode.window.activeTextEditor!.document.uri.toString(), uri.toString());
   });
+
+  it('a section on its own (a filter) is read through the index; a damaged or missing index is made again and the section is the same', async () => {
+    const { id } = await openBatch(t, 'section-index.jsonl', mixed('section-index'));
+    const { results } = await extensionApi();
+    const files = results.archive.indexFiles(id);
+    const written = fs.readFileSync(files.summary);
+    const section = async () => (await results.render(id, 'errored')).text;
+    const first = await section();
+    for (const shown of ['server-1', 'busy-1', 'fix-1']) assert.ok(first.includes(`▸ ${shown} `), first);
+    assert.ok(!first.includes('▸ ok-1 ') && first.includes('prompt: x [[emulator:api_error]] (source line 3)'), first);
+    assert.ok(fs.readFileSync(files.summary).equals(written), 'the index was used as it was');
+
+    // A byte of the part that says where each section's entries are (the middle part of the file).
+    const nl = written.indexOf(10);
+    const parts = (JSON.parse(written.toString('utf8', 0, nl)) as { parts: { name: string; length: number }[] }).parts;
+    const sectionsAt = nl + 1 + parts[0].length;
+    assert.equal(parts[1].name, 'sections');
+    const damaged = Buffer.from(written);
+    damaged[sectionsAt + Math.floor(parts[1].length / 2)] ^= 1;
+    fs.writeFileSync(files.summary, damaged);
+    assert.equal(await section(), first, 'the damaged index was used');
+    assert.ok(fs.readFileSync(files.summary).equals(written), 'the index was made again from the copy');
+
+    fs.rmSync(files.summary);
+    fs.rmSync(files.entries);
+    assert.equal(await section(), first);
+    assert.ok(fs.existsSync(files.summary) && fs.existsSync(files.entries), 'a missing index is made again by a section on its own');
+    assert.equal(await section(), first);
+  });
 });

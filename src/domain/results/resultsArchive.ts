@@ -285,7 +285,7 @@ export class ResultsArchive {
     }
     // Kept beside the copy for later opens; best effort (a full disk means reading the copy again then).
     const made = await indexedOptions(summaryOptions);
-    if (made) await writeResultsIndex(this.indexFiles(batchId), download.path, summary, made, summarizer.entries(), this.openFile).catch(() => undefined);
+    if (made) await writeResultsIndex(this.indexFiles(batchId), download.path, summary, made, { entries: summarizer.entries()!, places: summarizer.places()! }, this.openFile).catch(() => undefined);
     return { download, summary };
   }
 

@@ -29,6 +29,29 @@ export interface ResultEntry {
   /** Where the result's line is in the local copy (bytes, without its newline), to read it again. */
   offset?: number;
   length?: number;
+  /** That line's text, as read: the index kept beside the copy holds the lines a document shows. */
+  text?: string;
+}
+
+/**
+ * Where one result of a section is, for the index kept beside a copy (resultsIndex.ts): its line
+ * in the copy, and its request's line in the source when the source has it (for the prompt).
+ */
+export interface EntryPlace {
+  customId: string;
+  offset: number;
+  length: number;
+  inputIndex?: number;
+  sourceLine?: number;
+  /** Byte offset and length of the request's line in the source. */
+  source?: [number, number];
+}
+
+/** The first places of each section and error group, in the order the document lists them. */
+export interface SectionPlaces {
+  /** How many places each list keeps at most. */
+  limit: number;
+  lists: { section: SectionId; places: EntryPlace[] }[];
 }
 
 export interface EntryList {
@@ -108,6 +131,13 @@ export interface SummaryOptions {
   maxEntries?: number;
   /** Keep entries for this section only (the others are counted). */
   section?: SectionId;
+  /**
+   * Entries of each section the index kept beside a copy says the place of, for a section opened
+   * on its own (resultsIndex.ts). Default 2,000.
+   */
+  sectionEntries?: number;
+  /** With `section`: the entries per section of the whole document, for an index made on the way. Default 200. */
+  documentEntries?: number;
   /** The source JSONL (path or an index already built): entries then follow the input order. */
   source?: string | SourceIndex;
   /** sha256 of what was submitted from the source: the summary says whether the file still is that. */
@@ -210,7 +240,11 @@ class IdList {
 interface Collector {
   count: number;
   heap: SmallestN<ResultEntry>;
+  /** With `indexEntries`: the first `sectionEntries` places, for a section opened on its own later. */
+  places?: SmallestN<EntryPlace>;
 }
+
+const DEFAULT_SECTION_ENTRIES = 2000;
 
 async function openSource(source: string | SourceIndex | undefined, signal: AbortSignal | undefined): Promise<{ index?: SourceIndex; summary?: SourceSummary }> {
   if (source === undefined) return {};
@@ -248,6 +282,7 @@ export class ResultsSummarizer {
   private readonly base: number;
   private readonly maxEntries: number;
   private readonly entryIndex: EntryIndexBuilder | undefined;
+  private readonly placeLimit: number;
 
   /** Give it to readLines, or to the download as `onLine`. */
   readonly onLine: LineHandler;
@@ -258,12 +293,13 @@ export class ResultsSummarizer {
     private readonly sourceProblem: SourceSummary | undefined,
   ) {
     this.maxEntries = Math.max(0, Math.floor(options.maxEntries ?? DEFAULT_MAX_ENTRIES));
+    this.placeLimit = options.indexEntries ? sectionEntriesOf(options) : 0;
     this.seen = index ? new Uint8Array(index.size) : undefined;
     this.base = index ? index.size : 0;
     this.sections = {
-      succeeded: { count: 0, heap: new SmallestN(this.limitFor('succeeded')) },
-      expired: { count: 0, heap: new SmallestN(this.limitFor('expired')) },
-      canceled: { count: 0, heap: new SmallestN(this.limitFor('canceled')) },
+      succeeded: this.collector(this.limitFor('succeeded')),
+      expired: this.collector(this.limitFor('expired')),
+      canceled: this.collector(this.limitFor('canceled')),
     };
     this.entryIndex = options.indexEntries ? new EntryIndexBuilder() : undefined;
     this.onLine = resultLineHandler(this.stats, (line, where) => this.add(line, where));
@@ -276,6 +312,10 @@ export class ResultsSummarizer {
     return new ResultsSummarizer(options, index, summary);
   }
 
+  private collector(limit: number): Collector {
+    return { count: 0, heap: new SmallestN(limit), ...(this.placeLimit > 0 ? { places: new SmallestN<EntryPlace>(this.placeLimit) } : {}) };
+  }
+
   private limitFor(outcome: Outcome, errorType?: string): number {
     const focus = this.options.section !== undefined ? parseSectionId(this.options.section) : undefined;
     if (!focus) return this.maxEntries;
@@ -284,7 +324,7 @@ export class ResultsSummarizer {
   }
 
   /** One parsed result, and where its line is in the file when it was read from one. */
-  add(line: MessageBatchIndividualResponse, where?: Pick<ResultLocation, 'offset' | 'length'>): void {
+  add(line: MessageBatchIndividualResponse, where?: Pick<ResultLocation, 'offset' | 'length'> & { text?: string }): void {
     const result = line.result;
     const customId = line.custom_id;
     const index = this.index;
@@ -297,8 +337,8 @@ export class ResultsSummarizer {
     // Input position first; results the source lacks after every request, in file order.
     const key = inputIndex ?? this.base + this.arrival;
     this.arrival++;
-    const place = where ? { offset: where.offset, length: where.length } : {};
     const entry = (): ResultEntry => {
+      const place = where ? { offset: where.offset, length: where.length, ...(where.text !== undefined ? { text: where.text } : {}) } : {};
       if (inputIndex === undefined) return { customId, result, ...place };
       return { customId, result, inputIndex, sourceLine: index!.at(inputIndex).line, ...place };
     };
@@ -308,7 +348,7 @@ export class ResultsSummarizer {
       case 'succeeded': {
         const section = this.sections.succeeded;
         section.count++;
-        if (section.heap.accepts(key)) section.heap.offer(key, entry());
+        this.offer(section, key, entry, customId, inputIndex, where);
         const message = (result as Extract<MessageBatchResult, { type: 'succeeded' }>).message;
         const model = typeof message?.model === 'string' ? message.model : 'unknown model';
         let usage = this.perModel.get(model);
@@ -320,22 +360,22 @@ export class ResultsSummarizer {
         this.errored++;
         const type = errorTypeOf(result);
         let group = this.groups.get(type);
-        if (!group) this.groups.set(type, (group = { count: 0, heap: new SmallestN(this.limitFor('errored', type)) }));
+        if (!group) this.groups.set(type, (group = this.collector(this.limitFor('errored', type))));
         group.count++;
         (isRetryableErrorType(type) ? this.retryableIds : this.fixIds).push(key, customId);
-        if (group.heap.accepts(key)) group.heap.offer(key, entry());
+        this.offer(group, key, entry, customId, inputIndex, where);
         break;
       }
       case 'expired': {
         this.sections.expired.count++;
         this.expiredIds.push(key, customId);
-        if (this.sections.expired.heap.accepts(key)) this.sections.expired.heap.offer(key, entry());
+        this.offer(this.sections.expired, key, entry, customId, inputIndex, where);
         break;
       }
       case 'canceled': {
         this.sections.canceled.count++;
         this.canceledIds.push(key, customId);
-        if (this.sections.canceled.heap.accepts(key)) this.sections.canceled.heap.offer(key, entry());
+        this.offer(this.sections.canceled, key, entry, customId, inputIndex, where);
         break;
       }
       default:
@@ -343,9 +383,37 @@ export class ResultsSummarizer {
     }
   }
 
+  /** Keeps a result among its section's first entries, and its place among the first places, when it is one of them. */
+  private offer(collector: Collector, key: number, entry: () => ResultEntry, customId: string, inputIndex: number | undefined, where: Pick<ResultLocation, 'offset' | 'length'> | undefined): void {
+    if (collector.heap.accepts(key)) collector.heap.offer(key, entry());
+    // Only its place, not the result: for a section opened on its own later.
+    if (!where || !collector.places?.accepts(key)) return;
+    if (inputIndex === undefined) {
+      collector.places.offer(key, { customId, offset: where.offset, length: where.length });
+      return;
+    }
+    const request = this.index!.at(inputIndex);
+    collector.places.offer(key, { customId, offset: where.offset, length: where.length, inputIndex, sourceLine: request.line, source: [request.offset, request.length] });
+  }
+
   /** Every result's custom_id, section and place in the file, when `indexEntries` asked for it. */
   entries(): EntryIndex | undefined {
     return this.entryIndex?.finish();
+  }
+
+  /**
+   * The first places of every section and error group (in the order finish() lists the groups),
+   * when `indexEntries` asked for them.
+   */
+  places(): SectionPlaces | undefined {
+    if (this.placeLimit === 0) return undefined;
+    const lists: SectionPlaces['lists'] = [
+      { section: 'succeeded', places: this.sections.succeeded.places!.sorted() },
+      { section: 'expired', places: this.sections.expired.places!.sorted() },
+      { section: 'canceled', places: this.sections.canceled.places!.sorted() },
+    ];
+    for (const [type, group] of this.groups) lists.push({ section: `errored:${type}`, places: group.places!.sorted() });
+    return { limit: this.placeLimit, lists };
   }
 
   /** The summary of everything fed so far; reads the prompts of the kept entries from the source. */
@@ -407,11 +475,30 @@ export async function summarizeResults(resultsPath: string, options: SummaryOpti
   return summarizer.finish(resultsPath);
 }
 
-/** One pass that also notes every result's custom_id, section and place in the file (for the index kept beside a copy). */
-export async function summarizeAndIndex(resultsPath: string, options: SummaryOptions = {}): Promise<{ summary: ResultsSummary; entries: EntryIndex }> {
-  const summarizer = await ResultsSummarizer.create({ ...options, indexEntries: true });
+/** The entries of each section an index keeps places for (a section opened on its own shows up to that many). */
+export function sectionEntriesOf(options: SummaryOptions): number {
+  const wanted = options.sectionEntries ?? DEFAULT_SECTION_ENTRIES;
+  // A section asked on its own for more than the setting still finds them in the index made for it.
+  const asked = options.section !== undefined ? (options.maxEntries ?? DEFAULT_MAX_ENTRIES) : 0;
+  return Math.max(0, Math.floor(Math.max(wanted, asked)));
+}
+
+/** What a pass notes for the index kept beside a copy, besides the summary. */
+export interface PassIndex {
+  entries: EntryIndex;
+  places: SectionPlaces;
+}
+
+/**
+ * One pass that also notes every result's custom_id, section and place in the file, and the
+ * first places of each section (for the index kept beside a copy). The summary is of the whole
+ * results: with `section`, its entries per section are `documentEntries`.
+ */
+export async function summarizeAndIndex(resultsPath: string, options: SummaryOptions = {}): Promise<{ summary: ResultsSummary; index: PassIndex }> {
+  const whole = options.section === undefined ? options : { ...options, section: undefined, maxEntries: options.documentEntries ?? DEFAULT_MAX_ENTRIES, sectionEntries: sectionEntriesOf(options) };
+  const summarizer = await ResultsSummarizer.create({ ...whole, indexEntries: true });
   await readLines(resultsPath, summarizer.onLine, { signal: options.signal });
-  return { summary: await summarizer.finish(resultsPath), entries: summarizer.entries()! };
+  return { summary: await summarizer.finish(resultsPath), index: { entries: summarizer.entries()!, places: summarizer.places()! } };
 }
 
 function usageOf(perModel: Map<string, ModelUsage>): ResultsSummary['usage'] {

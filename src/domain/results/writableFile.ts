@@ -23,11 +23,11 @@ export async function writeAll(file: WritableFile, block: Buffer): Promise<void>
   while (written < block.length) written += (await file.write(block, written, block.length - written)).bytesWritten;
 }
 
-/** Writes a whole small file through `open`; a failed write removes what it created. */
-export async function writeWholeFile(open: OpenForWrite, file: string, text: string): Promise<void> {
+/** Writes a whole small file (text as UTF-8) through `open`; a failed write removes what it created. */
+export async function writeWholeFile(open: OpenForWrite, file: string, text: string | Buffer): Promise<void> {
   const handle = await open(file);
   try {
-    await writeAll(handle, Buffer.from(text, 'utf8'));
+    await writeAll(handle, typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
   } catch (err) {
     await handle.close().catch(() => undefined);
     await fs.promises.rm(file, { force: true });

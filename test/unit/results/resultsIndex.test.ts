@@ -14,6 +14,7 @@ import {
   summarizeResults,
   type IndexFiles,
   type ResultsSummary,
+  type SectionId,
 } from '../../../src/domain/results';
 import { startEmulator, type Emulator } from '../../emulator';
 import { ended, errored, rawSource, request, succeeded, tempDir, writeJsonl } from './helpers';
@@ -21,17 +22,36 @@ import { ended, errored, rawSource, request, succeeded, tempDir, writeJsonl } fr
 const NOW = Date.UTC(2026, 0, 3, 12);
 const render = (summary: ResultsSummary) => renderResultsDocument(summary, { now: NOW, label: 'a.jsonl' }).text;
 
-/** Rewrites the body of an index file and gives it a checksum that matches: damage a checksum cannot catch. */
-function rewriteBody(file: string, edit: (body: Record<string, unknown>) => void): void {
-  const text = fs.readFileSync(file, 'utf8');
-  const nl = text.indexOf('\n');
-  const header = JSON.parse(text.slice(0, nl)) as { sha256: string };
-  const body = JSON.parse(text.slice(nl + 1)) as Record<string, unknown>;
-  edit(body);
-  const json = JSON.stringify(body);
-  header.sha256 = createHash('sha256').update(json).digest('hex');
-  fs.writeFileSync(file, `${JSON.stringify(header)}\n${json}`);
+const renderSection = (summary: ResultsSummary, section: SectionId) => renderResultsDocument(summary, { now: NOW, label: 'a.jsonl', section }).text;
+
+interface IndexHeader {
+  parts: { name: string; length: number; sha256: string }[];
 }
+
+/**
+ * Rewrites one JSON part of an index file and gives it a checksum that matches: damage a checksum
+ * cannot catch. The first part when no name is given.
+ */
+function rewritePart(file: string, name: string | undefined, edit: (body: Record<string, unknown>) => void): void {
+  const bytes = fs.readFileSync(file);
+  const nl = bytes.indexOf(10);
+  const header = JSON.parse(bytes.toString('utf8', 0, nl)) as IndexHeader;
+  let at = nl + 1;
+  const parts = header.parts.map((part) => {
+    const body = bytes.subarray(at, at + part.length);
+    at += part.length;
+    if (part.name !== (name ?? header.parts[0].name)) return body;
+    const json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    edit(json);
+    const edited = Buffer.from(JSON.stringify(json));
+    part.length = edited.length;
+    part.sha256 = createHash('sha256').update(edited).digest('hex');
+    return edited;
+  });
+  fs.writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), ...parts]));
+}
+
+const rewriteBody = (file: string, edit: (body: Record<string, unknown>) => void) => rewritePart(file, undefined, edit);
 
 function rewriteHeader(file: string, edit: (header: Record<string, unknown>) => void): void {
   const text = fs.readFileSync(file, 'utf8');
@@ -39,6 +59,31 @@ function rewriteHeader(file: string, edit: (header: Record<string, unknown>) => 
   const header = JSON.parse(text.slice(0, nl)) as Record<string, unknown>;
   edit(header);
   fs.writeFileSync(file, `${JSON.stringify(header)}${text.slice(nl)}`);
+}
+
+/** What `run` read of `file`: how many reads, how many bytes (every results read goes through fs.promises.open). */
+async function readsOf(file: string, run: () => Promise<unknown>): Promise<{ reads: number; bytes: number }> {
+  const original = fs.promises.open;
+  const seen = { reads: 0, bytes: 0 };
+  fs.promises.open = (async (...args: Parameters<typeof original>) => {
+    const handle = await original(...args);
+    if (path.resolve(String(args[0])) === path.resolve(file)) {
+      const read = handle.read.bind(handle) as (...a: unknown[]) => Promise<{ bytesRead: number }>;
+      (handle as unknown as { read: unknown }).read = async (...a: unknown[]) => {
+        const got = await read(...a);
+        seen.reads++;
+        seen.bytes += got.bytesRead;
+        return got;
+      };
+    }
+    return handle;
+  }) as typeof original;
+  try {
+    await run();
+  } finally {
+    fs.promises.open = original;
+  }
+  return seen;
 }
 
 describe('results index: the summary and entry index kept beside a local copy', () => {
@@ -142,7 +187,8 @@ describe('results index: the summary and entry index kept beside a local copy', 
     fs.writeFileSync(copy, text.replace('"custom_id":"ok-1"', '"custom_id":"ok-9"'));
     fs.utimesSync(copy, when, when);
     const edited = await summarizeCopy(files, copy, options);
-    assert.equal(edited.rebuilt?.kind, 'damaged');
+    // The copy's first and last bytes are hashed into the index: an edit there is another copy.
+    assert.equal(edited.rebuilt?.kind, 'old');
     assert.ok(edited.summary.succeeded.entries.some((e) => e.customId === 'ok-9'));
   });
 
@@ -175,11 +221,50 @@ describe('results index: the summary and entry index kept beside a local copy', 
     assert.equal((await loadEntryIndex(files, copy)).ids.length, 7, 'kept again');
   });
 
-  it('a section on its own is read from the copy (the index serves whole documents)', async () => {
-    const section = await summarizeCopy(files, copy, { ...options, section: 'succeeded' });
-    assert.ok(section.rebuilt);
-    assert.equal(section.summary.succeeded.entries.length, 2);
-    assert.equal(fs.existsSync(files.summary), false);
+  it('a section on its own is read through the index: the same document as a pass over the copy', async () => {
+    const sectionOptions = { ...options, sectionEntries: 3 };
+    const first = await summarizeCopy(files, copy, { ...sectionOptions, section: 'succeeded', maxEntries: 3 });
+    assert.equal(first.rebuilt?.kind, 'missing', 'the first section opened makes the index');
+    assert.ok(fs.existsSync(files.summary));
+    for (const section of ['succeeded', 'errored', 'errored:overloaded_error', 'expired', 'canceled'] as const) {
+      for (const maxEntries of [1, 3]) {
+        const wanted = { ...sectionOptions, section, maxEntries };
+        const got = await summarizeCopy(files, copy, wanted);
+        assert.equal(got.rebuilt, undefined, `${section}: made again: ${got.rebuilt?.message}`);
+        assert.equal(renderSection(got.summary, section), renderSection(await summarizeResults(copy, wanted), section), section);
+      }
+    }
+    const more = await summarizeCopy(files, copy, { ...sectionOptions, section: 'succeeded', maxEntries: 4 });
+    assert.equal(more.rebuilt?.kind, 'other-options', 'more entries than the index keeps places for');
+    assert.equal(renderSection(more.summary, 'succeeded'), renderSection(await summarizeResults(copy, { section: 'succeeded', maxEntries: 4 }), 'succeeded'));
+    assert.equal((await summarizeCopy(files, copy, { ...sectionOptions, section: 'succeeded', maxEntries: 4 })).rebuilt, undefined, 'the index made again keeps places for as many');
+  });
+
+  it('a section on its own follows the source order with its prompts, read from the index', async () => {
+    const source = writeJsonl(path.join(dir, 'a.jsonl'), ['gone-1', 'ok-3', 'late-1', 'ok-2', 'busy-1', 'ok-1', 'bad-1'].map((id) => request(id, `q ${id}`)));
+    const wanted = { ...options, source, sectionEntries: 3, section: 'succeeded' as const, maxEntries: 3 };
+    await summarizeCopy(files, copy, wanted);
+    const got = await summarizeCopy(files, copy, wanted);
+    assert.equal(got.rebuilt, undefined, `made again: ${got.rebuilt?.message}`);
+    assert.deepEqual(got.summary.succeeded.entries.map((e) => [e.customId, e.prompt, e.sourceLine]), [['ok-3', 'q ok-3', 2], ['ok-2', 'q ok-2', 4], ['ok-1', 'q ok-1', 6]]);
+    assert.equal(renderSection(got.summary, 'succeeded'), renderSection(await summarizeResults(copy, wanted), 'succeeded'));
+  });
+
+  it('a section on its own is made again when its part of the index is damaged', async () => {
+    const wanted = { ...options, section: 'succeeded' as const };
+    await summarizeCopy(files, copy, wanted);
+    rewritePart(files.summary, 'sections', (sections) => {
+      const lists = (sections as { lists: { section: string; places: { offset: number; length: number }[] }[] }).lists;
+      const succeeded = lists.find((l) => l.section === 'succeeded')!.places;
+      // The second entry's place given to the first: a valid line, of another custom_id.
+      succeeded[0].offset = succeeded[1].offset;
+      succeeded[0].length = succeeded[1].length;
+    });
+    const damaged = await summarizeCopy(files, copy, wanted);
+    assert.equal(damaged.rebuilt?.kind, 'damaged');
+    assert.match(damaged.rebuilt!.message, /expects "ok-1"/);
+    assert.equal(renderSection(damaged.summary, 'succeeded'), renderSection(await summarizeResults(copy, wanted), 'succeeded'));
+    assert.equal((await summarizeCopy(files, copy, wanted)).rebuilt, undefined);
   });
 
   describe('with the archive', () => {
@@ -204,5 +289,70 @@ describe('results index: the summary and entry index kept beside a local copy', 
       await archive.delete(batch.id);
       assert.deepEqual(fs.readdirSync(archive.dir), []);
     });
+  });
+});
+
+describe('results index: reopening costs the same whatever the number of results', () => {
+  /** `count` results with long replies; one in ten an error, so that the shown errors lie far apart in the copy. */
+  function bigCopy(dir: string, count: number): string {
+    const reply = 'An answer of some length. '.repeat(200);
+    const lines = Array.from({ length: count }, (_, i) => {
+      const id = `r-${String(i).padStart(6, '0')}`;
+      if (i % 10 === 3) return errored(id, 'overloaded_error');
+      if (i % 10 === 7) return errored(id, 'invalid_request_error');
+      if (i % 50 === 9) return ended(id, 'expired');
+      return succeeded(id, `${reply}${i}`);
+    });
+    return writeJsonl(path.join(dir, 'msgbatch_big.jsonl'), lines);
+  }
+
+  for (const count of [400, 4000]) {
+    it(`a whole document of ${count} results reads the index and a few bytes of the copy`, async () => {
+      const dir = tempDir('results-index-big');
+      const copy = bigCopy(dir, count);
+      const files = { summary: path.join(dir, 'msgbatch_big.index.json'), entries: path.join(dir, 'msgbatch_big.entries.json') };
+      const options = { maxEntries: 30 };
+      await summarizeCopy(files, copy, options);
+      let again: Awaited<ReturnType<typeof summarizeCopy>> | undefined;
+      const seen = await readsOf(copy, async () => (again = await summarizeCopy(files, copy, options)));
+      assert.equal(again?.rebuilt, undefined, `made again: ${again?.rebuilt?.message}`);
+      assert.equal(render(again!.summary), render(await summarizeResults(copy, options)));
+      // Its first and last 64 KiB (whether it is the copy the index was made from) and a sample of the lines shown.
+      assert.ok(seen.reads <= 24, `${seen.reads} reads of the copy`);
+      assert.ok(seen.bytes <= 2 * 65536 + 16 * 8192, `${seen.bytes} bytes of the copy read`);
+    });
+
+    it(`a section on its own of ${count} results reads only its entries' lines of the copy`, async () => {
+      const dir = tempDir('results-index-big');
+      const copy = bigCopy(dir, count);
+      const files = { summary: path.join(dir, 'msgbatch_big.index.json'), entries: path.join(dir, 'msgbatch_big.entries.json') };
+      const wanted = { maxEntries: 20, sectionEntries: 20, section: 'errored:overloaded_error' as const };
+      await summarizeCopy(files, copy, { maxEntries: 5, sectionEntries: 20 });
+      let got: Awaited<ReturnType<typeof summarizeCopy>> | undefined;
+      const seen = await readsOf(copy, async () => (got = await summarizeCopy(files, copy, wanted)));
+      assert.equal(got?.rebuilt, undefined, `made again: ${got?.rebuilt?.message}`);
+      assert.equal(got!.summary.errored.groups.find((g) => g.type === 'overloaded_error')?.entries.length, 20);
+      assert.equal(renderResultsDocument(got!.summary, { now: NOW, section: wanted.section }).text, renderResultsDocument(await summarizeResults(copy, wanted), { now: NOW, section: wanted.section }).text);
+      assert.ok(seen.bytes <= 2 * 65536 + 20 * 8192, `${seen.bytes} bytes of the copy read`);
+    });
+  }
+
+  it('is made again when a big copy was rewritten at its end at the same size and time', async () => {
+    const dir = tempDir('results-index-big');
+    const copy = bigCopy(dir, 400);
+    const files = { summary: path.join(dir, 'msgbatch_big.index.json'), entries: path.join(dir, 'msgbatch_big.entries.json') };
+    const when = new Date(Date.UTC(2026, 0, 2));
+    fs.utimesSync(copy, when, when);
+    await summarizeCopy(files, copy, { maxEntries: 3 });
+    const bytes = fs.readFileSync(copy);
+    const at = bytes.lastIndexOf('"custom_id":"r-000399"');
+    bytes.write('"custom_id":"r-000999"', at);
+    fs.writeFileSync(copy, bytes);
+    fs.utimesSync(copy, when, when);
+    const edited = await summarizeCopy(files, copy, { maxEntries: 3 });
+    assert.equal(edited.rebuilt?.kind, 'old');
+    assert.match(edited.rebuilt!.message, /first or last bytes changed/);
+    const section = await summarizeCopy(files, copy, { maxEntries: 3, section: 'succeeded' });
+    assert.equal(section.rebuilt, undefined, 'made again with the copy as it is now');
   });
 });
