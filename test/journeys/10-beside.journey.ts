@@ -22,7 +22,13 @@ async function submitAndEnd(page: Page, name: string): Promise<string> {
     if (await dialog.isVisible()) throw new Error(`A dialog is open before ${name} is opened: ${(await dialog.innerText()).replace(/\s+/g, ' ')}`);
     await page.keyboard.press('ControlOrMeta+P');
     await input.waitFor({ state: 'visible' });
-    await input.fill(name);
+    await input.fill(name, { timeout: 10_000 }).catch(async (err: Error) => {
+      // The workbench went inert under Quick Open: a modal dialog came up meanwhile. Say which.
+      await screenshot(`10-beside-inert-${attempt}`);
+      const open = (await dialog.isVisible()) ? (await dialog.innerText()).replace(/\s+/g, ' ') : 'none visible';
+      const toasts = (await page.locator('.notification-toast').allInnerTexts()).join(' | ');
+      throw new Error(`${err.message.split('\n')[0]} — dialog: ${open}; notifications: ${toasts}`);
+    });
     if (await row.waitFor({ timeout: 5000 }).then(() => true, () => false)) break;
     if (attempt === 5) throw new Error(`Quick Open did not list ${name} in 30 s`);
     await page.keyboard.press('Escape');
