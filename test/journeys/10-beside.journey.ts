@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { answerDialog, batchRow, chooseMenuItem, clickViewAction, openBatchesView, widenSidebar } from './workbench';
+import { answerDialog, batchRow, chooseMenuItem, clearNotifications, clickViewAction, openBatchesView, widenSidebar } from './workbench';
 import { screenshot, world } from './world';
 
 const request = (id: string, text: string) => JSON.stringify({ custom_id: id, params: { model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: text }] } });
@@ -13,6 +13,8 @@ async function submitAndEnd(page: Page, name: string): Promise<string> {
   const before = new Set(emulator.batchIds());
   // Opened with Quick Open and submitted from the editor's title bar: the Explorer's tree re-renders
   // as files appear, and a row can be replaced under the click.
+  // The end notification of the batch before would come in over Quick Open: cleared first.
+  await clearNotifications(page);
   // A file written a moment ago may not be in Quick Open's list yet: open it again until it is.
   const input = page.locator('.quick-input-widget input');
   const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first();
@@ -22,14 +24,19 @@ async function submitAndEnd(page: Page, name: string): Promise<string> {
     if (await dialog.isVisible()) throw new Error(`A dialog is open before ${name} is opened: ${(await dialog.innerText()).replace(/\s+/g, ' ')}`);
     await page.keyboard.press('ControlOrMeta+P');
     await input.waitFor({ state: 'visible' });
-    await input.fill(name, { timeout: 10_000 }).catch(async (err: Error) => {
-      // The workbench went inert under Quick Open: a modal dialog came up meanwhile. Say which.
-      await screenshot(`10-beside-inert-${attempt}`);
-      const open = (await dialog.isVisible()) ? (await dialog.innerText()).replace(/\s+/g, ' ') : 'none visible';
-      const toasts = (await page.locator('.notification-toast').allInnerTexts()).join(' | ');
-      throw new Error(`${err.message.split('\n')[0]} — dialog: ${open}; notifications: ${toasts}`);
-    });
-    if (await row.waitFor({ timeout: 5000 }).then(() => true, () => false)) break;
+    // Quick Open can close under the keyboard while the previous batch's end notification comes in
+    // (its input is then inert): open it again.
+    const filled = await input.fill(name, { timeout: 10_000 }).then(
+      () => true,
+      async (err: Error) => {
+        if (attempt < 5) return false;
+        await screenshot(`10-beside-inert-${attempt}`);
+        const open = (await dialog.isVisible()) ? (await dialog.innerText()).replace(/\s+/g, ' ') : 'none visible';
+        const toasts = (await page.locator('.notification-toast').allInnerTexts()).join(' | ');
+        throw new Error(`${err.message.split('\n')[0]} — dialog: ${open}; notifications: ${toasts}`);
+      },
+    );
+    if (filled && (await row.waitFor({ timeout: 5000 }).then(() => true, () => false))) break;
     if (attempt === 5) throw new Error(`Quick Open did not list ${name} in 30 s`);
     await page.keyboard.press('Escape');
   }
