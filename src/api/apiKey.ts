@@ -20,7 +20,7 @@ export function checkApiKey(raw: string, name = l10n.t('The API key')): CheckedA
       code === 0x0a || code === 0x0d
         ? l10n.t('a line break')
         : code === 0x20 || code === 0x09 || /\s/.test(key[i])
-          ? 'a space'
+          ? l10n.t('a space')
           : code < 0x20 || code === 0x7f
             ? l10n.t('a control character')
             : l10n.t('a character no API key has');

@@ -53,7 +53,7 @@ async function expect<T>(call: PendingCall, expected: string, isValid: (v: unkno
   return { value: answer.data as T, response: answer.response };
 }
 
-const expectBatch = async (call: PendingCall) => (await expect<MessageBatch>(call, 'a batch', isBatchShape)).value;
+const expectBatch = async (call: PendingCall) => (await expect<MessageBatch>(call, l10n.t('a batch'), isBatchShape)).value;
 
 export interface CallOptions {
   signal?: AbortSignal;

@@ -4,6 +4,7 @@
 // opened descriptor, not on the path before opening, so the file cannot be swapped in between.
 import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
+import { formatBytes } from '../common/format';
 
 /** The path is not a regular file: nothing was read from it. */
 export class NotRegularFileError extends Error {
@@ -17,11 +18,11 @@ export class NotRegularFileError extends Error {
 }
 
 function kindOf(stat: fs.Stats): string {
-  if (stat.isDirectory()) return 'a directory';
+  if (stat.isDirectory()) return l10n.t('a directory');
   if (stat.isFIFO()) return l10n.t('a named pipe');
   if (stat.isCharacterDevice()) return l10n.t('a character device');
   if (stat.isBlockDevice()) return l10n.t('a block device');
-  if (stat.isSocket()) return 'a socket';
+  if (stat.isSocket()) return l10n.t('a socket');
   return l10n.t('not a plain file');
 }
 
@@ -75,7 +76,7 @@ export class FileTooLargeError extends Error {
     readonly path: string,
     readonly maxBytes: number,
   ) {
-    super(l10n.t('{0} is over {1} bytes, more than it can hold here: it was not read.', path, maxBytes));
+    super(l10n.t('{0} is over {1}, more than it can hold here: it was not read.', path, formatBytes(maxBytes)));
     this.name = 'FileTooLargeError';
   }
 }

@@ -41,7 +41,7 @@ function describeValue(raw: unknown): string {
       return String(raw);
     case 'object':
       if (raw === null) return 'null';
-      return Array.isArray(raw) ? 'a list' : l10n.t('an object');
+      return Array.isArray(raw) ? l10n.t('a list') : l10n.t('an object');
     default:
       return `a ${typeof raw}`;
   }
@@ -57,7 +57,7 @@ function wrongType<T>(key: string, raw: unknown, fallback: T, what: string): Che
  */
 export function checkNumber(key: string, raw: unknown, rule: NumberRule): Checked<number> {
   if (raw === undefined || raw === null) return { value: rule.default };
-  if (typeof raw !== 'number' || !Number.isFinite(raw)) return wrongType(key, raw, rule.default, 'a number');
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) return wrongType(key, raw, rule.default, l10n.t('a number'));
   if (raw > rule.max) return { value: rule.max, problem: l10n.t('{0}.{1}: {2} is more than {3}, so {4} is used.', SECTION, key, raw, rule.max, rule.max) };
   if (raw < rule.min) return { value: rule.min, problem: l10n.t('{0}.{1}: {2} is less than {3}, so {4} is used.', SECTION, key, raw, rule.min, rule.min) };
   const whole = Math.floor(raw);

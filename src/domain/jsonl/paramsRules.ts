@@ -291,7 +291,7 @@ function checkEnum(value: unknown, key: string, allowed: string[], nullable: boo
 
 function checkObjectOrNull(value: unknown, key: string, f: LineFindings, stringToo = false): void {
   if (value === null || isPlainObject(value) || (stringToo && typeof value === 'string')) return;
-  f.error(RuleCode.invalidParam, p(key), l10n.t('"{0}" must be an object{1} or null, got {2}', key, stringToo ? ', a string' : '', describe(value)));
+  f.error(RuleCode.invalidParam, p(key), (stringToo ? l10n.t('"{0}" must be an object, a string or null, got {1}', key, describe(value)) : l10n.t('"{0}" must be an object or null, got {1}', key, describe(value))));
 }
 
 /** Checks params (already known to be an object); fills f.model, f.maxTokens and f.tally. */

@@ -222,7 +222,7 @@ async function openSource(uri: vscode.Uri): Promise<SubmitSource> {
     return { uri, name, unsaved: false, ...fileSource(uri.fsPath, { chunkBytes: CHUNK }) };
   }
   const stat = await vscode.workspace.fs.stat(uri);
-  if (!(stat.type & vscode.FileType.File)) throw new NotRegularFileError(uri.toString(), stat.type & vscode.FileType.Directory ? 'a directory' : vscode.l10n.t('not a plain file'));
+  if (!(stat.type & vscode.FileType.File)) throw new NotRegularFileError(uri.toString(), stat.type & vscode.FileType.Directory ? vscode.l10n.t('a directory') : vscode.l10n.t('not a plain file'));
   // VS Code's file system reads a file whole: a virtual file is held in memory, so it is bounded
   // by one batch's size (a local file of any size streams, and is split into parts).
   if (stat.size > DEFAULT_MAX_BYTES) {

@@ -16,7 +16,8 @@ export function readsAsWords(text: string): boolean {
   if (!/\p{L}/u.test(t)) return false;
   // Paths, globs, ids, URLs and code are not words.
   if (/^[\w.-]*[/\\*:@#]/.test(t) && !/\s/.test(t)) return false;
-  if (/\p{L}{2,}[^\n]*\s+[\p{L}\p{N}{(“"'$]/u.test(t)) return true;
+  // Two words or more, one of three letters at least ("a directory", "Submit as Batch").
+  if (/\p{L}[^\n]*\s+[\p{L}\p{N}{(“"'$]/u.test(t) && /\p{L}{3,}/u.test(t)) return true;
   // A template's words around its holes: `{0} results`.
   if (/\{\d+\}/.test(t) && t.replace(/\{\d+\}/g, ' ').split(/\s+/).some((w) => /^\p{L}{3,}[.,:;!?…]?$/u.test(w))) return true;
   return /^\p{Lu}\p{Ll}+(?:…|\.\.\.)?[.!?:]?$/u.test(t);
