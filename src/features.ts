@@ -6,8 +6,10 @@ import { setFormatLocale } from './common/format';
 import { useBundle } from './common/l10n';
 import { SubmissionRegistry } from './domain/submissionRegistry';
 import { UnfinishedBatches } from './domain/unfinishedBatches';
-import { ApiKeyStore } from './vscode/account/apiKeyStore';
+import { AccountScopedStorage } from './domain/accountData';
+import { AccountStore, SYNCED_ACCOUNTS_KEY } from './vscode/account/accountStore';
 import { ClientProvider } from './vscode/account/clientProvider';
+import { AccountIndicator } from './vscode/account/accountIndicator';
 import { registerCommands } from './vscode/commands';
 import { pruneStorage } from './vscode/commands/storageCommands';
 import type { ExtensionInternals } from './vscode/core/extensionInternals';
@@ -55,7 +57,11 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
   const log = new Log();
   const settingsProblems = Settings.reportTo((line) => log.warn(line));
   mark('log and settings');
-  const keys = new ApiKeyStore(context.secrets);
+  const keys = new AccountStore(context.globalState, context.secrets, context.globalStorageUri.fsPath);
+  // Account names may roam with Settings Sync; keys (SecretStorage) and base URLs never do.
+  context.globalState.setKeysForSync([SYNCED_ACCOUNTS_KEY]);
+  // The registry (labels, groups), the unfinished batches and the announced ends: the account in use's.
+  const accountState = new AccountScopedStorage(context.globalState, () => keys.activePlaces());
   const clients = new ClientProvider(keys, log);
   mark('key and client');
   const store = new BatchStore({
@@ -63,14 +69,14 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     pageSize: () => Settings.pageSize(),
     baseUrl: () => Settings.baseUrl() || undefined,
   });
-  const registry = new SubmissionRegistry(context.globalState);
-  const unfinished = new UnfinishedBatches(context.globalState, () => registry.list());
+  const registry = new SubmissionRegistry(accountState);
+  const unfinished = new UnfinishedBatches(accountState, () => registry.list());
   mark('store and memory');
   const polling = new PollingService(context, store, clients, registry, log);
   mark('poller');
-  const statusBar = new BatchStatusBar(store, registry, polling);
+  const statusBar = new BatchStatusBar(store, registry, polling, Date.now, () => keys.active()?.name);
   mark('status bar');
-  const endNotifications = new EndNotifications(store, registry, context.globalState, log, unfinished.atStart, path.join(context.globalStorageUri.fsPath, 'announced'));
+  const endNotifications = new EndNotifications(store, registry, accountState, log, unfinished.atStart, () => path.join(keys.activePlaces().dir, 'announced'));
   // Last of the watchers: the store it may load at once is followed by all of the above.
   const startupWatch = new StartupWatch(unfinished, store, registry, polling, async () => (await clients.get())?.api, log);
   mark('end notifications and startup watch');
@@ -78,7 +84,7 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
   mark('authoring');
   const templates = new TemplateSupport(log);
   mark('templates');
-  const results = new ResultsService(context.globalStorageUri.fsPath, {
+  const results = new ResultsService(() => keys.activePlaces().dir, {
     registry,
     log,
     api: async () => {
@@ -97,6 +103,9 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
   const batchesView = createBatchesView(store, registry, (id) => results.describeLocalCopy(id), standIns.tree);
   // Someone opened the view to see where their batches are: a far-away check comes now.
   const lookOnShow = batchesView.view.onDidChangeVisibility((e) => e.visible && polling.lookSoon());
+  const accountIndicator = new AccountIndicator(keys, batchesView.view);
+  // Another account: the running batches' status bar names the new one.
+  const accountShown = keys.onDidChange(() => statusBar.render());
   mark('view');
   context.subscriptions.push(
     log,
@@ -107,6 +116,8 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     registry,
     batchesView,
     lookOnShow,
+    accountIndicator,
+    accountShown,
     polling,
     statusBar,
     endNotifications,
@@ -126,7 +137,7 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     }),
   );
 
-  const services = { log, keys, clients, store, registry, polling, results, resultsDocuments, view: batchesView.view, revealBatch: (id: string) => batchesView.reveal(id) };
+  const services = { log, keys, globalState: context.globalState, clients, store, registry, polling, results, resultsDocuments, view: batchesView.view, revealBatch: (id: string) => batchesView.reveal(id) };
   context.subscriptions.push(registerCommands(services, standIns.commands));
   mark('commands');
 

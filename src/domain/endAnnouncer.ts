@@ -53,12 +53,14 @@ export class EndAnnouncer {
  * two windows that start together (their global storage not yet in step) announce a batch once.
  * Claims older than the announcements' memory are let go on the first claim of a session.
  */
-export function fileClaims(dir: string, now: () => number = Date.now): (batchId: string) => Promise<boolean> {
-  let tidied = false;
+export function fileClaims(folder: string | (() => string), now: () => number = Date.now): (batchId: string) => Promise<boolean> {
+  // A folder per account: the one in use when the claim is made (tidied once per folder).
+  const tidied = new Set<string>();
   return async (batchId) => {
+    const dir = typeof folder === 'string' ? folder : folder();
     await fs.promises.mkdir(dir, { recursive: true });
-    if (!tidied) {
-      tidied = true;
+    if (!tidied.has(dir)) {
+      tidied.add(dir);
       for (const name of await fs.promises.readdir(dir)) {
         const file = path.join(dir, name);
         const stat = await fs.promises.stat(file).catch(() => undefined);

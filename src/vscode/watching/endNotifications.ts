@@ -44,7 +44,7 @@ export class EndNotifications extends DisposableObject {
     /** Batches known unfinished when VS Code started: one that ended while it was closed is announced. */
     private readonly unfinishedAtStart: ReadonlySet<string> = new Set(),
     /** Where the windows of this machine claim announcements (undefined: this window alone decides). */
-    claimsDir?: string,
+    claimsDir?: string | (() => string),
   ) {
     super();
     this.announcer = new EndAnnouncer(globalState, Date.now, claimsDir ? fileClaims(claimsDir) : undefined);
