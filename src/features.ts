@@ -28,6 +28,7 @@ import { ResultsService } from './vscode/results/resultsService';
 import { EndNotifications } from './vscode/watching/endNotifications';
 import { PollingService } from './vscode/watching/polling';
 import { StartupWatch } from './vscode/watching/startupWatch';
+import { AccountWatches } from './vscode/watching/accountWatches';
 import { BatchStatusBar } from './vscode/watching/statusBar';
 
 /** How long after activation stale temp files and old records are tidied away. */
@@ -76,7 +77,12 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
   mark('poller');
   const statusBar = new BatchStatusBar(store, registry, polling, Date.now, () => keys.active()?.name);
   mark('status bar');
-  const endNotifications = new EndNotifications(store, registry, accountState, log, unfinished.atStart, () => path.join(keys.activePlaces().dir, 'announced'));
+  const endNotifications = new EndNotifications(store, registry, accountState, log, unfinished.atStart, () => path.join(keys.activePlaces().dir, 'announced'), {
+    // With several accounts, a notification says which one the batch ran in.
+    account: () => (keys.list().length > 1 ? keys.active()?.name : undefined),
+  });
+  // The accounts not in use with batches in flight: each watched on its own.
+  const accountWatches = new AccountWatches({ keys, clients, globalState: context.globalState, context, log });
   // Last of the watchers: the store it may load at once is followed by all of the above.
   const startupWatch = new StartupWatch(unfinished, store, registry, polling, async () => (await clients.get())?.api, log);
   mark('end notifications and startup watch');
@@ -121,6 +127,7 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     polling,
     statusBar,
     endNotifications,
+    accountWatches,
     startupWatch,
     authoring,
     templates,
@@ -149,12 +156,14 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
   log.info(`Claude Batches ${context.extension.packageJSON.version as string}: features loaded.`);
   mark('end');
   return {
+    keys,
     clients,
     store,
     registry,
     polling,
     statusBar: statusBar.item,
     endNotifications,
+    accountWatches,
     startupWatch,
     authoring,
     // Asking for them registers the authoring features (they wait for the first batch document).

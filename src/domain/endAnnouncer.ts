@@ -77,7 +77,11 @@ export function fileClaims(folder: string | (() => string), now: () => number = 
   };
 }
 
-/** `"prompts.jsonl" ended: 980 succeeded, 15 errored, 5 expired` */
-export function endSummary(label: string, batch: MessageBatch): string {
-  return l10n.t('"{0}" ended: {1}', label, outcomeSummary(batch.request_counts, 'words'));
+/**
+ * `"prompts.jsonl" ended: 980 succeeded, 15 errored, 5 expired`; with several accounts, the one
+ * the batch ran in: `"prompts.jsonl" ended in the account "Personal": …`.
+ */
+export function endSummary(label: string, batch: MessageBatch, account?: string): string {
+  const counts = outcomeSummary(batch.request_counts, 'words');
+  return account ? l10n.t('"{0}" ended in the account "{1}": {2}', label, account, counts) : l10n.t('"{0}" ended: {1}', label, counts);
 }

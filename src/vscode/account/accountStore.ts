@@ -55,6 +55,12 @@ export class AccountStore extends DisposableObject {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   /** Fires when an account, a key or the account in use changed (here or, for keys, in another window). */
   readonly onDidChange = this.changed.event;
+  private readonly activeChanged = this.register(new vscode.EventEmitter<void>());
+  /**
+   * Fires at once (before anything is written) when this window uses another account: whatever
+   * shows the account's batches must let go of them before anything reads the new account's data.
+   */
+  readonly onDidChangeActive = this.activeChanged.event;
   private readonly migration: Promise<void>;
   private activeId: string | undefined;
 
@@ -185,7 +191,9 @@ export class AccountStore extends DisposableObject {
 
   private async save(state: AccountsState, legacyOwner = this.machine().legacyOwner): Promise<void> {
     const { synced, local } = serializeAccounts(state);
+    const before = this.active()?.id;
     this.activeId = local.activeId;
+    if (activeAccount(state, this.environmentKeySet)?.id !== before) this.activeChanged.fire();
     await this.memento.update(SYNCED_ACCOUNTS_KEY, synced);
     await this.memento.update(MACHINE_KEY, { ...local, legacyOwner } satisfies MachineState);
     this.changed.fire();

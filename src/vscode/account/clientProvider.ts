@@ -23,8 +23,11 @@ export interface ApiHandle {
 export class ClientProvider extends DisposableObject {
   private readonly cached = new Map<string, { key: string; baseUrl: string; handle: ApiHandle }>();
   private reportedProblem: string | undefined;
-  /** Which account, key and server the last client of the account in use was for (a hash: no key). */
-  private lastIdentity: string | undefined;
+  /**
+   * Which account, key and server the last client of the account in use was for (a hash: no key);
+   * PENDING after a reconnection, until the next client is asked for (nothing of before is left).
+   */
+  private lastIdentity: string | undefined | typeof PENDING;
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   /** Fires when the account in use, its key or its base URL changed: whatever was loaded may belong to another account. */
   readonly onDidChange = this.changed.event;
@@ -34,7 +37,9 @@ export class ClientProvider extends DisposableObject {
     private readonly log: Log,
   ) {
     super();
-    this.register(accounts.onDidChange(() => void this.checkIdentity(vscode.l10n.t('account or API key changed'))));
+    // Another account in use: let go of everything at once, before its data is read.
+    this.register(accounts.onDidChangeActive(() => this.invalidate(vscode.l10n.t('account changed'))));
+    this.register(accounts.onDidChange(() => void this.checkIdentity(vscode.l10n.t('API key changed'))));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('claudeBatches.baseUrl')) this.invalidate(vscode.l10n.t('base URL changed'));
@@ -76,16 +81,22 @@ export class ClientProvider extends DisposableObject {
 
   /** Something about the accounts changed: only a change of the account in use, its key or server reconnects. */
   private async checkIdentity(reason: string): Promise<void> {
-    if (identity(await this.accounts.resolve()) !== this.lastIdentity) this.invalidate(reason);
+    if (this.lastIdentity === PENDING) return;
+    const now = identity(await this.accounts.resolve());
+    // Read again: a reconnection may have come meanwhile.
+    const last = this.lastIdentity as string | undefined | typeof PENDING;
+    if (last !== PENDING && now !== last) this.invalidate(reason);
   }
 
   private invalidate(reason: string): void {
     this.cached.clear();
-    this.lastIdentity = undefined;
+    this.lastIdentity = PENDING;
     this.log.info(`${reason}; reconnecting.`);
     this.changed.fire();
   }
 }
+
+const PENDING = Symbol('pending');
 
 /** Which account, key and server a resolved key is for, as a hash (never the key). */
 function identity({ account, key }: { account: AccountView | undefined; key: string | undefined }): string {

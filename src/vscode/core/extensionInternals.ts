@@ -5,6 +5,8 @@ import type { LazyAuthoring } from '../authoring';
 import type { BatchDiagnostics } from '../authoring/batchDiagnostics';
 import type { StartupWatch } from '../watching/startupWatch';
 import type { ClientProvider } from '../account/clientProvider';
+import type { AccountStore } from '../account/accountStore';
+import type { AccountWatches } from '../watching/accountWatches';
 import type { EndNotifications } from '../watching/endNotifications';
 import type { PollingService } from '../watching/polling';
 import type { PruneReport } from '../commands/storageCommands';
@@ -23,12 +25,16 @@ import type { TemplateSupport } from '../data/templateStub';
  * copies, and answer the extension's dialogs.
  */
 export interface ExtensionInternals {
+  /** The accounts and their keys (never a key through this: only what the commands show). */
+  readonly keys: AccountStore;
   readonly clients: ClientProvider;
   readonly store: BatchStore;
   readonly registry: SubmissionRegistry;
   readonly polling: PollingService;
   readonly statusBar: vscode.StatusBarItem;
   readonly endNotifications: EndNotifications;
+  /** The watches of the accounts not in use. */
+  readonly accountWatches: AccountWatches;
   /** Picks the watch up again after a restart. */
   readonly startupWatch: StartupWatch;
   /** The authoring features, registered with the first batch document. */
