@@ -162,6 +162,8 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     registry,
     polling,
     statusBar: statusBar.item,
+    accountItem: accountIndicator.item,
+    view: batchesView.view,
     endNotifications,
     accountWatches,
     startupWatch,

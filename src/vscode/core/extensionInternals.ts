@@ -32,6 +32,10 @@ export interface ExtensionInternals {
   readonly registry: SubmissionRegistry;
   readonly polling: PollingService;
   readonly statusBar: vscode.StatusBarItem;
+  /** The status-bar item naming the account in use (a click switches). */
+  readonly accountItem: vscode.StatusBarItem;
+  /** The Batches view (its description names the account in use). */
+  readonly view: vscode.TreeView<unknown>;
   readonly endNotifications: EndNotifications;
   /** The watches of the accounts not in use. */
   readonly accountWatches: AccountWatches;
