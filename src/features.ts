@@ -157,6 +157,7 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
   mark('end');
   return {
     keys,
+    globalState: context.globalState,
     clients,
     store,
     registry,

@@ -280,7 +280,7 @@ describe('accounts: two accounts in the running extension', () => {
   });
 
   it('neither key appears in any log, state file or message', async () => {
-    const { keys, logUri } = await extensionApi();
+    const { keys, logUri, globalState } = await extensionApi();
     await addAccount('Work', WORK_KEY);
     await submit(1);
     await addAccount('Personal', PERSONAL_KEY, emulator.url);
@@ -296,12 +296,19 @@ describe('accounts: two accounts in the running extension', () => {
     ui.verify();
 
     const storageRoot = path.dirname(path.dirname(keys.places('x').dir));
-    const files = [...logFiles(path.dirname(logUri)), ...logFiles(storageRoot)];
+    // Every file of this VS Code's user data: logs, global storage (the results copies), state.
+    const userData = path.resolve(path.dirname(logUri), '..', '..', '..');
+    assert.ok(storageRoot.startsWith(userData), `${storageRoot} is outside ${userData}`);
+    const files = logFiles(userData).filter((f) => fs.statSync(f).size < 64 * 1024 * 1024);
     assert.ok(files.some((f) => f.includes('claude-batches') || /Claude Batches/.test(path.basename(f))), `no log file of ours among ${files.length}`);
     for (const file of files) {
       const text = fs.readFileSync(file, 'latin1');
       for (const key of [WORK_KEY, PERSONAL_KEY]) assert.ok(!text.includes(key), `a key appears in ${file}`);
     }
+    // Global state, as the extension reads it (the workbench may keep it outside this folder).
+    const state = JSON.stringify(globalState.keys().map((k) => [k, globalState.get(k)]));
+    assert.match(state, /claudeBatches\.accounts/);
+    for (const key of [WORK_KEY, PERSONAL_KEY]) assert.ok(!state.includes(key), 'a key is in global state');
     const settings = JSON.stringify(vscode.workspace.getConfiguration('claudeBatches'));
     for (const key of [WORK_KEY, PERSONAL_KEY]) {
       assert.ok(!settings.includes(key), 'a key is in the settings');

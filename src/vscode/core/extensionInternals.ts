@@ -27,6 +27,8 @@ import type { TemplateSupport } from '../data/templateStub';
 export interface ExtensionInternals {
   /** The accounts and their keys (never a key through this: only what the commands show). */
   readonly keys: AccountStore;
+  /** The extension's global state (what each account remembers), for tests that look into it. */
+  readonly globalState: vscode.Memento;
   readonly clients: ClientProvider;
   readonly store: BatchStore;
   readonly registry: SubmissionRegistry;
