@@ -3,6 +3,8 @@
 // names in global state, which Settings Sync may carry; the keys in SecretStorage, which it never
 // does) and files each account's local data under its id.
 
+import * as l10n from '@vscode/l10n';
+
 /** One named account. Its key is in SecretStorage under `accountSecretKey(id)`, never here. */
 export interface Account {
   /** Made once when the account is added, never derived from the key: it names the account's local data. */
@@ -24,7 +26,10 @@ export const ENVIRONMENT_ACCOUNT_ID = 'env';
 export const ENVIRONMENT_ACCOUNT_NAME = 'ANTHROPIC_API_KEY';
 /** The id of the account made from the single key stored before accounts existed. */
 export const MIGRATED_ACCOUNT_ID = 'default';
-export const MIGRATED_ACCOUNT_NAME = 'Default';
+/** The name of the account made from the single key of before (a function: translated when asked). */
+export function migratedAccountName(): string {
+  return l10n.t('Default');
+}
 /** Where the key was stored before accounts existed. */
 export const LEGACY_SECRET_KEY = 'claudeBatches.apiKey';
 
@@ -62,18 +67,18 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string }
 /** A display name: trimmed, not empty, not too long, printable, and unlike every other account's. */
 export function checkAccountName(state: AccountsState, raw: string, renaming?: string): Checked<string> {
   const name = raw.replace(/\s+/g, ' ').trim();
-  if (!name) return { ok: false, problem: 'An account needs a name.' };
-  if (name.length > MAX_NAME_LENGTH) return { ok: false, problem: `An account name has at most ${MAX_NAME_LENGTH} characters.` };
-  if (/\p{Cc}/u.test(name)) return { ok: false, problem: 'An account name cannot hold control characters.' };
+  if (!name) return { ok: false, problem: l10n.t('An account needs a name.') };
+  if (name.length > MAX_NAME_LENGTH) return { ok: false, problem: l10n.t('An account name has at most {0} characters.', MAX_NAME_LENGTH) };
+  if (/\p{Cc}/u.test(name)) return { ok: false, problem: l10n.t('An account name cannot hold control characters.') };
   const taken = [...state.accounts.filter((a) => a.id !== renaming).map((a) => a.name), ENVIRONMENT_ACCOUNT_NAME];
-  if (taken.some((n) => n.toLowerCase() === name.toLowerCase())) return { ok: false, problem: `There is already an account named "${name}". Choose another name.` };
+  if (taken.some((n) => n.toLowerCase() === name.toLowerCase())) return { ok: false, problem: l10n.t('There is already an account named "{0}". Choose another name.', name) };
   return { ok: true, value: name };
 }
 
 /** Adds an account (made active); `id` is made by the caller (random), never from the key. */
 export function addAccount(state: AccountsState, id: string, rawName: string, baseUrl = ''): Checked<AccountsState> {
-  if (!ID_SHAPE.test(id) || id === ENVIRONMENT_ACCOUNT_ID || state.accounts.some((a) => a.id === id)) return { ok: false, problem: `The account id "${id}" cannot be used.` };
-  if (state.accounts.length >= MAX_ACCOUNTS) return { ok: false, problem: `There are already ${MAX_ACCOUNTS} accounts; remove one first.` };
+  if (!ID_SHAPE.test(id) || id === ENVIRONMENT_ACCOUNT_ID || state.accounts.some((a) => a.id === id)) return { ok: false, problem: l10n.t('The account id "{0}" cannot be used.', id) };
+  if (state.accounts.length >= MAX_ACCOUNTS) return { ok: false, problem: l10n.t('There are already {0} accounts; remove one first.', MAX_ACCOUNTS) };
   const name = checkAccountName(state, rawName);
   if (!name.ok) return name;
   const baseUrls = baseUrl ? { ...state.baseUrls, [id]: baseUrl } : state.baseUrls;
@@ -81,7 +86,7 @@ export function addAccount(state: AccountsState, id: string, rawName: string, ba
 }
 
 export function renameAccount(state: AccountsState, id: string, rawName: string): Checked<AccountsState> {
-  if (!state.accounts.some((a) => a.id === id)) return { ok: false, problem: 'That account no longer exists.' };
+  if (!state.accounts.some((a) => a.id === id)) return { ok: false, problem: l10n.t('That account no longer exists.') };
   const name = checkAccountName(state, rawName, id);
   if (!name.ok) return name;
   return { ok: true, value: { ...state, accounts: state.accounts.map((a) => (a.id === id ? { ...a, name: name.value } : a)) } };
@@ -96,7 +101,7 @@ export function removeAccount(state: AccountsState, id: string): AccountsState {
 }
 
 export function setActive(state: AccountsState, id: string, environmentKeySet: boolean): Checked<AccountsState> {
-  if (!allAccounts(state, environmentKeySet).some((a) => a.id === id)) return { ok: false, problem: 'That account no longer exists.' };
+  if (!allAccounts(state, environmentKeySet).some((a) => a.id === id)) return { ok: false, problem: l10n.t('That account no longer exists.') };
   return { ok: true, value: { ...state, activeId: id } };
 }
 
@@ -132,12 +137,12 @@ export function serializeAccounts(state: AccountsState): { synced: { accounts: A
  * before is filed under the account that was in use then. Undefined `dataOwner`: no account was.
  */
 export function migrateAccounts(hadStoredKey: boolean, environmentKeySet: boolean): { state: AccountsState; dataOwner: string | undefined } {
-  if (hadStoredKey) return { state: { accounts: [{ id: MIGRATED_ACCOUNT_ID, name: MIGRATED_ACCOUNT_NAME }], activeId: MIGRATED_ACCOUNT_ID, baseUrls: {} }, dataOwner: MIGRATED_ACCOUNT_ID };
+  if (hadStoredKey) return { state: { accounts: [{ id: MIGRATED_ACCOUNT_ID, name: migratedAccountName() }], activeId: MIGRATED_ACCOUNT_ID, baseUrls: {} }, dataOwner: MIGRATED_ACCOUNT_ID };
   return { state: EMPTY_ACCOUNTS, dataOwner: environmentKeySet ? ENVIRONMENT_ACCOUNT_ID : undefined };
 }
 
 /** A name for a new account that no other has: "Account 2", "Account 3"… */
-export function freeAccountName(state: AccountsState, base = 'Account'): string {
+export function freeAccountName(state: AccountsState, base = l10n.t('Account')): string {
   // Among count + 2 candidates one is free: each account takes at most one of them.
   const last = state.accounts.length + 2;
   for (let n = state.accounts.length + 1; n < last; n++) {

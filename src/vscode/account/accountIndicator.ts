@@ -31,6 +31,7 @@ export class AccountIndicator extends DisposableObject {
       this.item.hide();
       return;
     }
+    // not translated: an icon and the account's own name
     this.item.text = `$(account) ${active.name}`;
     this.item.tooltip = vscode.l10n.t('Claude Batches account: {0} ({1} accounts). Click to switch.', active.name, all.length);
     this.item.accessibilityInformation = { label: vscode.l10n.t('Claude Batches account: {0}. Activate to switch accounts.', active.name), role: 'button' };

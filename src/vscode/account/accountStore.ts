@@ -145,7 +145,7 @@ export class AccountStore extends DisposableObject {
     const stored = await this.secrets.get(accountSecretKey(account.id));
     // Redacted wherever it shows, as found (a stray character and all), even when it is refused.
     rememberSecret(stored);
-    if (!stored) return { account, key: undefined, source: 'none', problem: `The account "${account.name}" has no API key on this machine. Set one with "Claude Batches: Set API Key".` };
+    if (!stored) return { account, key: undefined, source: 'none', problem: vscode.l10n.t('The account "{0}" has no API key on this machine. Set one with "Claude Batches: Set API Key".', account.name) };
     return { account, ...resolveApiKey(stored, undefined) };
   }
 

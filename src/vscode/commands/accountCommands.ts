@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { checkApiKey, describeError, rememberSecret } from '../../api';
 import { deleteAccountData, storageOf } from '../../domain/accountData';
-import { checkAccountName, ENVIRONMENT_ACCOUNT_ID, freeAccountName, MIGRATED_ACCOUNT_NAME, parseAccounts } from '../../domain/accounts';
+import { checkAccountName, ENVIRONMENT_ACCOUNT_ID, freeAccountName, migratedAccountName, parseAccounts } from '../../domain/accounts';
 import type { KeyValueStorage } from '../../domain/submissionRegistry';
 import type { AccountStore, AccountView } from '../account/accountStore';
 import type { ClientProvider } from '../account/clientProvider';
@@ -53,7 +53,7 @@ async function askCheckedKey(clients: ClientProvider, log: Log, title: string, b
     }
   });
   if (checked !== undefined) {
-    const described = describeError(checked, { action: 'Checking the API key' });
+    const described = describeError(checked, { action: vscode.l10n.t('Checking the API key') });
     log.warn(described.message);
     if (described.kind === 'auth' || described.kind === 'permission') {
       void ui().error(vscode.l10n.t('{0} The key was not saved.', described.message));
@@ -82,7 +82,7 @@ export async function setApiKey({ keys, clients, log }: AccountDeps): Promise<bo
     log.info(`API key of the account "${named.name}" saved to secret storage.`);
   } else {
     const state = parseAccounts({ accounts: keys.list().filter((a) => !a.implicit) }, undefined);
-    const name = checkAccountName(state, MIGRATED_ACCOUNT_NAME).ok ? MIGRATED_ACCOUNT_NAME : freeAccountName(state);
+    const name = checkAccountName(state, migratedAccountName()).ok ? migratedAccountName() : freeAccountName(state);
     const added = await keys.add(name, key);
     if (!added.ok) {
       void ui().error(vscode.l10n.t('{0} The key was not saved.', added.problem));
