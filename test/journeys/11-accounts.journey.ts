@@ -10,10 +10,11 @@ const PERSONAL_KEY = 'sk-ant-emulator-journey-personal-2222';
 
 const REQUEST = (id: string) => ({ custom_id: id, params: { model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user' as const, content: `Hi ${id}` }] } });
 
-/** Types into the quick input that is open and accepts it. */
-async function answerInput(page: Page, text: string, options: { password?: boolean } = {}): Promise<void> {
+/** Types into the quick input that asks `prompt` and accepts it. */
+async function answerInput(page: Page, prompt: RegExp, text: string, options: { password?: boolean } = {}): Promise<void> {
+  // One input box after another in the same widget: wait for this one's prompt.
+  await page.locator('.quick-input-widget').filter({ hasText: prompt }).waitFor({ state: 'visible' });
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
   if (options.password) assert.equal(await input.getAttribute('type'), 'password', 'the key is typed in the clear');
   await input.fill(text);
   await page.keyboard.press('Enter');
@@ -22,9 +23,9 @@ async function answerInput(page: Page, text: string, options: { password?: boole
 /** Adds an account through the palette: name, its server, its key (checked before it is stored). */
 async function addAccount(page: Page, name: string, url: string, key: string): Promise<void> {
   await runCommand(page, 'Claude Batches: Add Account…');
-  await answerInput(page, name);
-  await answerInput(page, url);
-  await answerInput(page, key, { password: true });
+  await answerInput(page, /A name for the account/, name);
+  await answerInput(page, /The server of this account/, url);
+  await answerInput(page, /Paste your Anthropic API key/, key, { password: true });
   await notification(page, new RegExp(`account "${name}" added and in use`), 30_000);
 }
 
@@ -63,7 +64,7 @@ describe('journey: two accounts', () => {
     await batchRow(page, new RegExp(personal.id)).waitFor({ timeout: 30_000 });
     assert.equal(await batchRow(page, new RegExp(work.id)).count(), 0, 'the Work batch shows under Personal');
     // The view's title names the account in use.
-    await page.locator('.part.sidebar').getByText('Personal', { exact: true }).first().waitFor({ timeout: 10_000 });
+    await page.locator('.part.sidebar .composite.title').filter({ hasText: /Batches \(Personal\)/ }).waitFor({ timeout: 10_000 });
     await screenshot('11-accounts-2-personal');
 
     // One click on the status bar, one pick: the other account.

@@ -188,6 +188,7 @@ describe('accounts: two accounts in the running extension', () => {
     const personal = await addAccount('Personal', PERSONAL_KEY, emulator.url);
     assert.equal(keys.active()?.id, personal.id);
     assert.equal(view.description, 'Personal');
+    assert.equal(view.title, 'Batches (Personal)', 'the title names the account (alone in its container, the view shows no description)');
     assert.match(String(accountItem.tooltip), /Personal/);
     assert.deepEqual(await listed(), [], 'the Work batch shows under Personal');
     assert.equal(registry.get(workBatch), undefined, 'Work\'s record shows under Personal');
