@@ -242,6 +242,28 @@ describe('accounts: two accounts in the running extension', () => {
     assert.equal(ui.messages('info').filter((m) => /ended/.test(m)).length, 1);
   });
 
+  it('a submission under way when another account is put in use is filed under the account it was sent with', async () => {
+    const { keys, registry, store } = await extensionApi();
+    const work = await addAccount('Work', WORK_KEY);
+    const personal = await addAccount('Personal', PERSONAL_KEY);
+    await vscode.commands.executeCommand('claudeBatches.switchAccount', work.id);
+    // The create answers late: meanwhile the user puts Personal in use.
+    emulator.faults.add({ route: 'create', delayMs: 1500 });
+    ui.answer('confirm', /^Submit 1 request/, 'Submit');
+    const submitting = vscode.commands.executeCommand<{ id: string }>('claudeBatches.submitFile', writeBatchFile(1));
+    await until(() => emulator.requests.some((r) => r.route === 'create'), () => 'the create request');
+    await vscode.commands.executeCommand('claudeBatches.switchAccount', personal.id);
+    const batch = await submitting;
+    ui.verify();
+    assert.ok(batch);
+    assert.deepEqual(emulator.batchIds(WORK_KEY), [batch.id]);
+    assert.equal(registry.get(batch.id), undefined, 'the Work batch is filed under Personal');
+    assert.equal(store.get(batch.id), undefined, 'the Work batch shows under Personal');
+    assert.equal(keys.active()?.id, personal.id);
+    await vscode.commands.executeCommand('claudeBatches.switchAccount', work.id);
+    assert.ok(registry.get(batch.id), 'the Work batch is not filed under Work');
+  });
+
   it('removing an account asks first, then keeps or deletes its local data as chosen', async () => {
     const { keys, registry, results } = await extensionApi();
     const work = await addAccount('Work', WORK_KEY);

@@ -18,7 +18,8 @@ export class AccountIndicator extends DisposableObject {
     private readonly view: Pick<vscode.TreeView<unknown>, 'description' | 'title'>,
   ) {
     super();
-    this.title = view.title;
+    // The manifest's title, which not every VS Code reports before one is set.
+    this.title = view.title || vscode.l10n.t('Batches');
     this.item.name = vscode.l10n.t('Claude Batches Account');
     this.item.command = commandOf(CommandIds.switchAccount, vscode.l10n.t('Switch account'));
     this.register(accounts.onDidChange(() => this.render()));
