@@ -7,6 +7,7 @@ import { useBundle } from './common/l10n';
 import { SubmissionRegistry } from './domain/submissionRegistry';
 import { UnfinishedBatches } from './domain/unfinishedBatches';
 import { AccountScopedStorage } from './domain/accountData';
+import { ReliableState } from './domain/reliableState';
 import { AccountStore, SYNCED_ACCOUNTS_KEY } from './vscode/account/accountStore';
 import { ClientProvider } from './vscode/account/clientProvider';
 import { AccountIndicator } from './vscode/account/accountIndicator';
@@ -58,11 +59,13 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
   const log = new Log();
   const settingsProblems = Settings.reportTo((line) => log.warn(line));
   mark('log and settings');
-  const keys = new AccountStore(context.globalState, context.secrets, context.globalStorageUri.fsPath);
+  // Global state that reads back what this window wrote (an echo of an older write never undoes it).
+  const globalState = new ReliableState(context.globalState);
+  const keys = new AccountStore(globalState, context.secrets, context.globalStorageUri.fsPath);
   // Account names may roam with Settings Sync; keys (SecretStorage) and base URLs never do.
   context.globalState.setKeysForSync([SYNCED_ACCOUNTS_KEY]);
   // The registry (labels, groups), the unfinished batches and the announced ends: the account in use's.
-  const accountState = new AccountScopedStorage(context.globalState, () => keys.activePlaces());
+  const accountState = new AccountScopedStorage(globalState, () => keys.activePlaces());
   const clients = new ClientProvider(keys, log);
   mark('key and client');
   const store = new BatchStore({
@@ -82,7 +85,7 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     account: () => (keys.list().length > 1 ? keys.active()?.name : undefined),
   });
   // The accounts not in use with batches in flight: each watched on its own.
-  const accountWatches = new AccountWatches({ keys, clients, globalState: context.globalState, context, log });
+  const accountWatches = new AccountWatches({ keys, clients, globalState, context, log });
   // Last of the watchers: the store it may load at once is followed by all of the above.
   const startupWatch = new StartupWatch(unfinished, store, registry, polling, async () => (await clients.get())?.api, log);
   mark('end notifications and startup watch');
@@ -144,7 +147,7 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     }),
   );
 
-  const services = { log, keys, globalState: context.globalState, clients, store, registry, polling, results, resultsDocuments, view: batchesView.view, revealBatch: (id: string) => batchesView.reveal(id) };
+  const services = { log, keys, globalState, clients, store, registry, polling, results, resultsDocuments, view: batchesView.view, revealBatch: (id: string) => batchesView.reveal(id) };
   context.subscriptions.push(registerCommands(services, standIns.commands));
   mark('commands');
 
@@ -157,7 +160,7 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
   mark('end');
   return {
     keys,
-    globalState: context.globalState,
+    globalState,
     clients,
     store,
     registry,

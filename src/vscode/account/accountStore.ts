@@ -23,6 +23,7 @@ import {
   type Checked,
 } from '../../domain/accounts';
 import { DisposableObject } from '../../domain/lifecycle';
+import type { StateStorage } from '../../domain/reliableState';
 
 export type { KeySource, ResolvedKey } from '../../api';
 export type { AccountView } from '../../domain/accounts';
@@ -65,7 +66,7 @@ export class AccountStore extends DisposableObject {
   private activeId: string | undefined;
 
   constructor(
-    private readonly memento: vscode.Memento,
+    private readonly memento: StateStorage,
     private readonly secrets: vscode.SecretStorage,
     private readonly storageRoot: string,
     private readonly env: NodeJS.ProcessEnv = process.env,

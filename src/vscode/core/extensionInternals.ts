@@ -6,6 +6,7 @@ import type { BatchDiagnostics } from '../authoring/batchDiagnostics';
 import type { StartupWatch } from '../watching/startupWatch';
 import type { ClientProvider } from '../account/clientProvider';
 import type { AccountStore } from '../account/accountStore';
+import type { StateStorage } from '../../domain/reliableState';
 import type { AccountWatches } from '../watching/accountWatches';
 import type { EndNotifications } from '../watching/endNotifications';
 import type { PollingService } from '../watching/polling';
@@ -28,7 +29,7 @@ export interface ExtensionInternals {
   /** The accounts and their keys (never a key through this: only what the commands show). */
   readonly keys: AccountStore;
   /** The extension's global state (what each account remembers), for tests that look into it. */
-  readonly globalState: vscode.Memento;
+  readonly globalState: StateStorage;
   readonly clients: ClientProvider;
   readonly store: BatchStore;
   readonly registry: SubmissionRegistry;
