@@ -23,13 +23,13 @@ import {
   type Checked,
 } from '../../domain/accounts';
 import { DisposableObject } from '../../domain/lifecycle';
+import { SYNCED_ACCOUNTS_KEY } from '../../domain/accountsAtStart';
 import type { StateStorage } from '../../domain/reliableState';
 
 export type { KeySource, ResolvedKey } from '../../api';
 export type { AccountView } from '../../domain/accounts';
 
-/** The accounts' names: Settings Sync may carry them to the user's other machines (never a key). */
-export const SYNCED_ACCOUNTS_KEY = 'claudeBatches.accounts';
+export { SYNCED_ACCOUNTS_KEY };
 /** This machine's side: the account last chosen, base URLs, who owns the data of before accounts. */
 const MACHINE_KEY = 'claudeBatches.accounts.machine';
 

@@ -20,6 +20,7 @@ import {
 } from '../../../src/domain/accounts';
 import { accountDataPlaces, AccountScopedStorage } from '../../../src/domain/accountData';
 import { mayHaveUnfinished } from '../../../src/domain/unfinishedBatches';
+import { hasSeveralAccounts, SYNCED_ACCOUNTS_KEY } from '../../../src/domain/accountsAtStart';
 import { SubmissionRegistry, type KeyValueStorage } from '../../../src/domain/submissionRegistry';
 
 function ok<T>(checked: { ok: true; value: T } | { ok: false; problem: string }): T {
@@ -173,5 +174,30 @@ describe('accounts: each account\'s local data apart', () => {
     active = 'default';
     assert.deepEqual(registry.list().map((r) => r.label), ['work.jsonl']);
     assert.deepEqual([...storage.data.keys()].sort(), ['claudeBatches.submissions', 'claudeBatches.submissions@a1']);
+  });
+});
+
+describe('accounts at start (read by activation)', () => {
+  const storage = (value: unknown) => ({ get: <T>(key: string) => (key === SYNCED_ACCOUNTS_KEY ? (value as T) : undefined) });
+  const named = (n: number) => ({ accounts: Array.from({ length: n }, (_, i) => ({ id: `a${i}`, name: `Account ${i}` })) });
+
+  it('several: two named accounts, or one and ANTHROPIC_API_KEY', () => {
+    assert.equal(hasSeveralAccounts(storage(named(2)), {}), true);
+    assert.equal(hasSeveralAccounts(storage(named(1)), { ANTHROPIC_API_KEY: 'sk-ant-x' }), true);
+  });
+
+  it('not several: one account, none, a blank ANTHROPIC_API_KEY, or a stored value of another shape', () => {
+    assert.equal(hasSeveralAccounts(storage(named(1)), {}), false);
+    assert.equal(hasSeveralAccounts(storage(undefined), { ANTHROPIC_API_KEY: 'sk-ant-x' }), false);
+    assert.equal(hasSeveralAccounts(storage(named(1)), { ANTHROPIC_API_KEY: '  ' }), false);
+    for (const odd of [null, 'x', 7, { accounts: 'two' }, [1, 2]]) assert.equal(hasSeveralAccounts(storage(odd), {}), false, JSON.stringify(odd));
+  });
+
+  it('reads the key the accounts are saved under', () => {
+    const memory = new Map<string, unknown>();
+    const state = { get: <T>(key: string) => memory.get(key) as T, update: async (key: string, value: unknown) => void memory.set(key, value) };
+    const { synced } = serializeAccounts({ accounts: [{ id: 'a1', name: 'Work' }, { id: 'a2', name: 'Personal' }], activeId: 'a1', baseUrls: {} });
+    void state.update(SYNCED_ACCOUNTS_KEY, synced);
+    assert.equal(hasSeveralAccounts(state, {}), true);
   });
 });
