@@ -6,8 +6,11 @@ import { setFormatLocale } from './common/format';
 import { useBundle } from './common/l10n';
 import { SubmissionRegistry } from './domain/submissionRegistry';
 import { UnfinishedBatches } from './domain/unfinishedBatches';
-import { ApiKeyStore } from './vscode/account/apiKeyStore';
+import { AccountScopedStorage } from './domain/accountData';
+import { ReliableState } from './domain/reliableState';
+import { AccountStore, SYNCED_ACCOUNTS_KEY } from './vscode/account/accountStore';
 import { ClientProvider } from './vscode/account/clientProvider';
+import { AccountIndicator } from './vscode/account/accountIndicator';
 import { registerCommands } from './vscode/commands';
 import { pruneStorage } from './vscode/commands/storageCommands';
 import type { ExtensionInternals } from './vscode/core/extensionInternals';
@@ -26,6 +29,7 @@ import { ResultsService } from './vscode/results/resultsService';
 import { EndNotifications } from './vscode/watching/endNotifications';
 import { PollingService } from './vscode/watching/polling';
 import { StartupWatch } from './vscode/watching/startupWatch';
+import { AccountWatches } from './vscode/watching/accountWatches';
 import { BatchStatusBar } from './vscode/watching/statusBar';
 
 /** How long after activation stale temp files and old records are tidied away. */
@@ -55,7 +59,13 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
   const log = new Log();
   const settingsProblems = Settings.reportTo((line) => log.warn(line));
   mark('log and settings');
-  const keys = new ApiKeyStore(context.secrets);
+  // Global state that reads back what this window wrote (an echo of an older write never undoes it).
+  const globalState = new ReliableState(context.globalState);
+  const keys = new AccountStore(globalState, context.secrets, context.globalStorageUri.fsPath);
+  // Account names may roam with Settings Sync; keys (SecretStorage) and base URLs never do.
+  context.globalState.setKeysForSync([SYNCED_ACCOUNTS_KEY]);
+  // The registry (labels, groups), the unfinished batches and the announced ends: the account in use's.
+  const accountState = new AccountScopedStorage(globalState, () => keys.activePlaces());
   const clients = new ClientProvider(keys, log);
   mark('key and client');
   const store = new BatchStore({
@@ -63,14 +73,19 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     pageSize: () => Settings.pageSize(),
     baseUrl: () => Settings.baseUrl() || undefined,
   });
-  const registry = new SubmissionRegistry(context.globalState);
-  const unfinished = new UnfinishedBatches(context.globalState, () => registry.list());
+  const registry = new SubmissionRegistry(accountState);
+  const unfinished = new UnfinishedBatches(accountState, () => registry.list());
   mark('store and memory');
   const polling = new PollingService(context, store, clients, registry, log);
   mark('poller');
-  const statusBar = new BatchStatusBar(store, registry, polling);
+  const statusBar = new BatchStatusBar(store, registry, polling, Date.now, () => keys.active()?.name);
   mark('status bar');
-  const endNotifications = new EndNotifications(store, registry, context.globalState, log, unfinished.atStart, path.join(context.globalStorageUri.fsPath, 'announced'));
+  const endNotifications = new EndNotifications(store, registry, accountState, log, unfinished.atStart, () => path.join(keys.activePlaces().dir, 'announced'), {
+    // With several accounts, a notification says which one the batch ran in.
+    account: () => (keys.list().length > 1 ? keys.active()?.name : undefined),
+  });
+  // The accounts not in use with batches in flight: each watched on its own.
+  const accountWatches = new AccountWatches({ keys, clients, globalState, context, log });
   // Last of the watchers: the store it may load at once is followed by all of the above.
   const startupWatch = new StartupWatch(unfinished, store, registry, polling, async () => (await clients.get())?.api, log);
   mark('end notifications and startup watch');
@@ -78,7 +93,7 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
   mark('authoring');
   const templates = new TemplateSupport(log);
   mark('templates');
-  const results = new ResultsService(context.globalStorageUri.fsPath, {
+  const results = new ResultsService(() => keys.activePlaces().dir, {
     registry,
     log,
     api: async () => {
@@ -97,6 +112,9 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
   const batchesView = createBatchesView(store, registry, (id) => results.describeLocalCopy(id), standIns.tree);
   // Someone opened the view to see where their batches are: a far-away check comes now.
   const lookOnShow = batchesView.view.onDidChangeVisibility((e) => e.visible && polling.lookSoon());
+  const accountIndicator = new AccountIndicator(keys, batchesView.view);
+  // Another account: the running batches' status bar names the new one.
+  const accountShown = keys.onDidChange(() => statusBar.render());
   mark('view');
   context.subscriptions.push(
     log,
@@ -107,9 +125,12 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     registry,
     batchesView,
     lookOnShow,
+    accountIndicator,
+    accountShown,
     polling,
     statusBar,
     endNotifications,
+    accountWatches,
     startupWatch,
     authoring,
     templates,
@@ -126,7 +147,7 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     }),
   );
 
-  const services = { log, keys, clients, store, registry, polling, results, resultsDocuments, view: batchesView.view, revealBatch: (id: string) => batchesView.reveal(id) };
+  const services = { log, keys, globalState, clients, store, registry, polling, results, resultsDocuments, view: batchesView.view, revealBatch: (id: string) => batchesView.reveal(id) };
   context.subscriptions.push(registerCommands(services, standIns.commands));
   mark('commands');
 
@@ -138,12 +159,17 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
   log.info(`Claude Batches ${context.extension.packageJSON.version as string}: features loaded.`);
   mark('end');
   return {
+    keys,
+    globalState,
     clients,
     store,
     registry,
     polling,
     statusBar: statusBar.item,
+    accountItem: accountIndicator.item,
+    view: batchesView.view,
     endNotifications,
+    accountWatches,
     startupWatch,
     authoring,
     // Asking for them registers the authoring features (they wait for the first batch document).

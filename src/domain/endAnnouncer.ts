@@ -53,12 +53,14 @@ export class EndAnnouncer {
  * two windows that start together (their global storage not yet in step) announce a batch once.
  * Claims older than the announcements' memory are let go on the first claim of a session.
  */
-export function fileClaims(dir: string, now: () => number = Date.now): (batchId: string) => Promise<boolean> {
-  let tidied = false;
+export function fileClaims(folder: string | (() => string), now: () => number = Date.now): (batchId: string) => Promise<boolean> {
+  // A folder per account: the one in use when the claim is made (tidied once per folder).
+  const tidied = new Set<string>();
   return async (batchId) => {
+    const dir = typeof folder === 'string' ? folder : folder();
     await fs.promises.mkdir(dir, { recursive: true });
-    if (!tidied) {
-      tidied = true;
+    if (!tidied.has(dir)) {
+      tidied.add(dir);
       for (const name of await fs.promises.readdir(dir)) {
         const file = path.join(dir, name);
         const stat = await fs.promises.stat(file).catch(() => undefined);
@@ -75,7 +77,11 @@ export function fileClaims(dir: string, now: () => number = Date.now): (batchId:
   };
 }
 
-/** `"prompts.jsonl" ended: 980 succeeded, 15 errored, 5 expired` */
-export function endSummary(label: string, batch: MessageBatch): string {
-  return l10n.t('"{0}" ended: {1}', label, outcomeSummary(batch.request_counts, 'words'));
+/**
+ * `"prompts.jsonl" ended: 980 succeeded, 15 errored, 5 expired`; with several accounts, the one
+ * the batch ran in: `"prompts.jsonl" ended in the account "Personal": …`.
+ */
+export function endSummary(label: string, batch: MessageBatch, account?: string): string {
+  const counts = outcomeSummary(batch.request_counts, 'words');
+  return account ? l10n.t('"{0}" ended in the account "{1}": {2}', label, account, counts) : l10n.t('"{0}" ended: {1}', label, counts);
 }

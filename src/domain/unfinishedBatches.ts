@@ -2,15 +2,23 @@ import type { MessageBatch } from '../api';
 import type { KeyValueStorage, SubmissionRecord } from './submissionRegistry';
 import { isEnded } from '../common/batchStatus';
 
-const STORAGE_KEY = 'claudeBatches.unfinished';
+export const UNFINISHED_KEY = 'claudeBatches.unfinished';
+const STORAGE_KEY = UNFINISHED_KEY;
 
 /**
- * Whether a start may have batches to watch: some are remembered as unfinished, or nothing was
- * ever remembered (the first start of this version works it out from the submissions).
+ * Whether a start may have batches to watch, in any account: some are remembered as unfinished,
+ * or nothing was ever remembered (the first start of this version works it out from the
+ * submissions). `keys` lists what the storage holds (each account keeps its own memory).
  */
-export function mayHaveUnfinished(storage: Pick<KeyValueStorage, 'get'>): boolean {
-  const kept = storage.get<Record<string, number>>(STORAGE_KEY);
-  return kept === undefined || typeof kept !== 'object' || kept === null || Object.keys(kept).length > 0;
+export function mayHaveUnfinished(storage: Pick<KeyValueStorage, 'get'> & { keys?(): readonly string[] }): boolean {
+  // Each account's memory is this key, `@<account id>` after it but for one (see accountData.ts,
+  // not imported: activation parses this module).
+  const names = storage.keys?.().filter((k) => k === STORAGE_KEY || k.startsWith(`${STORAGE_KEY}@`)) ?? [STORAGE_KEY];
+  if (names.length === 0) return true;
+  return names.some((name) => {
+    const kept = storage.get<Record<string, number>>(name);
+    return kept === undefined || typeof kept !== 'object' || kept === null || Object.keys(kept).length > 0;
+  });
 }
 /** No batch runs longer than 24 hours; past this, an entry never seen ending is dropped anyway. */
 const FORGET_AFTER_MS = 30 * 24 * 60 * 60 * 1000;

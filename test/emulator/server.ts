@@ -94,7 +94,10 @@ export class EmulatorServer implements Emulator {
   readonly faults: { add(f: Fault): void; clear(): void; pending(): Fault[] };
 
   private readonly server: http.Server;
+  /** The batches of `apiKey`'s account (the only ones saved to the state file, and the clock). */
   private readonly store: BatchStore;
+  /** Every account's batches, by key: `apiKey`'s first. */
+  private readonly stores = new Map<string, BatchStore>();
   private readonly faultQueue = new FaultQueue();
   private readonly timing: Timing;
   private readonly cancelLatencyMs: number;
@@ -117,6 +120,12 @@ export class EmulatorServer implements Emulator {
     this.seed = options.seed ?? DEFAULT_SEED;
     this.baseNow = options.now ?? Date.now;
     this.store = new BatchStore(this.seed, options.statePath);
+    this.stores.set(this.apiKey, this.store);
+    for (const key of options.otherApiKeys ?? []) {
+      if (!key || this.stores.has(key)) throw new Error('emulator: otherApiKeys must be non-empty and differ from each other and from apiKey');
+      // A seed of its own: ids differ from the other accounts' as they would on the API.
+      this.stores.set(key, new BatchStore(hash32(`${this.seed}:${this.stores.size}`)));
+    }
     this.clock = {
       now: () => this.baseNow() + this.store.clockOffsetMs,
       advance: (ms: number) => {
@@ -157,7 +166,9 @@ export class EmulatorServer implements Emulator {
   createBatch(requests: BatchRequestInput[], opts: CreateBatchOptions = {}): MessageBatchJson {
     const valid = validateRequests(requests, this.maxRequests);
     const now = this.clock.now();
-    const record = this.store.create(valid, {
+    const store = this.stores.get(opts.apiKey ?? this.apiKey);
+    if (!store) throw new Error('createBatch: apiKey is not one of the emulator\'s keys');
+    const record = store.create(valid, {
       createdAt: opts.createdAt ?? now,
       timing: opts.timing ?? this.timing,
       cancelLatencyMs: opts.cancelLatencyMs ?? this.cancelLatencyMs,
@@ -187,15 +198,16 @@ export class EmulatorServer implements Emulator {
   }
 
   batch(batchId: string): MessageBatchJson | undefined {
-    const record = this.store.get(batchId);
+    const record = this.find(batchId);
     return record && viewOf(record, this.clock.now(), this.origin);
   }
 
-  batchIds(): string[] {
-    return this.store.all().map((b) => b.id);
+  batchIds(apiKey?: string): string[] {
+    return (this.stores.get(apiKey ?? this.apiKey)?.all() ?? []).map((b) => b.id);
   }
 
   reset(): void {
+    for (const store of this.stores.values()) if (store !== this.store) store.reset();
     this.store.reset();
     this.faultQueue.clear();
     this.requests.length = 0;
@@ -213,8 +225,17 @@ export class EmulatorServer implements Emulator {
     });
   }
 
+  /** A batch of any account. */
+  private find(batchId: string): BatchRecord | undefined {
+    for (const store of this.stores.values()) {
+      const record = store.get(batchId);
+      if (record) return record;
+    }
+    return undefined;
+  }
+
   private known(batchId: string): BatchRecord {
-    const record = this.store.get(batchId);
+    const record = this.find(batchId);
     if (!record) throw new Error(`emulator: no batch ${batchId}`);
     return record;
   }
@@ -270,11 +291,11 @@ export class EmulatorServer implements Emulator {
         const type = fault.errorType ?? errorTypeForStatus(fault.status);
         throw new HttpError(fault.status, fault.message ?? defaultErrorMessage(type), type);
       }
-      this.authenticate(req);
+      const store = this.authenticate(req);
       if (!header(req, 'anthropic-version')) throw new HttpError(400, 'anthropic-version: header is required', 'invalid_request_error');
       if (!match) throw new HttpError(404, `Not Found: ${method} ${url.pathname}`, 'not_found_error');
 
-      const answer = await this.answer(match, req, url);
+      const answer = await this.answer(match, req, url, store);
       if (fault?.drop === 'after-commit') return this.drop(res, entry, 'after-commit');
       if (answer.kind === 'json') return this.sendJson(res, entry, answer.status, answer.body);
       return await this.streamResults(res, entry, answer.record, fault?.cutAfterLines);
@@ -293,7 +314,8 @@ export class EmulatorServer implements Emulator {
     }
   }
 
-  private async answer(match: RouteMatch, req: http.IncomingMessage, url: URL): Promise<Answer> {
+  /** Answers for the account of the key the request carries: its batches only. */
+  private async answer(match: RouteMatch, req: http.IncomingMessage, url: URL, store: BatchStore): Promise<Answer> {
     const now = this.clock.now();
     const id = match.id ?? '';
     switch (match.route) {
@@ -306,7 +328,7 @@ export class EmulatorServer implements Emulator {
           throw new HttpError(400, `body: Invalid JSON: ${(err as Error).message}`, 'invalid_request_error');
         }
         const requests = validateCreateBody(body, this.maxRequests);
-        const record = this.store.create(requests, {
+        const record = store.create(requests, {
           createdAt: now,
           timing: this.timing,
           cancelLatencyMs: this.cancelLatencyMs,
@@ -316,11 +338,11 @@ export class EmulatorServer implements Emulator {
         return { kind: 'json', status: 200, body: viewOf(record, now, this.origin, { notEnded: true }) };
       }
       case 'retrieve':
-        return { kind: 'json', status: 200, body: viewOf(this.store.require(id), now, this.origin) };
+        return { kind: 'json', status: 200, body: viewOf(store.require(id), now, this.origin) };
       case 'list':
-        return { kind: 'json', status: 200, body: this.list(url.searchParams, now) };
+        return { kind: 'json', status: 200, body: this.list(url.searchParams, now, store) };
       case 'cancel': {
-        const record = this.store.require(id);
+        const record = store.require(id);
         const outcome = startCancel(record, now);
         if (outcome === 'ended') {
           throw new HttpError(400, `Message batch ${id} has already ended and can no longer be canceled.`, 'invalid_request_error');
@@ -329,7 +351,7 @@ export class EmulatorServer implements Emulator {
         return { kind: 'json', status: 200, body: viewOf(record, now, this.origin, { notEnded: true }) };
       }
       case 'delete': {
-        const record = this.store.require(id);
+        const record = store.require(id);
         if (!isEnded(record, now)) {
           const status = viewOf(record, now, this.origin).processing_status;
           throw new HttpError(
@@ -338,12 +360,12 @@ export class EmulatorServer implements Emulator {
             'invalid_request_error',
           );
         }
-        this.store.delete(id);
+        store.delete(id);
         this.store.save();
         return { kind: 'json', status: 200, body: { id, type: 'message_batch_deleted' } };
       }
       case 'results': {
-        const record = this.store.require(id);
+        const record = store.require(id);
         if (!isEnded(record, now)) {
           throw new HttpError(
             400,
@@ -363,7 +385,7 @@ export class EmulatorServer implements Emulator {
     }
   }
 
-  private list(query: URLSearchParams, now: number): unknown {
+  private list(query: URLSearchParams, now: number, store: BatchStore): unknown {
     let limit = 20;
     const rawLimit = query.get('limit');
     if (rawLimit !== null) {
@@ -377,7 +399,7 @@ export class EmulatorServer implements Emulator {
     if (afterId !== undefined && beforeId !== undefined) {
       throw new HttpError(400, 'after_id and before_id cannot both be set', 'invalid_request_error');
     }
-    const page = this.store.page(limit, afterId, beforeId);
+    const page = store.page(limit, afterId, beforeId);
     const data = page.data.map((b) => viewOf(b, now, this.origin));
     return {
       data,
@@ -387,11 +409,14 @@ export class EmulatorServer implements Emulator {
     };
   }
 
-  private authenticate(req: http.IncomingMessage): void {
+  /** The account of the key the request carries; 401 when it carries none of the emulator's. */
+  private authenticate(req: http.IncomingMessage): BatchStore {
     const apiKey = header(req, 'x-api-key');
     const authorization = header(req, 'authorization');
     const bearer = authorization !== undefined && /^Bearer\s+/i.test(authorization) ? authorization.replace(/^Bearer\s+/i, '').trim() : undefined;
-    if ((apiKey !== undefined && sameSecret(apiKey, this.apiKey)) || (bearer !== undefined && sameSecret(bearer, this.apiKey))) return;
+    for (const [key, store] of this.stores) {
+      if ((apiKey !== undefined && sameSecret(apiKey, key)) || (bearer !== undefined && sameSecret(bearer, key))) return store;
+    }
     const message = apiKey === undefined && authorization === undefined ? 'x-api-key header is required' : 'invalid x-api-key';
     throw new HttpError(401, message, 'authentication_error');
   }
@@ -510,7 +535,9 @@ export class EmulatorServer implements Emulator {
   }
 
   private redact(text: string): string {
-    return text.includes(this.apiKey) ? text.split(this.apiKey).join('[redacted]') : text;
+    let out = text;
+    for (const key of this.stores.keys()) if (out.includes(key)) out = out.split(key).join('[redacted]');
+    return out;
   }
 
   private loggableHeaders(req: http.IncomingMessage): Record<string, string> {

@@ -9,6 +9,12 @@ export interface EmulatorOptions {
   port?: number;
   /** Default 'sk-ant-emulator'. */
   apiKey?: string;
+  /**
+   * More keys, each its own account: it lists, reads and changes only the batches created with
+   * it (another account's batch is a 404, as on the API). Only `apiKey`'s batches are saved to
+   * `statePath`.
+   */
+  otherApiKeys?: string[];
   /** Default 'instant'. */
   timing?: Timing;
   /** How long 'canceling' lasts before 'ended' (not in manual mode). Default 0. */
@@ -102,6 +108,8 @@ export interface Fault {
 export type ForcedOutcome = 'api_error' | 'overloaded_error' | 'invalid_request_error' | 'expired' | 'canceled';
 
 export interface CreateBatchOptions {
+  /** The account to create it in: `apiKey` (default) or one of `otherApiKeys`. */
+  apiKey?: string;
   /** Creation time (emulator clock ms); default now. May lie in the past to seed history. */
   createdAt?: number;
   /** Timing for this batch only; default the emulator's. */
@@ -136,8 +144,8 @@ export interface Emulator {
   /** Starts canceling a batch, as POST …/cancel does; `at` (default now) may lie in the past for seeding. */
   cancel(batchId: string, at?: number): MessageBatchJson;
   batch(batchId: string): MessageBatchJson | undefined;
-  /** Ids, newest first. */
-  batchIds(): string[];
+  /** Ids of one account's batches (default `apiKey`'s), newest first. */
+  batchIds(apiKey?: string): string[];
   /** Drops all batches, faults and the request log (the clock stays where it is). */
   reset(): void;
   close(): Promise<void>;

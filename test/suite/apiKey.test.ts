@@ -29,10 +29,12 @@ describe('the API key', () => {
     // The environment's key is not the one this emulator accepts: the list fails first.
     assert.equal(store.state.kind === 'error' && store.state.error.kind, 'auth');
     ui.answer('input', /Paste your Anthropic API key/, storedKey);
+    const before = emulator.requests.length;
     const saved = await vscode.commands.executeCommand<boolean>('claudeBatches.setApiKey');
     ui.verify();
     assert.equal(saved, true);
-    const check = emulator.requests.filter((r) => r.route === 'list').at(-1)!;
+    // The first request is the check (the store may list again with the new key right after it).
+    const check = emulator.requests.slice(before).find((r) => r.route === 'list')!;
     assert.equal(check.query.limit, '1');
     const handle = await clients.get();
     assert.equal(handle?.keySource, 'secretStorage');

@@ -54,7 +54,7 @@ describe('disposal', () => {
     const polling = new PollingService({ globalStorageUri: vscode.Uri.file(os.tmpdir()) }, store, { get: async () => undefined, onDidChange: clientListeners.event }, registry, log);
     // Nothing is in flight: the poller is not built, so no key is read and nothing polls.
     const pollingListeners = countListenersOf(polling, 'onDidChangeState');
-    const results = new ResultsService(path.join(os.tmpdir(), `claude-batches-disposal-${process.pid}`), {
+    const results = new ResultsService(() => path.join(os.tmpdir(), `claude-batches-disposal-${process.pid}`), {
       registry,
       log,
       api: async () => {

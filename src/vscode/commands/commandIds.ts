@@ -27,6 +27,14 @@ export interface ResultPlace {
   length: number;
 }
 
+/** An account as commands return it: never its key. */
+export interface AccountSummary {
+  id: string;
+  name: string;
+  implicit: boolean;
+  baseUrl: string;
+}
+
 const GROUP_PREFIX = 'group:';
 
 /** How a group of batches is named to commands, and to the tree as its row's id. */
@@ -63,6 +71,11 @@ export interface ExtensionCommands {
   'claudeBatches.copyId': (batch?: BatchRef) => string;
   'claudeBatches.setApiKey': () => boolean;
   'claudeBatches.clearApiKey': () => void;
+  'claudeBatches.addAccount': () => AccountSummary | undefined;
+  /** With an account id, uses it without asking; without, offers a pick. */
+  'claudeBatches.switchAccount': (accountId?: string) => AccountSummary | undefined;
+  'claudeBatches.renameAccount': () => AccountSummary | undefined;
+  'claudeBatches.removeAccount': () => boolean;
   'claudeBatches.showLog': () => void;
   'claudeBatches.manageStorage': () => string[];
   /** The Batches view passes the clicked row, then the selected rows; others pass two batches, or nothing (two picks). */
@@ -114,6 +127,10 @@ export const COMMANDS: { readonly [K in CommandId]: { readonly hiddenFromPalette
   'claudeBatches.copyId': {},
   'claudeBatches.setApiKey': {},
   'claudeBatches.clearApiKey': {},
+  'claudeBatches.addAccount': {},
+  'claudeBatches.switchAccount': {},
+  'claudeBatches.renameAccount': {},
+  'claudeBatches.removeAccount': {},
   'claudeBatches.showLog': {},
   'claudeBatches.manageStorage': {},
   'claudeBatches.compareResults': {},
@@ -142,6 +159,10 @@ export const CommandIds = {
   copyId: 'claudeBatches.copyId',
   setApiKey: 'claudeBatches.setApiKey',
   clearApiKey: 'claudeBatches.clearApiKey',
+  addAccount: 'claudeBatches.addAccount',
+  switchAccount: 'claudeBatches.switchAccount',
+  renameAccount: 'claudeBatches.renameAccount',
+  removeAccount: 'claudeBatches.removeAccount',
   showLog: 'claudeBatches.showLog',
   manageStorage: 'claudeBatches.manageStorage',
   compareResults: 'claudeBatches.compareResults',

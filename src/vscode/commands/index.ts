@@ -4,7 +4,7 @@ import { commandTarget, type CommandTarget } from './commandArguments';
 import type { CommandId, CommandResult } from './commandIds';
 import { executeCommand, guardCommand } from './commandRunner';
 import type { Services } from '../core/services';
-import { clearApiKey, setApiKey } from './apiKeyCommands';
+import { addAccount, clearApiKey, removeAccount, renameAccount, setApiKey, switchAccount, type AccountDeps } from './accountCommands';
 import { compareResults, showUsage } from './compareCommands';
 import { cancelBatch, copyBatchId, deleteBatch } from './batchCommands';
 import { openResults, retryFailed, saveResults, sectionArgument } from './resultsCommands';
@@ -35,6 +35,7 @@ export interface CommandHost {
 /** Attaches a handler for every command of the map, each behind the one error wrapper; disposing what it returns detaches them. */
 export function registerCommands(services: Services, host: CommandHost): DisposableObject {
   const { log, keys, clients, store, polling } = services;
+  const accounts: AccountDeps = { keys, clients, log, globalState: services.globalState };
   /** After what the user did, check on running batches soon (and forget the poller's backoff). */
   const thenPoke =
     <T>(run: (target: CommandTarget) => Promise<T>) =>
@@ -65,8 +66,12 @@ export function registerCommands(services: Services, host: CommandHost): Disposa
     // The status bar's click: the running batches are checked within a second, and the view shows them.
     'claudeBatches.checkNow': { action: vscode.l10n.t('Checking the running batches'), run: thenPoke(async () => void (await executeCommand('claudeBatches.batches.focus'))) },
     'claudeBatches.loadMore': { action: vscode.l10n.t('Loading more batches'), run: () => store.loadMore() },
-    'claudeBatches.setApiKey': { action: vscode.l10n.t('Setting the API key'), run: thenPoke(() => setApiKey(keys, clients, log)) },
-    'claudeBatches.clearApiKey': { action: vscode.l10n.t('Clearing the API key'), run: () => clearApiKey(keys, log) },
+    'claudeBatches.setApiKey': { action: vscode.l10n.t('Setting the API key'), run: thenPoke(() => setApiKey(accounts)) },
+    'claudeBatches.clearApiKey': { action: vscode.l10n.t('Clearing the API key'), run: () => clearApiKey(accounts) },
+    'claudeBatches.addAccount': { action: vscode.l10n.t('Adding the account'), run: thenPoke(() => addAccount(accounts)) },
+    'claudeBatches.switchAccount': { action: vscode.l10n.t('Switching the account'), run: thenPoke((target) => switchAccount(accounts, target.kind === 'batchId' ? target.batchId : undefined)) },
+    'claudeBatches.renameAccount': { action: vscode.l10n.t('Renaming the account'), run: () => renameAccount(accounts) },
+    'claudeBatches.removeAccount': { action: vscode.l10n.t('Removing the account'), run: () => removeAccount(accounts) },
     'claudeBatches.showLog': { action: vscode.l10n.t('Showing the log'), run: () => log.show() },
     'claudeBatches.manageStorage': { action: vscode.l10n.t('Managing the local results'), run: () => manageStorage(services) },
     'claudeBatches.compareResults': { action: vscode.l10n.t('Comparing the results'), run: (target, more) => compareResults(services, target, more) },

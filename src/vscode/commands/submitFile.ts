@@ -8,6 +8,9 @@ import { formatBytes, formatCount, formatDate, formatUsd } from '../../common/fo
 import { classifyBatchText, CLASSIFY_BYTES, DEFAULT_MAX_BYTES, firstLines, RuleCode, type BatchFileClassification, type BatchValidation, type Diagnostic } from '../../domain/jsonl';
 import { NotRegularFileError, openRegularFile } from '../../domain/regularFile';
 import { planSubmission, submitParts, type AmbiguousChoice, type AmbiguousQuestion, type SubmitPartsOptions } from '../../domain/submission';
+import { storageOf } from '../../domain/accountData';
+import { SubmissionRegistry } from '../../domain/submissionRegistry';
+import { UnfinishedBatches } from '../../domain/unfinishedBatches';
 import { decideForFile, documentLines } from '../authoring/batchFiles';
 import { BATCH_LANGUAGE } from '../authoring/jsonLines';
 import { requireApi } from './batchArgument';
@@ -71,6 +74,8 @@ export async function submitFile(services: Services, target: CommandTarget): Pro
 
   await confirm(source, scan);
   const api = await requireApi(services);
+  // Filed under the account it is sent with, whichever is in use when the API answers.
+  const account = submittedIn(services);
   const plan = planSubmission(scan, {
     source,
     name: source.name,
@@ -82,8 +87,8 @@ export async function submitFile(services: Services, target: CommandTarget): Pro
   const { group } = plan;
   const options: SubmitPartsOptions = {
     api,
-    registry: services.registry,
-    isKnownBatch: (id) => !!services.store.get(id),
+    registry: account.registry,
+    isKnownBatch: (id) => account.current() && !!services.store.get(id),
     log: services.log,
     uploading: (label, part, upload) =>
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Submitting {0}', label), cancellable: false }, async (progress) => {
@@ -92,8 +97,11 @@ export async function submitFile(services: Services, target: CommandTarget): Pro
       }),
     decideAmbiguous: askAmbiguous,
     onCreated: async ({ label, part, batch, adoptedAfter }) => {
-      services.store.upsert(batch);
-      await services.revealBatch(batch.id);
+      // Another account in use by now: its view is not this batch's place.
+      if (account.current()) {
+        services.store.upsert(batch);
+        await services.revealBatch(batch.id);
+      }
       if (adoptedAfter) {
         void ui().warn(vscode.l10n.t('The connection failed while submitting {0}, but the batch it created was found ({1}). Nothing was sent twice.', label, batch.id));
       } else if (!group) {
@@ -295,4 +303,27 @@ function costLine(validation: BatchValidation): string {
     vscode.l10n.t('Estimated cost at batch prices: at most {0} ', formatUsd(cost.totalMaxUsd)) +
     vscode.l10n.t('(input ≈ {0}, output at most {1} if every request uses all its max_tokens).{2}', formatUsd(cost.inputUsd), formatUsd(cost.maxOutputUsd), unknown)
   );
+}
+
+/**
+ * The account a submission is sent with, and its registry: the registry in use while that account
+ * is, else that account's own (a batch must never be filed under another account).
+ */
+function submittedIn(services: Services): { current(): boolean; registry: Pick<SubmissionRegistry, 'record' | 'has'> } {
+  const places = services.keys.activePlaces();
+  const current = () => services.keys.activePlaces().accountId === places.accountId;
+  let own: SubmissionRegistry | undefined;
+  const registry = () => (current() ? services.registry : (own ??= new SubmissionRegistry(storageOf(services.globalState, places))));
+  return {
+    current,
+    registry: {
+      has: (batchId) => registry().has(batchId),
+      record: async (record) => {
+        const target = registry();
+        await target.record(record);
+        // The account's memory of unfinished batches (its watch picks it up) follows the main registry's event otherwise.
+        if (target !== services.registry) await new UnfinishedBatches(storageOf(services.globalState, places), () => []).add(record.batchId);
+      },
+    },
+  };
 }

@@ -5,6 +5,9 @@ import type { LazyAuthoring } from '../authoring';
 import type { BatchDiagnostics } from '../authoring/batchDiagnostics';
 import type { StartupWatch } from '../watching/startupWatch';
 import type { ClientProvider } from '../account/clientProvider';
+import type { AccountStore } from '../account/accountStore';
+import type { StateStorage } from '../../domain/reliableState';
+import type { AccountWatches } from '../watching/accountWatches';
 import type { EndNotifications } from '../watching/endNotifications';
 import type { PollingService } from '../watching/polling';
 import type { PruneReport } from '../commands/storageCommands';
@@ -23,12 +26,22 @@ import type { TemplateSupport } from '../data/templateStub';
  * copies, and answer the extension's dialogs.
  */
 export interface ExtensionInternals {
+  /** The accounts and their keys (never a key through this: only what the commands show). */
+  readonly keys: AccountStore;
+  /** The extension's global state (what each account remembers), for tests that look into it. */
+  readonly globalState: StateStorage;
   readonly clients: ClientProvider;
   readonly store: BatchStore;
   readonly registry: SubmissionRegistry;
   readonly polling: PollingService;
   readonly statusBar: vscode.StatusBarItem;
+  /** The status-bar item naming the account in use (a click switches). */
+  readonly accountItem: vscode.StatusBarItem;
+  /** The Batches view (its description names the account in use). */
+  readonly view: vscode.TreeView<unknown>;
   readonly endNotifications: EndNotifications;
+  /** The watches of the accounts not in use. */
+  readonly accountWatches: AccountWatches;
   /** Picks the watch up again after a restart. */
   readonly startupWatch: StartupWatch;
   /** The authoring features, registered with the first batch document. */

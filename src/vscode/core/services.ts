@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { BatchStore } from '../../domain/batchStore';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
-import type { ApiKeyStore } from '../account/apiKeyStore';
+import type { AccountStore } from '../account/accountStore';
 import type { ClientProvider } from '../account/clientProvider';
 import type { Log } from './log';
 import type { PollingService } from '../watching/polling';
@@ -12,7 +12,9 @@ import type { BatchesTreeNode } from '../views/batchesTree';
 /** What activate() builds once and hands to every feature. */
 export interface Services {
   log: Log;
-  keys: ApiKeyStore;
+  keys: AccountStore;
+  /** VS Code's global state, where each account keeps its local memories (see accountData). */
+  globalState: import('../../domain/submissionRegistry').KeyValueStorage;
   clients: ClientProvider;
   store: BatchStore;
   registry: SubmissionRegistry;

@@ -29,7 +29,7 @@ export interface ResultsDeps {
  * next. Its code (the results bundle) loads the first time any of them is needed.
  */
 export class ResultsService extends DisposableObject {
-  private archiveInstance: ResultsArchive | undefined;
+  private archiveInstance: { dir: string; archive: ResultsArchive } | undefined;
   private summaryCache: SummaryCache | undefined;
   private readonly changed = this.register(new vscode.EventEmitter<string>());
   private readonly downloader: ResultsDownloader;
@@ -38,7 +38,8 @@ export class ResultsService extends DisposableObject {
   readonly onDidChange = this.changed.event;
 
   constructor(
-    private readonly storageDir: string,
+    /** The folder of the account in use (each account keeps its own copies). */
+    private readonly storageDir: () => string,
     private readonly deps: ResultsDeps,
   ) {
     super();
@@ -50,13 +51,14 @@ export class ResultsService extends DisposableObject {
 
   /** The folder of the local copies. */
   get dir(): string {
-    return path.join(this.storageDir, 'results');
+    return path.join(this.storageDir(), 'results');
   }
 
   /** The local archive (its code is loaded the first time it is needed). */
   get archive(): ResultsArchive {
-    this.archiveInstance ??= new (resultsModule().ResultsArchive)(this.dir);
-    return this.archiveInstance;
+    const dir = this.dir;
+    if (this.archiveInstance?.dir !== dir) this.archiveInstance = { dir, archive: new (resultsModule().ResultsArchive)(dir) };
+    return this.archiveInstance.archive;
   }
 
   /** Deletes this machine's copy of a batch's results; open documents say there is none. */

@@ -23,6 +23,14 @@ const END_ACTIONS = [
   { title: vscode.l10n.t('Save Results'), command: CommandIds.saveResults },
 ] as const;
 
+/** What differs for the batches of an account not in use. */
+export interface EndNotificationOptions {
+  /** The account to name in the notifications (undefined: one account only, nothing to name). */
+  account?: () => string | undefined;
+  /** Runs before a button's command: the batch's account is put in use, so the command finds the batch. */
+  beforeAction?: () => Promise<unknown>;
+}
+
 /** The button that turns end notifications off (the setting claudeBatches.notifyOnEnd). */
 export const DONT_SHOW_AGAIN = vscode.l10n.t("Don't Show Again");
 
@@ -44,7 +52,8 @@ export class EndNotifications extends DisposableObject {
     /** Batches known unfinished when VS Code started: one that ended while it was closed is announced. */
     private readonly unfinishedAtStart: ReadonlySet<string> = new Set(),
     /** Where the windows of this machine claim announcements (undefined: this window alone decides). */
-    claimsDir?: string,
+    claimsDir?: string | (() => string),
+    private readonly options: EndNotificationOptions = {},
   ) {
     super();
     this.announcer = new EndAnnouncer(globalState, Date.now, claimsDir ? fileClaims(claimsDir) : undefined);
@@ -67,7 +76,7 @@ export class EndNotifications extends DisposableObject {
     const fresh = await this.announcer.take(ended, (id) => this.watched.has(id) || this.unfinishedAtStart.has(id), (id) => this.registry.has(id));
     for (const batch of fresh) {
       this.watched.delete(batch.id);
-      this.log.info(`${endSummary(batchLabel(batch, this.registry.get(batch.id)), batch)} (${batch.id})`);
+      this.log.info(`${endSummary(batchLabel(batch, this.registry.get(batch.id)), batch, this.options.account?.())} (${batch.id})`);
     }
     if (!Settings.notifyOnEnd() || fresh.length === 0) return;
     if (fresh.length > MAX_SEPARATE_NOTIFICATIONS) return this.announceMany(fresh);
@@ -77,11 +86,14 @@ export class EndNotifications extends DisposableObject {
   /** Many batches ending at once get one notification, not a wall of them. */
   private async announceMany(batches: MessageBatch[]): Promise<void> {
     const counts = sumRequestCounts(batches);
-    const message = vscode.l10n.t('{0} batches ended: {1}', batches.length, outcomeSummary(counts, 'words'));
+    const account = this.options.account?.();
+    const message = account
+      ? vscode.l10n.t('{0} batches ended in the account "{1}": {2}', batches.length, account, outcomeSummary(counts, 'words'))
+      : vscode.l10n.t('{0} batches ended: {1}', batches.length, outcomeSummary(counts, 'words'));
     const choice = counts.errored || counts.expired ? ui().warn(message, vscode.l10n.t('Show Batches'), DONT_SHOW_AGAIN) : ui().info(message, vscode.l10n.t('Show Batches'), DONT_SHOW_AGAIN);
     void Promise.resolve(choice).then((picked) => {
       if (picked === DONT_SHOW_AGAIN) void this.turnOff();
-      else if (picked) void executeCommand('claudeBatches.batches.focus');
+      else if (picked) void Promise.resolve(this.options.beforeAction?.()).then(() => executeCommand('claudeBatches.batches.focus'));
     });
   }
 
@@ -92,12 +104,12 @@ export class EndNotifications extends DisposableObject {
     const canRetry = failed && (await vscode.commands.getCommands(true)).includes(CommandIds.retryFailed);
     const actions = END_ACTIONS.filter((a) => a.command !== CommandIds.retryFailed || canRetry);
     const titles = actions.map((a) => a.title);
-    const message = endSummary(label, batch);
+    const message = endSummary(label, batch, this.options.account?.());
     const choice = failed ? ui().warn(message, ...titles, DONT_SHOW_AGAIN) : ui().info(message, ...titles, DONT_SHOW_AGAIN);
     void Promise.resolve(choice).then((picked) => {
       if (picked === DONT_SHOW_AGAIN) return void this.turnOff();
       const action = actions.find((a) => a.title === picked);
-      if (action) void executeCommand(action.command, batch.id);
+      if (action) void Promise.resolve(this.options.beforeAction?.()).then(() => executeCommand(action.command, batch.id));
     });
   }
 

@@ -41,6 +41,8 @@ export class BatchStatusBar extends DisposableObject {
     private readonly registry: SubmissionRegistry,
     private readonly polling: Pick<PollingService, 'state' | 'onDidChangeState' | 'lastCheckedAt'>,
     private readonly now: () => number = Date.now,
+    /** The name of the account whose batches these are (undefined: none to name). */
+    private readonly account: () => string | undefined = () => undefined,
   ) {
     super();
     this.item.name = vscode.l10n.t('Claude Batches');
@@ -79,6 +81,8 @@ export class BatchStatusBar extends DisposableObject {
     };
 
     const lines: string[] = [];
+    const account = this.account();
+    if (account) lines.push(vscode.l10n.t('Account: **{0}**', markdownText(account, { themeIcons: true })), '');
     if (state.kind === 'failing') {
       lines.push(vscode.l10n.t('$(warning) **Checking on batches is failing:** {0}', markdownText(state.error.message, { themeIcons: true })), '', vscode.l10n.t('Trying again at {0}.', formatTime(state.nextPollAt)), '');
     } else if (state.kind === 'stopped') {

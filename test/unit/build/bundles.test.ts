@@ -74,6 +74,7 @@ describe('bundles: what each one holds (esbuild metafile)', function () {
     'src/vscode/core/standIns.ts',
     'src/vscode/authoring/jsonLines.ts',
     'src/domain/unfinishedBatches.ts',
+    'src/domain/accountsAtStart.ts',
     'src/vscode/results/resultsScheme.ts',
   ]);
   /** The modules a bundle really holds (esbuild lists modules it shook out with no bytes). */

@@ -112,4 +112,8 @@ describe('EndAnnouncer', () => {
   it('summarises counts in words', () => {
     assert.equal(endSummary('prompts.jsonl', ended('x', { succeeded: 980, errored: 15, expired: 5 })), '"prompts.jsonl" ended: 980 succeeded, 15 errored, 5 expired');
   });
+
+  it('names the account the batch ran in, when there is one to name', () => {
+    assert.equal(endSummary('prompts.jsonl', ended('x', { succeeded: 2 }), 'Personal'), '"prompts.jsonl" ended in the account "Personal": 2 succeeded');
+  });
 });
