@@ -140,7 +140,7 @@ export class JsonArraySource implements DataSource {
       const at = text.indexOf('\uFFFD');
       throw new DataFileError(this.path, lineOf(Math.max(0, at)), l10n.t('The JSON file holds bytes that are not UTF-8: save it as UTF-8.'));
     }
-    const problem = findSyntaxError(text);
+    const problem = findSyntaxError(text, 'file');
     if (problem) throw new DataFileError(this.path, lineOf(problem.offset), l10n.t('The file is not JSON (line {0}: {1}). JSON data is an array of objects; JSONL data, one object per line, goes in a .jsonl file.', lineOf(problem.offset), problem.message));
     const first = text.search(/\S/);
     if (text.charCodeAt(first) !== 91) {

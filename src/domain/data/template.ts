@@ -64,7 +64,7 @@ function collectFields(value: unknown, into: Set<string>, where: string): void {
 /** Parses a template's text; throws TemplateError saying what is wrong and where. */
 export function parseTemplate(text: string): Template {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const problem = findSyntaxError(body);
+  const problem = findSyntaxError(body, 'file');
   if (problem) throw new TemplateError(l10n.t('The template is not JSON: {0}.', problem.message), problem.offset);
   const value = JSON.parse(body) as unknown;
   if (!isObject(value)) throw new TemplateError(l10n.t('A batch template is an object {"custom_id", "params", "options"}, not {0}.', jsonKind(value)));

@@ -69,16 +69,21 @@ class SyntaxFailure {
 
 /**
  * Where and why `text` is not one JSON value, or undefined when it is valid JSON.
- * Messages are short phrases meant to follow "Invalid JSON at column N: ".
+ * Messages are short phrases meant to follow "Invalid JSON at column N: ". `text` is a line of a
+ * batch file unless `whole` says it is a file holding one JSON object (a batch template), which
+ * may span lines: then the hints say so instead of asking for one request per line.
  */
-export function findSyntaxError(text: string): SyntaxProblem | undefined {
+export function findSyntaxError(text: string, whole: 'line' | 'file' = 'line'): SyntaxProblem | undefined {
+  const before = wholeFile;
+  wholeFile = whole === 'file';
   try {
     const end = scanValue(text, skipWs(text, 0));
     const after = skipWs(text, end);
     if (after < text.length) {
       const c = text.charCodeAt(after);
-      const hint =
-        c === Ch.Comma
+      const hint = wholeFile
+        ? l10n.t('a file holds one JSON value: remove what follows it')
+        : c === Ch.Comma
           ? l10n.t('remove the trailing comma: each line holds one request object, not a list')
           : c === Ch.OpenBrace
             ? l10n.t('a second object starts here: put each request on its own line')
@@ -89,14 +94,20 @@ export function findSyntaxError(text: string): SyntaxProblem | undefined {
   } catch (err) {
     if (err instanceof SyntaxFailure) return { offset: err.offset, message: err.message };
     throw err;
+  } finally {
+    wholeFile = before;
   }
 }
+
+/** Whether the text being scanned is a whole file (see findSyntaxError); the scan is synchronous. */
+let wholeFile = false;
 
 function fail(offset: number, message: string): never {
   throw new SyntaxFailure(offset, message);
 }
 
 function endOfLine(text: string, what: string): never {
+  if (wholeFile) fail(text.length, l10n.t('the file ends inside {0}: close it', what));
   fail(text.length, l10n.t('the line ends inside {0}: each request must be one complete JSON object on a single line', what));
 }
 

@@ -44,6 +44,7 @@ describe('data: JSON, JSONL and folder records', () => {
   it('JSON: a file that is not an array, or not JSON, is refused with its line', async () => {
     await assert.rejects(readAll(new JsonArraySource(writeData(dir, 'obj.json', '{"a":1}')), []), (e: unknown) => e instanceof DataFileError && /holds an object: JSON data is an array of objects/.test(e.message));
     await assert.rejects(readAll(new JsonArraySource(writeData(dir, 'bad.json', '[\n{"a":1},\n{"a":}\n]')), []), (e: unknown) => e instanceof DataFileError && e.line === 3);
+    await assert.rejects(readAll(new JsonArraySource(writeData(dir, 'open.json', '[\n{"a":1},\n{"a":2}\n')), []), (e: unknown) => e instanceof DataFileError && /the file ends inside an array: close it/.test(e.message) && !/single line/.test(e.message));
     await assert.rejects(readAll(new JsonArraySource(writeData(dir, 'latin.json', Buffer.concat([Buffer.from('[\n{"a":"'), Buffer.from([0xe9]), Buffer.from('"}]')]))), []), (e: unknown) => e instanceof DataFileError && e.line === 2 && /not UTF-8/.test(e.message));
   });
 

@@ -27,6 +27,21 @@ describe('data: templates', () => {
     assert.throws(() => parseTemplate(text({ params: {}, options: { rows: true } })), /Unknown option "rows"/);
   });
 
+  it('a template spans lines: its JSON errors speak of the file, never of one request per line', () => {
+    const message = (t: string) => {
+      try {
+        parseTemplate(t);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'parsed';
+    };
+    assert.equal(message('{\n  "params": {\n    "model": "m"\n'), 'The template is not JSON: the file ends inside an object: close it.');
+    assert.equal(message(`${text({ params: {} })}\n{}`), "The template is not JSON: unexpected '{' after the end of the JSON value (a file holds one JSON value: remove what follows it).");
+    assert.equal(message(`${text({ params: {} })},`), "The template is not JSON: unexpected ',' after the end of the JSON value (a file holds one JSON value: remove what follows it).");
+    for (const t of ['{"params": ', '{"params": {}} x']) assert.doesNotMatch(message(t), /line|per line/);
+  });
+
   it('renders text placeholders escaped and json: placeholders as one value', () => {
     const template = parseTemplate(text({ custom_id: 'q-{{id}}', params: { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'Say "{{text}}"' }], metadata: '{{json:meta}}' } }));
     assert.deepEqual(template.fields, ['id', 'text', 'meta']);
