@@ -70,6 +70,8 @@ export function checkAccountName(state: AccountsState, raw: string, renaming?: s
   if (!name) return { ok: false, problem: l10n.t('An account needs a name.') };
   if (name.length > MAX_NAME_LENGTH) return { ok: false, problem: l10n.t('An account name has at most {0} characters.', MAX_NAME_LENGTH) };
   if (/\p{Cc}/u.test(name)) return { ok: false, problem: l10n.t('An account name cannot hold control characters.') };
+  // A name may come by Settings Sync: none may reorder how the text around it reads.
+  if (/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u.test(name)) return { ok: false, problem: l10n.t('An account name cannot hold characters that change the direction of text.') };
   const taken = [...state.accounts.filter((a) => a.id !== renaming).map((a) => a.name), ENVIRONMENT_ACCOUNT_NAME];
   if (taken.some((n) => n.toLowerCase() === name.toLowerCase())) return { ok: false, problem: l10n.t('There is already an account named "{0}". Choose another name.', name) };
   return { ok: true, value: name };

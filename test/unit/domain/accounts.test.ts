@@ -50,6 +50,8 @@ describe('accounts: names, the active one, removal', () => {
     assert.match((addAccount(state, 'a3', '   ') as { problem: string }).problem, /needs a name/);
     assert.match((addAccount(state, 'a3', 'x'.repeat(61)) as { problem: string }).problem, /at most 60/);
     assert.match((addAccount(state, 'a3', 'a\u0007b') as { problem: string }).problem, /control characters/);
+    assert.match((addAccount(state, 'a3', 'Work\u202Egnp') as { problem: string }).problem, /direction of text/);
+    assert.equal(addAccount(state, 'a3', 'Team 👩‍💻 ✓').ok, true, 'emoji joined by a zero-width joiner are fine');
     // Renaming an account to its own name (another case) is fine.
     assert.equal(ok(renameAccount(state, 'a1', 'WORK')).accounts[0].name, 'WORK');
     assert.equal(renameAccount(state, 'gone', 'X').ok, false);
