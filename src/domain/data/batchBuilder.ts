@@ -82,20 +82,29 @@ export async function buildBatchFromData(options: BuildOptions): Promise<BatchBu
   let jsonBytes = 0;
   let byteSize = 0;
   let firstRequest: string | undefined;
-  // Lines are written as bytes straight into one reused block (no line string, no joined string,
-  // no buffer per flush): the block is written and hashed when full, and only refilled once the
-  // write has finished. A block made larger for one huge line goes back to the usual size.
+  // Lines are written as bytes straight into two reused blocks (no line string, no joined string,
+  // no buffer per flush): a full block is hashed and written to the file while the next one
+  // fills, and is only refilled once its write has finished. A block made larger for one huge
+  // line goes back to the usual size.
   let block = Buffer.allocUnsafe(FLUSH_BYTES);
+  let spare = Buffer.allocUnsafe(FLUSH_BYTES);
   let used = 0;
+  let writing: Promise<void> = Promise.resolve();
+  const writeOut = async (data: Buffer) => {
+    let written = 0;
+    while (written < data.length) written += (await handle.write(data, written, data.length - written)).bytesWritten;
+  };
   const flush = async () => {
+    await writing;
     if (used === 0) return;
     const data = block.subarray(0, used);
     used = 0;
     hash.update(data);
     byteSize += data.length;
-    let written = 0;
-    while (written < data.length) written += (await handle.write(data, written, data.length - written)).bytesWritten;
-    if (block.length > FLUSH_BYTES) block = Buffer.allocUnsafe(FLUSH_BYTES);
+    writing = writeOut(data);
+    // Never rejected unawaited: the next flush, or the end, awaits it.
+    writing.catch(() => undefined);
+    [block, spare] = [spare.length === FLUSH_BYTES ? spare : Buffer.allocUnsafe(FLUSH_BYTES), block];
   };
 
   const reject = (record: BadRecord) => {
@@ -160,8 +169,10 @@ export async function buildBatchFromData(options: BuildOptions): Promise<BatchBu
       used = end + 1;
     }
     await flush();
+    await writing;
     await handle.close();
   } catch (err) {
+    await writing.catch(() => undefined);
     await handle.close().catch(() => undefined);
     await fs.promises.rm(temp, { force: true });
     throw err;

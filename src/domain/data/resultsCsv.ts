@@ -107,7 +107,10 @@ function customIdOf(buffer: Buffer, start: number, end: number): string | undefi
     const from = start + ID_PREFIX.length;
     for (let i = from; i < end && i - from <= 64; i++) {
       const c = buffer[i];
-      if (c === QUOTE) return i > from ? buffer.toString('latin1', from, i) : undefined;
+      if (c === QUOTE) {
+        if (i > from) return buffer.toString('latin1', from, i);
+        break;
+      }
       if (c === BACKSLASH || c >= 0x80) break;
     }
   }

@@ -56,7 +56,7 @@ describe('data: results CSV, joined in bounded memory', () => {
     );
   });
 
-  it('takes the last readable result of a custom_id given more than once, skips blank and damaged lines, and counts results no record has once each', async () => {
+  it('takes the last readable result of a custom_id given more than once, skips blank and damaged lines, reads a custom_id written with escapes, and counts results no record has once each', async () => {
     const dir = tempDir('results-duplicates');
     const { data, link, texts } = await built(dir, 3);
     const results = [
@@ -69,13 +69,15 @@ describe('data: results CSV, joined in bounded memory', () => {
       'not json at all\n',
       line(succeeded('zz', 'again')),
       '{"custom_id":"yy","result":null}\n',
+      '{"custom_id":"","result":{"type":"expired"}}\n',
+      '{"custom_id":"r\\u0031","result":{"type":"expired"}}\n',
       line(succeeded('r2', 'only')),
     ].join('');
     for (const partitionBytes of [1, 1 << 20]) {
       const output = path.join(dir, `out-${partitionBytes}.csv`);
       const summary = await writeResultsCsv({ resultsPaths: [writeData(dir, 'r.jsonl', results)], link, source: await openDataSource(data), output, partitionBytes });
-      assert.equal(fs.readFileSync(output, 'utf8'), HEADER + answered('r0', texts[0], 'second') + unanswered('r1', texts[1]) + answered('r2', texts[2], 'only'));
-      assert.deepEqual(summary, { rows: 3, withResult: 2, withoutResult: 1, notSent: 0, unmatchedResults: 1 });
+      assert.equal(fs.readFileSync(output, 'utf8'), HEADER + answered('r0', texts[0], 'second') + csvRow(['r1', texts[1], 'expired', '', '', '', '', '', '']) + answered('r2', texts[2], 'only'));
+      assert.deepEqual(summary, { rows: 3, withResult: 3, withoutResult: 0, notSent: 0, unmatchedResults: 2 });
     }
   });
 
