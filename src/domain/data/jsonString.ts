@@ -30,6 +30,15 @@ for (const [c, letter] of [
 }
 ESCAPE[REPLACEMENT[0]] = MAYBE_REPLACED;
 
+/** Offsets of the bytes to escape in the text being written (reused: one text at a time). */
+let positions: Int32Array = new Int32Array(256);
+
+function grown(array: Int32Array): Int32Array {
+  const bigger = new Int32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
 /** The most bytes `writeJsonString` can write for `text` (six per UTF-16 unit: `\u001f`). */
 export function maxJsonStringBytes(text: string): number {
   return text.length * 6;
@@ -42,37 +51,50 @@ export function maxJsonStringBytes(text: string): number {
 export function writeJsonString(text: string, buffer: Buffer, at: number): number {
   if (text.length === 0) return at;
   const end = at + buffer.write(text, at, 'utf8');
+  // Where the bytes to escape are (most texts have a few: quotes, line breaks), and how many
+  // bytes their escapes add.
+  let found = 0;
   let extra = 0;
-  let flags = 0;
+  let maybeReplaced = false;
   for (let i = at; i < end; i++) {
     const e = ESCAPE[buffer[i]];
-    extra += e & 7;
-    flags |= e;
+    if (e !== 0) {
+      if (e === MAYBE_REPLACED) {
+        maybeReplaced = true;
+      } else {
+        if (found === positions.length) positions = grown(positions);
+        positions[found++] = i;
+        extra += e;
+      }
+    }
   }
-  if (flags & MAYBE_REPLACED) {
+  if (maybeReplaced) {
     const replaced = buffer.indexOf(REPLACEMENT, at);
     if (replaced !== -1 && replaced < end && LONE_SURROGATE.test(text)) return at + buffer.write(JSON.stringify(text).slice(1, -1), at, 'utf8');
   }
   if (extra === 0) return end;
-  // From the end backwards, each byte moved right by the escapes still to its left.
-  let src = end - 1;
-  let dst = src + extra;
-  while (src < dst) {
-    const c = buffer[src--];
-    const e = ESCAPE[c] & 7;
-    if (e === 0) {
-      buffer[dst--] = c;
-    } else if (e === 1) {
-      buffer[dst--] = SHORT[c];
-      buffer[dst--] = BACKSLASH;
+  const total = extra;
+  // From the last escape back to the first: the run of bytes after each one moves right by the
+  // escapes still to its left (one memmove), then the escape is written in front of it.
+  let runEnd = end;
+  for (let k = found - 1; k >= 0; k--) {
+    const p = positions[k];
+    const c = buffer[p];
+    buffer.copyWithin(p + 1 + extra, p + 1, runEnd);
+    const e = ESCAPE[c];
+    extra -= e;
+    let dst = p + extra;
+    buffer[dst++] = BACKSLASH;
+    if (e === 1) {
+      buffer[dst] = SHORT[c];
     } else {
-      buffer[dst--] = HEX[c & 15];
-      buffer[dst--] = HEX[c >> 4];
-      buffer[dst--] = 0x30;
-      buffer[dst--] = 0x30;
-      buffer[dst--] = 0x75;
-      buffer[dst--] = BACKSLASH;
+      buffer[dst++] = 0x75; // u
+      buffer[dst++] = 0x30;
+      buffer[dst++] = 0x30;
+      buffer[dst++] = HEX[c >> 4];
+      buffer[dst] = HEX[c & 15];
     }
+    runEnd = p;
   }
-  return end + extra;
+  return end + total;
 }

@@ -16,7 +16,7 @@ function written(text: string, at = 3): Buffer {
 
 describe('data: JSON string content written as bytes', () => {
   it('writes exactly what JSON.stringify would, escapes and non-ASCII included', () => {
-    for (const text of ['', 'plain', 'say "hi"', 'back\\slash', 'two\nlines\r\n\ttab', '\b\f\u0000\u0001\u001f\u007f', 'café 東京 данные — “q”', 'emoji 😀 pair', '\ufffd stays', '\u2028\u2029', 'lone \ud800 high', 'lone \udc00 low', '\udc00\ud800 reversed', 'end \ud83d']) {
+    for (const text of ['', 'plain', 'say "hi"', 'back\\slash', 'two\nlines\r\n\ttab', '\b\f\u0000\u0001\u001f\u007f', 'café 東京 данные — “q”', 'emoji 😀 pair', '\ufffd stays', '\u2028\u2029', 'lone \ud800 high', 'lone \udc00 low', '\udc00\ud800 reversed', 'end \ud83d', `${'"\n'.repeat(700)}x\u0001`.repeat(3)]) {
       assert.deepEqual(written(text), expected(text), JSON.stringify(text));
     }
   });
