@@ -220,6 +220,7 @@ class PartitionIndex {
     this.last = new Int32Array(size).fill(-1);
     for (let at = 0; at + FRAME_BYTES <= data.length; at += FRAME_BYTES + data.readUInt32LE(at + 4)) {
       const local = data.readUInt32LE(at) - first;
+      if (local < 0 || local >= size) continue;
       const previous = this.last[local];
       if (previous !== -1) {
         const list = this.earlier.get(local);
