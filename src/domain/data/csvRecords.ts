@@ -173,7 +173,8 @@ export class CsvSource implements DataSource {
           yield bad(line, `the row has ${formatCount(cells.length)} ${cells.length === 1 ? 'cell' : 'cells'}, the header ${formatCount(header.length)}: add the missing delimiters, or quote a cell that holds one`);
           continue;
         }
-        const huge = cells.findIndex((c) => c.length > maxChars);
+        let huge = -1;
+        for (let i = 0; i < cells.length && huge === -1; i++) if (cells[i].length > maxChars) huge = i;
         if (huge !== -1) {
           yield bad(line, `the cell holds ${formatBytes(Buffer.byteLength(cells[huge], 'utf8'))}, more than any request can use (at most ${formatBytes(maxChars)})`, header[huge]);
           continue;

@@ -192,16 +192,23 @@ export function compileTemplate(template: Template): Renderer {
     let at = start;
     let hole = 0;
     for (const piece of written) {
-      if (Buffer.isBuffer(piece)) at += piece.copy(buffer, at);
-      else if (piece.json) at += buffer.write(filled.holes[hole++], at, 'utf8');
-      else at = writeJsonString(filled.holes[hole++], buffer, at);
+      if (Buffer.isBuffer(piece)) {
+        // TypedArray#set: Buffer#copy would make a view of the piece on every call.
+        buffer.set(piece, at);
+        at += piece.length;
+      } else if (piece.json) {
+        at += buffer.write(filled.holes[hole++], at, 'utf8');
+      } else {
+        at = writeJsonString(filled.holes[hole++], buffer, at);
+      }
     }
     return at;
   };
   const writeRequest = (filled: Filled, customId: string, buffer: Buffer, start: number): number => {
-    let at = start + LINE_START.copy(buffer, start);
-    at = writeJsonString(customId, buffer, at);
-    at += PARAMS_KEY.copy(buffer, at);
+    buffer.set(LINE_START, start);
+    let at = writeJsonString(customId, buffer, start + LINE_START.length);
+    buffer.set(PARAMS_KEY, at);
+    at += PARAMS_KEY.length;
     at = writeParams(filled, buffer, at);
     buffer[at++] = LINE_END;
     return at;
