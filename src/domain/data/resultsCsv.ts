@@ -52,7 +52,7 @@ export interface ResultsCsvSummary {
 /** Bytes of rows written at a time. */
 const WRITE_BYTES = 1024 * 1024;
 /** Bytes of result lines per partition: what pass 2 holds in memory at once. */
-const PARTITION_BYTES = 8 * 1024 * 1024;
+const PARTITION_BYTES = 4 * 1024 * 1024;
 /** Each partition's append buffer. */
 const APPEND_BYTES = 64 * 1024;
 /** A line in a partition file: its record's position and its length (two uint32), then its bytes. */
