@@ -5,7 +5,7 @@
 // that are not UTF-8, a quote never closed. A header with an empty or repeated name is a
 // DataFileError: no row could be read by name.
 import { Readable, pipeline } from 'node:stream';
-import { Parser, type CsvError, type Options } from 'csv-parse';
+import { Parser, type CsvError } from 'csv-parse';
 import { formatBytes, formatCount } from '../../common/format';
 import { readFileChunks } from '../regularFile';
 import { DataFileError, MAX_FIELD_CHARS, type DataItem, type DataRecord, type DataSource } from './dataRecord';
@@ -34,10 +34,6 @@ const CSV_CHUNK_BYTES = 64 * 1024;
  */
 class EndsParser extends Parser {
   private readonly ends: number[] = [];
-
-  constructor(options: Options) {
-    super(options);
-  }
 
   override push(chunk: unknown, encoding?: BufferEncoding): boolean {
     if (chunk !== null) this.ends.push(this.info.bytes);
