@@ -10,8 +10,9 @@
 //      partition: consecutive records whose results add up to about PARTITION_BYTES.
 //   2. The data is read again in order; on entering a partition, its temp file is read whole and
 //      indexed by position (typed arrays), and each row parses its own result, once.
-// Memory holds one partition and a few buffers, whatever the number of rows; the temp files are
-// removed as they are used, and whatever stops the save.
+// Besides the link's custom_ids (and a map of them to positions), memory holds one partition and
+// a few buffers, whatever the number of rows; the temp files are removed as they are used, and
+// whatever stops the save.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -235,8 +236,10 @@ class PartitionIndex {
   result(record: number, id: string): Result | undefined {
     const local = record - this.first;
     if (local < 0 || local >= this.last.length || this.last[local] === -1) return undefined;
-    const frames = [this.last[local], ...(this.earlier.get(local) ?? []).reverse()];
-    for (const at of frames) {
+    const earlier = this.earlier.get(local) ?? [];
+    // The last line first, then the earlier ones from the latest back.
+    for (let k = earlier.length; k >= 0; k--) {
+      const at = k === earlier.length ? this.last[local] : earlier[k];
       const start = at + FRAME_BYTES;
       const parsed = parsedResult(this.data, start, start + this.data.readUInt32LE(at + 4));
       if (parsed && parsed.custom_id === id) return parsed.result;
