@@ -6,10 +6,10 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BatchValidator, DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, validateBatchText, type AcceptedLine, type ModelUsageEstimate } from '../jsonl';
+import { BatchValidator, DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, validateBatchText, type ModelUsageEstimate } from '../jsonl';
 import { CustomIdMaker } from './customIds';
 import type { BadRecord, DataSource } from './dataRecord';
-import { compileTemplate, RenderError, requestLine } from './render';
+import { compileTemplate, RenderError, type Filled } from './render';
 import { linkPath, type SourceLink } from './sourceLink';
 import type { Template } from './template';
 
@@ -69,8 +69,8 @@ export async function buildBatchFromData(options: BuildOptions): Promise<BatchBu
   const hash = createHash('sha256');
   // One validator for the whole build, as for a batch file: without limits (a file over one
   // batch's is split by Submit), it says whether each line would be accepted and sums the models.
-  let accepted: AcceptedLine | undefined;
-  const validator = new BatchValidator({ maxDiagnostics: 0, maxRequests: Infinity, maxBytes: Infinity, onRequestLine: (line) => (accepted = line) });
+  // Each request goes in as the value its line parses to (render.ts): the line is not parsed back.
+  const validator = new BatchValidator({ maxDiagnostics: 0, maxRequests: Infinity, maxBytes: Infinity });
   const customIds: string[] = [];
   const columns: string[] = [];
   const seenColumns = new Set<string>();
@@ -82,18 +82,29 @@ export async function buildBatchFromData(options: BuildOptions): Promise<BatchBu
   let jsonBytes = 0;
   let byteSize = 0;
   let firstRequest: string | undefined;
-  // Lines are encoded straight into one reused block (no joined string, no buffer per flush):
-  // the block is written and hashed when full, and only refilled once the write has finished.
+  // Lines are written as bytes straight into two reused blocks (no line string, no joined string,
+  // no buffer per flush): a full block is hashed and written to the file while the next one
+  // fills, and is only refilled once its write has finished. A block made larger for one huge
+  // line goes back to the usual size.
   let block = Buffer.allocUnsafe(FLUSH_BYTES);
+  let spare = Buffer.allocUnsafe(FLUSH_BYTES);
   let used = 0;
+  let writing: Promise<void> = Promise.resolve();
+  const writeOut = async (data: Buffer) => {
+    let written = 0;
+    while (written < data.length) written += (await handle.write(data, written, data.length - written)).bytesWritten;
+  };
   const flush = async () => {
+    await writing;
     if (used === 0) return;
     const data = block.subarray(0, used);
     used = 0;
     hash.update(data);
     byteSize += data.length;
-    let written = 0;
-    while (written < data.length) written += (await handle.write(data, written, data.length - written)).bytesWritten;
+    writing = writeOut(data);
+    // Never rejected unawaited: the next flush, or the end, awaits it.
+    writing.catch(() => undefined);
+    [block, spare] = [spare.length === FLUSH_BYTES ? spare : Buffer.allocUnsafe(FLUSH_BYTES), block];
   };
 
   const reject = (record: BadRecord) => {
@@ -120,43 +131,48 @@ export async function buildBatchFromData(options: BuildOptions): Promise<BatchBu
           }
         }
       }
-      let line: string;
+      let filled: Filled;
       let id: string;
       try {
-        const params = renderer.params(item);
+        filled = renderer.fill(item);
         id = ids.make(renderer.rawCustomId(item), item.number);
-        line = requestLine(id, params);
       } catch (err) {
         if (!(err instanceof RenderError)) throw err;
         reject({ kind: 'bad', number: item.number, line: item.line, where: item.where, column: err.field, message: err.message });
         continue;
       }
-      // The request as the API would see it: the batch validator, on this line.
-      accepted = undefined;
-      const bytes = Buffer.byteLength(line, 'utf8');
-      validator.pushLine(line, bytes);
-      if (!accepted) {
+      // The line is written into the block after the lines already there, and kept (the block's
+      // end moved past it) only once the validator has taken the request it parses to.
+      const room = renderer.maxRequestBytes(filled, id) + 1;
+      if (used + room > block.length) {
+        await flush();
+        options.onProgress?.(records);
+        if (room > block.length) block = Buffer.allocUnsafe(room);
+      }
+      const start = used;
+      const end = renderer.writeRequest(filled, id, block, start);
+      const bytes = end - start;
+      const written = block;
+      const text = () => written.toString('utf8', start, end);
+      if (!validator.pushRequest({ custom_id: id, params: filled.params }, bytes, text)) {
         // Its custom_id stays taken: the validator has seen it, and a later request with it would be a duplicate.
         // Rare: the line is checked again on its own, for the message that says why.
-        const first = validateBatchText(line, { maxDiagnostics: 5 }).diagnostics.find((d) => d.severity === 'error');
+        const first = validateBatchText(text(), { maxDiagnostics: 5 }).diagnostics.find((d) => d.severity === 'error');
         reject({ kind: 'bad', number: item.number, line: item.line, where: item.where, message: `its request would be rejected: ${first?.message ?? 'the validator refused it'}` });
         continue;
       }
       customIds[item.number - 1] = id;
-      firstRequest ??= line;
+      firstRequest ??= text();
       requests++;
       jsonBytes += bytes;
-      if (used + bytes + 1 > block.length) {
-        await flush();
-        options.onProgress?.(records);
-        if (bytes + 1 > block.length) block = Buffer.allocUnsafe(bytes + 1);
-      }
-      used += block.write(line, used, 'utf8');
-      block[used++] = 0x0a;
+      block[end] = 0x0a;
+      used = end + 1;
     }
     await flush();
+    await writing;
     await handle.close();
   } catch (err) {
+    await writing.catch(() => undefined);
     await handle.close().catch(() => undefined);
     await fs.promises.rm(temp, { force: true });
     throw err;

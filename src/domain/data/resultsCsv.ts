@@ -1,16 +1,27 @@
 // Save Results as CSV for a batch built from data: one row per data record, in the data's order,
-// with the data's own columns followed by how its request ended. Streaming: the results file is
-// indexed by byte range (custom_id → where its line is), then the data is read again in order and
-// each slice of rows reads its results back with a few reads; neither file is held in memory.
-// A record that was left out when the batch was built (a bad row) has outcome "not_sent".
+// with the data's own columns followed by how its request ended. A record that was left out when
+// the batch was built (a bad row) has outcome "not_sent".
+//
+// Results come in any order, and the data can only be read in its own order, so the join is made
+// in two sequential passes with bounded memory, never one read per result:
+//   1. The results files are streamed once. Each line's custom_id is read from its first bytes
+//      (the API writes it first; any other line is parsed), turned into its record's position by
+//      the link's custom_ids, and the line is appended to the temp file of that position's
+//      partition: consecutive records whose results add up to about PARTITION_BYTES.
+//   2. The data is read again in order; on entering a partition, its temp file is read whole and
+//      indexed by position (typed arrays), and each row parses its own result, once.
+// Besides the link's custom_ids (and a map of them to positions), memory holds one partition and
+// a few buffers, whatever the number of rows; the temp files are removed as they are used, and
+// whatever stops the save.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MessageBatchIndividualResponse } from '../../api';
-import { readRanges, type LineRange } from '../results/lineReader';
-import { errorMessageOf, errorTypeOf } from '../results/outcomes';
-import { scanResults } from '../results/resultsReader';
+import { openRegularFile } from '../regularFile';
+import { isBlank, LineSplitter, READ_CHUNK_BYTES } from '../results/lineReader';
+import { errorMessageOf, errorTypeOf, isResultLine } from '../results/outcomes';
 import { csvRow } from './csvText';
-import { fieldText, type DataItem, type DataSource } from './dataRecord';
+import { fieldText, type DataSource } from './dataRecord';
 import type { SourceLink } from './sourceLink';
 
 export const RESULT_COLUMNS = ['outcome', 'text', 'error_type', 'error_message', 'stop_reason', 'input_tokens', 'output_tokens'] as const;
@@ -23,6 +34,10 @@ export interface ResultsCsvOptions {
   source: DataSource;
   output: string;
   signal?: AbortSignal;
+  /** Bytes of result lines per partition (tests make it small). Default PARTITION_BYTES. */
+  partitionBytes?: number;
+  /** Where the partitions are written. Default the system's temp folder. */
+  tempDir?: string;
 }
 
 export interface ResultsCsvSummary {
@@ -35,10 +50,17 @@ export interface ResultsCsvSummary {
   unmatchedResults: number;
 }
 
-const SLICE = 1000;
+/** Bytes of rows written at a time. */
+const WRITE_BYTES = 1024 * 1024;
+/** Bytes of result lines per partition: what pass 2 holds in memory at once. */
+const PARTITION_BYTES = 4 * 1024 * 1024;
+/** Each partition's append buffer. */
+const APPEND_BYTES = 64 * 1024;
+/** A line in a partition file: its record's position and its length (two uint32), then its bytes. */
+const FRAME_BYTES = 8;
 
 /** The text of a succeeded message: its text blocks joined. */
-function messageText(result: MessageBatchIndividualResponse['result']): string {
+function messageText(result: Result): string {
   if (result.type !== 'succeeded') return '';
   const content = (result.message as { content?: unknown }).content;
   if (!Array.isArray(content)) return '';
@@ -48,7 +70,7 @@ function messageText(result: MessageBatchIndividualResponse['result']): string {
     .join('\n');
 }
 
-function resultCells(result: MessageBatchIndividualResponse['result'] | undefined, notSent: boolean): string[] {
+function resultCells(result: Result | undefined, notSent: boolean): string[] {
   if (notSent) return ['not_sent', '', '', '', '', '', ''];
   if (!result) return ['no_result', '', '', '', '', '', ''];
   const message = result.type === 'succeeded' ? (result.message as { stop_reason?: unknown; usage?: { input_tokens?: unknown; output_tokens?: unknown } }) : undefined;
@@ -74,63 +96,281 @@ export function resultColumnNames(dataColumns: readonly string[]): string[] {
   });
 }
 
-export async function writeResultsCsv(options: ResultsCsvOptions): Promise<ResultsCsvSummary> {
-  const { link } = options;
-  const index = new Map<string, LineRange & { file: number }>();
-  for (const [file, resultsPath] of options.resultsPaths.entries()) {
-    await scanResults(resultsPath, (result, where) => index.set(result.custom_id, { file, offset: where.offset, length: where.length }), { signal: options.signal });
+type Result = MessageBatchIndividualResponse['result'];
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const ID_PREFIX = Buffer.from('{"custom_id":"', 'latin1');
+
+/** The custom_id of a result line: read from its first bytes when it starts as the API writes it, else parsed (undefined when it is no result). */
+function customIdOf(buffer: Buffer, start: number, end: number): string | undefined {
+  if (end - start > ID_PREFIX.length && buffer.compare(ID_PREFIX, 0, ID_PREFIX.length, start, start + ID_PREFIX.length) === 0) {
+    const from = start + ID_PREFIX.length;
+    for (let i = from; i < end && i - from <= 64; i++) {
+      const c = buffer[i];
+      if (c === QUOTE) {
+        if (i > from) return buffer.toString('latin1', from, i);
+        break;
+      }
+      if (c === BACKSLASH || c >= 0x80) break;
+    }
   }
+  return parsedResult(buffer, start, end)?.custom_id;
+}
+
+function parsedResult(buffer: Buffer, start: number, end: number): MessageBatchIndividualResponse | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(buffer.toString('utf8', start, end));
+  } catch {
+    return undefined;
+  }
+  return isResultLine(value) ? value : undefined;
+}
+
+/** Temp files of result lines, one per partition, each appended through its own small buffer. */
+class Partitions {
+  private readonly buffers = new Map<number, { data: Buffer; used: number }>();
+  private queued: { part: number; data: Buffer }[] = [];
+  /** Append buffers written out, for reuse (no fresh buffer per 64 KiB of results). */
+  private readonly free: Buffer[] = [];
+  private reading: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly dir: string) {}
+
+  private file(part: number): string {
+    return path.join(this.dir, `${part}.part`);
+  }
+
+  /** Adds a line for record `record` to partition `part` (written by the next `drain`). */
+  append(part: number, record: number, line: Buffer, start: number, end: number): void {
+    const length = end - start;
+    let buffer = this.buffers.get(part);
+    if (buffer && buffer.used + FRAME_BYTES + length > buffer.data.length) {
+      this.queued.push({ part, data: buffer.data.subarray(0, buffer.used) });
+      buffer = undefined;
+      this.buffers.delete(part);
+    }
+    if (!buffer) {
+      const data = FRAME_BYTES + length <= APPEND_BYTES ? (this.free.pop() ?? Buffer.allocUnsafe(APPEND_BYTES)) : Buffer.allocUnsafe(FRAME_BYTES + length);
+      buffer = { data, used: 0 };
+      this.buffers.set(part, buffer);
+    }
+    buffer.data.writeUInt32LE(record, buffer.used);
+    buffer.data.writeUInt32LE(length, buffer.used + 4);
+    buffer.used += FRAME_BYTES + line.copy(buffer.data, buffer.used + FRAME_BYTES, start, end);
+  }
+
+  /** Writes the full buffers, in the order they filled (so each file keeps the results' order). */
+  async drain(): Promise<void> {
+    const queued = this.queued;
+    this.queued = [];
+    for (const { part, data } of queued) {
+      await fs.promises.appendFile(this.file(part), data);
+      if (data.buffer.byteLength === APPEND_BYTES && data.byteOffset === 0) this.free.push(Buffer.from(data.buffer, 0, APPEND_BYTES));
+    }
+  }
+
+  /** Writes what every buffer holds. */
+  async finish(): Promise<void> {
+    for (const [part, buffer] of this.buffers) this.queued.push({ part, data: buffer.data.subarray(0, buffer.used) });
+    this.buffers.clear();
+    await this.drain();
+  }
+
+  /**
+   * A partition's lines, and its file removed (empty when it has none). They are read into one
+   * buffer reused from partition to partition: what `take` returned before is overwritten.
+   */
+  async take(part: number): Promise<Buffer> {
+    const file = this.file(part);
+    let handle: fs.promises.FileHandle;
+    try {
+      handle = await fs.promises.open(file, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
+      throw err;
+    }
+    try {
+      const { size } = await handle.stat();
+      if (this.reading.length < size) this.reading = Buffer.allocUnsafe(size);
+      let read = 0;
+      while (read < size) {
+        const { bytesRead } = await handle.read(this.reading, read, size - read, read);
+        if (bytesRead === 0) break;
+        read += bytesRead;
+      }
+      return this.reading.subarray(0, read);
+    } finally {
+      await handle.close();
+      await fs.promises.rm(file, { force: true });
+    }
+  }
+}
+
+/** One partition's lines by record: the frame of each record's last line, and of earlier ones when it has several. */
+class PartitionIndex {
+  private readonly last: Int32Array;
+  private readonly earlier = new Map<number, number[]>();
+
+  constructor(
+    private readonly data: Buffer,
+    private readonly first: number,
+    size: number,
+  ) {
+    this.last = new Int32Array(size).fill(-1);
+    for (let at = 0; at + FRAME_BYTES <= data.length; at += FRAME_BYTES + data.readUInt32LE(at + 4)) {
+      const local = data.readUInt32LE(at) - first;
+      if (local < 0 || local >= size) continue;
+      const previous = this.last[local];
+      if (previous !== -1) {
+        const list = this.earlier.get(local);
+        if (list) list.push(previous);
+        else this.earlier.set(local, [previous]);
+      }
+      this.last[local] = at;
+    }
+  }
+
+  /** The result of record `record` whose custom_id is `id`: its last line that is a result with that id. */
+  result(record: number, id: string): Result | undefined {
+    const local = record - this.first;
+    if (local < 0 || local >= this.last.length || this.last[local] === -1) return undefined;
+    const earlier = this.earlier.get(local) ?? [];
+    // The last line first, then the earlier ones from the latest back.
+    for (let k = earlier.length; k >= 0; k--) {
+      const at = k === earlier.length ? this.last[local] : earlier[k];
+      const start = at + FRAME_BYTES;
+      const parsed = parsedResult(this.data, start, start + this.data.readUInt32LE(at + 4));
+      if (parsed && parsed.custom_id === id) return parsed.result;
+    }
+    return undefined;
+  }
+}
+
+export async function writeResultsCsv(options: ResultsCsvOptions): Promise<ResultsCsvSummary> {
+  const { link, signal } = options;
+  const ids = link.customIds;
+  // custom_id → the record's position (the link's ids are unique: the builder made them so).
+  const recordOf = new Map<string, number>();
+  ids.forEach((id, i) => {
+    if (id && !recordOf.has(id)) recordOf.set(id, i);
+  });
+  let resultsBytes = 0;
+  for (const file of options.resultsPaths) resultsBytes += (await fs.promises.stat(file)).size;
+  const partitionBytes = options.partitionBytes ?? PARTITION_BYTES;
+  // Records per partition, for about `partitionBytes` of result lines each.
+  const perPartition = Math.max(1, resultsBytes === 0 ? ids.length : Math.floor((ids.length * partitionBytes) / resultsBytes));
+  const partitionOf = (record: number) => Math.floor(record / perPartition);
   const summary: ResultsCsvSummary = { rows: 0, withResult: 0, withoutResult: 0, notSent: 0, unmatchedResults: 0 };
-  const matched = new Set<string>();
+  /** Results whose custom_id no record has. */
+  const strangers = new Set<string>();
+
+  const scratch = await fs.promises.mkdtemp(path.join(options.tempDir ?? os.tmpdir(), 'claude-batches-results-csv-'));
   await fs.promises.mkdir(path.dirname(options.output), { recursive: true });
   const temp = `${options.output}.${process.pid}.part`;
-  const handle = await fs.promises.open(temp, 'w');
+  let handle: fs.promises.FileHandle | undefined;
   try {
-    await handle.write(csvRow([...link.columns, ...resultColumnNames(link.columns)]));
-    let slice: DataItem[] = [];
-    const writeSlice = async () => {
-      // Per results file, the ranges this slice needs and which row each one fills.
-      const wanted = options.resultsPaths.map(() => ({ ranges: [] as LineRange[], rows: [] as number[] }));
-      slice.forEach((item, i) => {
-        const id = link.customIds[item.number - 1];
-        const found = id ? index.get(id) : undefined;
-        if (found) {
-          wanted[found.file].ranges.push(found);
-          wanted[found.file].rows.push(i);
-          matched.add(id);
-        }
-      });
-      const results = new Array<MessageBatchIndividualResponse['result'] | undefined>(slice.length);
-      for (const [file, { ranges, rows }] of wanted.entries()) {
-        await readRanges(options.resultsPaths[file], ranges, (bytes, k) => {
-          results[rows[k]] = (JSON.parse(bytes.toString('utf8')) as MessageBatchIndividualResponse).result;
-        }, options.signal);
-      }
-      const rows: string[] = [];
-      slice.forEach((item, i) => {
-        const notSent = !link.customIds[item.number - 1];
-        const data = item.kind === 'record' ? link.columns.map((c) => fieldText(item.get(c) ?? '')) : link.columns.map(() => '');
-        rows.push(csvRow([...data, ...resultCells(results[i], notSent)]));
-        summary.rows++;
-        if (notSent) summary.notSent++;
-        else if (results[i]) summary.withResult++;
-        else summary.withoutResult++;
-      });
-      await handle.write(rows.join(''));
-      slice = [];
+    // Pass 1: each result line to its partition.
+    const partitions = new Partitions(scratch);
+    const onLine = (buffer: Buffer, start: number, end: number) => {
+      if (isBlank(buffer, start, end)) return;
+      const id = customIdOf(buffer, start, end);
+      if (id === undefined) return;
+      const record = recordOf.get(id);
+      if (record !== undefined) partitions.append(partitionOf(record), record, buffer, start, end);
+      else if (parsedResult(buffer, start, end)) strangers.add(id);
     };
-    for await (const item of options.source.records(options.signal)) {
-      slice.push(item);
-      if (slice.length >= SLICE) await writeSlice();
+    // One read buffer for every chunk: each line is copied out of it (to its partition, or by the
+    // splitter when it continues into the next chunk) before the next read.
+    const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    for (const file of options.resultsPaths) {
+      const splitter = new LineSplitter(onLine, { where: file });
+      const results = await openRegularFile(file);
+      try {
+        for (;;) {
+          signal?.throwIfAborted();
+          const { bytesRead } = await results.read(chunk, 0, chunk.length, null);
+          if (bytesRead === 0) break;
+          splitter.push(chunk.subarray(0, bytesRead));
+          await partitions.drain();
+        }
+        splitter.end();
+      } finally {
+        await results.close();
+      }
     }
-    await writeSlice();
+    await partitions.finish();
+
+    // Pass 2: the data in order, each partition read when its first record comes.
+    handle = await fs.promises.open(temp, 'w');
+    const out = handle;
+    // Rows are encoded into one reused block, written when full (no joined string, no buffer per write).
+    let block = Buffer.allocUnsafe(WRITE_BYTES);
+    let used = 0;
+    const flush = async () => {
+      let written = 0;
+      while (written < used) written += (await out.write(block, written, used - written)).bytesWritten;
+      used = 0;
+      if (block.length > WRITE_BYTES) block = Buffer.allocUnsafe(WRITE_BYTES);
+    };
+    /** Makes room for a row of `chars` UTF-16 units: the block is written out first when it could not hold it. */
+    const room = async (chars: number) => {
+      await flush();
+      if (chars * 3 > block.length) block = Buffer.allocUnsafe(chars * 3);
+    };
+    const header = csvRow([...link.columns, ...resultColumnNames(link.columns)]);
+    await room(header.length);
+    used += block.write(header, used, 'utf8');
+    let current: PartitionIndex | undefined;
+    let currentPart = -1;
+    const enter = async (part: number) => {
+      while (currentPart < part) {
+        currentPart++;
+        const data = await partitions.take(currentPart);
+        const first = currentPart * perPartition;
+        current = new PartitionIndex(data, first, Math.max(0, Math.min(perPartition, ids.length - first)));
+      }
+    };
+    let read = 0;
+    for await (const item of options.source.records(signal)) {
+      const record = item.number - 1;
+      read = Math.max(read, item.number);
+      const id = ids[record];
+      let result: Result | undefined;
+      if (id) {
+        await enter(partitionOf(record));
+        result = current?.result(record, id);
+      }
+      const data = item.kind === 'record' ? link.columns.map((c) => fieldText(item.get(c) ?? '')) : link.columns.map(() => '');
+      const row = csvRow([...data, ...resultCells(result, !id)]);
+      if (used + row.length * 3 > block.length) await room(row.length);
+      used += block.write(row, used, 'utf8');
+      summary.rows++;
+      if (!id) summary.notSent++;
+      else if (result) summary.withResult++;
+      else summary.withoutResult++;
+    }
+    await flush();
     await handle.close();
-    summary.unmatchedResults = index.size - matched.size;
+    handle = undefined;
+
+    // Results of records the data no longer has (it changed since the build) are unmatched too.
+    let unmatched = strangers.size;
+    for (let record = read; record < ids.length; record++) {
+      const id = ids[record];
+      if (!id) continue;
+      await enter(partitionOf(record));
+      if (current?.result(record, id)) unmatched++;
+    }
+    summary.unmatchedResults = unmatched;
     await fs.promises.rename(temp, options.output);
     return summary;
   } catch (err) {
-    await handle.close().catch(() => undefined);
+    await handle?.close().catch(() => undefined);
     await fs.promises.rm(temp, { force: true });
     throw err;
+  } finally {
+    await fs.promises.rm(scratch, { recursive: true, force: true });
   }
 }

@@ -24,6 +24,8 @@ const BODY_FRAME_BYTES = '{"requests":[]}'.length;
 const BOM = 0xfeff;
 /** Packs a line (< 2^32) and a column (< 2^20) into one number for the duplicate map. */
 const LINE_SPAN = 2 ** 32;
+/** Column of the custom_id value in a line that starts `{"custom_id":` (as `pushRequest` lines do). */
+const CUSTOM_ID_FIRST_COLUMN = '{"custom_id":'.length + 1;
 
 function isWs(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 10;
@@ -123,10 +125,7 @@ export class BatchValidator {
     jsonBytes -= start + (contentEnd - end);
     const json = start === 0 && end === text.length ? text : text.slice(start, end);
 
-    this.requestCount++;
-    this.jsonBytes += jsonBytes;
-    if (this.requestCount === this.maxRequests + 1) this.requestLimitLine = lineNumber;
-    if (this.sizeLimitLine === 0 && this.bodyBytes() > this.maxBytes) this.sizeLimitLine = lineNumber;
+    this.countRequest(jsonBytes, lineNumber);
     if (invalidUtf8) {
       const column = Math.max(0, invalidUtf8.index - bom) + 1;
       this.add({
@@ -157,9 +156,29 @@ export class BatchValidator {
     return this.requestCount === 0 ? BODY_FRAME_BYTES : BODY_FRAME_BYTES + this.jsonBytes + this.requestCount - 1;
   }
 
+  /**
+   * One request given as the value its line parses to, with the line's UTF-8 size and a way to
+   * get its text (without BOM, CR or surrounding whitespace, starting `{"custom_id":`), asked
+   * for only when the text itself is needed: to place a diagnostic that is kept, or for
+   * `onRequestLine`. For a writer that made the line from that value (the builder of batches from
+   * data): the line is not parsed back. Returns whether the request was accepted.
+   */
+  pushRequest(request: Record<string, unknown>, bytes: number, text: () => string): boolean {
+    const lineNumber = ++this.lineNumber;
+    this.countRequest(bytes, lineNumber);
+    const accepted = this.acceptedCount;
+    this.checkRequestValue(request, text, CUSTOM_ID_FIRST_COLUMN, bytes, lineNumber, 0);
+    return this.acceptedCount > accepted;
+  }
+
+  private countRequest(bytes: number, lineNumber: number): void {
+    this.requestCount++;
+    this.jsonBytes += bytes;
+    if (this.requestCount === this.maxRequests + 1) this.requestLimitLine = lineNumber;
+    if (this.sizeLimitLine === 0 && this.bodyBytes() > this.maxBytes) this.sizeLimitLine = lineNumber;
+  }
+
   private checkRequestLine(json: string, bytes: number, lineNumber: number, offset: number): void {
-    const f = this.findings;
-    f.reset();
     let value: unknown;
     try {
       value = JSON.parse(json);
@@ -176,6 +195,14 @@ export class BatchValidator {
       });
       return;
     }
+    const idColumn = this.customIdColumn(json, offset);
+    this.checkRequestValue(value, () => json, idColumn > 0 ? idColumn - offset : 0, bytes, lineNumber, offset);
+  }
+
+  /** `idColumn`: 1-based column of the custom_id value in the text (0: unknown). */
+  private checkRequestValue(value: unknown, text: () => string, idColumn: number, bytes: number, lineNumber: number, offset: number): void {
+    const f = this.findings;
+    f.reset();
     if (!isPlainObject(value)) {
       const got = Array.isArray(value) ? l10n.t('an array') : value === null ? 'null' : `a ${typeof value}`;
       f.error(
@@ -192,7 +219,7 @@ export class BatchValidator {
     if (id !== undefined) {
       const first = this.firstUse.get(id);
       if (first === undefined) {
-        this.firstUse.set(id, lineNumber + this.customIdColumn(json, offset) * LINE_SPAN);
+        this.firstUse.set(id, lineNumber + (idColumn > 0 ? offset + idColumn : 0) * LINE_SPAN);
       } else {
         const firstLine = first % LINE_SPAN;
         const firstColumn = Math.floor(first / LINE_SPAN) || 1;
@@ -204,15 +231,15 @@ export class BatchValidator {
           target: 'value',
         });
         f.errors++;
-        this.report(json, lineNumber, offset, [{ line: firstLine, column: firstColumn, message: l10n.t('custom_id "{0}" first used here', id) }]);
+        this.report(text, lineNumber, offset, [{ line: firstLine, column: firstColumn, message: l10n.t('custom_id "{0}" first used here', id) }]);
         return;
       }
     }
 
     if (f.errors === 0 && id !== undefined) {
-      this.accept(json, bytes, lineNumber, id);
+      this.accept(text, bytes, lineNumber, id);
     }
-    if (f.issues.length) this.report(json, lineNumber, offset);
+    if (f.issues.length) this.report(text, lineNumber, offset);
   }
 
   /** 1-based column of the custom_id value; cheap when custom_id is the first key, as usual. */
@@ -226,7 +253,7 @@ export class BatchValidator {
     return column < 2 ** 20 ? column : 0;
   }
 
-  private accept(json: string, bytes: number, lineNumber: number, customId: string): void {
+  private accept(text: () => string, bytes: number, lineNumber: number, customId: string): void {
     const f = this.findings;
     this.acceptedCount++;
     const estimatedInputTokens = estimateInputTokens(f.tally);
@@ -241,12 +268,22 @@ export class BatchValidator {
       summary.maxTokens += f.maxTokens ?? 0;
       summary.estimatedInputTokens += estimatedInputTokens;
     }
-    this.onRequestLine?.({ line: lineNumber, customId, json, bytes, model, maxTokens: f.maxTokens, estimatedInputTokens });
+    this.onRequestLine?.({ line: lineNumber, customId, json: text(), bytes, model, maxTokens: f.maxTokens, estimatedInputTokens });
   }
 
-  /** Turns the line's issues into diagnostics, locating each path in the line text. */
-  private report(json: string, lineNumber: number, offset: number, related?: Diagnostic['related']): void {
+  /**
+   * Turns the line's issues into diagnostics, locating each path in the line text. Once no more
+   * are kept, they are only counted: the text is neither asked for nor scanned.
+   */
+  private report(text: () => string, lineNumber: number, offset: number, related?: Diagnostic['related']): void {
+    let json: string | undefined;
     for (const issue of this.findings.issues) {
+      if (this.diagnostics.length >= this.maxDiagnostics) {
+        this.count(issue);
+        this.truncated = true;
+        continue;
+      }
+      json ??= text();
       this.add(this.toDiagnostic(issue, json, lineNumber, offset, issue.code === RuleCode.duplicateCustomId ? related : undefined));
     }
   }
@@ -266,7 +303,7 @@ export class BatchValidator {
     return diagnostic;
   }
 
-  private count(diagnostic: Diagnostic): void {
+  private count(diagnostic: Pick<Diagnostic, 'severity'>): void {
     if (diagnostic.severity === 'error') this.errorCount++;
     else if (diagnostic.severity === 'warning') this.warningCount++;
   }

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validateBatchText } from '../../../src/domain/jsonl';
@@ -59,6 +60,26 @@ describe('data: building a batch file', () => {
     assert.deepEqual(filesIn(dir), ['d.csv']);
     await assert.rejects(buildBatchFromData({ source: new CsvSource(data, { delimiter: ',' }), template, output, onBad: 'stop' }), (err: unknown) => err instanceof BadRecordError && /^line 3: the row has 1 cell/.test(err.message));
     assert.deepEqual(filesIn(dir), ['d.csv'], 'nothing half-written left');
+  });
+
+  it('leaves nothing behind when a bad row stops the build after blocks were written, and writes every line of a longer build', async () => {
+    const dir = tempDir('blocks');
+    // About 3 MB of requests: several full blocks, each written while the next one fills.
+    const long = 'x'.repeat(1500);
+    const rows = Array.from({ length: 2000 }, (_, i) => `${i},"${long} ""${i}""\n"\n`);
+    const output = path.join(dir, 'd.batch.jsonl');
+    const stopping = writeData(dir, 'stop.csv', `id,text\n${rows.join('')}bad\n${rows[0]}`);
+    await assert.rejects(buildBatchFromData({ source: new CsvSource(stopping, { delimiter: ',' }), template, output, onBad: 'stop' }), (err: unknown) => err instanceof BadRecordError && err.record.line === 4002);
+    assert.deepEqual(filesIn(dir), ['stop.csv'], 'nothing half-written left');
+    const whole = writeData(dir, 'whole.csv', `id,text\n${rows.join('')}`);
+    const build = await buildBatchFromData({ source: new CsvSource(whole, { delimiter: ',' }), template, output, onBad: 'stop' });
+    const lines = fs.readFileSync(build.temp, 'utf8').split('\n');
+    assert.equal(lines.pop(), '');
+    assert.deepEqual(lines.map((l) => (JSON.parse(l) as { custom_id: string }).custom_id), rows.map((_, i) => String(i)));
+    assert.equal((JSON.parse(lines[1999]) as { params: { messages: { content: string }[] } }).params.messages[0].content, `Summarise ${long} "1999"\n`);
+    assert.equal(build.byteSize, fs.statSync(build.temp).size);
+    assert.equal(build.link.batchSha256, createHash('sha256').update(fs.readFileSync(build.temp)).digest('hex'));
+    await discardBuild(build);
   });
 
   it('leaves nothing behind when the data file itself is refused', async () => {

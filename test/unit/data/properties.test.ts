@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { compileTemplate, CustomIdMaker, parseTemplate, type DataRecord } from '../../../src/domain/data';
+import { compileTemplate, CustomIdMaker, parseTemplate, requestLine, type DataRecord } from '../../../src/domain/data';
 import { CUSTOM_ID_PATTERN } from '../../../src/domain/jsonl';
 
 function record(fields: Record<string, unknown>): DataRecord {
@@ -19,6 +19,28 @@ describe('data: properties', () => {
         const params = JSON.parse(render.params(record({ a, b }))) as unknown;
         const wellFormed = (s: string) => JSON.parse(JSON.stringify(s)) as string;
         assert.deepEqual(params, { model: 'm', max_tokens: 1, system: wellFormed(a), messages: [{ role: 'user', content: `x ${wellFormed(a)} y ${wellFormed(b)}` }], n: 3 });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('the request line written as bytes is the line of the params text, and the value checked is what it parses to', () => {
+    const template = parseTemplate(JSON.stringify({ params: { model: 'm', max_tokens: -0, big: 1e300, system: '{{a}}', messages: [{ role: 'user', content: [{ type: 'text', text: 'x {{a}} "y" {{b}}\n' }] }], meta: '{{json:j}}', ['__proto__']: { k: '{{b}}' }, '1': 'n' } }));
+    const render = compileTemplate(template);
+    const json = fc.oneof(fc.json(), fc.constantFrom('1e999', '-0', '{"__proto__":{"a":1}}'));
+    fc.assert(
+      fc.property(anyText, anyText, json, fc.stringMatching(/^[a-zA-Z0-9_-]{1,64}$/), fc.nat(30), (a, b, j, id, at) => {
+        const r = record({ a, b, j });
+        const filled = render.fill(r);
+        const buffer = Buffer.alloc(at + render.maxRequestBytes(filled, id));
+        const end = render.writeRequest(filled, id, buffer, at);
+        const line = requestLine(id, render.params(r));
+        assert.equal(buffer.toString('utf8', at, end), line);
+        // The same text JSON.stringify writes for the request the template describes.
+        const content = [{ type: 'text', text: `x ${a} "y" ${b}\n` }];
+        const params = { model: 'm', max_tokens: -0, big: 1e300, system: a, messages: [{ role: 'user', content }], meta: JSON.parse(j) as unknown, ['__proto__']: { k: b }, '1': 'n' };
+        assert.equal(line, JSON.stringify({ custom_id: id, params }));
+        assert.deepStrictEqual(filled.params, (JSON.parse(line) as { params: unknown }).params);
       }),
       { numRuns: 500 },
     );

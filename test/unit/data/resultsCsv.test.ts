@@ -1,0 +1,118 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { buildBatchFromData, commitBuild, csvRow, openDataSource, parseTemplate, readSourceLink, writeResultsCsv, type DataItem, type DataSource, type SourceLink } from '../../../src/domain/data';
+import { filesIn, TEMPLATE, tempDir, writeData } from './helpers';
+
+const template = parseTemplate(JSON.stringify(TEMPLATE));
+const HEADER = 'id,text,outcome,result_text,error_type,error_message,stop_reason,input_tokens,output_tokens\r\n';
+
+const succeeded = (id: string, text: string) => ({ custom_id: id, result: { type: 'succeeded', message: { content: [{ type: 'text', text }], stop_reason: 'end_turn', usage: { input_tokens: 3, output_tokens: 4 } } } });
+const line = (value: unknown) => `${JSON.stringify(value)}\n`;
+/** The CSV row of a record whose request succeeded with `answer`. */
+const answered = (id: string, text: string, answer: string) => csvRow([id, text, 'succeeded', answer, '', '', 'end_turn', '3', '4']);
+const unanswered = (id: string, text: string) => csvRow([id, text, 'no_result', '', '', '', '', '', '']);
+
+/** Data of `rows` records (ids r0, r1, …; row 3 is bad and not sent when there are more than 3), built into a batch file. */
+async function built(dir: string, rows: number): Promise<{ data: string; link: SourceLink; texts: string[] }> {
+  const texts = Array.from({ length: rows }, (_, i) => `text ${i}, "quoted"\nsecond line`);
+  const body = texts.map((t, i) => (i === 3 ? 'broken,row,with,cells\r\n' : csvRow([`r${i}`, t]))).join('');
+  const data = writeData(dir, 'd.csv', csvRow(['id', 'text']) + body);
+  const output = path.join(dir, 'd.batch.jsonl');
+  const build = await buildBatchFromData({ source: await openDataSource(data), template, output, onBad: 'skip' });
+  await commitBuild(build, { overwrite: true });
+  return { data, link: (await readSourceLink(output))!, texts };
+}
+
+describe('data: results CSV, joined in bounded memory', () => {
+  it('gives one row per record in the data order, whatever the results order, however they are split in files and partitions', async () => {
+    const dir = tempDir('results-order');
+    const rows = 24;
+    const { data, link, texts } = await built(dir, rows);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray(
+          Array.from({ length: rows }, (_, i) => i).filter((i) => i !== 3),
+          { minLength: 0 },
+        ),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 4000 }),
+        async (answeredRows, files, partitionBytes) => {
+          // The answered rows, in the order drawn, dealt over `files` results files.
+          const contents = Array.from({ length: files }, () => '');
+          answeredRows.forEach((i, k) => (contents[k % files] += line(succeeded(`r${i}`, `answer ${i}`))));
+          const resultsPaths = contents.map((c, f) => writeData(dir, `results-${f}.jsonl`, c));
+          const scratch = tempDir('results-scratch');
+          const output = path.join(dir, 'out.csv');
+          const summary = await writeResultsCsv({ resultsPaths, link, source: await openDataSource(data), output, partitionBytes, tempDir: scratch });
+          const expected = texts.map((t, i) => (i === 3 ? csvRow(['', '', 'not_sent', '', '', '', '', '', '']) : answeredRows.includes(i) ? answered(`r${i}`, t, `answer ${i}`) : unanswered(`r${i}`, t)));
+          assert.equal(fs.readFileSync(output, 'utf8'), HEADER + expected.join(''));
+          assert.deepEqual(summary, { rows, withResult: answeredRows.length, withoutResult: rows - 1 - answeredRows.length, notSent: 1, unmatchedResults: 0 });
+          assert.deepEqual(filesIn(scratch), [], 'no temp file left');
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('takes the last readable result of a custom_id given more than once, skips blank and damaged lines, reads a custom_id written with escapes, and counts results no record has once each', async () => {
+    const dir = tempDir('results-duplicates');
+    const { data, link, texts } = await built(dir, 3);
+    const results = [
+      line(succeeded('r0', 'first')),
+      '\n',
+      line(succeeded('zz', 'nobody asked')),
+      line(succeeded('r0', 'second')),
+      '{"custom_id":"r0","result":{"type":"succeeded", damaged\n',
+      '{"custom_id":"r1"}\n',
+      'not json at all\n',
+      line(succeeded('zz', 'again')),
+      '{"custom_id":"yy","result":null}\n',
+      '{"custom_id":"","result":{"type":"expired"}}\n',
+      '{"custom_id":"r\\u0031","result":{"type":"expired"}}\n',
+      line(succeeded('r2', 'only')),
+    ].join('');
+    for (const partitionBytes of [1, 1 << 20]) {
+      const output = path.join(dir, `out-${partitionBytes}.csv`);
+      const summary = await writeResultsCsv({ resultsPaths: [writeData(dir, 'r.jsonl', results)], link, source: await openDataSource(data), output, partitionBytes });
+      assert.equal(fs.readFileSync(output, 'utf8'), HEADER + answered('r0', texts[0], 'second') + csvRow(['r1', texts[1], 'expired', '', '', '', '', '', '']) + answered('r2', texts[2], 'only'));
+      assert.deepEqual(summary, { rows: 3, withResult: 3, withoutResult: 0, notSent: 0, unmatchedResults: 2 });
+    }
+  });
+
+  it('counts as unmatched the results of records the data no longer has', async () => {
+    const dir = tempDir('results-shorter');
+    const { link } = await built(dir, 6);
+    const shorter = writeData(dir, 'short.csv', csvRow(['id', 'text']) + csvRow(['r0', 'a']));
+    const results = writeData(dir, 'r.jsonl', [0, 1, 2, 4, 5].map((i) => line(succeeded(`r${i}`, `answer ${i}`))).join(''));
+    for (const partitionBytes of [1, 1 << 20]) {
+      const summary = await writeResultsCsv({ resultsPaths: [results], link, source: await openDataSource(shorter), output: path.join(dir, 'out.csv'), partitionBytes });
+      assert.deepEqual(summary, { rows: 1, withResult: 1, withoutResult: 0, notSent: 0, unmatchedResults: 4 });
+    }
+  });
+
+  it('leaves neither the CSV nor its temp files behind when reading the data fails', async () => {
+    const dir = tempDir('results-failure');
+    const { data, link } = await built(dir, 8);
+    const results = writeData(dir, 'r.jsonl', [0, 1, 2, 4, 5, 6, 7].map((i) => line(succeeded(`r${i}`, `answer ${i}`))).join(''));
+    const real = await openDataSource(data);
+    const failing: DataSource = {
+      kind: real.kind,
+      path: real.path,
+      columns: () => real.columns(),
+      async *records(signal?: AbortSignal): AsyncGenerator<DataItem> {
+        let n = 0;
+        for await (const item of real.records(signal)) {
+          if (++n === 5) throw new Error('the disk went away');
+          yield item;
+        }
+      },
+    };
+    const scratch = tempDir('results-scratch');
+    const output = path.join(dir, 'out', 'd.results.csv');
+    await assert.rejects(writeResultsCsv({ resultsPaths: [results], link, source: failing, output, partitionBytes: 100, tempDir: scratch }), /the disk went away/);
+    assert.deepEqual(filesIn(scratch), []);
+    assert.deepEqual(filesIn(path.join(dir, 'out')), []);
+  });
+});
