@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { describeError, type BatchesApi, type MessageBatch, type UserFacingError } from '../api';
 import { partBody, type BatchFileScan, type BatchSource, type PartPlan } from './batchUpload';
 import { totalRequests } from '../common/requestCounts';
@@ -83,7 +84,7 @@ export async function findCreated(
     if (candidates.length > 0) return { kind: 'adopted', batch: candidates[0], error };
     return { kind: 'unknown', error };
   } catch (checkErr) {
-    return { kind: 'unknown', error, checkError: describeError(checkErr, { action: 'Looking for the batch', baseUrl: params.api.baseUrl }) };
+    return { kind: 'unknown', error, checkError: describeError(checkErr, { action: l10n.t('Looking for the batch'), baseUrl: params.api.baseUrl }) };
   }
 }
 
@@ -147,8 +148,13 @@ export function planSubmission(
   return { ...file, contentHash: scan.contentHash, models: Object.keys(scan.validation.models), parts: scan.parts, group };
 }
 
-/** How a part is named to the user: the file's name, with the part when there are several. */
+/**
+ * How a part is named to the user: the file's name, with the part when there are several. The
+ * label is kept in the submission record (global state, read by every window whatever its
+ * display language), so it is written the same in every language, like the file's name.
+ */
 function partLabel(plan: Pick<SubmitPlan, 'name' | 'group'>, part: PartPlan): string {
+  // not translated: kept in the submission record as the batch's name (see above)
   return plan.group ? `${plan.name} (part ${part.index + 1} of ${plan.group.parts})` : plan.name;
 }
 
@@ -210,7 +216,7 @@ export async function submitParts(plan: SubmitPlan, options: SubmitPartsOptions)
   const isKnownBatch = (id: string) => created.some((c) => c.batch.id === id) || options.registry.has(id) || !!options.isKnownBatch?.(id);
   for (const [at, part] of plan.parts.entries()) {
     const label = partLabel(plan, part);
-    const action = `Submitting ${label}`;
+    const action = l10n.t('Submitting {0}', label);
     const startedAt = now();
     const params: SubmitParams = {
       api: options.api,
