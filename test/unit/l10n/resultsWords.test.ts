@@ -47,6 +47,9 @@ describe('l10n: the results document in another display language', () => {
     assert.ok(lines.some((l) => l.startsWith('── overloaded_error · 1 · wiederholbar ─')), doc.text);
     // A key longer than the column still leaves two spaces before its value (the grammar's end of a key).
     assert.ok(lines.some((l) => /^ {2}Ergebnisse insgesamt {2}3 results: /.test(l)), doc.text);
+    // The grammar colours a key in any language's letters, as a key.
+    const grammar = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../media/results.tmLanguage.json'), 'utf8')) as { repository: { field: { match: string } } };
+    assert.equal(new RegExp(grammar.repository.field.match, 'u').exec('  Überprüfte Ergebnisse  3')?.[2], 'Überprüfte Ergebnisse');
     // The prompt's line names its source line in the words the source links look for.
     assert.ok(doc.text.includes(`(${sourceLineWords(1)})`) && sourceLineWords(1) === 'Quellzeile 1', doc.text);
     assert.ok(doc.text.includes('[Werkzeugergebnis]'), doc.text);
