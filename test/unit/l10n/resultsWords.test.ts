@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { useBundle, wordingKey } from '../../../src/common/l10n';
 import { renderResultsDocument, resultsOutline, ResultsArchive, summarizeCopy, summarizeResults, type IndexFiles } from '../../../src/domain/results';
 import { sourceLineWords } from '../../../src/domain/results/sourceLineWords';
+import { batchLabel, batchRowAccessibleLabel, batchRowLabel } from '../../../src/domain/batchPresentation';
+import { recordLabel, storedPartLabel } from '../../../src/domain/submissionRegistry';
 import { batchObject, errored, request, succeeded, tempDir, writeJsonl } from '../results/helpers';
 
 /** A few messages of a made-up translation, enough to tell every place they are used. */
@@ -99,5 +101,28 @@ describe('l10n: the results document in another display language', () => {
     useBundle(undefined);
     assert.equal((await archive.status(id))?.error, undefined, 'a German note is not shown in English');
     assert.equal((await archive.status(id))?.lines, 1, 'the rest of what the meta says stands');
+  });
+});
+
+describe('l10n: a part of a split file, named in the display language', () => {
+  afterEach(() => useBundle(undefined));
+  const group = { id: 'g', part: 2, parts: 3, label: 'big.jsonl' };
+  const record = { batchId: 'msgbatch_p2', label: storedPartLabel('big.jsonl', 2, 3), group, contentHash: 'h', requestCount: 1, byteSize: 1, submittedAt: '2026-01-01T00:00:00Z', models: [] };
+
+  it('is recorded the same in every language, and worded when shown: the view, the messages, the results document', () => {
+    useBundle({ '{0} (part {1} of {2})': '{0} (Teil {1} von {2})' });
+    assert.equal(record.label, 'big.jsonl (part 2 of 3)', 'global state, read by windows in any language');
+    const b = batchObject('msgbatch_p2', { succeeded: 1 });
+    assert.equal(batchLabel(b, record), 'big.jsonl (Teil 2 von 3)');
+    assert.match(batchRowLabel(b, record), /^big\.json.*….*von 3\)$/, 'cut in the middle, as any long name');
+    assert.ok(batchRowAccessibleLabel(b, record).startsWith('big.jsonl (Teil 2 von 3), '));
+    useBundle(undefined);
+    assert.equal(batchLabel(b, record), 'big.jsonl (part 2 of 3)');
+  });
+
+  it('keeps any other label as it is', () => {
+    useBundle({ '{0} (part {1} of {2})': '{0} (Teil {1} von {2})' });
+    assert.equal(recordLabel({ ...record, label: 'my own name' }), 'my own name');
+    assert.equal(recordLabel({ label: 'a.jsonl' }), 'a.jsonl');
   });
 });
