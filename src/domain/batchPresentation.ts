@@ -6,7 +6,7 @@ import { apiHasResults, hasFailures, isEnded, isRunning, statusText } from '../c
 import { formatCount, formatDate, formatDuration } from '../common/format';
 import { markdownText } from './markdown';
 import { outcomeSummary, totalRequests } from '../common/requestCounts';
-import type { SubmissionRecord } from './submissionRegistry';
+import { recordLabel, type SubmissionRecord } from './submissionRegistry';
 
 /** The API deletes a batch's results this many days after the batch was created. */
 export const RETENTION_DAYS = 29;
@@ -14,7 +14,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A batch's name in messages and tooltips: its source file (or the label given), else its id. */
 export function batchLabel(batch: MessageBatch, record: SubmissionRecord | undefined): string {
-  return record?.label ?? batch.id;
+  return record ? recordLabel(record) : batch.id;
 }
 
 /**
@@ -28,7 +28,7 @@ const ROW_LABEL_MAX = 22;
 const ID_TAIL = 8;
 
 export function batchRowLabel(batch: MessageBatch, record: SubmissionRecord | undefined): string {
-  if (record?.label) return cutMiddle(record.label, ROW_LABEL_MAX);
+  if (record?.label) return cutMiddle(recordLabel(record), ROW_LABEL_MAX);
   return batch.id.length > ID_TAIL ? `…${batch.id.slice(-ID_TAIL)}` : batch.id;
 }
 
@@ -48,7 +48,7 @@ export function batchRowAccessibleLabel(batch: MessageBatch, record: SubmissionR
   if (isRunning(batch)) status = l10n.t('in progress, {0}', requests);
   else if (batch.processing_status === 'canceling') status = l10n.t('canceling, {0}', requests);
   else status = `${endedWord(batch)}, ${outcomeSummary(batch.request_counts, 'words')}`;
-  return `${record?.label ?? batchRowLabel(batch, record)}, ${status}, ${batch.id}`;
+  return `${record?.label ? recordLabel(record) : batchRowLabel(batch, record)}, ${status}, ${batch.id}`;
 }
 
 /** `1 request`, `1,000 requests`: each form a whole message, for translations with other plurals. */

@@ -1,6 +1,7 @@
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import { BodySourceError } from '../api';
-import { formatBytes } from '../common/format';
+import { formatBytes, formatCount } from '../common/format';
 import { batchLineAdvice, BatchValidator, DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, splitLines, type AcceptedLine, type BatchValidation, type SplitOptions } from './jsonl';
 import { LineTooLongError, MAX_LINE_BYTES } from './lineLimit';
 import { readFileChunks, type ChunkOptions } from './regularFile';
@@ -64,7 +65,7 @@ const LF = 10;
 /** Thrown when the file changed between the check and the upload: the upload stops before it completes. */
 export class SourceChangedError extends BodySourceError {
   constructor(detail: string, cause?: unknown) {
-    super(`The file changed while it was being submitted (${detail}); nothing was submitted from it. Submit it again.`);
+    super(l10n.t('The file changed while it was being submitted ({0}); nothing was submitted from it. Submit it again.', detail));
     this.name = 'SourceChangedError';
     if (cause !== undefined) this.cause = cause;
   }
@@ -178,7 +179,7 @@ export async function* partBody(source: BatchSource, part: PartPlan, options: Sp
     put(bytes, start, end);
     sent++;
   };
-  const tooLong = () => new SourceChangedError(`line ${lineNumber + 1} is now longer than the longest line allowed`, new LineTooLongError(undefined, lineNumber + 1, maxLineBytes, batchLineAdvice()));
+  const tooLong = () => new SourceChangedError(l10n.t('line {0} is now longer than the longest line allowed', formatCount(lineNumber + 1)), new LineTooLongError(undefined, lineNumber + 1, maxLineBytes, batchLineAdvice()));
   // The start of a line cut by a chunk boundary (copies: the producer may reuse its buffers).
   let carry: Buffer[] = [];
   let carryBytes = 0;
@@ -214,10 +215,10 @@ export async function* partBody(source: BatchSource, part: PartPlan, options: Sp
     if (lineNumber >= part.lastLine && read >= part.hashedBytes && !part.hashesWholeFile) break;
   }
   if (lineNumber < part.lastLine && carryBytes > 0) line(Buffer.concat(carry, carryBytes), 0, carryBytes);
-  if (sent !== part.requests) throw new SourceChangedError(`expected ${part.requests} requests in lines ${part.firstLine}–${part.lastLine}, read ${sent}`);
-  if (read < part.hashedBytes) throw new SourceChangedError(`it is now ${formatBytes(read)}, shorter than when it was checked`);
-  if (part.hashesWholeFile && read > part.hashedBytes) throw new SourceChangedError(`it is now ${formatBytes(read)}, longer than when it was checked`);
-  if (hash.digest('hex') !== part.sha256) throw new SourceChangedError('its content is not what was checked');
+  if (sent !== part.requests) throw new SourceChangedError(l10n.t('expected {0} requests in lines {1}–{2}, read {3}', formatCount(part.requests), formatCount(part.firstLine), formatCount(part.lastLine), formatCount(sent)));
+  if (read < part.hashedBytes) throw new SourceChangedError(l10n.t('it is now {0}, shorter than when it was checked', formatBytes(read)));
+  if (part.hashesWholeFile && read > part.hashedBytes) throw new SourceChangedError(l10n.t('it is now {0}, longer than when it was checked', formatBytes(read)));
+  if (hash.digest('hex') !== part.sha256) throw new SourceChangedError(l10n.t('its content is not what was checked'));
   put(CLOSE, 0, CLOSE.length);
   for (const piece of ready) yield piece;
   yield out.subarray(0, used);

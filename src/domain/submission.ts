@@ -1,7 +1,8 @@
+import * as l10n from '@vscode/l10n';
 import { describeError, type BatchesApi, type MessageBatch, type UserFacingError } from '../api';
 import { partBody, type BatchFileScan, type BatchSource, type PartPlan } from './batchUpload';
 import { totalRequests } from '../common/requestCounts';
-import type { SubmissionRecord, SubmissionRegistry } from './submissionRegistry';
+import { partWords, storedPartLabel, type SubmissionRecord, type SubmissionRegistry } from './submissionRegistry';
 
 /**
  * The result of trying to create a batch. Only `failed` means for certain that nothing was
@@ -83,7 +84,7 @@ export async function findCreated(
     if (candidates.length > 0) return { kind: 'adopted', batch: candidates[0], error };
     return { kind: 'unknown', error };
   } catch (checkErr) {
-    return { kind: 'unknown', error, checkError: describeError(checkErr, { action: 'Looking for the batch', baseUrl: params.api.baseUrl }) };
+    return { kind: 'unknown', error, checkError: describeError(checkErr, { action: l10n.t('Looking for the batch'), baseUrl: params.api.baseUrl }) };
   }
 }
 
@@ -149,7 +150,7 @@ export function planSubmission(
 
 /** How a part is named to the user: the file's name, with the part when there are several. */
 function partLabel(plan: Pick<SubmitPlan, 'name' | 'group'>, part: PartPlan): string {
-  return plan.group ? `${plan.name} (part ${part.index + 1} of ${plan.group.parts})` : plan.name;
+  return plan.group ? partWords(plan.name, part.index + 1, plan.group.parts) : plan.name;
 }
 
 /** After an ambiguous failure that found nothing: look again, send again (maybe billed twice), or stop. */
@@ -210,7 +211,7 @@ export async function submitParts(plan: SubmitPlan, options: SubmitPartsOptions)
   const isKnownBatch = (id: string) => created.some((c) => c.batch.id === id) || options.registry.has(id) || !!options.isKnownBatch?.(id);
   for (const [at, part] of plan.parts.entries()) {
     const label = partLabel(plan, part);
-    const action = `Submitting ${label}`;
+    const action = l10n.t('Submitting {0}', label);
     const startedAt = now();
     const params: SubmitParams = {
       api: options.api,
@@ -240,7 +241,7 @@ export async function submitParts(plan: SubmitPlan, options: SubmitPartsOptions)
       return { kind: 'failed', created, part, label, error: outcome.error, remaining: plan.parts.slice(at) };
     }
     const { batch } = outcome;
-    await options.registry.record(partRecord(plan, part, label, batch.id, startedAt, outcome.kind === 'adopted'));
+    await options.registry.record(partRecord(plan, part, batch.id, startedAt, outcome.kind === 'adopted'));
     const done: CreatedPart = { part, label, batch, adoptedAfter: outcome.kind === 'adopted' ? outcome.error : undefined };
     created.push(done);
     if (done.adoptedAfter) options.log?.warn(`${action} failed ambiguously (${done.adoptedAfter.message}); found and adopted ${batch.id}.`);
@@ -250,11 +251,12 @@ export async function submitParts(plan: SubmitPlan, options: SubmitPartsOptions)
   return { kind: 'submitted', created };
 }
 
-function partRecord(plan: SubmitPlan, part: PartPlan, label: string, batchId: string, startedAt: number, adopted: boolean): SubmissionRecord {
+function partRecord(plan: SubmitPlan, part: PartPlan, batchId: string, startedAt: number, adopted: boolean): SubmissionRecord {
   return {
     batchId,
     sourcePath: plan.sourcePath,
-    label,
+    // The same in every language (see storedPartLabel); recordLabel words it when shown.
+    label: plan.group ? storedPartLabel(plan.name, part.index + 1, plan.group.parts) : plan.name,
     contentHash: plan.contentHash,
     requestCount: part.requests,
     byteSize: part.bodyBytes,

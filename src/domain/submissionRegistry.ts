@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+import { formatCount } from '../common/format';
 import { Emitter, type Event } from './events';
 import { DisposableObject } from './lifecycle';
 
@@ -30,6 +32,32 @@ export interface SubmissionRecord {
   adopted?: boolean;
   /** A file over one batch's limits is sent as several batches: which one this is. */
   group?: { id: string; part: number; parts: number; label: string };
+}
+
+/**
+ * The label a part of a split file is recorded under. Records are global state, read by every
+ * window whatever its display language, so the label is stored the same in every language (like
+ * the file's name) and worded in the display language when shown (recordLabel).
+ */
+export function storedPartLabel(file: string, part: number, parts: number): string {
+  // not translated: stored in the record (see above); recordLabel words it when shown
+  return `${file} (part ${part} of ${parts})`;
+}
+
+/** `big.jsonl (part 2 of 3)` in the display language. */
+export function partWords(file: string, part: number, parts: number): string {
+  return l10n.t('{0} (part {1} of {2})', file, formatCount(part), formatCount(parts));
+}
+
+/** What a record's batch is called, in the display language: a part's label is worded when shown. */
+export function recordLabel(record: Pick<SubmissionRecord, 'label' | 'group'>): string {
+  const g = record.group;
+  return g && record.label === storedPartLabel(g.label, g.part, g.parts) ? partWords(g.label, g.part, g.parts) : record.label;
+}
+
+/** What a batch is called: its record's label in the display language, else its id. */
+export function batchName(record: Pick<SubmissionRecord, 'label' | 'group'> | undefined, batchId: string): string {
+  return record ? recordLabel(record) : batchId;
 }
 
 const STORAGE_KEY = 'claudeBatches.submissions';

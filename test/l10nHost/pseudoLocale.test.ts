@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { getL10nPseudoLocalized } from '@vscode/l10n-dev';
+import type { ExtensionTestApi } from '../../src/vscode/core/extensionInternals';
+import { resultsLocation } from '../../src/domain/results';
 
 const pseudo = (english: string): string => getL10nPseudoLocalized({ m: english }).m as string;
 
@@ -49,5 +51,17 @@ describe('translated: the extension in another display language', () => {
     const english = 'invalid JSON at column {0}: {1}';
     const prefix = pseudo(english).split('{0}')[0];
     assert.ok(diagnostic.message.startsWith(prefix), `"${diagnostic.message}" is not the translation of "${english}"`);
+  });
+
+  it('words the grouped results document (the lazily loaded results code, through @vscode/l10n) in that language', async () => {
+    // A local copy is all a results document reads: no download, no API.
+    const api = (await ext().activate()) as ExtensionTestApi;
+    const id = 'msgbatch_pseudo';
+    const line = { custom_id: 'a', result: { type: 'succeeded', message: { id: 'm', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'text', text: 'Hallo.' }], stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 } } } };
+    fs.mkdirSync(api.results.dir, { recursive: true });
+    fs.writeFileSync(path.join(api.results.dir, `${id}.jsonl`), `${JSON.stringify(line)}\n`);
+    const where = resultsLocation({ batchId: id, label: 'pseudo' });
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'claude-batches', path: where.path, query: where.query }));
+    assert.ok(document.getText().includes(`══ ${pseudo('Succeeded')} · 1 ══`), document.getText());
   });
 });

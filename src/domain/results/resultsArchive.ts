@@ -10,9 +10,11 @@
 // Downloads write to a temp `.part` file first, so a crash leaves no half-written file under
 // either name. Downloading again replaces a partial copy only with a longer or complete one, and
 // a complete copy only with another complete one.
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MessageBatch } from '../../api';
+import { ENGLISH_WORDING, wordingKey } from '../../common/l10n';
 import { scanArchive } from './archiveFiles';
 import { readResults, type ResultsReader } from './resultsReader';
 import { streamResultsToFile, type IncompleteReason, type ResultsSource, type StreamOptions } from './resultsStream';
@@ -43,6 +45,11 @@ export interface ArchiveMeta {
   reason?: IncompleteReason;
   /** One sentence on what broke the download, for the results document. */
   error?: string;
+  /**
+   * The display language `error` is worded in (wordingKey; English when absent, as written
+   * before): in another language the document leaves it out rather than show foreign words.
+   */
+  errorWording?: string;
   blankLines?: number;
   suspectLines?: number;
 }
@@ -75,7 +82,7 @@ export interface ArchiveDownload extends ArchiveStatus {
 /** The archive has nothing for this batch. */
 export class ArchiveMissingError extends Error {
   constructor(readonly batchId: string) {
-    super(`No local copy of the results of ${batchId}: download them first.`);
+    super(l10n.t('No local copy of the results of {0}: download them first.', batchId));
     this.name = 'ArchiveMissingError';
   }
 }
@@ -85,7 +92,7 @@ let tempCounter = 0;
 
 function checkId(batchId: string): string {
   // The id becomes a file name: refuse anything that could climb out of the folder.
-  if (!BATCH_ID.test(batchId)) throw new Error(`Not a batch id: ${JSON.stringify(batchId)}`);
+  if (!BATCH_ID.test(batchId)) throw new Error(l10n.t('Not a batch id: {0}', JSON.stringify(batchId)));
   return batchId;
 }
 
@@ -216,7 +223,7 @@ export class ResultsArchive {
       return { ...previous, batch: previous.batch ?? streamed.batch, via: streamed.via, blankLines: streamed.blankLines, suspectLines: streamed.suspectLines, failure: streamed.error, reason: streamed.reason, error, keptPrevious: true };
     }
     const file = streamed.complete ? this.completePath(batchId) : this.partialPath(batchId);
-    const meta: ArchiveMeta = streamed.complete ? { ...this.metaOf(base, file), complete: true } : { ...this.metaOf(base, file), complete: false, reason: streamed.reason, error };
+    const meta: ArchiveMeta = streamed.complete ? { ...this.metaOf(base, file), complete: true } : { ...this.metaOf(base, file), complete: false, reason: streamed.reason, error, ...(error !== undefined ? { errorWording: wordingKey() } : {}) };
     await this.install(part, file, meta);
     if (streamed.complete) {
       await removeQuietly(this.partialPath(batchId));
@@ -344,7 +351,8 @@ export class ResultsArchive {
       downloadedAt: m.downloadedAt,
       batch: m.batch,
       reason: m.reason,
-      error: m.error,
+      // Words written in another display language are left out: the document says the copy is incomplete without them.
+      error: (m.errorWording ?? ENGLISH_WORDING) === wordingKey() ? m.error : undefined,
     });
     const completeExists = await exists(complete);
     if (meta && meta.complete && meta.file === path.basename(complete) && completeExists) return fromMeta(meta, complete);

@@ -16,14 +16,16 @@
 // text of several lines (replies, error messages) continues on indented lines. So the line
 // numbers recorded here are the lines VS Code shows, and only the lines written as headings and
 // entries start like them.
+import * as l10n from '@vscode/l10n';
 import { tokenLine } from './resultUsage';
 import type { MessageBatch, MessageBatchResult } from '../../api';
 import { resultsDeletedAt } from '../batchPresentation';
 import { formatCount, formatDate, formatDuration, formatUsd } from '../../common/format';
 import { LineBudget, renderContent } from './contentRendering';
 import { errorMessageOf, errorRequestIdOf, errorTypeOf, parseSectionId, type Outcome, type SectionId } from './outcomes';
-import type { EntryList, ErrorGroup, ResultEntry, ResultsSummary } from './resultsSummary';
+import { UNKNOWN_MODEL, type EntryList, type ErrorGroup, type ResultEntry, type ResultsSummary } from './resultsSummary';
 import { oneLine } from './untrustedText';
+import { sourceLineWords } from './sourceLineWords';
 
 export interface FoldingRange {
   /** 0-based line numbers, both inclusive. */
@@ -100,7 +102,20 @@ export interface RenderOptions {
 
 const DEFAULT_ENTRY_CHARS = 4000;
 const RULE_WIDTH = 72;
-const OUTCOME_TITLES: Record<Outcome, string> = { succeeded: 'Succeeded', errored: 'Errored', expired: 'Expired', canceled: 'Canceled' };
+/** A section's title, translated when the document is rendered. */
+const OUTCOME_TITLES: Record<Outcome, () => string> = {
+  succeeded: () => l10n.t('Succeeded'),
+  errored: () => l10n.t('Errored'),
+  expired: () => l10n.t('Expired'),
+  canceled: () => l10n.t('Canceled'),
+};
+/** What an empty section says: a whole sentence per outcome, so a translation can word each. */
+const NONE_IN: Record<Outcome, () => string> = {
+  succeeded: () => l10n.t('No succeeded requests.'),
+  errored: () => l10n.t('No errored requests.'),
+  expired: () => l10n.t('No expired requests.'),
+  canceled: () => l10n.t('No canceled requests.'),
+};
 
 /** Builds lines with their folding ranges; the line number is always `lines.length`. */
 class DocumentBuilder {
@@ -136,7 +151,12 @@ function heading(mark: string, text: string): string {
   return head + mark.repeat(Math.max(2, RULE_WIDTH - head.length));
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+/** `1 result` / `2 results`: each form a whole message. */
+const resultsWord = (n: number) => (n === 1 ? l10n.t('1 result') : l10n.t('{0} results', formatCount(n)));
+const requestsWord = (n: number) => (n === 1 ? l10n.t('1 request') : l10n.t('{0} requests', formatCount(n)));
+
+/** The model as the usage keeps it: the key of results without one is shown in words. */
+const modelName = (model: string) => (model === UNKNOWN_MODEL ? l10n.t('unknown model') : model);
 
 const stringOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
@@ -149,7 +169,7 @@ function entryHeading(entry: ResultEntry): string {
   const parts = [entry.customId];
   switch (r.type) {
     case 'succeeded':
-      parts.push(stringOf(r.message?.model) ?? 'unknown model', stringOf(r.message?.stop_reason) ?? 'no stop reason', tokensOf(r));
+      parts.push(stringOf(r.message?.model) ?? l10n.t('unknown model'), stringOf(r.message?.stop_reason) ?? l10n.t('no stop reason'), tokensOf(r));
       break;
     case 'errored':
       parts.push(errorTypeOf(r));
@@ -163,29 +183,29 @@ function entryHeading(entry: ResultEntry): string {
 function entryBody(entry: ResultEntry, budget: LineBudget, retryCommand: string): void {
   const indent = '    ';
   if (entry.prompt !== undefined || entry.sourceLine !== undefined) {
-    const where = entry.sourceLine !== undefined ? ` (source line ${formatCount(entry.sourceLine)})` : '';
-    budget.push(indent, `prompt: ${entry.prompt ?? '(no text)'}${where}`);
+    const where = entry.sourceLine !== undefined ? ` (${sourceLineWords(entry.sourceLine)})` : '';
+    budget.push(indent, `${l10n.t('prompt:')} ${entry.prompt ?? l10n.t('(no text)')}${where}`);
   }
   const r = entry.result;
   switch (r.type) {
     case 'succeeded': {
-      if (r.message?.stop_reason === 'max_tokens') budget.push(indent, 'note: cut off at max_tokens: raise max_tokens to get the whole reply');
-      if (r.message?.stop_reason === 'refusal') budget.push(indent, 'note: the model declined to answer');
-      if (entry.prompt !== undefined) budget.push(indent, 'reply:');
+      if (r.message?.stop_reason === 'max_tokens') budget.push(indent, l10n.t('note: cut off at max_tokens: raise max_tokens to get the whole reply'));
+      if (r.message?.stop_reason === 'refusal') budget.push(indent, l10n.t('note: the model declined to answer'));
+      if (entry.prompt !== undefined) budget.push(indent, l10n.t('reply:'));
       renderContent(budget, indent, r.message?.content);
       break;
     }
     case 'errored': {
-      budget.pushLabelled(indent, 'error: ', errorMessageOf(r) || '(no message)');
+      budget.pushLabelled(indent, `${l10n.t('error:')} `, errorMessageOf(r) || l10n.t('(no message)'));
       const requestId = errorRequestIdOf(r);
-      if (requestId) budget.push(indent, `request id: ${requestId}`);
+      if (requestId) budget.push(indent, l10n.t('request id: {0}', requestId));
       break;
     }
     case 'expired':
-      budget.push(indent, `Not processed within 24 hours. Resubmit it: "${retryCommand}" builds a new batch of the expired and retryable requests.`);
+      budget.push(indent, l10n.t('Not processed within 24 hours. Resubmit it: "{0}" builds a new batch of the expired and retryable requests.', retryCommand));
       break;
     case 'canceled':
-      budget.push(indent, 'Canceled before it was processed. Resubmit it if you still need its answer.');
+      budget.push(indent, l10n.t('Canceled before it was processed. Resubmit it if you still need its answer.'));
       break;
     default:
       budget.pushJson(indent, r);
@@ -201,7 +221,11 @@ function addEntries(doc: DocumentBuilder, list: EntryList, section: SectionId, o
     const budget = new LineBudget(options.maxCharsPerEntry);
     entryBody(entry, budget, options.retryCommand);
     doc.addAll(budget.lines);
-    if (budget.omittedChars > 0) doc.add(`    … ${plural(budget.omittedChars, 'more character')}: "Open in Full" above the entry shows all of it`);
+    if (budget.omittedChars > 0) {
+      const n = budget.omittedChars;
+      const more = n === 1 ? l10n.t('1 more character') : l10n.t('{0} more characters', formatCount(n));
+      doc.add(`    … ${l10n.t('{0}: "{1}" above the entry shows all of it', more, l10n.t('Open in Full'))}`);
+    }
     doc.fold(start, 'entry');
     doc.add('');
   }
@@ -211,20 +235,20 @@ function moreLine(doc: DocumentBuilder, list: EntryList, focused: boolean, saveC
   const more = list.count - list.entries.length;
   if (more <= 0) return undefined;
   const line = doc.next;
-  const how = focused ? `use "${saveCommand}" to get all of them` : `use "${saveCommand}" or open this section on its own`;
-  doc.add(`  … ${formatCount(more)} more: ${how}`);
+  const how = focused ? l10n.t('{0} more: use "{1}" to get all of them', formatCount(more), saveCommand) : l10n.t('{0} more: use "{1}" or open this section on its own', formatCount(more), saveCommand);
+  doc.add(`  … ${how}`);
   doc.add('');
   return line;
 }
 
 function sectionTitle(outcome: Outcome, count: number): string {
-  const title = `${OUTCOME_TITLES[outcome]} · ${formatCount(count)}`;
-  if (outcome === 'expired' && count > 0) return `${title} · resubmit`;
+  const title = `${OUTCOME_TITLES[outcome]()} · ${formatCount(count)}`;
+  if (outcome === 'expired' && count > 0) return `${title} · ${l10n.t('resubmit')}`;
   return title;
 }
 
 function groupTitle(group: ErrorGroup): string {
-  return `${oneLine(group.type)} · ${formatCount(group.count)} · ${group.retryable ? 'retryable' : 'fix the request'}`;
+  return `${oneLine(group.type)} · ${formatCount(group.count)} · ${group.retryable ? l10n.t('retryable') : l10n.t('fix the request')}`;
 }
 
 function addGroup(doc: DocumentBuilder, group: ErrorGroup, focused: boolean, options: Required<Pick<RenderOptions, 'maxCharsPerEntry' | 'retryCommand' | 'saveCommand'>>): void {
@@ -232,8 +256,8 @@ function addGroup(doc: DocumentBuilder, group: ErrorGroup, focused: boolean, opt
   doc.add(heading('─', groupTitle(group)));
   doc.add(
     group.retryable
-      ? '  A problem on the API side: resubmitting these requests unchanged can succeed.'
-      : '  The API refused these requests as they are: fix them before resubmitting.',
+      ? `  ${l10n.t('A problem on the API side: resubmitting these requests unchanged can succeed.')}`
+      : `  ${l10n.t('The API refused these requests as they are: fix them before resubmitting.')}`,
   );
   doc.add('');
   addEntries(doc, group, group.section, options);
@@ -250,7 +274,7 @@ function addSection(doc: DocumentBuilder, summary: ResultsSummary, outcome: Outc
   doc.add('');
   let more: number | undefined;
   if (list.count === 0) {
-    doc.add(`  No ${OUTCOME_TITLES[outcome].toLowerCase()} requests.`);
+    doc.add(`  ${NONE_IN[outcome]()}`);
     doc.add('');
   } else if (outcome === 'errored') {
     for (const group of summary.errored.groups) {
@@ -265,93 +289,111 @@ function addSection(doc: DocumentBuilder, summary: ResultsSummary, outcome: Outc
 }
 
 function field(doc: DocumentBuilder, key: string, value: string): void {
-  doc.add(`  ${key.padEnd(12)}${value}`);
+  // Two spaces at least after a key, however long its translation: the grammar reads them as the end of the key.
+  doc.add(`  ${key.padEnd(key ? Math.max(12, key.length + 2) : 12)}${value}`);
 }
 
 function countsLine(summary: ResultsSummary): string {
   const c = summary.counts;
   const retryable = summary.retryableIds.length;
   const fix = summary.fixIds.length;
-  const errored = c.errored === 0 ? '0 errored' : `${formatCount(c.errored)} errored (${formatCount(retryable)} retryable, ${formatCount(fix)} to fix)`;
-  const parts = [`${formatCount(c.succeeded)} succeeded`, errored, `${formatCount(c.expired)} expired`, `${formatCount(c.canceled)} canceled`];
-  if (summary.otherTypes) parts.push(`${formatCount(summary.otherTypes)} of an unknown type`);
-  return `${plural(summary.results, 'result')}: ${parts.join(' · ')}`;
+  const errored = c.errored === 0 ? l10n.t('{0} errored', formatCount(0)) : l10n.t('{0} errored ({1} retryable, {2} to fix)', formatCount(c.errored), formatCount(retryable), formatCount(fix));
+  const parts = [l10n.t('{0} succeeded', formatCount(c.succeeded)), errored, l10n.t('{0} expired', formatCount(c.expired)), l10n.t('{0} canceled', formatCount(c.canceled))];
+  if (summary.otherTypes) parts.push(l10n.t('{0} of an unknown type', formatCount(summary.otherTypes)));
+  return `${resultsWord(summary.results)}: ${parts.join(' · ')}`;
 }
 
 function addHeader(doc: DocumentBuilder, summary: ResultsSummary, options: RenderOptions, now: number): void {
   const batch = options.batch;
   const batchId = options.batchId ?? batch?.id;
   const focus = options.section ? parseSectionId(options.section) : undefined;
-  const name = options.label ?? batchId ?? 'batch';
-  const focusTitle = focus ? ` · ${OUTCOME_TITLES[focus.outcome]}${focus.errorType ? ` (${focus.errorType})` : ''}` : '';
-  doc.add(`Results of "${name}"${focusTitle}`);
-  if (batchId) field(doc, 'Batch', batchId);
+  const name = options.label ?? batchId ?? l10n.t('batch');
+  const focusTitle = focus ? ` · ${OUTCOME_TITLES[focus.outcome]()}${focus.errorType ? ` (${focus.errorType})` : ''}` : '';
+  doc.add(`${l10n.t('Results of "{0}"', name)}${focusTitle}`);
+  if (batchId) field(doc, l10n.t('Batch'), batchId);
   if (options.sourcePath ?? summary.source?.path) {
     const source = summary.source;
     let note = '';
-    if (source?.missing) note = ' (not found: entries follow the order of the results file, without prompts)';
-    else if (source?.error) note = ` (could not be read: ${source.error})`;
-    else if (source?.changed) note = ' (edited since it was submitted: its line numbers may name other requests, so entries are not linked to it)';
-    field(doc, 'Source', `${options.sourcePath ?? source?.path}${note}`);
+    if (source?.missing) note = ` (${l10n.t('not found: entries follow the order of the results file, without prompts')})`;
+    else if (source?.error) note = ` (${l10n.t('could not be read: {0}', source.error)})`;
+    else if (source?.changed) note = ` (${l10n.t('edited since it was submitted: its line numbers may name other requests, so entries are not linked to it')})`;
+    field(doc, l10n.t('Source'), `${options.sourcePath ?? source?.path}${note}`);
   }
   if (!focus) {
     if (batch) {
-      field(doc, 'Created', formatDate(batch.created_at));
-      if (batch.ended_at) field(doc, 'Ended', `${formatDate(batch.ended_at)}, after ${formatDuration(Date.parse(batch.ended_at) - Date.parse(batch.created_at))}`);
+      field(doc, l10n.t('Created'), formatDate(batch.created_at));
+      if (batch.ended_at) field(doc, l10n.t('Ended'), l10n.t('{0}, after {1}', formatDate(batch.ended_at), formatDuration(Date.parse(batch.ended_at) - Date.parse(batch.created_at))));
     }
-    field(doc, 'Results', countsLine(summary));
+    field(doc, l10n.t('Results'), countsLine(summary));
     const t = summary.usage.totals;
     field(
       doc,
-      'Tokens',
-      `${formatCount(t.inputTokens)} input · ${formatCount(t.outputTokens)} output · ${formatCount(t.cacheCreationInputTokens)} cache write · ${formatCount(t.cacheReadInputTokens)} cache read`,
+      l10n.t('Tokens'),
+      l10n.t(
+        '{0} input · {1} output · {2} cache write · {3} cache read',
+        formatCount(t.inputTokens),
+        formatCount(t.outputTokens),
+        formatCount(t.cacheCreationInputTokens),
+        formatCount(t.cacheReadInputTokens),
+      ),
     );
     const cost = summary.cost;
     const priced = Object.keys(summary.usage.perModel).filter((m) => !cost.unknownModels.includes(m));
     if (priced.length > 0 || cost.unknownModels.length === 0) {
-      field(doc, 'Cost', `${formatUsd(cost.usd)} at batch prices (estimate; prices as of ${cost.pricesAsOf})`);
+      field(doc, l10n.t('Cost'), l10n.t('{0} at batch prices (estimate; prices as of {1})', formatUsd(cost.usd), cost.pricesAsOf));
     } else {
-      field(doc, 'Cost', 'unknown: no price for these models (add them in the claudeBatches price settings)');
+      field(doc, l10n.t('Cost'), l10n.t('unknown: no price for these models (add them in the claudeBatches price settings)'));
     }
     const models = Object.entries(summary.usage.perModel);
     if (models.length > 1 || cost.unknownModels.length > 0) {
       for (const [model, usage] of models) {
         const usd = cost.perModel[model]?.usd;
-        const price = usd === undefined ? 'no price: not in the total' : formatUsd(usd);
-        field(doc, '', `${model}: ${price} for ${plural(usage.requests, 'request')}, ${formatCount(usage.inputTokens)} in / ${formatCount(usage.outputTokens)} out tokens`);
+        const price = usd === undefined ? l10n.t('no price: not in the total') : formatUsd(usd);
+        field(doc, '', l10n.t('{0}: {1} for {2}, {3} in / {4} out tokens', modelName(model), price, requestsWord(usage.requests), formatCount(usage.inputTokens), formatCount(usage.outputTokens)));
       }
     }
   }
   const archive = options.archive;
   if (archive) {
     const state = archive.complete
-      ? `complete, downloaded ${formatDate(archive.downloadedAt)}`
-      : `INCOMPLETE: ${formatCount(archive.lines)} of ${formatCount(archive.total)} results${archive.error ? ` (${archive.error})` : ''}; download again to get the rest`;
-    field(doc, 'Local copy', `${archive.path} (${state})`);
+      ? l10n.t('complete, downloaded {0}', formatDate(archive.downloadedAt))
+      : archive.error
+        ? l10n.t('INCOMPLETE: {0} of {1} results ({2}); download again to get the rest', formatCount(archive.lines), formatCount(archive.total), archive.error)
+        : l10n.t('INCOMPLETE: {0} of {1} results; download again to get the rest', formatCount(archive.lines), formatCount(archive.total));
+    field(doc, l10n.t('Local copy'), `${archive.path} (${state})`);
   }
   if (batch) {
     const deletedAt = resultsDeletedAt(batch);
     if (batch.archived_at || now >= deletedAt) {
       const when = batch.archived_at ?? new Date(deletedAt).toISOString();
-      field(doc, 'API copy', `the API deleted its copy on ${formatDate(when)}: the local copy is the only one left`);
+      field(doc, l10n.t('API copy'), l10n.t('the API deleted its copy on {0}: the local copy is the only one left', formatDate(when)));
     } else {
-      field(doc, 'API copy', `results deleted by the API on ${formatDate(new Date(deletedAt).toISOString())} (in ${formatDuration(deletedAt - now)})`);
+      field(doc, l10n.t('API copy'), l10n.t('results deleted by the API on {0} (in {1})', formatDate(new Date(deletedAt).toISOString()), formatDuration(deletedAt - now)));
     }
   }
   const read = summary.read;
   if (read.malformedLines > 0) {
-    const where = read.malformedLineNumbers.map((n) => formatCount(n)).join(', ');
-    field(doc, 'Unreadable', `${plural(read.malformedLines, 'line')} of the local copy could not be read as results (line ${where}${read.malformedLines > read.malformedLineNumbers.length ? ', …' : ''})`);
+    const where = read.malformedLineNumbers.map((n) => formatCount(n)).join(', ') + (read.malformedLines > read.malformedLineNumbers.length ? ', …' : '');
+    const n = read.malformedLines;
+    field(
+      doc,
+      l10n.t('Unreadable'),
+      n === 1
+        ? l10n.t('1 line of the local copy could not be read as results (line {0})', where)
+        : l10n.t('{0} lines of the local copy could not be read as results (line {1})', formatCount(n), where),
+    );
   }
   const source = summary.source;
   if (source && !source.missing && !source.error) {
     const notes: string[] = [];
-    if (source.resultsNotInSource) notes.push(`${plural(source.resultsNotInSource, 'result')} with a custom_id the source does not have (edited since?)`);
-    if (source.requestsWithoutResult) notes.push(`${plural(source.requestsWithoutResult, 'request')} of the source without a result`);
-    if (source.duplicateResults) notes.push(`${plural(source.duplicateResults, 'custom_id')} with more than one result`);
-    if (notes.length) field(doc, 'Mismatch', notes.join('; '));
+    const some = (n: number, one: string, many: string) => (n === 1 ? one : many);
+    const n = { notInSource: source.resultsNotInSource, withoutResult: source.requestsWithoutResult, duplicates: source.duplicateResults };
+    if (n.notInSource) notes.push(some(n.notInSource, l10n.t('1 result with a custom_id the source does not have (edited since?)'), l10n.t('{0} results with a custom_id the source does not have (edited since?)', formatCount(n.notInSource))));
+    if (n.withoutResult) notes.push(some(n.withoutResult, l10n.t('1 request of the source without a result'), l10n.t('{0} requests of the source without a result', formatCount(n.withoutResult))));
+    if (n.duplicates) notes.push(some(n.duplicates, l10n.t('1 custom_id with more than one result'), l10n.t('{0} custom_ids with more than one result', formatCount(n.duplicates))));
+    if (notes.length) field(doc, l10n.t('Mismatch'), notes.join('; '));
   }
-  field(doc, 'Order', summary.order === 'input' ? 'as in the source file' : 'as the API returned them (the source file is not known)');
+  field(doc, l10n.t('Order'), summary.order === 'input' ? l10n.t('as in the source file') : l10n.t('as the API returned them (the source file is not known)'));
   doc.add('');
 }
 
@@ -364,13 +406,13 @@ export function renderResultsDocument(summary: ResultsSummary, options: RenderOp
   const now = options.now ?? Date.now();
   const resolved = {
     maxCharsPerEntry: options.maxCharsPerEntry ?? DEFAULT_ENTRY_CHARS,
-    saveCommand: options.saveCommand ?? 'Claude Batches: Save Results…',
-    retryCommand: options.retryCommand ?? 'Claude Batches: Retry Failed Requests',
+    saveCommand: options.saveCommand ?? l10n.t('Claude Batches: Save Results…'),
+    retryCommand: options.retryCommand ?? l10n.t('Claude Batches: Retry Failed Requests'),
   };
   const doc = new DocumentBuilder();
   addHeader(doc, summary, options, now);
   const focus = options.section ? parseSectionId(options.section) : undefined;
-  if (options.section && !focus) throw new Error(`Unknown results section: ${options.section}`);
+  if (options.section && !focus) throw new Error(l10n.t('Unknown results section: {0}', options.section));
   if (focus) {
     addSection(doc, summary, focus.outcome, true, resolved, focus.errorType);
   } else {

@@ -2,6 +2,7 @@
 // requests (`{custom_id, request, result}` per line) in the order of the source file. Streaming
 // both ways: the join indexes the results file by byte range (ids and numbers only) and reads each
 // result back as the source is walked in order, so neither file is ever held in memory.
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MessageBatchIndividualResponse } from '../../api';
@@ -95,7 +96,7 @@ class OutputFile {
 
 /** Writes the results (or one section of them) to a JSONL file; see ExportOptions. */
 export async function exportResults(options: ExportOptions): Promise<ExportSummary> {
-  if (options.section !== undefined && !parseSectionId(options.section)) throw new Error(`Unknown results section: ${options.section}`);
+  if (options.section !== undefined && !parseSectionId(options.section)) throw new Error(l10n.t('Unknown results section: {0}', options.section));
   const out = await OutputFile.open(options.output);
   try {
     const summary = options.source === undefined ? await exportPlain(options, out) : await exportJoined(options, out, options.source);
@@ -275,10 +276,12 @@ export async function mergeResults(options: MergeOptions): Promise<MergeSummary>
 export function mergeNote(summary: MergeSummary, parts: MergePart[]): string | undefined {
   if (summary.incomplete.length === 0) return undefined;
   const details = summary.incomplete.map((p) => {
-    const which = `part ${parts.indexOf(p) + 1} (${p.label})`;
-    if (!p.path) return `${which} has no local copy and is left out`;
-    return `${which} has ${formatCount(p.lines)} of ${p.total === undefined ? 'an unknown number' : formatCount(p.total)}`;
+    const which = l10n.t('part {0} ({1})', formatCount(parts.indexOf(p) + 1), p.label);
+    if (!p.path) return l10n.t('{0} has no local copy and is left out', which);
+    if (p.total === undefined) return l10n.t('{0} has {1} of an unknown number', which, formatCount(p.lines));
+    return l10n.t('{0} has {1} of {2}', which, formatCount(p.lines), formatCount(p.total));
   });
-  const of = summary.total === undefined ? 'results, not all of them' : `of ${formatCount(summary.total)} results`;
-  return `Only ${formatCount(summary.lines)} ${of}: ${details.join('; ')}.`;
+  const list = details.join('; ');
+  if (summary.total === undefined) return l10n.t('Only {0} results, not all of them: {1}.', formatCount(summary.lines), list);
+  return l10n.t('Only {0} of {1} results: {2}.', formatCount(summary.lines), formatCount(summary.total), list);
 }

@@ -18,11 +18,13 @@
 // missing, old or damaged index) is an IndexProblem, and the caller makes the index again from the
 // copy. The summary (the first cache: summaryCache.ts hands a download's summary to the document
 // opening next, in memory) is written here so that later windows and restarts find it too.
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MessageBatchResult } from '../../api';
 import type { PriceTable } from '../cost';
+import { wordingKey } from '../../common/l10n';
 import { openRegularFile } from '../regularFile';
 import { isEntryIndex, type EntryIndex } from './entryIndex';
 import { readRanges, type LineRange } from './lineReader';
@@ -69,6 +71,11 @@ export interface IndexedOptions {
   promptChars: number;
   /** The source file, as it was when read (an edited source changes the order and the prompts). */
   source: (CopyIdentity & { path: string }) | null;
+  /**
+   * The display language's words the summary holds (wordingKey): the prompts' placeholders
+   * (`[tool result]`) and why the source could not be read. Another language makes it again.
+   */
+  wording: string;
 }
 
 /** Why an index was not used (it is then made again): said in the log, asserted by tests. */
@@ -151,7 +158,7 @@ export async function fingerprintOf(file: string, size: number): Promise<string>
 }
 
 function refOf(entry: ResultEntry, page: Buffer[], at: { bytes: number }): EntryRef {
-  if (entry.offset === undefined || entry.length === undefined || entry.text === undefined) throw new Error(`The summary entry ${entry.customId} does not say where its line is: it was not read from a file.`);
+  if (entry.offset === undefined || entry.length === undefined || entry.text === undefined) throw new Error(l10n.t('The summary entry {0} does not say where its line is: it was not read from a file.', entry.customId));
   const { result: _result, text, ...ref } = entry;
   const line = Buffer.from(`${text}\n`, 'utf8');
   page.push(line);
@@ -252,9 +259,9 @@ export async function writeResultsIndex(
   index: PassIndex,
   open: OpenForWrite = openForWrite,
 ): Promise<void> {
-  if (summary.focus !== undefined) throw new Error('Only a summary of the whole results is kept as an index.');
+  if (summary.focus !== undefined) throw new Error(l10n.t('Only a summary of the whole results is kept as an index.'));
   const copy = await identityOf(copyPath);
-  if (!copy) throw new Error(`${copyPath} is gone: no index is kept for it.`);
+  if (!copy) throw new Error(l10n.t('{0} is gone: no index is kept for it.', copyPath));
   const fingerprint = await fingerprintOf(copyPath, copy.size);
   const page: Buffer[] = [];
   const at = { bytes: 0 };
@@ -309,7 +316,7 @@ const isPlace = (value: unknown): value is EntryPlace => {
 
 function sameSource(made: IndexedOptions, wanted: IndexedOptions): boolean {
   const source = (s: IndexedOptions['source']) => (s ? JSON.stringify([s.path, s.file, s.size, s.mtimeMs]) : 'none');
-  return made.promptChars === wanted.promptChars && source(made.source) === source(wanted.source);
+  return made.promptChars === wanted.promptChars && source(made.source) === source(wanted.source) && made.wording === wanted.wording;
 }
 
 /** Kept with at least as many entries as wanted: the first `wanted` of them are the same. */
@@ -368,7 +375,7 @@ export async function loadResultsIndex(files: IndexFiles, copyPath: string, want
   if (!copy) throw new IndexProblem('missing', `${copyPath} is gone.`);
   const parts = await readIndexParts(files.summary, 'summary', copyPath, copy, ['summary', 'page']);
   const kept = keptSummaryOf(parts.summary, files.summary);
-  if (!sameOptions(kept.made, wanted)) throw new IndexProblem('other-options', `${files.summary} was read with other settings (entries, prompts or source file).`);
+  if (!sameOptions(kept.made, wanted)) throw new IndexProblem('other-options', `${files.summary} was read with other settings (entries, prompts, source file or display language).`);
   const lists: KeptList[] = [kept.succeeded, kept.expired, kept.canceled, ...kept.errored.groups];
   // The first `wanted.maxEntries` of each list.
   for (const list of lists) list.entries = list.entries.slice(0, wanted.maxEntries);
@@ -382,6 +389,7 @@ export async function loadResultsIndex(files: IndexFiles, copyPath: string, want
     if (start < 0 || length < 0 || start + length > page.length) throw new IndexProblem('damaged', `${files.summary} points past the end of its page.`);
     const text = page.toString('utf8', start, start + length);
     texts.set(ref, text);
+    // not translated: part of an IndexProblem's message, for the log
     results.set(ref, resultOf(text, ref.customId, `on its page at byte ${start}`));
   }
   // The lines shown are the copy's: a sample of them, spread through the copy, read back.
@@ -433,12 +441,12 @@ function sectionPlacesOf(bytes: Buffer, file: string, size: number): SectionPlac
  */
 export async function loadSectionFromIndex(files: IndexFiles, copyPath: string, wanted: IndexedOptions, section: SectionId, maxEntries: number, prices?: PriceTable): Promise<ResultsSummary> {
   const focus = parseSectionId(section);
-  if (!focus) throw new Error(`Unknown results section: ${section}`);
+  if (!focus) throw new Error(l10n.t('Unknown results section: {0}', section));
   const copy = await identityOf(copyPath);
   if (!copy) throw new IndexProblem('missing', `${copyPath} is gone.`);
   const parts = await readIndexParts(files.summary, 'summary', copyPath, copy, ['summary', 'sections']);
   const kept = keptSummaryOf(parts.summary, files.summary);
-  if (!sameSource(kept.made, wanted)) throw new IndexProblem('other-options', `${files.summary} was read with other settings (prompts or source file).`);
+  if (!sameSource(kept.made, wanted)) throw new IndexProblem('other-options', `${files.summary} was read with other settings (prompts, source file or display language).`);
   const places = sectionPlacesOf(parts.sections, files.summary, copy.size);
   if (places.limit < maxEntries) throw new IndexProblem('other-options', `${files.summary} keeps the places of ${places.limit} entries per section, not ${maxEntries}.`);
   const shown = (id: SectionId): boolean => {
@@ -462,6 +470,7 @@ export async function loadSectionFromIndex(files: IndexFiles, copyPath: string, 
   await Promise.all(
     runs.map((places) =>
       readPlaces(copyPath, places, files.summary, (text, k) => {
+        // not translated: part of an IndexProblem's message, for the log
         results.set(places[k], resultOf(text, places[k].customId, `at byte ${places[k].offset} of ${copy.file}`));
       }),
     ),
@@ -554,6 +563,7 @@ export async function indexedOptions(options: SummaryOptions): Promise<IndexedOp
     promptChars: options.promptChars ?? DEFAULT_PROMPT_CHARS,
     // A source that cannot be read is recorded as its name alone: the summary says it is missing.
     source: typeof options.source === 'string' ? { path: options.source, ...(source ?? { file: '', size: -1, mtimeMs: -1 }) } : null,
+    wording: wordingKey(),
   };
 }
 

@@ -2,8 +2,10 @@
 // entries of each by custom_id, with the lines they span. Made from the structure the renderer
 // recorded (resultsDocument.ts), never by reading the text back, so a reply that looks like a
 // heading is not one here either.
+import * as l10n from '@vscode/l10n';
 import { formatCount } from '../../common/format';
 import type { DocumentSection, ResultsDocument } from './resultsDocument';
+import { sourceLineWords } from './sourceLineWords';
 
 export interface OutlineSymbol {
   name: string;
@@ -21,9 +23,9 @@ export function resultsOutline(doc: ResultsDocument): OutlineSymbol[] {
   const entriesOf = (section: DocumentSection): OutlineSymbol[] =>
     doc.entries
       .filter((e) => e.section === section.id)
-      .map((e) => ({ name: e.customId, detail: e.sourceLine !== undefined ? `source line ${formatCount(e.sourceLine)}` : '', kind: 'entry', line: e.line, endLine: entryEnd.get(e.line) ?? e.line, children: [] }));
+      .map((e) => ({ name: e.customId, detail: e.sourceLine !== undefined ? sourceLineWords(e.sourceLine) : '', kind: 'entry', line: e.line, endLine: entryEnd.get(e.line) ?? e.line, children: [] }));
   const symbolOf = (section: DocumentSection, kind: OutlineSymbol['kind'], children: OutlineSymbol[]): OutlineSymbol => {
-    const shown = section.shown < section.count ? `${formatCount(section.shown)} of ${formatCount(section.count)} shown` : formatCount(section.count);
+    const shown = section.shown < section.count ? l10n.t('{0} of {1} shown', formatCount(section.shown), formatCount(section.count)) : formatCount(section.count);
     return { name: section.title.split(' · ')[0], detail: shown, kind, line: section.line, endLine: Math.max(section.line, section.endLine), children };
   };
   const outcomes = doc.sections.filter((s) => !s.id.includes(':'));

@@ -9,6 +9,7 @@
 //   on a blank or malformed line and the rest of the stream is lost with it; what arrived before
 //   is kept and the download is reported incomplete ('malformed'), never complete.
 import type { MessageBatch, MessageBatchIndividualResponse } from '../../api';
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import { LineTooLongError, MAX_LINE_BYTES } from '../lineLimit';
 import { totalRequests } from '../../common/requestCounts';
@@ -48,7 +49,7 @@ export interface StreamOptions {
 }
 
 /** What to do about an overlong line in a results response. */
-const STREAM_LINE_ADVICE = 'No result is that long, so the response is damaged; what arrived before that line is kept.';
+const streamLineAdvice = () => l10n.t('No result is that long, so the response is damaged; what arrived before that line is kept.');
 
 /** Why a download is not complete. */
 export type IncompleteReason =
@@ -230,7 +231,7 @@ class RawLines {
 
   /** Throws when a line of `bytes` (so far) is over the cap. */
   private limit(bytes: number): void {
-    if (bytes > this.maxLineBytes) throw new LineTooLongError(this.where, this.lines + this.blankLines + 1, this.maxLineBytes, STREAM_LINE_ADVICE);
+    if (bytes > this.maxLineBytes) throw new LineTooLongError(this.where, this.lines + this.blankLines + 1, this.maxLineBytes, streamLineAdvice());
   }
 
   get partialBytes(): number {
@@ -369,7 +370,7 @@ async function keepWholeLines(file: string): Promise<{ lines: number; suspectLin
  */
 export async function streamResultsToFile(source: ResultsSource, batchId: string, file: string, options: StreamOptions = {}): Promise<StreamedResults> {
   const via = options.via === 'decoder' || (options.via !== 'raw' && !source.resultsBody) ? 'decoder' : 'raw';
-  if (via === 'raw' && !source.resultsBody) throw new Error('This results source cannot give the raw body.');
+  if (via === 'raw' && !source.resultsBody) throw new Error(l10n.t('This results source cannot give the raw body.'));
   const signal = options.signal;
   const opened =
     via === 'raw'
@@ -386,7 +387,7 @@ export async function streamResultsToFile(source: ResultsSource, batchId: string
     throw err;
   }
   const sink = new FileSink(handle);
-  const raw = new RawLines(sink, options.onLine, options.maxLineBytes ?? MAX_LINE_BYTES, `The results of ${batchId}`);
+  const raw = new RawLines(sink, options.onLine, options.maxLineBytes ?? MAX_LINE_BYTES, l10n.t('The results of {0}', batchId));
   let decodedOffset = 0;
   let decoded = 0;
   let reported = 0;

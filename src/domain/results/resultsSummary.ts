@@ -6,6 +6,7 @@
 // With the source file, entries follow the input order: the source is indexed first (ids and
 // byte ranges only), each section keeps the N results with the smallest input position in a
 // bounded heap, and the prompts of just those N are read back by byte range afterwards.
+import * as l10n from '@vscode/l10n';
 import { addReplyUsage, addUsage, emptyUsage } from './resultUsage';
 import type { MessageBatchIndividualResponse, MessageBatchResult } from '../../api';
 import { DEFAULT_PRICE_TABLE, estimateActualCost, type ActualCost, type PriceTable, type UsageTotals } from '../cost';
@@ -246,6 +247,13 @@ interface Collector {
 
 const DEFAULT_SECTION_ENTRIES = 2000;
 
+/**
+ * The key of the usage of replies that name no model: data kept in the index and the usage
+ * ledger, the same in every language; the document shows it in words (resultsDocument.ts).
+ */
+// not translated: a key of the usage per model, written to disk
+export const UNKNOWN_MODEL = 'unknown model';
+
 async function openSource(source: string | SourceIndex | undefined, signal: AbortSignal | undefined): Promise<{ index?: SourceIndex; summary?: SourceSummary }> {
   if (source === undefined) return {};
   if (typeof source !== 'string') return { index: source };
@@ -307,7 +315,7 @@ export class ResultsSummarizer {
 
   /** Indexes the source first when one is given (a missing source is noted, not thrown). */
   static async create(options: SummaryOptions = {}): Promise<ResultsSummarizer> {
-    if (options.section !== undefined && !parseSectionId(options.section)) throw new Error(`Unknown results section: ${options.section}`);
+    if (options.section !== undefined && !parseSectionId(options.section)) throw new Error(l10n.t('Unknown results section: {0}', options.section));
     const { index, summary } = await openSource(options.source, options.signal);
     return new ResultsSummarizer(options, index, summary);
   }
@@ -350,7 +358,7 @@ export class ResultsSummarizer {
         section.count++;
         this.offer(section, key, entry, customId, inputIndex, where);
         const message = (result as Extract<MessageBatchResult, { type: 'succeeded' }>).message;
-        const model = typeof message?.model === 'string' ? message.model : 'unknown model';
+        const model = typeof message?.model === 'string' ? message.model : UNKNOWN_MODEL;
         let usage = this.perModel.get(model);
         if (!usage) this.perModel.set(model, (usage = emptyUsage()));
         addReplyUsage(usage, message?.usage);

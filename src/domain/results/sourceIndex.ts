@@ -2,6 +2,7 @@
 // position, line number and byte range, plus the sha256 of the file. Only ids and numbers are
 // kept (about 100 bytes per request); a request's text is read again by byte range when needed,
 // so results can follow the input order and show each prompt without holding the file.
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { batchLineAdvice } from '../jsonl/lineSplitter';
@@ -11,7 +12,7 @@ import { isBlank, readLines, readRanges, type LineRange } from './lineReader';
 export class SourceFileMissingError extends Error {
   readonly code = 'ENOENT';
   constructor(readonly path: string) {
-    super(`The source file ${path} no longer exists: it was moved, renamed or deleted since the batch was submitted.`);
+    super(l10n.t('The source file {0} no longer exists: it was moved, renamed or deleted since the batch was submitted.', path));
     this.name = 'SourceFileMissingError';
   }
 }
@@ -199,9 +200,10 @@ function textOf(content: unknown): string {
       const block: unknown = item[i];
       if (!isObject(block)) continue;
       if (block.type === 'text' && typeof block.text === 'string') stack.push(block.text);
-      else if (block.type === 'image') stack.push('[image]');
-      else if (block.type === 'document') stack.push(typeof block.title === 'string' ? `[document: ${block.title}]` : '[document]');
-      else if (block.type === 'tool_result') stack.push(block.content, '[tool result]');
+      // The words stand for what is not text; the brackets stay, so they never read as the prompt's own.
+      else if (block.type === 'image') stack.push(`[${l10n.t('image')}]`);
+      else if (block.type === 'document') stack.push(typeof block.title === 'string' ? `[${l10n.t('document: {0}', block.title)}]` : `[${l10n.t('document')}]`);
+      else if (block.type === 'tool_result') stack.push(block.content, `[${l10n.t('tool result')}]`);
     }
   }
   return parts.join(' ');

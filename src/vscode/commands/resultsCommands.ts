@@ -17,6 +17,7 @@ import { resultsModule } from '../results/resultsModule';
 import { resultsUri } from '../results/resultsUri';
 import type { Services } from '../core/services';
 import { ui } from '../core/ui';
+import { recordLabel } from '../../domain/submissionRegistry';
 
 /** Save Results…: the choice of one outcome, each a whole message. */
 const OUTCOME_ONLY: Record<'succeeded' | 'errored' | 'expired' | 'canceled', () => string> = {
@@ -150,7 +151,7 @@ async function saveGroupResults(services: Services, groupId: string): Promise<bo
     const index = records.findIndex((r) => r.group!.part === part);
     const record = records[index];
     const batch = listed[index];
-    const label = record ? `${record.label} (${part}/${info.parts})` : `${info.label} (${part}/${info.parts})`;
+    const label = record ? `${recordLabel(record)} (${part}/${info.parts})` : `${info.label} (${part}/${info.parts})`;
     const local = record && !batch ? await services.results.archive.status(record.batchId) : undefined;
     parts.push({ batch, label, path: local?.path, lines: local?.lines ?? 0, total: local?.total ?? record?.requestCount, complete: local?.complete ?? false });
   }

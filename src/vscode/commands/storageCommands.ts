@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { describeError, type BatchesApi, type MessageBatch } from '../../api';
 import { formatBytes, formatCount } from '../../common/format';
 import { planRegistryPrune } from '../../domain/registryPruning';
+import { batchName } from '../../domain/submissionRegistry';
 import { removeStaleFiles, scanArchive } from '../../domain/results/archiveFiles';
 import { resultsDeletedAt, RETENTION_DAYS } from '../../domain/batchPresentation';
 import { UserCancelled } from './commandRunner';
@@ -79,7 +80,7 @@ export async function manageStorage(services: Services): Promise<string[]> {
       const state = states.get(s.batchId) ?? 'unknown';
       const kind = s.complete ? 'complete' : vscode.l10n.t('partial, {0} of {1}', formatCount(s.lines), formatCount(s.total));
       return {
-        label: services.registry.get(s.batchId)?.label ?? s.batchId,
+        label: batchName(services.registry.get(s.batchId), s.batchId),
         description: vscode.l10n.t('{0} · {1} · downloaded {2}', formatBytes(s.bytes), kind, s.downloadedAt.slice(0, 10)),
         detail: `${s.batchId}: ${STATE_TEXT[state]}`,
         batchId: s.batchId,

@@ -5,7 +5,7 @@ import { outcomeSummary } from '../../common/requestCounts';
 import { DisposableObject } from '../../domain/lifecycle';
 import { markdownText } from '../../domain/markdown';
 import type { AnswerBrief, AnswerBriefs, ArchiveStatus } from '../../domain/results';
-import type { SubmissionRecord, SubmissionRegistry } from '../../domain/submissionRegistry';
+import { recordLabel, type SubmissionRecord, type SubmissionRegistry } from '../../domain/submissionRegistry';
 import { CommandIds } from '../commands/commandIds';
 import { commandLink, commandOf } from '../commands/commandRunner';
 import { resultsModule } from './resultsModule';
@@ -164,7 +164,7 @@ export class AnswersBeside extends DisposableObject implements vscode.HoverProvi
     if (brief.answer) md.appendMarkdown(`${markdownText(brief.answer)}\n\n`);
     if (brief.errorMessage) md.appendMarkdown(`${markdownText(brief.errorMessage)}\n\n`);
     md.appendMarkdown(vscode.l10n.t('[Open in Full]({0} "This answer, whole") · ', commandLink(CommandIds.openResultInFull, part.record.batchId, customId)));
-    md.appendMarkdown(vscode.l10n.t('[Open the results of {0}]({1} "Open the results document")', markdownText(part.record.label), commandLink(CommandIds.openResults, part.record.batchId)));
+    md.appendMarkdown(vscode.l10n.t('[Open the results of {0}]({1} "Open the results document")', markdownText(recordLabel(part.record)), commandLink(CommandIds.openResults, part.record.batchId)));
     return new vscode.Hover(md, document.lineAt(position.line).range);
   }
 

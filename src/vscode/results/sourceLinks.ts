@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
 import type { ResultsDocumentProvider } from './resultsDocumentProvider';
 import { RESULTS_SCHEME } from './resultsUri';
+import { sourceLineWords } from '../../domain/results/sourceLineWords';
 
-/** What an entry's body says of its request's place: `(source line N)`, last on its prompt line. */
-// not translated: the words the results document writes before a line number, matched to find the links
-const SOURCE_LINE = '(source line ';
 /** The prompt line is among the first lines of an entry. */
 const LINES_TO_LOOK = 3;
 
@@ -25,13 +23,15 @@ export class SourceLinks implements vscode.DocumentLinkProvider {
     for (const entry of doc.entries) {
       if (entry.sourceLine === undefined) continue;
       const last = Math.min(document.lineCount - 1, entry.line + LINES_TO_LOOK);
+      // What the entry's body says of its request's place, `(source line N)`, last on its prompt
+      // line, in the words the document was written in (the same message, the same bundle).
+      const words = sourceLineWords(entry.sourceLine);
       for (let line = entry.line + 1; line <= last; line++) {
         const text = document.lineAt(line).text;
-        // The last one: a prompt's own text could say "(source line" too.
-        const at = text.lastIndexOf(SOURCE_LINE);
-        const end = at < 0 ? -1 : text.indexOf(')', at);
-        if (end < 0) continue;
-        const link = new vscode.DocumentLink(new vscode.Range(line, at + 1, line, end), file.with({ fragment: `L${entry.sourceLine}` }));
+        // The last one: a prompt's own text could say "(source line N)" too.
+        const at = text.lastIndexOf(`(${words})`);
+        if (at < 0) continue;
+        const link = new vscode.DocumentLink(new vscode.Range(line, at + 1, line, at + 1 + words.length), file.with({ fragment: `L${entry.sourceLine}` }));
         link.tooltip = vscode.l10n.t('Open the request {0} in the batch file', entry.customId);
         links.push(link);
         break;

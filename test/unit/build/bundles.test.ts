@@ -43,8 +43,12 @@ const externalRequires = (meta: esbuild.Metafile, name: string) =>
 
 /** The SDK's modules (node_modules may be a link elsewhere, so the metafile's path may climb out). */
 const isSdk = (input: string) => /(^|\/)node_modules\/@anthropic-ai\/sdk\//.test(input);
-/** The features tidy stale download files, so the archive's file scanner is in both bundles. */
-const SHARED_WITH_ACTIVATION = new Set(['src/domain/results/archiveFiles.ts']);
+/**
+ * The features tidy stale download files, so the archive's file scanner is in both bundles; the
+ * source links look for the words the results document writes before a line number, so both
+ * word them with the same small module.
+ */
+const SHARED_WITH_ACTIVATION = new Set(['src/domain/results/archiveFiles.ts', 'src/domain/results/sourceLineWords.ts']);
 /** Every module of the results code (src/domain/results), as the metafile names them. */
 const RESULTS_CODE = fs
   .readdirSync(path.join(ROOT, 'src', 'domain', 'results'))

@@ -33,10 +33,12 @@ const NOT_SHOWN_CALLS = [
   // Ids and keys, not words.
   /(^|\.)(executeCommand|registerCommand|registerTextEditorCommand|getConfiguration|setContext|createOutputChannel|getExtension|require)$/,
   // The log is for diagnosis, in English, like VS Code's own logs.
-  /(^|\.)(log|logger|channel|output|console)\w*\.(trace|debug|info|warn|error|append|appendLine|replace)$/i,
+  /(^|\.)(log|logger|channel|output|console)\w*\??\.(trace|debug|info|warn|error|append|appendLine|replace)$/i,
   /(^|\.)log$/,
   // Names of performance marks, read by the bench.
   /^(mark|performance\.mark|performance\.measure)$/,
+  // Why a results index was not used (resultsIndex.ts): said in the log, and the index is made again.
+  /^IndexProblem$/,
 ];
 
 function calleeText(call: ts.CallExpression | ts.NewExpression): string {
