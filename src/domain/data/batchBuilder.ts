@@ -3,6 +3,7 @@
 // Everything goes to a temp file beside the output; `commitBuild` renames it into place with its
 // link (sourceLink.ts) once the user has seen the preview, and `discardBuild` removes it. So
 // nothing half-written is ever left where a batch file is expected, whatever stops the build.
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -50,7 +51,7 @@ export interface BatchBuild {
 /** The build stopped at a bad record ('stop'). */
 export class BadRecordError extends Error {
   constructor(readonly record: BadRecord) {
-    super(`${record.where}${record.column ? ` (column "${record.column}")` : ''}: ${record.message}.`);
+    super(record.column ? l10n.t('{0} (column "{1}"): {2}.', record.where, record.column, record.message) : l10n.t('{0}: {1}.', record.where, record.message));
     this.name = 'BadRecordError';
   }
 }
@@ -158,7 +159,7 @@ export async function buildBatchFromData(options: BuildOptions): Promise<BatchBu
         // Its custom_id stays taken: the validator has seen it, and a later request with it would be a duplicate.
         // Rare: the line is checked again on its own, for the message that says why.
         const first = validateBatchText(text(), { maxDiagnostics: 5 }).diagnostics.find((d) => d.severity === 'error');
-        reject({ kind: 'bad', number: item.number, line: item.line, where: item.where, message: `its request would be rejected: ${first?.message ?? 'the validator refused it'}` });
+        reject({ kind: 'bad', number: item.number, line: item.line, where: item.where, message: l10n.t('its request would be rejected: {0}', first?.message ?? l10n.t('the validator refused it')) });
         continue;
       }
       customIds[item.number - 1] = id;
@@ -210,7 +211,7 @@ export async function buildBatchFromData(options: BuildOptions): Promise<BatchBu
 /** An output that is already there: the caller asks before `commitBuild(…, { overwrite: true })`. */
 export class OutputExistsError extends Error {
   constructor(readonly output: string) {
-    super(`${path.basename(output)} already exists.`);
+    super(l10n.t('{0} already exists.', path.basename(output)));
     this.name = 'OutputExistsError';
   }
 }

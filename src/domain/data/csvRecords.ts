@@ -4,6 +4,7 @@
 // a row with another number of cells than the header, a cell too large for any request, bytes
 // that are not UTF-8, a quote never closed. A header with an empty or repeated name is a
 // DataFileError: no row could be read by name.
+import * as l10n from '@vscode/l10n';
 import { Readable, pipeline } from 'node:stream';
 import { Parser, type CsvError } from 'csv-parse';
 import { formatBytes, formatCount } from '../../common/format';
@@ -50,11 +51,11 @@ class EndsParser extends Parser {
 function describeCsvError(err: CsvError): string {
   switch (err.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
-      return 'a quote opened in this row is never closed, so the rest of the file was read as one cell: close the quote, and write a quote inside a quoted cell as two ("")';
+      return l10n.t('a quote opened in this row is never closed, so the rest of the file was read as one cell: close the quote, and write a quote inside a quoted cell as two ("")');
     case 'CSV_INVALID_CLOSING_QUOTE':
-      return 'a quoted cell is followed by other characters before the next delimiter: write a quote inside a quoted cell as two ("")';
+      return l10n.t('a quoted cell is followed by other characters before the next delimiter: write a quote inside a quoted cell as two ("")');
     default:
-      return `the row cannot be read: ${err.message}`;
+      return l10n.t('the row cannot be read: {0}', err.message);
   }
 }
 
@@ -74,7 +75,7 @@ class CsvRow implements DataRecord {
   ) {}
 
   get where(): string {
-    return `line ${this.line}`;
+    return l10n.t('line {0}', this.line);
   }
 
   get(name: string): unknown {
@@ -140,7 +141,7 @@ export class CsvSource implements DataSource {
     let previousEnd = 0;
     /** Rows read from the parser, the header and blank rows included (csv-parse's record count). */
     let rows = 0;
-    const bad = (line: number, message: string, column?: string): DataItem => ({ kind: 'bad', number: ++number, line, where: `line ${line}`, column, message });
+    const bad = (line: number, message: string, column?: string): DataItem => ({ kind: 'bad', number: ++number, line, where: l10n.t('line {0}', line), column, message });
     try {
       for await (const record of parser as AsyncIterable<string[]>) {
         rows++;
@@ -161,27 +162,27 @@ export class CsvSource implements DataSource {
           continue;
         }
         if (invalidAt !== -1) {
-          yield bad(lines.peekLineAt(invalidAt), `the row holds bytes that are not UTF-8 (they would be read as U+FFFD, characters nobody wrote): save the file as UTF-8`);
+          yield bad(lines.peekLineAt(invalidAt), l10n.t('the row holds bytes that are not UTF-8 (they would be read as U+FFFD, characters nobody wrote): save the file as UTF-8'));
           continue;
         }
         const cells = record;
         if (cells.length !== header.length) {
-          yield bad(line, `the row has ${formatCount(cells.length)} ${cells.length === 1 ? 'cell' : 'cells'}, the header ${formatCount(header.length)}: add the missing delimiters, or quote a cell that holds one`);
+          yield bad(line, cells.length === 1 ? l10n.t('the row has 1 cell, the header {0}: add the missing delimiters, or quote a cell that holds one', formatCount(header.length)) : l10n.t('the row has {0} cells, the header {1}: add the missing delimiters, or quote a cell that holds one', formatCount(cells.length), formatCount(header.length)));
           continue;
         }
         let huge = -1;
         for (let i = 0; i < cells.length && huge === -1; i++) if (cells[i].length > maxChars) huge = i;
         if (huge !== -1) {
-          yield bad(line, `the cell holds ${formatBytes(Buffer.byteLength(cells[huge], 'utf8'))}, more than any request can use (at most ${formatBytes(maxChars)})`, header[huge]);
+          yield bad(line, l10n.t('the cell holds {0}, more than any request can use (at most {1})', formatBytes(Buffer.byteLength(cells[huge], 'utf8')), formatBytes(maxChars)), header[huge]);
           continue;
         }
         yield new CsvRow(++number, line, cells, header, index!);
       }
       for (const { error } of skipped.splice(0)) {
         if (header) yield bad(lines.lineAt(previousEnd), describeCsvError(error));
-        else throw new DataFileError(file, lines.lineAt(previousEnd), `The header row cannot be read: ${describeCsvError(error)}.`);
+        else throw new DataFileError(file, lines.lineAt(previousEnd), l10n.t('The header row cannot be read: {0}.', describeCsvError(error)));
       }
-      if (!header) throw new DataFileError(file, 1, `${this.kind === 'tsv' ? 'TSV' : 'CSV'} data needs a header row naming its columns, and the file has none (it is empty).`);
+      if (!header) throw new DataFileError(file, 1, this.kind === 'tsv' ? l10n.t('TSV data needs a header row naming its columns, and the file has none (it is empty).') : l10n.t('CSV data needs a header row naming its columns, and the file has none (it is empty).'));
     } finally {
       parser.destroy();
       input.destroy();
@@ -189,13 +190,13 @@ export class CsvSource implements DataSource {
   }
 
   private checkHeader(cells: string[], line: number, invalidAt: number): string[] {
-    if (invalidAt !== -1) throw new DataFileError(this.path, line, 'The header row holds bytes that are not UTF-8: save the file as UTF-8.');
+    if (invalidAt !== -1) throw new DataFileError(this.path, line, l10n.t('The header row holds bytes that are not UTF-8: save the file as UTF-8.'));
     const names = cells.map((c) => c.trim());
     const seen = new Map<string, number>();
     names.forEach((name, i) => {
-      if (name === '') throw new DataFileError(this.path, line, `Column ${formatCount(i + 1)} of the header row has no name: name it (placeholders use the names), or remove the column.`);
+      if (name === '') throw new DataFileError(this.path, line, l10n.t('Column {0} of the header row has no name: name it (placeholders use the names), or remove the column.', formatCount(i + 1)));
       const first = seen.get(name);
-      if (first !== undefined) throw new DataFileError(this.path, line, `Columns ${formatCount(first + 1)} and ${formatCount(i + 1)} of the header row are both named "${name}": a placeholder could not say which one it means. Rename one.`, name);
+      if (first !== undefined) throw new DataFileError(this.path, line, l10n.t('Columns {0} and {1} of the header row are both named "{2}": a placeholder could not say which one it means. Rename one.', formatCount(first + 1), formatCount(i + 1), name), name);
       seen.set(name, i);
     });
     return names;
