@@ -17,10 +17,10 @@ const WORDS = (
   'clause payment refund shipping warranty product feature release incident report analysis quarterly ' +
   'revenue growth margin forecast risk compliance policy security latency throughput database index query ' +
   'function module service request response error timeout retry cache batch token model prompt answer ' +
-  'café naïve résumé “quoted” — déjà vu Zürich São Paulo 東京 данные'
+  'café naïve résumé “quoted” — déjà vu Zürich São Paulo 東京 данные （備考） 注意： はい！'
 ).split(' ');
 
-/** About `chars` characters of sentences (with non-ASCII words and the odd line break). */
+/** About `chars` characters of sentences (with non-ASCII words, full-width punctuation and the odd line break). */
 export function paragraph(next: () => number, chars: number): string {
   const parts: string[] = [];
   let length = 0;

@@ -6,7 +6,7 @@ import { apiHasResults, hasFailures, isEnded, isRunning, statusText } from '../c
 import { formatCount, formatDate, formatDuration } from '../common/format';
 import { markdownText } from './markdown';
 import { outcomeSummary, totalRequests } from '../common/requestCounts';
-import { recordLabel, type SubmissionRecord } from './submissionRegistry';
+import { batchName, recordLabel, type SubmissionRecord } from './submissionRegistry';
 
 /** The API deletes a batch's results this many days after the batch was created. */
 export const RETENTION_DAYS = 29;
@@ -14,7 +14,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A batch's name in messages and tooltips: its source file (or the label given), else its id. */
 export function batchLabel(batch: MessageBatch, record: SubmissionRecord | undefined): string {
-  return record ? recordLabel(record) : batch.id;
+  return batchName(record, batch.id);
 }
 
 /**

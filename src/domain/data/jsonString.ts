@@ -30,6 +30,8 @@ for (const [c, letter] of [
 }
 ESCAPE[REPLACEMENT[0]] = MAYBE_REPLACED;
 
+/** Offsets kept for the next text; more (a cell of 8 M line breaks needs 32 MB) are let go after use. */
+const MAX_KEPT_POSITIONS = 64 * 1024;
 /** Offsets of the bytes to escape in the text being written (reused: one text at a time). */
 let positions: Int32Array = new Int32Array(256);
 
@@ -68,9 +70,10 @@ export function writeJsonString(text: string, buffer: Buffer, at: number): numbe
       }
     }
   }
-  if (maybeReplaced) {
-    const replaced = buffer.indexOf(REPLACEMENT, at);
-    if (replaced !== -1 && replaced < end && LONE_SURROGATE.test(text)) return at + buffer.write(JSON.stringify(text).slice(1, -1), at, 'utf8');
+  // 0xEF starts every character from U+F000 (full-width punctuation too): look for U+FFFD only
+  // in this text's bytes, never on through the rest of the (reused, large) buffer.
+  if (maybeReplaced && buffer.subarray(at, end).indexOf(REPLACEMENT) !== -1 && LONE_SURROGATE.test(text)) {
+    return at + buffer.write(JSON.stringify(text).slice(1, -1), at, 'utf8');
   }
   if (extra === 0) return end;
   const total = extra;
@@ -96,5 +99,7 @@ export function writeJsonString(text: string, buffer: Buffer, at: number): numbe
     }
     runEnd = p;
   }
+  // A huge text with many escapes grew the offsets: let them go rather than hold them for good.
+  if (positions.length > MAX_KEPT_POSITIONS) positions = new Int32Array(256);
   return end + total;
 }

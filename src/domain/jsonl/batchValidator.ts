@@ -31,18 +31,6 @@ function isWs(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 10;
 }
 
-/**
- * A line's request text exactly as it is sent (what `onRequestLine` receives as `json`): without
- * the byte-order mark of line 1, the line ending and surrounding whitespace. '' for a blank line.
- */
-export function requestText(raw: string, lineNumber: number): string {
-  let start = lineNumber === 1 && raw.charCodeAt(0) === BOM ? 1 : 0;
-  let end = raw.length;
-  while (start < end && isWs(raw.charCodeAt(start))) start++;
-  while (end > start && isWs(raw.charCodeAt(end - 1))) end--;
-  return start === 0 && end === raw.length ? raw : raw.slice(start, end);
-}
-
 export class BatchValidator {
   private readonly maxDiagnostics: number;
   private readonly maxRequests: number;
@@ -340,7 +328,10 @@ export class BatchValidator {
         line: this.firstCrlf.line,
         column: this.firstCrlf.column,
         code: RuleCode.crlfLineEndings,
-        message: l10n.t('the file uses Windows (CRLF) line endings ({0} line{1}): they are handled and not sent, but LF is the JSONL convention', formatCount(this.crlfLines), this.crlfLines === 1 ? '' : 's'),
+        message:
+          this.crlfLines === 1
+            ? l10n.t('the file uses Windows (CRLF) line endings (1 line): they are handled and not sent, but LF is the JSONL convention')
+            : l10n.t('the file uses Windows (CRLF) line endings ({0} lines): they are handled and not sent, but LF is the JSONL convention', formatCount(this.crlfLines)),
       });
     }
     const requests = this.requestCount;

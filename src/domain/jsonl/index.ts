@@ -2,7 +2,7 @@
 export type { AcceptedLine, BatchValidation, Diagnostic, ModelUsageEstimate, RelatedPosition, Severity, StreamValidationOptions, ValidationOptions } from './types';
 export { RuleCode } from './codes';
 export { validateBatchStream, validateBatchText } from './validateBatch';
-export { BatchValidator, requestText, DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS } from './batchValidator';
+export { BatchValidator, DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS } from './batchValidator';
 export { CUSTOM_ID_PATTERN } from './requestRules';
 export { KNOWN_PARAMS, REJECTED_PARAMS } from './paramsRules';
 export { fixDuplicateCustomId, fixInvalidCustomId, fixMissingCustomId, uniqueCustomId } from './quickFixes';

@@ -177,7 +177,9 @@ function scanLiteral(text: string, pos: number): number {
   const c = text.charCodeAt(pos);
   if (c === 39 /* ' */) fail(pos, l10n.t("strings must be in double quotes (\"), not single quotes"));
   if (c === Ch.Slash) fail(pos, l10n.t('comments are not allowed in JSON'));
-  if (text.startsWith('NaN', pos) || text.startsWith(l10n.t('Infinity'), pos)) fail(pos, l10n.t('{0} is not a JSON number', text.startsWith('NaN', pos) ? 'NaN' : l10n.t('Infinity')));
+  // not translated: JavaScript's own words, matched in the text and quoted as written
+  const word = text.startsWith('NaN', pos) ? 'NaN' : text.startsWith('Infinity', pos) ? 'Infinity' : undefined;
+  if (word) fail(pos, l10n.t('{0} is not a JSON number', word));
   if (c === Ch.CloseBrace || c === Ch.CloseBracket) fail(pos, l10n.t('unexpected {0}: a value is missing here', show(text, pos)));
   if (Number.isNaN(c)) endOfLine(text, l10n.t('a value'));
   fail(pos, l10n.t('unexpected {0}: expected a JSON value (an object, array, string, number, true, false or null)', show(text, pos)));

@@ -84,12 +84,27 @@ const withoutFinalBreak = (text: string): string => text.replace(/(?:\r\n|[\r\n\
 const lengthOf = (value: unknown): number => (typeof value === 'string' ? value.length : 0);
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+type SpanUnit = 'character' | 'page' | 'block' | 'line';
+/** One of a unit, and a range of them: whole messages, so each language words its own plural. */
+const ONE: Record<SpanUnit, (at: string) => string> = {
+  character: (at) => l10n.t('character {0}', at),
+  page: (at) => l10n.t('page {0}', at),
+  block: (at) => l10n.t('block {0}', at),
+  line: (at) => l10n.t('line {0}', at),
+};
+const RANGE: Record<SpanUnit, (from: number, to: number) => string> = {
+  character: (from, to) => l10n.t('characters {0}–{1}', from, to),
+  page: (from, to) => l10n.t('pages {0}–{1}', from, to),
+  block: (from, to) => l10n.t('blocks {0}–{1}', from, to),
+  line: (from, to) => l10n.t('lines {0}–{1}', from, to),
+};
+
 /** "page 3" or "pages 3–5" from a start and an exclusive end. */
-function span(unit: string, start: unknown, endExclusive: unknown): string {
+function span(unit: SpanUnit, start: unknown, endExclusive: unknown): string {
   const a = numberOf(start);
   const b = numberOf(endExclusive) - 1;
-  if (!Number.isFinite(a) || !Number.isFinite(b) || b <= a) return `${unit} ${displayText(start)}`;
-  return `${unit}s ${a}–${b}`;
+  if (!Number.isFinite(a) || !Number.isFinite(b) || b <= a) return ONE[unit](displayText(start));
+  return RANGE[unit](a, b);
 }
 
 /** One citation of a text block, in a line: what is quoted and where it is from. */
@@ -169,7 +184,7 @@ function textEditor(out: LineBudget, indent: string, content: Json): void {
       out.push(indent, content.is_file_update ? l10n.t('text editor: updated a file') : l10n.t('text editor: created a file'));
       return;
     case 'text_editor_code_execution_str_replace_result': {
-      const old = content.old_start != null ? span('line', content.old_start, numberOf(content.old_start) + numberOf(content.old_lines ?? 1)) : 'text';
+      const old = content.old_start != null ? span('line', content.old_start, numberOf(content.old_start) + numberOf(content.old_lines ?? 1)) : l10n.t('text');
       const now = content.new_start != null ? l10n.t(' (now {0})', span('line', content.new_start, numberOf(content.new_start) + numberOf(content.new_lines ?? 1))) : '';
       out.push(indent, l10n.t('text editor: replaced {0}{1}', old, now));
       if (Array.isArray(content.lines)) for (const line of content.lines) out.pushText(`${indent}  `, displayText(line));
@@ -218,7 +233,7 @@ export function renderBlock(out: LineBudget, indent: string, block: ContentBlock
         content.forEach((r, i) => {
           if (!isObject(r)) return;
           const age = str(r.page_age);
-          out.push(inner, `${i + 1}. ${str(r.title) ?? '(untitled)'} <${str(r.url) ?? '?'}>${age ? ` (${age})` : ''}`);
+          out.push(inner, `${i + 1}. ${str(r.title) ?? l10n.t('(untitled)')} <${str(r.url) ?? '?'}>${age ? ` (${age})` : ''}`);
         });
       } else if (isObject(content)) {
         out.push(indent, l10n.t('web search failed: {0}', errorCode(content)));
@@ -278,4 +293,12 @@ export function renderContent(out: LineBudget, indent: string, content: unknown)
     if (isObject(block)) renderBlock(out, indent, block);
     else out.pushJson(indent, block);
   }
+}
+
+/**
+ * `  key   value`: the key padded to `width`, with two spaces at least after it however long its
+ * translation (the results grammar reads two spaces as the end of a key).
+ */
+export function keyField(key: string, value: string, width: number): string {
+  return `  ${key.padEnd(key ? Math.max(width, key.length + 2) : width)}${value}`;
 }

@@ -89,8 +89,8 @@ function block(out: string[], b: Json): void {
     case 'web_search_tool_result': {
       const content = b.content;
       if (Array.isArray(content)) {
-        const items = content.filter(isObject).map((r, i) => `${i + 1}. ${inline(r.title ?? '(untitled)')} — ${inline(r.url ?? '?')}${str(r.page_age) ? ` (${inline(r.page_age)})` : ''}`);
-        out.push(l10n.t('**Web search results** for {0}\n\n{1}', inline(b.tool_use_id ?? '?'), items.join('\n') || '(none)'));
+        const items = content.filter(isObject).map((r, i) => `${i + 1}. ${inline(r.title ?? l10n.t('(untitled)'))} — ${inline(r.url ?? '?')}${str(r.page_age) ? ` (${inline(r.page_age)})` : ''}`);
+        out.push(l10n.t('**Web search results** for {0}\n\n{1}', inline(b.tool_use_id ?? '?'), items.join('\n') || l10n.t('(none)')));
       } else if (isObject(content)) {
         out.push(l10n.t('**Web search failed**: {0}', errorCode(content)));
       }

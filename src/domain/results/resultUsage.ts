@@ -8,6 +8,18 @@ import type { ModelUsage } from './resultsSummary';
 /** A count from a result: a finite number, else 0 (never converts what a file put there). */
 const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
+/**
+ * The model key of replies that name none: data kept in the index and the usage ledger, the same
+ * in every language; shown in words by `modelName`.
+ */
+// not translated: a key of the usage per model, written to disk
+export const UNKNOWN_MODEL = 'unknown model';
+
+/** A model key as a person reads it. */
+export function modelName(model: string): string {
+  return model === UNKNOWN_MODEL ? l10n.t('unknown model') : model;
+}
+
 export function emptyUsage(): ModelUsage {
   return { requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheCreation1hInputTokens: 0, cacheReadInputTokens: 0 };
 }

@@ -12,11 +12,11 @@ import type { MessageBatchIndividualResponse } from '../../api';
 import { formatCount, formatUsd } from '../../common/format';
 import { outcomeSummary } from '../../common/requestCounts';
 import { DEFAULT_PRICE_TABLE, estimateActualCost, type ActualCost, type PriceTable } from '../cost';
-import { LineBudget, renderContent } from './contentRendering';
+import { keyField, LineBudget, renderContent } from './contentRendering';
 import { errorMessageOf, errorTypeOf, outcomeOf, type Outcome } from './outcomes';
 import { scanResults } from './resultsReader';
 import { usageTotalsOf, type ModelUsage } from './resultsSummary';
-import { addReplyUsage, addUsage, emptyUsage, tokenLine } from './resultUsage';
+import { addReplyUsage, addUsage, emptyUsage, tokenLine, UNKNOWN_MODEL } from './resultUsage';
 import { oneLine } from './untrustedText';
 
 /** custom_ids whose answers are shown; the counts and what changed cover every id. */
@@ -173,7 +173,7 @@ export function renderAligned(
 export function addResultUsage(perModel: Record<string, ModelUsage>, line: MessageBatchIndividualResponse): void {
   if (line.result.type !== 'succeeded') return;
   const message = line.result.message;
-  const model = typeof message?.model === 'string' ? message.model : l10n.t('unknown model');
+  const model = typeof message?.model === 'string' ? message.model : UNKNOWN_MODEL;
   addReplyUsage((perModel[model] ??= emptyUsage()), message?.usage);
 }
 
@@ -278,7 +278,7 @@ function headerLines(side: CompareSide, which: 'left' | 'right', totals: SideTot
     shown === union
       ? l10n.t('all {0} custom_ids of both batches, by custom_id; "{1}" where this batch has none', formatCount(union), notInBatch())
       : l10n.t('the first {0} of {1} custom_ids of both batches, by custom_id (the counts above cover all)', formatCount(shown), formatCount(union));
-  const field = (key: string, value: string) => `  ${key.padEnd(10)}${value}`;
+  const field = (key: string, value: string) => keyField(key, value, 10);
   return [
     l10n.t('Compare ({0}): "{1}" {2}', which, oneLine(side.label), side.batchId),
     field(l10n.t('Results'), `${formatCount(totals.results)}: ${outcomeSummary({ ...totals.counts, processing: 0 }, 'words')}`),

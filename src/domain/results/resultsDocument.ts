@@ -17,13 +17,13 @@
 // numbers recorded here are the lines VS Code shows, and only the lines written as headings and
 // entries start like them.
 import * as l10n from '@vscode/l10n';
-import { tokenLine } from './resultUsage';
+import { modelName, tokenLine } from './resultUsage';
 import type { MessageBatch, MessageBatchResult } from '../../api';
 import { resultsDeletedAt } from '../batchPresentation';
 import { formatCount, formatDate, formatDuration, formatUsd } from '../../common/format';
-import { LineBudget, renderContent } from './contentRendering';
+import { keyField, LineBudget, renderContent } from './contentRendering';
 import { errorMessageOf, errorRequestIdOf, errorTypeOf, parseSectionId, type Outcome, type SectionId } from './outcomes';
-import { UNKNOWN_MODEL, type EntryList, type ErrorGroup, type ResultEntry, type ResultsSummary } from './resultsSummary';
+import { type EntryList, type ErrorGroup, type ResultEntry, type ResultsSummary } from './resultsSummary';
 import { oneLine } from './untrustedText';
 import { sourceLineWords } from './sourceLineWords';
 
@@ -156,7 +156,6 @@ const resultsWord = (n: number) => (n === 1 ? l10n.t('1 result') : l10n.t('{0} r
 const requestsWord = (n: number) => (n === 1 ? l10n.t('1 request') : l10n.t('{0} requests', formatCount(n)));
 
 /** The model as the usage keeps it: the key of results without one is shown in words. */
-const modelName = (model: string) => (model === UNKNOWN_MODEL ? l10n.t('unknown model') : model);
 
 const stringOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
@@ -289,8 +288,7 @@ function addSection(doc: DocumentBuilder, summary: ResultsSummary, outcome: Outc
 }
 
 function field(doc: DocumentBuilder, key: string, value: string): void {
-  // Two spaces at least after a key, however long its translation: the grammar reads them as the end of the key.
-  doc.add(`  ${key.padEnd(key ? Math.max(12, key.length + 2) : 12)}${value}`);
+  doc.add(keyField(key, value, 12));
 }
 
 function countsLine(summary: ResultsSummary): string {

@@ -144,7 +144,7 @@ async function readAt(handle: fs.promises.FileHandle, position: number, length: 
  * SHA-256 of a copy's size and its first and last 64 KiB: two reads, whatever its size. Catches
  * a copy rewritten in place at the same size and time wherever its ends changed.
  */
-export async function fingerprintOf(file: string, size: number): Promise<string> {
+async function fingerprintOf(file: string, size: number): Promise<string> {
   const handle = await openRegularFile(file);
   try {
     const hash = createHash('sha256').update(String(size));
@@ -326,7 +326,8 @@ const sameOptions = (made: IndexedOptions, wanted: IndexedOptions): boolean => m
 function keptSummaryOf(bytes: Buffer, file: string): KeptSummary {
   const kept = jsonOf(bytes, file) as KeptSummary;
   if (typeof kept !== 'object' || kept === null || typeof kept.made !== 'object' || kept.made === null) throw new IndexProblem('damaged', `${file} is not a summary.`);
-  const lists: KeptList[] = [kept.succeeded, kept.expired, kept.canceled, ...(kept.errored?.groups ?? [])];
+  if (typeof kept.errored !== 'object' || kept.errored === null || !Array.isArray(kept.errored.groups)) throw new IndexProblem('damaged', `${file} has no error groups.`);
+  const lists: KeptList[] = [kept.succeeded, kept.expired, kept.canceled, ...kept.errored.groups];
   if (!lists.every((l) => typeof l === 'object' && l !== null && Array.isArray(l.entries) && l.entries.every(isRef))) throw new IndexProblem('damaged', `${file} lists entries it cannot say where are.`);
   return kept;
 }
@@ -439,7 +440,7 @@ function sectionPlacesOf(bytes: Buffer, file: string, size: number): SectionPlac
  * copy (all of them checked), and their prompts from the source by byte range. Throws
  * IndexProblem when the index does not hold up or keeps fewer places than `maxEntries`.
  */
-export async function loadSectionFromIndex(files: IndexFiles, copyPath: string, wanted: IndexedOptions, section: SectionId, maxEntries: number, prices?: PriceTable): Promise<ResultsSummary> {
+async function loadSectionFromIndex(files: IndexFiles, copyPath: string, wanted: IndexedOptions, section: SectionId, maxEntries: number, prices?: PriceTable): Promise<ResultsSummary> {
   const focus = parseSectionId(section);
   if (!focus) throw new Error(l10n.t('Unknown results section: {0}', section));
   const copy = await identityOf(copyPath);

@@ -7,7 +7,9 @@
 // byte ranges only), each section keeps the N results with the smallest input position in a
 // bounded heap, and the prompts of just those N are read back by byte range afterwards.
 import * as l10n from '@vscode/l10n';
-import { addReplyUsage, addUsage, emptyUsage } from './resultUsage';
+import { addReplyUsage, addUsage, emptyUsage, UNKNOWN_MODEL } from './resultUsage';
+
+export { UNKNOWN_MODEL };
 import type { MessageBatchIndividualResponse, MessageBatchResult } from '../../api';
 import { DEFAULT_PRICE_TABLE, estimateActualCost, type ActualCost, type PriceTable, type UsageTotals } from '../cost';
 import { errorTypeOf, isRetryableErrorType, outcomeOf, parseSectionId, type Outcome, type SectionId } from './outcomes';
@@ -246,13 +248,6 @@ interface Collector {
 }
 
 const DEFAULT_SECTION_ENTRIES = 2000;
-
-/**
- * The key of the usage of replies that name no model: data kept in the index and the usage
- * ledger, the same in every language; the document shows it in words (resultsDocument.ts).
- */
-// not translated: a key of the usage per model, written to disk
-export const UNKNOWN_MODEL = 'unknown model';
 
 async function openSource(source: string | SourceIndex | undefined, signal: AbortSignal | undefined): Promise<{ index?: SourceIndex; summary?: SourceSummary }> {
   if (source === undefined) return {};

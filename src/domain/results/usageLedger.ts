@@ -13,6 +13,7 @@ import type { ArchiveStatus } from './resultsArchive';
 import { addResultUsage, sumUsage } from './resultsComparison';
 import { usageTotalsOf } from './resultsSummary';
 import { scanResults } from './resultsReader';
+import { modelName } from './resultUsage';
 import type { ModelUsage } from './resultsSummary';
 import { openForWrite, writeWholeFile, type OpenForWrite } from './writableFile';
 
@@ -214,7 +215,7 @@ export function renderUsageReport(report: UsageReport, options: UsageReportOptio
   lines.push(tableRow(l10n.t('All'), report.all), '');
   lines.push(l10n.t('## Per model'), '', ...header());
   for (const { model, row } of report.perModel) {
-    const name = report.unknownModels.includes(model) ? l10n.t('{0} (no price: not in the costs)', nameText(model)) : nameText(model);
+    const name = report.unknownModels.includes(model) ? l10n.t('{0} (no price: not in the costs)', nameText(modelName(model))) : nameText(modelName(model));
     lines.push(tableRow(name, row));
   }
   lines.push('');

@@ -211,6 +211,7 @@ export async function retryFailed(services: Services, target: CommandTarget): Pr
   const local = await services.results.ensureLocal(batch, label);
   if (!local) throw new UserCancelled();
   const parsed = path.parse(record.sourcePath);
+  // not translated: a file name
   let output = path.join(parsed.dir, `${parsed.name}.retry${parsed.ext}`);
   for (let n = 2; await exists(output); n++) output = path.join(parsed.dir, `${parsed.name}.retry-${n}${parsed.ext}`);
   let build;

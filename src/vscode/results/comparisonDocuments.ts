@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Comparison } from '../../domain/results';
 import { DisposableObject } from '../../domain/lifecycle';
-import { recordLabel, type SubmissionRegistry } from '../../domain/submissionRegistry';
+import { batchName, type SubmissionRegistry } from '../../domain/submissionRegistry';
 import { Settings } from '../core/settings';
 import { resultsModule } from './resultsModule';
 import type { ResultsService } from './resultsService';
@@ -90,7 +90,7 @@ export class ComparisonDocuments extends DisposableObject implements vscode.Text
     const side = async (batchId: string) => {
       const status = await this.results.archive.status(batchId);
       const record = this.registry.get(batchId);
-      const label = record ? recordLabel(record) : batchId;
+      const label = batchName(record, batchId);
       if (!status) throw new Error(vscode.l10n.t('No local copy of the results of "{0}": open its results first, then compare again.', label));
       return { batchId, label, resultsPath: status.path };
     };

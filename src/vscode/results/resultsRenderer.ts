@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import type { MessageBatch } from '../../api';
 import type { ResultsArchive, ResultsDocument, SectionId, SummaryCache } from '../../domain/results';
-import { recordLabel, type SubmissionRegistry } from '../../domain/submissionRegistry';
+import { batchName, type SubmissionRegistry } from '../../domain/submissionRegistry';
 import { resultsModule } from './resultsModule';
 import { documentSummaryOptions } from './summaryOptions';
 
@@ -25,7 +25,7 @@ export class ResultsRenderer {
   async render(batchId: string, section?: SectionId): Promise<ResultsDocument> {
     const status = await this.deps.archive().status(batchId);
     const record = this.deps.registry.get(batchId);
-    const label = record ? recordLabel(record) : batchId;
+    const label = batchName(record, batchId);
     if (!status) {
       return { text: l10n.t('No local copy of the results of "{0}" yet. Open them from the Batches view.\n', label), lineCount: 1, folding: [], sections: [], entries: [] };
     }

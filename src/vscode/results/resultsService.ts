@@ -4,7 +4,7 @@ import type { BatchesApi, MessageBatch, MessageBatchResult } from '../../api';
 import { formatCount } from '../../common/format';
 import type { ArchiveStatus, EntryIndex, FullResultTarget, ResultsArchive, ResultsDocument, SectionId, SummaryCache } from '../../domain/results';
 import { resultsModule } from './resultsModule';
-import { recordLabel, type SubmissionRegistry } from '../../domain/submissionRegistry';
+import { batchName, type SubmissionRegistry } from '../../domain/submissionRegistry';
 import { DisposableObject } from '../../domain/lifecycle';
 import { markdownText } from '../../domain/markdown';
 import type { Log } from '../core/log';
@@ -104,7 +104,7 @@ export class ResultsService extends DisposableObject {
   /** What the user calls a batch: its file's name when submitted from here, else its id. */
   labelOf(batchId: string): string {
     const record = this.deps.registry.get(batchId);
-    return record ? recordLabel(record) : batchId;
+    return batchName(record, batchId);
   }
 
   /** Every result of a batch's local copy by custom_id (undefined: no copy). */

@@ -6,7 +6,7 @@ import { FilePollCoordinator } from '../../domain/pollCoordinator';
 import { Poller } from '../../domain/poller';
 import type { PollerState } from '../../domain/pollerTypes';
 import { systemTimers } from '../../domain/pollTimer';
-import { recordLabel, type SubmissionRegistry } from '../../domain/submissionRegistry';
+import { batchName, type SubmissionRegistry } from '../../domain/submissionRegistry';
 import type { ClientProvider } from '../account/clientProvider';
 import type { Log } from '../core/log';
 import { Settings } from '../core/settings';
@@ -102,7 +102,7 @@ export class PollingService extends DisposableObject {
       poller.onDidRemoveBatch(({ batchId }) => {
         this.removed.fire(batchId);
         const record = this.registry.get(batchId);
-        const label = record ? recordLabel(record) : batchId;
+        const label = batchName(record, batchId);
         void ui().warn(vscode.l10n.t('The batch "{0}" no longer exists (deleted elsewhere, or another workspace\'s); it was removed from the view.', label));
       }),
     );

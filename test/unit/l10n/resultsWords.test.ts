@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useBundle, wordingKey } from '../../../src/common/l10n';
-import { renderResultsDocument, resultsOutline, ResultsArchive, summarizeCopy, summarizeResults, type IndexFiles } from '../../../src/domain/results';
+import { loadBatchUsage, renderResultsDocument, resultsOutline, ResultsArchive, summarizeCopy, summarizeResults, type IndexFiles } from '../../../src/domain/results';
 import { sourceLineWords } from '../../../src/domain/results/sourceLineWords';
 import { batchLabel, batchRowAccessibleLabel, batchRowLabel } from '../../../src/domain/batchPresentation';
 import { recordLabel, storedPartLabel } from '../../../src/domain/submissionRegistry';
@@ -64,6 +64,14 @@ describe('l10n: the results document in another display language', () => {
     assert.equal(outline[0].children[0].detail, 'Quellzeile 1');
     // The usage keeps its key as data, the same in every language (the index and the ledger write it).
     assert.deepEqual(Object.keys(summary.usage.perModel).sort(), ['claude-sonnet-4-5', 'unknown model']);
+  });
+
+  it('counts the usage ledger under the same model key in every language (its file is shared by all of them)', async () => {
+    useBundle(GERMAN);
+    const copyInfo = { batchId: 'msgbatch_x', path: copy, downloadedAt: '2026-11-28T00:00:00.000Z', lines: 3, complete: true, batch: batchObject('msgbatch_x', { succeeded: 2, errored: 1 }) };
+    const { usage, counted } = await loadBatchUsage(path.join(dir, 'msgbatch_x.usage.json'), copyInfo);
+    assert.equal(counted, true);
+    assert.deepEqual(Object.keys(usage.perModel).sort(), ['claude-sonnet-4-5', 'unknown model']);
   });
 
   it('keys the index beside a copy by the words it holds: another language makes it again', async () => {

@@ -75,7 +75,7 @@ describe('l10n: no hard-coded words a person reads', () => {
     });
 
     it('reads words as words, and ids, paths and globs as not', () => {
-      for (const words of ['a directory', 'Cancel', 'Open…', 'Submit as Batch', '{0} is not a batch file', 'Don’t show again']) assert.equal(readsAsWords(words), true, words);
+      for (const words of ['a directory', 'Cancel', 'Open…', 'Submit as Batch', '{0} is not a batch file', 'Don’t show again', '(untitled)', '({0} line{1})']) assert.equal(readsAsWords(words), true, words);
       for (const not of ['claudeBatches.refresh', 'claude-batches:/result/x', '**/*.jsonl', 'msgbatch_01', 'utf8', 'in_progress', '', '{0}/{1}']) assert.equal(readsAsWords(not), false, not);
     });
   });

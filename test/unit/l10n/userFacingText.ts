@@ -20,6 +20,10 @@ export function readsAsWords(text: string): boolean {
   if (/\p{L}[^\n]*\s+[\p{L}\p{N}{(“"'$]/u.test(t) && /\p{L}{3,}/u.test(t)) return true;
   // A template's words around its holes: `{0} results`.
   if (/\{\d+\}/.test(t) && t.replace(/\{\d+\}/g, ' ').split(/\s+/).some((w) => /^\p{L}{3,}[.,:;!?…]?$/u.test(w))) return true;
+  // A word in parentheses, shown in place of a missing value: "(untitled)", "(none)".
+  if (/^\(\p{L}{3,}\)$/u.test(t)) return true;
+  // A plural made by a hole after a word: `line{1}` with "s" (each language words its own plural).
+  if (/\p{L}{3,}\{\d+\}/u.test(t)) return true;
   return /^\p{Lu}\p{Ll}+(?:…|\.\.\.)?[.!?:]?$/u.test(t);
 }
 

@@ -174,6 +174,13 @@ describe('results index: the summary and entry index kept beside a local copy', 
     assert.match(swapped.rebuilt!.message, /expects "ok-1"/);
     assert.equal(render(swapped.summary), render(await summarizeResults(copy, options)));
 
+    rewriteBody(files.summary, (body) => {
+      delete body.errored; // checksums made to match: only the shape is wrong
+    });
+    const noGroups = await summarizeCopy(files, copy, options);
+    assert.equal(noGroups.rebuilt?.kind, 'damaged');
+    assert.match(noGroups.rebuilt!.message, /no error groups/);
+
     fs.writeFileSync(files.summary, 'not an index');
     assert.equal((await summarizeCopy(files, copy, options)).rebuilt?.kind, 'damaged');
   });
