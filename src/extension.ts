@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type * as FeaturesModule from './features';
-import { hasSeveralAccounts } from './domain/accountsAtStart';
+import { hasSeveralAccounts, storedAccountIds } from './domain/accountsAtStart';
 import { mayHaveUnfinished } from './domain/unfinishedBatches';
 import { isJsonLines } from './vscode/authoring/jsonLines';
 import type { ExtensionInternals } from './vscode/core/extensionInternals';
@@ -59,7 +59,7 @@ export function start(context: vscode.ExtensionContext, { now = false } = {}): (
 
   if (now) {
     load();
-  } else if (mayHaveUnfinished(context.globalState) || hasSeveralAccounts(context.globalState, process.env) || vscode.workspace.textDocuments.some(needsFeatures)) {
+  } else if (mayHaveUnfinished(context.globalState, storedAccountIds(context.globalState)) || hasSeveralAccounts(context.globalState, process.env) || vscode.workspace.textDocuments.some(needsFeatures)) {
     // Off the activation path, but at once: the status bar and the diagnostics are wanted soon.
     const soon = setTimeout(load, 0);
     context.subscriptions.push({ dispose: () => clearTimeout(soon) });

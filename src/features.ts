@@ -147,7 +147,7 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     }),
   );
 
-  const services = { log, keys, globalState, clients, store, registry, polling, results, resultsDocuments, view: batchesView.view, revealBatch: (id: string) => batchesView.reveal(id) };
+  const services = { log, keys, globalState, clients, accountWatches, store, registry, polling, results, resultsDocuments, view: batchesView.view, revealBatch: (id: string) => batchesView.reveal(id) };
   context.subscriptions.push(registerCommands(services, standIns.commands));
   mark('commands');
 

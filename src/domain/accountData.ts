@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { KeyValueStorage } from './submissionRegistry';
+import { ANNOUNCED_ENDS_KEY } from './endAnnouncer';
+import { SUBMISSIONS_KEY, type KeyValueStorage } from './submissionRegistry';
+import { UNFINISHED_KEY } from './unfinishedBatches';
 
 // Where each account's local data lives: its submission registry (labels, groups), the batches
 // it knows unfinished, the ends it announced (global state), and its results copies and claims
@@ -51,9 +53,9 @@ export function storageOf(storage: KeyValueStorage, places: AccountDataPlaces): 
 }
 
 /** The global-state entries each account has (registry, unfinished batches, announced ends). */
-export const ACCOUNT_STATE_KEYS = ['claudeBatches.submissions', 'claudeBatches.unfinished', 'claudeBatches.announcedEnds'] as const;
+const ACCOUNT_STATE_KEYS = [SUBMISSIONS_KEY, UNFINISHED_KEY, ANNOUNCED_ENDS_KEY] as const;
 /** The folders each account has in its own folder (results copies, announcement claims). */
-export const ACCOUNT_FOLDERS = ['results', 'announced'] as const;
+const ACCOUNT_FOLDERS = ['results', 'announced'] as const;
 
 /**
  * Deletes one account's local data: its global-state entries and its folders (for the owner of

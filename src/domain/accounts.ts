@@ -23,7 +23,7 @@ export interface AccountsState {
 
 /** The implicit account of ANTHROPIC_API_KEY, present while the variable is set. */
 export const ENVIRONMENT_ACCOUNT_ID = 'env';
-export const ENVIRONMENT_ACCOUNT_NAME = 'ANTHROPIC_API_KEY';
+const ENVIRONMENT_ACCOUNT_NAME = 'ANTHROPIC_API_KEY';
 /** The id of the account made from the single key stored before accounts existed. */
 export const MIGRATED_ACCOUNT_ID = 'default';
 /** The name of the account made from the single key of before (a function: translated when asked). */
@@ -34,7 +34,7 @@ export function migratedAccountName(): string {
 export const LEGACY_SECRET_KEY = 'claudeBatches.apiKey';
 
 export const MAX_ACCOUNTS = 20;
-export const MAX_NAME_LENGTH = 60;
+const MAX_NAME_LENGTH = 60;
 const ID_SHAPE = /^[A-Za-z0-9_-]{1,40}$/;
 
 export const EMPTY_ACCOUNTS: AccountsState = { accounts: [], baseUrls: {} };
@@ -75,6 +75,21 @@ export function checkAccountName(state: AccountsState, raw: string, renaming?: s
   const taken = [...state.accounts.filter((a) => a.id !== renaming).map((a) => a.name), ENVIRONMENT_ACCOUNT_NAME];
   if (taken.some((n) => n.toLowerCase() === name.toLowerCase())) return { ok: false, problem: l10n.t('There is already an account named "{0}". Choose another name.', name) };
   return { ok: true, value: name };
+}
+
+/** Checks a base URL, as typed or as found stored: empty (the default), or an http(s) URL without credentials. */
+export function checkBaseUrl(raw: string): Checked<string> {
+  const value = raw.trim();
+  if (!value) return { ok: true, value: '' };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { ok: false, problem: l10n.t('That is not a URL. Leave it empty for the default server.') };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, problem: l10n.t('The base URL must start with https:// (or http://).') };
+  if (url.username || url.password) return { ok: false, problem: l10n.t('The base URL must not hold a user name or password.') };
+  return { ok: true, value: value.replace(/\/+$/, '') };
 }
 
 /** Adds an account (made active); `id` is made by the caller (random), never from the key. */
@@ -124,7 +139,12 @@ export function parseAccounts(synced: unknown, local: unknown): AccountsState {
   const machine = isRecord(local) ? local : {};
   const activeId = typeof machine.activeId === 'string' ? machine.activeId : undefined;
   const baseUrls: Record<string, string> = {};
-  if (isRecord(machine.baseUrls)) for (const [id, url] of Object.entries(machine.baseUrls)) if (typeof url === 'string' && url && accounts.some((a) => a.id === id)) baseUrls[id] = url;
+  if (isRecord(machine.baseUrls)) {
+    for (const [id, url] of Object.entries(machine.baseUrls)) {
+      const checked = typeof url === 'string' ? checkBaseUrl(url) : undefined;
+      if (checked?.ok && checked.value && accounts.some((a) => a.id === id)) baseUrls[id] = checked.value;
+    }
+  }
   return activeId === undefined ? { accounts, baseUrls } : { accounts, activeId, baseUrls };
 }
 
@@ -145,13 +165,13 @@ export function migrateAccounts(hadStoredKey: boolean, environmentKeySet: boolea
 
 /** A name for a new account that no other has: "Account 2", "Account 3"… */
 export function freeAccountName(state: AccountsState, base = l10n.t('Account')): string {
-  // Among count + 2 candidates one is free: each account takes at most one of them.
-  const last = state.accounts.length + 2;
-  for (let n = state.accounts.length + 1; n < last; n++) {
+  // Among count + 1 candidates one is free: each account takes at most one of them.
+  const count = state.accounts.length;
+  for (let n = count + 1; n < 2 * count + 1; n++) {
     const name = `${base} ${n}`;
     if (checkAccountName(state, name).ok) return name;
   }
-  return `${base} ${last}`;
+  return `${base} ${2 * count + 1}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -5,6 +5,13 @@ import type { KeyValueStorage } from './submissionRegistry';
 /** The accounts' names, as `{ accounts: [{ id, name }] }`: Settings Sync may carry them (never a key). */
 export const SYNCED_ACCOUNTS_KEY = 'claudeBatches.accounts';
 
+/** The ids of the named accounts stored (whatever else is stored there is left out). */
+export function storedAccountIds(storage: Pick<KeyValueStorage, 'get'>): Set<string> {
+  const synced = storage.get<{ accounts?: unknown }>(SYNCED_ACCOUNTS_KEY);
+  const list = typeof synced === 'object' && synced !== null && Array.isArray(synced.accounts) ? (synced.accounts as unknown[]) : [];
+  return new Set(list.flatMap((a) => (typeof a === 'object' && a !== null && typeof (a as { id?: unknown }).id === 'string' ? [(a as { id: string }).id] : [])));
+}
+
 /**
  * Whether there are several accounts (named ones, and ANTHROPIC_API_KEY's): then the status bar
  * names the one in use from the start.

@@ -6,7 +6,7 @@ import { outcomeSummary } from '../common/requestCounts';
 import type { KeyValueStorage } from './submissionRegistry';
 import { isEnded } from '../common/batchStatus';
 
-const STORAGE_KEY = 'claudeBatches.announcedEnds';
+export const ANNOUNCED_ENDS_KEY = 'claudeBatches.announcedEnds';
 /** Announced ids are forgotten after this long; the API forgets the batches' results by then too. */
 const KEEP_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -24,7 +24,7 @@ export class EndAnnouncer {
   ) {}
 
   private announced(): Record<string, number> {
-    return this.storage.get<Record<string, number>>(STORAGE_KEY) ?? {};
+    return this.storage.get<Record<string, number>>(ANNOUNCED_ENDS_KEY) ?? {};
   }
 
   /**
@@ -41,7 +41,7 @@ export class EndAnnouncer {
     const now = this.now();
     const kept = Object.fromEntries(Object.entries(announced).filter(([, at]) => now - at < KEEP_MS));
     for (const b of fresh) kept[b.id] = now;
-    await this.storage.update(STORAGE_KEY, kept);
+    await this.storage.update(ANNOUNCED_ENDS_KEY, kept);
     const claimed: MessageBatch[] = [];
     for (const b of fresh) if (await this.claim(b.id)) claimed.push(b);
     return claimed;

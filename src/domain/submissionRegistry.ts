@@ -60,7 +60,7 @@ export function batchName(record: Pick<SubmissionRecord, 'label' | 'group'> | un
   return record ? recordLabel(record) : batchId;
 }
 
-const STORAGE_KEY = 'claudeBatches.submissions';
+export const SUBMISSIONS_KEY = 'claudeBatches.submissions';
 
 /**
  * The local memory of submitted batches: source file, content hash, submit time. Persisted in
@@ -75,7 +75,7 @@ export class SubmissionRegistry extends DisposableObject {
   }
 
   private all(): Record<string, SubmissionRecord> {
-    return this.storage.get<Record<string, SubmissionRecord>>(STORAGE_KEY) ?? {};
+    return this.storage.get<Record<string, SubmissionRecord>>(SUBMISSIONS_KEY) ?? {};
   }
 
   get(batchId: string): SubmissionRecord | undefined {
@@ -99,7 +99,7 @@ export class SubmissionRegistry extends DisposableObject {
   }
 
   async record(record: SubmissionRecord): Promise<void> {
-    await this.storage.update(STORAGE_KEY, { ...this.all(), [record.batchId]: record });
+    await this.storage.update(SUBMISSIONS_KEY, { ...this.all(), [record.batchId]: record });
     this.changed.fire(record);
   }
 
@@ -116,6 +116,6 @@ export class SubmissionRegistry extends DisposableObject {
       delete all[id];
       changed = true;
     }
-    if (changed) await this.storage.update(STORAGE_KEY, all);
+    if (changed) await this.storage.update(SUBMISSIONS_KEY, all);
   }
 }

@@ -3,17 +3,18 @@ import type { KeyValueStorage, SubmissionRecord } from './submissionRegistry';
 import { isEnded } from '../common/batchStatus';
 
 export const UNFINISHED_KEY = 'claudeBatches.unfinished';
-const STORAGE_KEY = UNFINISHED_KEY;
 
 /**
  * Whether a start may have batches to watch, in any account: some are remembered as unfinished,
  * or nothing was ever remembered (the first start of this version works it out from the
  * submissions). `keys` lists what the storage holds (each account keeps its own memory).
  */
-export function mayHaveUnfinished(storage: Pick<KeyValueStorage, 'get'> & { keys?(): readonly string[] }): boolean {
+export function mayHaveUnfinished(storage: Pick<KeyValueStorage, 'get'> & { keys?(): readonly string[] }, accounts?: ReadonlySet<string>): boolean {
   // Each account's memory is this key, `@<account id>` after it but for one (see accountData.ts,
-  // not imported: activation parses this module).
-  const names = storage.keys?.().filter((k) => k === STORAGE_KEY || k.startsWith(`${STORAGE_KEY}@`)) ?? [STORAGE_KEY];
+  // not imported: activation parses this module); one of an account removed since (`accounts`
+  // does not name it) has nothing to watch: nothing watches a removed account.
+  const own = (k: string) => k === UNFINISHED_KEY || (k.startsWith(`${UNFINISHED_KEY}@`) && (!accounts || accounts.has(k.slice(UNFINISHED_KEY.length + 1))));
+  const names = storage.keys?.().filter(own) ?? [UNFINISHED_KEY];
   if (names.length === 0) return true;
   return names.some((name) => {
     const kept = storage.get<Record<string, number>>(name);
@@ -39,16 +40,16 @@ export class UnfinishedBatches {
     submissions: () => readonly Pick<SubmissionRecord, 'batchId' | 'submittedAt'>[],
     private readonly now: () => number = Date.now,
   ) {
-    const kept = storage.get<Record<string, number>>(STORAGE_KEY);
+    const kept = storage.get<Record<string, number>>(UNFINISHED_KEY);
     // Before this memory existed only the submissions were kept: the recent ones may still run.
     const seeded = kept ?? Object.fromEntries(submissions().filter((r) => now() - Date.parse(r.submittedAt) < MAX_RUN_MS).map((r) => [r.batchId, Date.parse(r.submittedAt)]));
     const live = Object.fromEntries(Object.entries(seeded).filter(([, since]) => now() - since < FORGET_AFTER_MS));
     this.atStart = new Set(Object.keys(live));
-    if (kept === undefined || Object.keys(live).length !== Object.keys(kept).length) void storage.update(STORAGE_KEY, live);
+    if (kept === undefined || Object.keys(live).length !== Object.keys(kept).length) void storage.update(UNFINISHED_KEY, live);
   }
 
   private all(): Record<string, number> {
-    return this.storage.get<Record<string, number>>(STORAGE_KEY) ?? {};
+    return this.storage.get<Record<string, number>>(UNFINISHED_KEY) ?? {};
   }
 
   /** The ids of the batches not yet seen ending. */
@@ -68,12 +69,12 @@ export class UnfinishedBatches {
       if (isEnded(b)) delete next[b.id];
       else if (!(b.id in next)) next[b.id] = this.now();
     }
-    if (!sameKeys(all, next)) await this.storage.update(STORAGE_KEY, next);
+    if (!sameKeys(all, next)) await this.storage.update(UNFINISHED_KEY, next);
   }
 
   /** A batch just submitted: it is in flight. */
   async add(batchId: string): Promise<void> {
-    if (!this.has(batchId)) await this.storage.update(STORAGE_KEY, { ...this.all(), [batchId]: this.now() });
+    if (!this.has(batchId)) await this.storage.update(UNFINISHED_KEY, { ...this.all(), [batchId]: this.now() });
   }
 
   /** A batch the API no longer knows: it will never be seen ending. */
@@ -81,7 +82,7 @@ export class UnfinishedBatches {
     const all = this.all();
     if (!(batchId in all)) return;
     const { [batchId]: _gone, ...rest } = all;
-    await this.storage.update(STORAGE_KEY, rest);
+    await this.storage.update(UNFINISHED_KEY, rest);
   }
 }
 

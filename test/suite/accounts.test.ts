@@ -118,6 +118,16 @@ describe('accounts: migration from the single stored key', () => {
     assert.equal(registry.get('msgbatch_old')?.label, 'old.jsonl');
   });
 
+  it('with ANTHROPIC_API_KEY and names that came by Settings Sync (no key of theirs here), ANTHROPIC_API_KEY stays in use, with the data of before', async () => {
+    const memento = new MemoryMemento();
+    await memento.update('claudeBatches.accounts', { accounts: [{ id: 'default', name: 'Default' }] });
+    const accounts = make(memento, new MemorySecrets(), { ANTHROPIC_API_KEY: PERSONAL_KEY });
+    await accounts.ready();
+    assert.equal(accounts.active()?.id, 'env');
+    assert.equal((await accounts.resolve()).key, PERSONAL_KEY);
+    assert.equal(accounts.activePlaces().dir, root);
+  });
+
   it('names that came by Settings Sync stay; the migrated account joins them once; no key roams', async () => {
     const memento = new MemoryMemento();
     await memento.update('claudeBatches.accounts', { accounts: [{ id: 'default', name: 'Default' }, { id: 'laptop1', name: 'Laptop' }] });
@@ -260,6 +270,8 @@ describe('accounts: two accounts in the running extension', () => {
     assert.equal(registry.get(batch.id), undefined, 'the Work batch is filed under Personal');
     assert.equal(store.get(batch.id), undefined, 'the Work batch shows under Personal');
     assert.equal(keys.active()?.id, personal.id);
+    const { accountWatches } = await extensionApi();
+    assert.ok(accountWatches.watchOf(work.id), 'the Work batch, in flight, is not watched');
     await vscode.commands.executeCommand('claudeBatches.switchAccount', work.id);
     assert.ok(registry.get(batch.id), 'the Work batch is not filed under Work');
   });
@@ -292,6 +304,8 @@ describe('accounts: two accounts in the running extension', () => {
     assert.equal((await keys.resolveFor({ ...keys.active()!, id: work.id, implicit: false, name: 'Work' })).key, undefined, 'the Work key is still stored');
     assert.ok(fs.existsSync(path.join(workDir, 'local-copy-stand-in.jsonl')), 'the kept results are gone');
     assert.equal(keys.active()?.id, personal.id);
+    const { globalState } = await extensionApi();
+    assert.ok(globalState.get<Record<string, unknown>>(`claudeBatches.submissions@${work.id}`)?.[workBatch], 'the kept record is gone');
 
     ui.answer('pick', /Which account do you want to remove/, 'Personal');
     ui.answer('confirm', /^Remove the account "Personal"\?/, 'Remove, Delete Local Results');

@@ -64,6 +64,8 @@ export class AccountStore extends DisposableObject {
   readonly onDidChangeActive = this.activeChanged.event;
   private readonly migration: Promise<void>;
   private activeId: string | undefined;
+  /** The accounts as last parsed, with the stored values they were parsed from. */
+  private parsed: { synced: unknown; machine: unknown; activeId: string | undefined; state: AccountsState } | undefined;
 
   constructor(
     private readonly memento: StateStorage,
@@ -91,8 +93,14 @@ export class AccountStore extends DisposableObject {
   }
 
   private state(): AccountsState {
-    const machine = this.machine();
-    return parseAccounts(this.memento.get(SYNCED_ACCOUNTS_KEY), { ...machine, activeId: this.activeId });
+    // Read for every registry access (each row of the view): parsed again only when what is stored changed.
+    const synced = this.memento.get<unknown>(SYNCED_ACCOUNTS_KEY);
+    const machineRaw = this.memento.get<unknown>(MACHINE_KEY);
+    const cached = this.parsed;
+    if (cached && cached.synced === synced && cached.machine === machineRaw && cached.activeId === this.activeId) return cached.state;
+    const state = parseAccounts(synced, { ...this.machine(), activeId: this.activeId });
+    this.parsed = { synced, machine: machineRaw, activeId: this.activeId, state };
+    return state;
   }
 
   private machine(): MachineState {
@@ -220,10 +228,13 @@ export class AccountStore extends DisposableObject {
           .filter((a) => !synced.accounts.some((s) => s.id === a.id))
           .map((a) => (checkAccountName(synced, a.name).ok ? a : { ...a, name: freeAccountName(synced) })),
       ],
-      activeId: state.activeId,
+      // No key of before: the account that owns the data of before (ANTHROPIC_API_KEY's, when set)
+      // stays in use, not a name that came by Settings Sync with no key on this machine.
+      activeId: state.activeId ?? dataOwner,
       baseUrls: {},
     };
-    await this.save(parseAccounts(serializeAccounts(merged).synced, serializeAccounts(merged).local), dataOwner);
+    const { synced: names, local } = serializeAccounts(merged);
+    await this.save(parseAccounts(names, local), dataOwner);
     if (legacy) await this.secrets.delete(LEGACY_SECRET_KEY);
   }
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { checkApiKey, describeError, rememberSecret } from '../../api';
 import { deleteAccountData, storageOf } from '../../domain/accountData';
-import { checkAccountName, ENVIRONMENT_ACCOUNT_ID, freeAccountName, migratedAccountName, parseAccounts } from '../../domain/accounts';
+import { checkAccountName, checkBaseUrl, ENVIRONMENT_ACCOUNT_ID, freeAccountName, migratedAccountName, parseAccounts } from '../../domain/accounts';
 import type { KeyValueStorage } from '../../domain/submissionRegistry';
 import type { AccountStore, AccountView } from '../account/accountStore';
 import type { ClientProvider } from '../account/clientProvider';
@@ -112,20 +112,6 @@ export async function clearApiKey({ keys, log }: AccountDeps): Promise<void> {
   );
 }
 
-/** Checks a base URL as typed: empty (the default), or an http(s) URL without credentials. */
-export function checkBaseUrl(raw: string): { ok: true; value: string } | { ok: false; problem: string } {
-  const value = raw.trim();
-  if (!value) return { ok: true, value: '' };
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return { ok: false, problem: vscode.l10n.t('That is not a URL. Leave it empty for the default server.') };
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, problem: vscode.l10n.t('The base URL must start with https:// (or http://).') };
-  if (url.username || url.password) return { ok: false, problem: vscode.l10n.t('The base URL must not hold a user name or password.') };
-  return { ok: true, value: value.replace(/\/+$/, '') };
-}
 
 /** "Add Account…": a name, a key (checked before it is stored) and, if wanted, a base URL; then it is in use. */
 export async function addAccount({ keys, clients, log }: AccountDeps): Promise<AccountView | undefined> {
@@ -271,7 +257,7 @@ export async function removeAccount({ keys, log, globalState }: AccountDeps): Pr
   const drop = vscode.l10n.t('Remove, Delete Local Results');
   const choice = await ui().confirm(
     vscode.l10n.t('Remove the account "{0}"?', account.name),
-    vscode.l10n.t("Its API key is deleted from this machine's secret storage. Its local copies of results and the record of what was submitted from here can stay on disk, or be deleted for good."),
+    vscode.l10n.t("Its API key is deleted from this machine's secret storage, and its name from the machines Settings Sync shares it with. Its local copies of results and the record of what was submitted from here can stay on disk, or be deleted for good."),
     keep,
     drop,
   );

@@ -322,7 +322,10 @@ function submittedIn(services: Services): { current(): boolean; registry: Pick<S
         const target = registry();
         await target.record(record);
         // The account's memory of unfinished batches (its watch picks it up) follows the main registry's event otherwise.
-        if (target !== services.registry) await new UnfinishedBatches(storageOf(services.globalState, places), () => []).add(record.batchId);
+        if (target !== services.registry) {
+          await new UnfinishedBatches(storageOf(services.globalState, places), () => []).add(record.batchId);
+          services.accountWatches.sync();
+        }
       },
     },
   };

@@ -3,6 +3,7 @@ import type { BatchStore } from '../../domain/batchStore';
 import type { SubmissionRegistry } from '../../domain/submissionRegistry';
 import type { AccountStore } from '../account/accountStore';
 import type { ClientProvider } from '../account/clientProvider';
+import type { AccountWatches } from '../watching/accountWatches';
 import type { Log } from './log';
 import type { PollingService } from '../watching/polling';
 import type { ResultsService } from '../results/resultsService';
@@ -16,6 +17,8 @@ export interface Services {
   /** VS Code's global state, where each account keeps its local memories (see accountData). */
   globalState: import('../../domain/submissionRegistry').KeyValueStorage;
   clients: ClientProvider;
+  /** The watches of the accounts not in use: told when one is given a batch in flight. */
+  accountWatches: Pick<AccountWatches, 'sync'>;
   store: BatchStore;
   registry: SubmissionRegistry;
   view: vscode.TreeView<BatchesTreeNode>;

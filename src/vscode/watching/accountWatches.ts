@@ -81,7 +81,8 @@ export class AccountWatches extends DisposableObject {
     return this.watches.get(accountId);
   }
 
-  private sync(): void {
+  /** Watches the accounts not in use that remember batches in flight (and only those). */
+  sync(): void {
     if (this.isDisposed) return;
     const { keys, globalState } = this.deps;
     const active = keys.active()?.id;

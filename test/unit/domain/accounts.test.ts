@@ -4,6 +4,8 @@ import {
   accountSecretKey,
   activeAccount,
   addAccount,
+  checkAccountName,
+  checkBaseUrl,
   allAccounts,
   EMPTY_ACCOUNTS,
   ENVIRONMENT_ACCOUNT_ID,
@@ -20,7 +22,7 @@ import {
 } from '../../../src/domain/accounts';
 import { accountDataPlaces, AccountScopedStorage } from '../../../src/domain/accountData';
 import { mayHaveUnfinished } from '../../../src/domain/unfinishedBatches';
-import { hasSeveralAccounts, SYNCED_ACCOUNTS_KEY } from '../../../src/domain/accountsAtStart';
+import { hasSeveralAccounts, storedAccountIds, SYNCED_ACCOUNTS_KEY } from '../../../src/domain/accountsAtStart';
 import { SubmissionRegistry, type KeyValueStorage } from '../../../src/domain/submissionRegistry';
 
 function ok<T>(checked: { ok: true; value: T } | { ok: false; problem: string }): T {
@@ -102,12 +104,31 @@ describe('accounts: names, the active one, removal', () => {
     assert.deepEqual(state, { accounts: [{ id: 'a1', name: 'Work' }, { id: 'a4', name: 'Ok' }], baseUrls: { a1: 'http://x' } });
     assert.deepEqual(parseAccounts(undefined, null), EMPTY_ACCOUNTS);
     assert.deepEqual(parseAccounts([1, 2], 'x'), EMPTY_ACCOUNTS);
+    // A stored base URL is checked as a typed one: anything else is the default server.
+    const urls = parseAccounts({ accounts: [{ id: 'a1', name: 'A' }, { id: 'a2', name: 'B' }, { id: 'a3', name: 'C' }] }, { baseUrls: { a1: 'not a url', a2: 'https://u:p@x.test', a3: 'https://x.test/' } });
+    assert.deepEqual(urls.baseUrls, { a3: 'https://x.test' });
+  });
+
+  it('checks a base URL: empty for the default, http(s) only, no credentials, no trailing slash', () => {
+    assert.deepEqual(checkBaseUrl('  '), { ok: true, value: '' });
+    assert.deepEqual(checkBaseUrl(' https://api.example.test/// '), { ok: true, value: 'https://api.example.test' });
+    assert.match((checkBaseUrl('api.example.test') as { problem: string }).problem, /not a URL/);
+    assert.match((checkBaseUrl('ftp://x.test') as { problem: string }).problem, /must start with https:\/\//);
+    assert.match((checkBaseUrl('https://me:secret@x.test') as { problem: string }).problem, /user name or password/);
   });
 
   it('a new account gets a name no other has', () => {
     assert.equal(freeAccountName(EMPTY_ACCOUNTS), 'Account 1');
     const state = ok(addAccount(ok(addAccount(EMPTY_ACCOUNTS, 'a', 'Account 2')), 'b', 'Other'));
     assert.equal(freeAccountName(state), 'Account 3');
+    // The first candidates taken: the name is still one nobody has.
+    const taken = ok(addAccount(ok(addAccount(EMPTY_ACCOUNTS, 'a', 'Account 3')), 'b', 'Account 4'));
+    assert.equal(freeAccountName(taken), 'Account 5');
+    for (let n = 1; n <= 6; n++) {
+      let crowded = EMPTY_ACCOUNTS;
+      for (let i = 0; i < n; i++) crowded = ok(addAccount(crowded, `c${i}`, `Account ${n + 1 + i}`));
+      assert.equal(checkAccountName(crowded, freeAccountName(crowded)).ok, true, `${n} accounts`);
+    }
   });
 
   it('each account\'s key has its own secret entry, named by the account id', () => {
@@ -161,6 +182,11 @@ describe('accounts: each account\'s local data apart', () => {
     assert.equal(mayHaveUnfinished(withKeys), false);
     storage.data.set('claudeBatches.unfinished@a1', { b1: 1 });
     assert.equal(mayHaveUnfinished(withKeys), true, 'an account not in use has a batch in flight');
+    storage.data.set(SYNCED_ACCOUNTS_KEY, { accounts: [{ id: 'a2', name: 'Other' }, 'junk', { id: 7 }] });
+    assert.deepEqual([...storedAccountIds(storage)], ['a2']);
+    assert.equal(mayHaveUnfinished(withKeys, storedAccountIds(storage)), false, 'a removed account\'s memory loads the features at every start');
+    storage.data.set('claudeBatches.unfinished@a2', { b2: 1 });
+    assert.equal(mayHaveUnfinished(withKeys, storedAccountIds(storage)), true);
   });
 
   it('one registry follows the active account: a record made under one is not seen under the other', async () => {

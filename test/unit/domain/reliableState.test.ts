@@ -147,18 +147,35 @@ describe('reliable global state (reads back what this window wrote)', () => {
     assert.equal(state.get('mine'), 5, 'once settled, another window\'s later write is read');
   });
 
-  it('gives up after a few writes when another window keeps writing the key (theirs is read)', async () => {
+  it("another window's newer write just after ours stands: not taken for an echo, not written over", async () => {
     const memento = new EchoingMemento();
     const state = new ReliableState(memento);
     let sends = 0;
     memento.afterStore = () => {
       sends++;
-      memento.externalWrite('k', 'theirs'); // lands just after each of ours
+      if (sends === 1) memento.externalWrite('k', 'theirs'); // lands just after ours
     };
     const writing = state.update('k', 'mine');
     await memento.drain();
     await writing;
-    assert.equal(sends, 5);
+    assert.equal(sends, 1, 'ours was written once');
     assert.equal(state.get('k'), 'theirs');
+  });
+
+  it('a value read from disk and then replaced, brought back by an echo, is written over again', async () => {
+    const memento = new EchoingMemento();
+    memento.externalWrite('claudeBatches.submissions', { msgbatch_1: record('msgbatch_1') }); // as found at the start
+    await memento.drain();
+    const state = new ReliableState(memento);
+    const registry = new SubmissionRegistry(state);
+    const announced = state.update('claudeBatches.announcedEnds', { msgbatch_0: 1 });
+    await memento.step(); // its flush: the object with the record as found
+    const forgotten = registry.forget('msgbatch_1');
+    await memento.step(); // the echo: the record as found, back
+    assert.equal(registry.has('msgbatch_1'), false);
+    await memento.drain();
+    await Promise.all([announced, forgotten]);
+    assert.equal(registry.has('msgbatch_1'), false);
+    assert.doesNotMatch(memento.stored, /msgbatch_1/);
   });
 });
