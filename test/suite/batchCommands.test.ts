@@ -11,9 +11,11 @@ const request = (id: string) => ({ custom_id: id, params: { model: 'claude-sonne
 describe('batch commands', () => {
   const t = perTest({ timing: 'manual' });
 
+  /** Lists the batches, and waits for the end notifications that listing brings (they come on their own schedule). */
   async function listed(): Promise<void> {
-    const { store } = await extensionApi();
+    const { store, endNotifications } = await extensionApi();
     await store.refresh();
+    await endNotifications.settled();
   }
 
   describe('cancel', () => {
