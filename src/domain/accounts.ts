@@ -4,6 +4,7 @@
 // does) and files each account's local data under its id.
 
 import * as l10n from '@vscode/l10n';
+import { createHash } from 'node:crypto';
 
 /** One named account. Its key is in SecretStorage under `accountSecretKey(id)`, never here. */
 export interface Account {
@@ -172,6 +173,46 @@ export function freeAccountName(state: AccountsState, base = l10n.t('Account')):
     if (checkAccountName(state, name).ok) return name;
   }
   return `${base} ${2 * count + 1}`;
+}
+
+/** How many removed accounts' kept data this machine remembers how to find again. */
+export const MAX_KEPT_ACCOUNTS = 50;
+
+/**
+ * What the data of a removed account is found again by when its key is added again: a one-way
+ * digest of the key (with a fixed prefix of its own, so it matches no other digest of the key).
+ * The key itself is never kept; a digest of a random 100-character key does not give it back.
+ */
+export function keyFingerprint(key: string): string {
+  // not translated: the digest's own prefix, never shown
+  return createHash('sha256').update('claude-batches: kept account data\n').update(key.trim()).digest('hex').slice(0, 32);
+}
+
+/** The kept data of removed accounts (fingerprint → account id), as found stored: malformed entries dropped. */
+export function parseKeptAccounts(raw: unknown): Record<string, string> {
+  const kept: Record<string, string> = {};
+  if (!isRecord(raw)) return kept;
+  for (const [fingerprint, id] of Object.entries(raw).slice(-MAX_KEPT_ACCOUNTS)) {
+    if (/^[0-9a-f]{32}$/.test(fingerprint) && typeof id === 'string' && ID_SHAPE.test(id) && id !== ENVIRONMENT_ACCOUNT_ID) kept[fingerprint] = id;
+  }
+  return kept;
+}
+
+/** Remembers that account `id`'s data, kept on removal, belongs to the key of `fingerprint` (the oldest forgotten past the bound). */
+export function keepAccountData(kept: Readonly<Record<string, string>>, fingerprint: string, id: string): Record<string, string> {
+  const { [fingerprint]: _before, ...rest } = kept;
+  const entries = [...Object.entries(rest).filter(([, keptId]) => keptId !== id), [fingerprint, id] as [string, string]];
+  return Object.fromEntries(entries.slice(-MAX_KEPT_ACCOUNTS));
+}
+
+/**
+ * The id an account added with the key of `fingerprint` takes: the removed account's whose data
+ * was kept (its results and records come back), unless an account has that id now; else none.
+ */
+export function takeKeptAccount(kept: Readonly<Record<string, string>>, fingerprint: string, state: AccountsState): { id: string | undefined; kept: Record<string, string> } {
+  const { [fingerprint]: id, ...rest } = kept;
+  if (id === undefined) return { id: undefined, kept: { ...kept } };
+  return { id: state.accounts.some((a) => a.id === id) ? undefined : id, kept: rest };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -314,6 +314,33 @@ describe('accounts: two accounts in the running extension', () => {
     assert.ok(!fs.existsSync(personalDir), 'the deleted results are still there');
     assert.equal(keys.active()?.implicit, true, 'ANTHROPIC_API_KEY is what is left');
     assert.equal(registry.get(workBatch), undefined);
+
+    // The same key added again gets the kept data back; a key whose data was deleted starts afresh.
+    const again = await addAccount('Work again', WORK_KEY);
+    assert.equal(again.id, work.id);
+    assert.match(ui.messages('info').at(-1)!, /account "Work again" added and in use\. The local results and records kept when this key was removed are back/);
+    assert.ok(registry.get(workBatch), 'the kept record is not back');
+    assert.equal(results.dir, workDir);
+    assert.ok(fs.existsSync(path.join(workDir, 'local-copy-stand-in.jsonl')));
+    const personalAgain = await addAccount('Personal again', PERSONAL_KEY);
+    assert.notEqual(personalAgain.id, personal.id);
+    assert.doesNotMatch(ui.messages('info').at(-1)!, /are back/);
+    assert.equal(registry.get(workBatch), undefined);
+  });
+
+  it('Clear API Key, then Set API Key with the same key: the local records of before are there again', async () => {
+    const { keys, registry } = await extensionApi();
+    const work = await addAccount('Work', WORK_KEY);
+    const workBatch = await submit(1);
+    await vscode.commands.executeCommand('claudeBatches.clearApiKey');
+    assert.equal(keys.get(work.id), undefined);
+    assert.equal(registry.get(workBatch), undefined);
+    ui.answer('input', /Paste your Anthropic API key/, WORK_KEY);
+    assert.equal(await vscode.commands.executeCommand('claudeBatches.setApiKey'), true);
+    ui.verify();
+    assert.equal(keys.active()?.id, work.id);
+    assert.ok(registry.get(workBatch), 'the record of the batch submitted before is lost');
+    assert.match(ui.messages('info').at(-1)!, /The local results and records this key had before are back/);
   });
 
   it('neither key appears in any log, state file or message', async () => {

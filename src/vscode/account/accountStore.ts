@@ -10,6 +10,10 @@ import {
   checkAccountName,
   freeAccountName,
   ENVIRONMENT_ACCOUNT_ID,
+  keepAccountData,
+  keyFingerprint,
+  parseKeptAccounts,
+  takeKeptAccount,
   LEGACY_SECRET_KEY,
   migrateAccounts,
   MIGRATED_ACCOUNT_ID,
@@ -38,6 +42,8 @@ interface MachineState {
   baseUrls: Record<string, string>;
   /** The account the local data of before accounts belongs to; absent: the first account added. */
   legacyOwner?: string;
+  /** Removed accounts whose local data was kept: a digest of the key → the id the data is filed under. */
+  kept: Record<string, string>;
 }
 
 /** A resolved key and the account it is for. */
@@ -110,6 +116,7 @@ export class AccountStore extends DisposableObject {
       activeId: typeof value.activeId === 'string' ? value.activeId : undefined,
       baseUrls: typeof value.baseUrls === 'object' && value.baseUrls !== null ? value.baseUrls : {},
       legacyOwner: typeof value.legacyOwner === 'string' ? value.legacyOwner : undefined,
+      kept: parseKeptAccounts(value.kept),
     };
   }
 
@@ -158,17 +165,22 @@ export class AccountStore extends DisposableObject {
     return { account, ...resolveApiKey(stored, undefined) };
   }
 
-  /** Adds an account with its (already checked) key, and uses it. */
-  async add(name: string, key: string, baseUrl = ''): Promise<Checked<AccountView>> {
+  /**
+   * Adds an account with its (already checked) key, and uses it. A key whose account was removed
+   * here with its local data kept gets that data back (`restoredData`): the account takes its id.
+   */
+  async add(name: string, key: string, baseUrl = ''): Promise<Checked<AccountView & { readonly restoredData: boolean }>> {
     await this.migration;
-    const id = randomBytes(6).toString('hex');
-    const next = addAccount(this.state(), id, name, baseUrl);
+    const state = this.state();
+    const machine = this.machine();
+    const found = takeKeptAccount(machine.kept, keyFingerprint(key), state);
+    const id = found.id ?? randomBytes(6).toString('hex');
+    const next = addAccount(state, id, name, baseUrl);
     if (!next.ok) return next;
     await this.secrets.store(accountSecretKey(id), key);
-    const machine = this.machine();
     // The data of before belongs to nobody yet (there was no key): the first account takes it.
-    await this.save(next.value, machine.legacyOwner ?? id);
-    return { ok: true, value: this.get(id)! };
+    await this.save(next.value, machine.legacyOwner ?? id, found.kept);
+    return { ok: true, value: { ...this.get(id)!, restoredData: found.id !== undefined } };
   }
 
   async rename(accountId: string, name: string): Promise<Checked<AccountView>> {
@@ -178,11 +190,20 @@ export class AccountStore extends DisposableObject {
     return { ok: true, value: this.get(accountId)! };
   }
 
-  /** Forgets an account and its key (its local data is the caller's to keep or delete). */
-  async remove(accountId: string): Promise<void> {
+  /**
+   * Forgets an account and its key. Its local data is the caller's to keep or delete; when kept
+   * (`keepData`), adding the same key again later brings it back.
+   */
+  async remove(accountId: string, keepData = false): Promise<void> {
     await this.migration;
+    const machine = this.machine();
+    let kept = machine.kept;
+    if (keepData && accountId !== ENVIRONMENT_ACCOUNT_ID) {
+      const key = await this.secrets.get(accountSecretKey(accountId));
+      if (key) kept = keepAccountData(kept, keyFingerprint(key), accountId);
+    }
     await this.secrets.delete(accountSecretKey(accountId));
-    await this.save(removeAccount(this.state(), accountId));
+    await this.save(removeAccount(this.state(), accountId), machine.legacyOwner, kept);
   }
 
   async use(accountId: string): Promise<Checked<AccountView>> {
@@ -198,13 +219,13 @@ export class AccountStore extends DisposableObject {
     this.changed.fire();
   }
 
-  private async save(state: AccountsState, legacyOwner = this.machine().legacyOwner): Promise<void> {
+  private async save(state: AccountsState, legacyOwner = this.machine().legacyOwner, kept = this.machine().kept): Promise<void> {
     const { synced, local } = serializeAccounts(state);
     const before = this.active()?.id;
     this.activeId = local.activeId;
     if (activeAccount(state, this.environmentKeySet)?.id !== before) this.activeChanged.fire();
     await this.memento.update(SYNCED_ACCOUNTS_KEY, synced);
-    await this.memento.update(MACHINE_KEY, { ...local, legacyOwner } satisfies MachineState);
+    await this.memento.update(MACHINE_KEY, { ...local, legacyOwner, kept } satisfies MachineState);
     this.changed.fire();
   }
 

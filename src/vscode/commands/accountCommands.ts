@@ -88,7 +88,11 @@ export async function setApiKey({ keys, clients, log }: AccountDeps): Promise<bo
       void ui().error(vscode.l10n.t('{0} The key was not saved.', added.problem));
       return false;
     }
-    log.info(`API key saved to secret storage as the account "${added.value.name}".`);
+    log.info(`API key saved to secret storage as the account "${added.value.name}"${added.value.restoredData ? ', with the local data it had before' : ''}.`);
+    if (added.value.restoredData) {
+      void ui().info(vscode.l10n.t('Claude Batches: API key saved. The local results and records this key had before are back.'));
+      return true;
+    }
   }
   void ui().info(vscode.l10n.t('Claude Batches: API key saved.'));
   return true;
@@ -99,7 +103,8 @@ export async function clearApiKey({ keys, log }: AccountDeps): Promise<void> {
   await keys.ready();
   const active = keys.active();
   if (active && !active.implicit) {
-    await keys.remove(active.id);
+    // Its local data stays, found again when the same key is set again.
+    await keys.remove(active.id, true);
     log.info(`API key of the account "${active.name}" removed from secret storage.`);
   }
   const now = await keys.resolve();
@@ -156,8 +161,12 @@ export async function addAccount({ keys, clients, log }: AccountDeps): Promise<A
     void ui().error(vscode.l10n.t('{0} The key was not saved.', added.problem));
     return undefined;
   }
-  log.info(`Account "${added.value.name}" added; its key is in secret storage.`);
-  void ui().info(vscode.l10n.t('Claude Batches: account "{0}" added and in use.', added.value.name));
+  log.info(`Account "${added.value.name}" added; its key is in secret storage${added.value.restoredData ? '; the local data kept when its key was removed is back' : ''}.`);
+  void ui().info(
+    added.value.restoredData
+      ? vscode.l10n.t('Claude Batches: account "{0}" added and in use. The local results and records kept when this key was removed are back.', added.value.name)
+      : vscode.l10n.t('Claude Batches: account "{0}" added and in use.', added.value.name),
+  );
   return added.value;
 }
 
@@ -257,19 +266,19 @@ export async function removeAccount({ keys, log, globalState }: AccountDeps): Pr
   const drop = vscode.l10n.t('Remove, Delete Local Results');
   const choice = await ui().confirm(
     vscode.l10n.t('Remove the account "{0}"?', account.name),
-    vscode.l10n.t("Its API key is deleted from this machine's secret storage, and its name from the machines Settings Sync shares it with. Its local copies of results and the record of what was submitted from here can stay on disk, or be deleted for good."),
+    vscode.l10n.t("Its API key is deleted from this machine's secret storage, and its name from the machines Settings Sync shares it with. Its local copies of results and the record of what was submitted from here can stay on disk (adding the same key again brings them back), or be deleted for good."),
     keep,
     drop,
   );
   if (choice !== keep && choice !== drop) throw new UserCancelled();
   const places = keys.places(account.id);
-  await keys.remove(account.id);
+  await keys.remove(account.id, choice === keep);
   if (choice === drop) await deleteAccountData(storageOf(globalState, places), places);
   log.info(`Account "${account.name}" removed${choice === drop ? ' with its local data' : '; its local data was kept'}.`);
   void ui().info(
     choice === drop
       ? vscode.l10n.t('Claude Batches: account "{0}" removed, and its local results deleted.', account.name)
-      : vscode.l10n.t('Claude Batches: account "{0}" removed; its local results were kept.', account.name),
+      : vscode.l10n.t('Claude Batches: account "{0}" removed; its local results were kept. Add an account with the same key to see them again.', account.name),
   );
   return true;
 }

@@ -10,7 +10,12 @@ import {
   EMPTY_ACCOUNTS,
   ENVIRONMENT_ACCOUNT_ID,
   freeAccountName,
+  keepAccountData,
+  keyFingerprint,
   MAX_ACCOUNTS,
+  MAX_KEPT_ACCOUNTS,
+  parseKeptAccounts,
+  takeKeptAccount,
   migrateAccounts,
   MIGRATED_ACCOUNT_ID,
   parseAccounts,
@@ -134,6 +139,55 @@ describe('accounts: names, the active one, removal', () => {
   it('each account\'s key has its own secret entry, named by the account id', () => {
     assert.equal(accountSecretKey('a1'), 'claudeBatches.apiKey/a1');
     assert.notEqual(accountSecretKey('a1'), accountSecretKey('a2'));
+  });
+});
+
+describe('accounts: the kept data of a removed account comes back with its key', () => {
+  const KEY = 'sk-ant-api03-' + 'x'.repeat(80);
+
+  it('a fingerprint is a digest: stable, different per key, whitespace around the key ignored, and not the key', () => {
+    const fp = keyFingerprint(KEY);
+    assert.match(fp, /^[0-9a-f]{32}$/);
+    assert.equal(keyFingerprint(`  ${KEY}\n`), fp);
+    assert.notEqual(keyFingerprint(KEY + 'y'), fp);
+    assert.ok(!fp.includes(KEY.slice(0, 12)) && !KEY.includes(fp));
+  });
+
+  it('a removed account kept is taken again by an account added with the same key, once', () => {
+    const state = two();
+    const kept = keepAccountData({}, keyFingerprint(KEY), 'a1');
+    const afterRemoval = removeAccount(state, 'a1');
+    const found = takeKeptAccount(kept, keyFingerprint(KEY), afterRemoval);
+    assert.equal(found.id, 'a1');
+    assert.deepEqual(found.kept, {}, 'forgotten once taken');
+    assert.equal(ok(addAccount(afterRemoval, found.id!, 'Work again')).accounts.at(-1)?.id, 'a1');
+    assert.equal(takeKeptAccount(kept, keyFingerprint('another key'), afterRemoval).id, undefined);
+  });
+
+  it('is not taken while an account has that id (a name that came back by Settings Sync)', () => {
+    const kept = keepAccountData({}, keyFingerprint(KEY), 'a1');
+    assert.equal(takeKeptAccount(kept, keyFingerprint(KEY), two()).id, undefined);
+  });
+
+  it('one entry per account and per key; the oldest go past the bound', () => {
+    let kept = keepAccountData({}, keyFingerprint(KEY), 'a1');
+    kept = keepAccountData(kept, keyFingerprint(KEY), 'a2');
+    assert.deepEqual(Object.values(kept), ['a2'], 'the key now names its latest account');
+    kept = keepAccountData(kept, keyFingerprint('other'), 'a2');
+    assert.deepEqual(Object.keys(kept), [keyFingerprint('other')], 'an account is kept under one key');
+    for (let i = 0; i < MAX_KEPT_ACCOUNTS + 5; i++) kept = keepAccountData(kept, keyFingerprint(`k${i}`), `id${i}`);
+    assert.equal(Object.keys(kept).length, MAX_KEPT_ACCOUNTS);
+    assert.equal(Object.values(kept).at(-1), `id${MAX_KEPT_ACCOUNTS + 4}`);
+    assert.ok(!Object.values(kept).includes('id0'));
+  });
+
+  it('what is stored is read whatever it holds: malformed entries dropped, bounded', () => {
+    assert.deepEqual(parseKeptAccounts(undefined), {});
+    assert.deepEqual(parseKeptAccounts(['x']), {});
+    const fp = keyFingerprint(KEY);
+    assert.deepEqual(parseKeptAccounts({ [fp]: 'a1', short: 'a2', [keyFingerprint('e')]: ENVIRONMENT_ACCOUNT_ID, [keyFingerprint('n')]: 7, [keyFingerprint('p')]: '../x' }), { [fp]: 'a1' });
+    const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [keyFingerprint(`k${i}`), `id${i}`]));
+    assert.equal(Object.keys(parseKeptAccounts(many)).length, MAX_KEPT_ACCOUNTS);
   });
 });
 
