@@ -140,10 +140,11 @@ export function wire(context: vscode.ExtensionContext, standIns: StandIns): Exte
     answersBeside,
     comparisons,
     usage,
-    // Another key or server may be another account: forget what was listed, then list again.
+    // Another key or server may be another account: forget what was listed, then list again,
+    // with the batches it knows unfinished that are older than the first page.
     clients.onDidChange(() => {
       store.reset();
-      void store.refresh();
+      void startupWatch.listAgain();
     }),
   );
 

@@ -54,6 +54,10 @@ export class BatchStore extends DisposableObject {
   get state(): ListState {
     return this.current;
   }
+  /** Counts the resets: a batch looked up before the last one may belong to another account. */
+  get resets(): number {
+    return this.generation;
+  }
   /** Whether a first page has ever been loaded for the current key. */
   get isLoaded(): boolean {
     return this.loaded;
@@ -91,8 +95,8 @@ export class BatchStore extends DisposableObject {
     try {
       const page = await api.listPage({ limit: this.options.pageSize(), afterId: this.cursor });
       if (generation !== this.generation) return;
-      const known = new Set(this.list.map((b) => b.id));
-      this.list = [...this.list, ...page.batches.filter((b) => !known.has(b.id))];
+      // A batch looked up on its own (older than the pages, in flight) may already be there: each once, newest first.
+      this.list = mergeNewestFirst(this.list, page.batches);
       this.more = page.hasMore;
       this.cursor = page.lastId ?? this.cursor;
       this.current = { kind: 'ready' };
@@ -157,7 +161,13 @@ export class BatchStore extends DisposableObject {
         const was = previous.get(b.id);
         return was && !isEnded(was) && isEnded(b);
       });
-      this.list = page.batches;
+      // Batches beyond the re-listed range (looked up on their own, older than every page loaded)
+      // stay: the poller watches them and their end is still to be seen. The API answered for the
+      // range it listed, so one missing inside it is gone; without more pages, nothing older exists.
+      const oldest = page.batches.at(-1)?.created_at;
+      const listed = new Set(page.batches.map((b) => b.id));
+      const beyond = page.hasMore && oldest !== undefined ? this.list.filter((b) => b.created_at < oldest && !listed.has(b.id)) : [];
+      this.list = beyond.length ? mergeNewestFirst(page.batches, beyond) : page.batches;
       this.more = page.hasMore;
       this.cursor = page.lastId;
       this.loaded = true;
@@ -199,4 +209,13 @@ function sameBatch(a: MessageBatch, b: MessageBatch): boolean {
     ca.canceled === cb.canceled &&
     ca.expired === cb.expired
   );
+}
+
+/** Two lists of batches as one, newest first, each batch once (the first list's copy wins). */
+function mergeNewestFirst(list: readonly MessageBatch[], more: readonly MessageBatch[]): MessageBatch[] {
+  const known = new Set(list.map((b) => b.id));
+  const added = more.filter((b) => !known.has(b.id));
+  if (added.length === 0) return [...list];
+  // Stable: batches created in the same instant keep the order the API gave them.
+  return [...list, ...added].map((b, i) => ({ b, i })).sort((x, y) => (x.b.created_at < y.b.created_at ? 1 : x.b.created_at > y.b.created_at ? -1 : x.i - y.i)).map(({ b }) => b);
 }

@@ -252,6 +252,35 @@ describe('accounts: two accounts in the running extension', () => {
     assert.equal(ui.messages('info').filter((m) => /ended/.test(m)).length, 1);
   });
 
+  it('a batch in flight older than the first page is watched again when its account is put back in use, and its end announced', async () => {
+    const { keys, store, accountWatches, endNotifications } = await extensionApi();
+    await vscode.workspace.getConfiguration('claudeBatches').update('pageSize', 1, vscode.ConfigurationTarget.Global);
+    try {
+      const work = await addAccount('Work', WORK_KEY);
+      const workBatch = await submit(2);
+      // Newer batches push it off the first page.
+      for (const id of ['n1', 'n2']) emulator.finish(emulator.createBatch([{ custom_id: id, params: { model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: id }] } }], { apiKey: WORK_KEY }).id);
+      await addAccount('Personal', PERSONAL_KEY);
+      await until(() => !!accountWatches.watchOf(work.id), () => 'a watch of Work');
+      await accountWatches.watchOf(work.id)!.startup.ready;
+
+      await vscode.commands.executeCommand('claudeBatches.switchAccount', work.id);
+      assert.equal(accountWatches.watchOf(work.id), undefined, 'Work, in use, still has a watch of its own');
+      await until(() => !!store.get(workBatch), () => `the Work batch in flight, off the first page, is not in the store (${store.batches.map((b) => b.id).join(', ')})`);
+      assert.equal(store.batches.length, 2, 'the first page and the batch looked up');
+      assert.equal(store.inFlight()[0]?.id, workBatch);
+
+      emulator.finish(workBatch);
+      await vscode.commands.executeCommand('claudeBatches.refresh');
+      await until(() => store.get(workBatch)?.processing_status === 'ended', () => 'the Work batch seen ended');
+      await endNotifications.settled();
+      assert.equal(ui.messages('info').filter((m) => /ended in the account "Work": 2 succeeded/.test(m)).length, 1, `shown: ${JSON.stringify(ui.messages())}`);
+      assert.equal(keys.active()?.id, work.id);
+    } finally {
+      await vscode.workspace.getConfiguration('claudeBatches').update('pageSize', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a submission under way when another account is put in use is filed under the account it was sent with', async () => {
     const { keys, registry, store } = await extensionApi();
     const work = await addAccount('Work', WORK_KEY);

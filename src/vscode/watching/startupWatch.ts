@@ -36,10 +36,20 @@ export class StartupWatch extends DisposableObject {
     this.ready = unfinished.ids().length === 0 ? Promise.resolve() : this.resume().catch((err: unknown) => log.warn(`Watching the unfinished batches again failed: ${err instanceof Error ? err.message : String(err)}`));
   }
 
-  private async resume(): Promise<void> {
-    this.log.info(`${this.unfinished.ids().length} unfinished batch(es) known from the last session: watching them again.`);
+  /**
+   * Another account, key or server: lists its batches, and looks up those it knows unfinished that
+   * are older than the first page, so they are watched (and their end announced) as at a start.
+   */
+  listAgain(): Promise<void> {
+    return this.resume(false).catch((err: unknown) => this.log.warn(`Watching the unfinished batches of the account in use failed: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  private async resume(atStart = true): Promise<void> {
+    const known = this.unfinished.ids().length;
+    if (atStart || known > 0) this.log.info(`${known} unfinished batch(es) known ${atStart ? 'from the last session' : 'of the account in use'}: watching them again.`);
+    const generation = this.store.resets;
     await this.store.refresh();
-    if (this.isDisposed || !this.store.isLoaded) return;
+    if (this.isDisposed || !this.store.isLoaded || this.store.resets !== generation) return;
     // Older than the first page: looked up one by one (the poller then keeps them current).
     const missing = this.unfinished.ids().filter((id) => !this.store.get(id)).slice(0, MAX_LOOKUPS);
     if (missing.length === 0) return;
@@ -48,8 +58,12 @@ export class StartupWatch extends DisposableObject {
     for (const id of missing) {
       if (this.isDisposed) return;
       try {
-        this.store.upsert(await api.retrieve(id));
+        const batch = await api.retrieve(id);
+        // Another account put in use meanwhile: this batch is not the new one's.
+        if (this.store.resets !== generation) return;
+        this.store.upsert(batch);
       } catch (err) {
+        if (this.store.resets !== generation) return;
         if (describeError(err).kind === 'notFound') await this.unfinished.forget(id);
         else throw err;
       }

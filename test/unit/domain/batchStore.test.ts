@@ -53,6 +53,35 @@ describe('BatchStore', () => {
     assert.equal(emulator.requests.at(-1)!.query.limit, '6');
   });
 
+  it('a batch looked up on its own, older than the pages loaded, stays through refreshes and Load more, in its place, once', async () => {
+    const created = seed(7);
+    pageSize = 2;
+    await store.refresh();
+    // The oldest, in flight: looked up by id (as the watch of a start or an account put in use does).
+    store.upsert((await api!.retrieve(created[0].id)));
+    await store.refresh();
+    assert.deepEqual(store.batches.map((b) => b.id), [created[6].id, created[5].id, created[4].id, created[0].id], 'the batch looked up was dropped by the refresh');
+    assert.deepEqual(store.inFlight().map((b) => b.id).at(0), created[0].id);
+    await store.loadMore();
+    await store.loadMore();
+    await store.loadMore();
+    assert.deepEqual(store.batches.map((b) => b.id), [...created].reverse().map((b) => b.id), 'Load more put a batch out of its place or twice');
+  });
+
+  it('a batch missing from the range a refresh re-lists is gone, and so is an older one when the API has no more pages', async () => {
+    const created = seed(4);
+    pageSize = 2;
+    await store.refresh();
+    store.upsert((await api!.retrieve(created[0].id)));
+    for (const gone of [created[3], created[1], created[0]]) {
+      emulator.finish(gone.id);
+      await api!.delete(gone.id);
+    }
+    await store.refresh();
+    // Listed now: created[2] alone, and no more pages: nothing older exists.
+    assert.deepEqual(store.batches.map((b) => b.id), [created[2].id]);
+  });
+
   it('shares one request between concurrent refreshes', async () => {
     seed(2);
     await Promise.all([store.refresh(), store.refresh(), store.refresh()]);
