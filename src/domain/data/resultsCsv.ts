@@ -14,10 +14,10 @@
 // a few buffers, whatever the number of rows; the temp files are removed as they are used, and
 // whatever stops the save.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MessageBatchIndividualResponse } from '../../api';
 import { openRegularFile } from '../regularFile';
+import { makeParentFolder, writingTo } from '../results/writableFile';
 import { isBlank, LineSplitter, READ_CHUNK_BYTES } from '../results/lineReader';
 import { errorMessageOf, errorTypeOf, isResultLine } from '../results/outcomes';
 import { csvRow } from './csvText';
@@ -36,7 +36,10 @@ export interface ResultsCsvOptions {
   signal?: AbortSignal;
   /** Bytes of result lines per partition (tests make it small). Default PARTITION_BYTES. */
   partitionBytes?: number;
-  /** Where the partitions are written. Default the system's temp folder. */
+  /**
+   * Where the partitions are written. Default a hidden folder beside the output: the disk that
+   * will hold the CSV, not the system's temp folder (often memory, often small).
+   */
   tempDir?: string;
 }
 
@@ -266,8 +269,11 @@ export async function writeResultsCsv(options: ResultsCsvOptions): Promise<Resul
   /** Results whose custom_id no record has. */
   const strangers = new Set<string>();
 
-  const scratch = await fs.promises.mkdtemp(path.join(options.tempDir ?? os.tmpdir(), 'claude-batches-results-csv-'));
-  await fs.promises.mkdir(path.dirname(options.output), { recursive: true });
+  // Failures to write (the CSV, or the partitions staged beside it) are about the target, and
+  // said as such; failures to read the results or the data are not.
+  const writing = <T>(operation: () => Promise<T>): Promise<T> => writingTo(options.output, operation);
+  await writing(() => makeParentFolder(options.output));
+  const scratch = await writing(() => fs.promises.mkdtemp(path.join(options.tempDir ?? path.dirname(options.output), `.${path.basename(options.output)}.staging-`)));
   const temp = `${options.output}.${process.pid}.part`;
   let handle: fs.promises.FileHandle | undefined;
   try {
@@ -293,24 +299,24 @@ export async function writeResultsCsv(options: ResultsCsvOptions): Promise<Resul
           const { bytesRead } = await results.read(chunk, 0, chunk.length, null);
           if (bytesRead === 0) break;
           splitter.push(chunk.subarray(0, bytesRead));
-          await partitions.drain();
+          await writing(() => partitions.drain());
         }
         splitter.end();
       } finally {
         await results.close();
       }
     }
-    await partitions.finish();
+    await writing(() => partitions.finish());
 
     // Pass 2: the data in order, each partition read when its first record comes.
-    handle = await fs.promises.open(temp, 'w');
+    handle = await writing(() => fs.promises.open(temp, 'w'));
     const out = handle;
     // Rows are encoded into one reused block, written when full (no joined string, no buffer per write).
     let block = Buffer.allocUnsafe(WRITE_BYTES);
     let used = 0;
     const flush = async () => {
       let written = 0;
-      while (written < used) written += (await out.write(block, written, used - written)).bytesWritten;
+      while (written < used) written += (await writing(() => out.write(block, written, used - written))).bytesWritten;
       used = 0;
       if (block.length > WRITE_BYTES) block = Buffer.allocUnsafe(WRITE_BYTES);
     };
@@ -352,8 +358,9 @@ export async function writeResultsCsv(options: ResultsCsvOptions): Promise<Resul
       else summary.withoutResult++;
     }
     await flush();
-    await handle.close();
+    const closing = handle;
     handle = undefined;
+    await writing(() => closing.close());
 
     // Results of records the data no longer has (it changed since the build) are unmatched too.
     let unmatched = strangers.size;
@@ -364,7 +371,7 @@ export async function writeResultsCsv(options: ResultsCsvOptions): Promise<Resul
       if (current?.result(record, id)) unmatched++;
     }
     summary.unmatchedResults = unmatched;
-    await fs.promises.rename(temp, options.output);
+    await writing(() => fs.promises.rename(temp, options.output));
     return summary;
   } catch (err) {
     await handle?.close().catch(() => undefined);

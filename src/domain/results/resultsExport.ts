@@ -4,14 +4,13 @@
 // result back as the source is walked in order, so neither file is ever held in memory.
 import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { MessageBatchIndividualResponse } from '../../api';
 import { formatCount } from '../../common/format';
 import { readRanges, type LineRange } from './lineReader';
 import { inSection, parseSectionId, type SectionId } from './outcomes';
 import { scanResults, type ResultsReadStats } from './resultsReader';
 import { indexSource, type SourceIndex } from './sourceIndex';
-import { openForWrite, SaveFailedError, writeAll, type OpenForWrite, type WritableFile } from './writableFile';
+import { makeParentFolder, openForWrite, writeAll, writingTo, type OpenForWrite, type WritableFile } from './writableFile';
 
 export interface ExportOptions {
   /** The local results file. */
@@ -41,6 +40,7 @@ const FLUSH_BYTES = 1024 * 1024;
 const LF = 10;
 const NEWLINE = Buffer.from('\n');
 
+/** The file being saved: written through a temp file beside it; every failure to write is a SaveFailedError. */
 class OutputFile {
   private parts: string[] = [];
   private size = 0;
@@ -49,12 +49,13 @@ class OutputFile {
   private constructor(
     private readonly handle: fs.promises.FileHandle,
     readonly temp: string,
+    private readonly output: string,
   ) {}
 
   static async open(output: string): Promise<OutputFile> {
-    await fs.promises.mkdir(path.dirname(output), { recursive: true });
+    await writingTo(output, () => makeParentFolder(output));
     const temp = `${output}.${process.pid}.part`;
-    return new OutputFile(await fs.promises.open(temp, 'w'), temp);
+    return new OutputFile(await writingTo(output, () => fs.promises.open(temp, 'w')), temp, output);
   }
 
   /** Queues a line; the caller awaits flushIfFull() soon after (between chunks). */
@@ -78,14 +79,13 @@ class OutputFile {
     const block = Buffer.from(this.parts.join(''), 'utf8');
     this.parts = [];
     this.size = 0;
-    let written = 0;
-    while (written < block.length) written += (await this.handle.write(block, written, block.length - written)).bytesWritten;
+    await writingTo(this.output, () => writeAll(this.handle, block));
   }
 
-  async commit(output: string): Promise<void> {
+  async commit(): Promise<void> {
     await this.flush();
-    await this.handle.close();
-    await fs.promises.rename(this.temp, output);
+    await writingTo(this.output, () => this.handle.close());
+    await writingTo(this.output, () => fs.promises.rename(this.temp, this.output));
   }
 
   async abandon(): Promise<void> {
@@ -100,7 +100,7 @@ export async function exportResults(options: ExportOptions): Promise<ExportSumma
   const out = await OutputFile.open(options.output);
   try {
     const summary = options.source === undefined ? await exportPlain(options, out) : await exportJoined(options, out, options.source);
-    await out.commit(options.output);
+    await out.commit();
     return { ...summary, file: options.output, lines: out.lines };
   } catch (err) {
     await out.abandon();
@@ -228,16 +228,10 @@ export async function mergeResults(options: MergeOptions): Promise<MergeSummary>
   const { output } = options;
   const temp = `${output}.${process.pid}.part`;
   // Failures to write are about the target (said as such); failures to read a part are not.
-  const writing = async <T>(operation: () => Promise<T>): Promise<T> => {
-    try {
-      return await operation();
-    } catch (err) {
-      throw new SaveFailedError(output, err);
-    }
-  };
+  const writing = <T>(operation: () => Promise<T>): Promise<T> => writingTo(output, operation);
   let handle: WritableFile | undefined;
   try {
-    await writing(() => fs.promises.mkdir(path.dirname(output), { recursive: true }));
+    await writing(() => makeParentFolder(output));
     const file = (handle = await writing(() => (options.open ?? openForWrite)(temp)));
     for (const part of options.parts) {
       if (!part.path) continue;

@@ -3,6 +3,7 @@
 // ENOSPC.
 import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** What the results code needs of an open file: the part of fs.promises.FileHandle it uses. */
 export interface WritableFile {
@@ -16,6 +17,19 @@ export interface WritableFile {
 export type OpenForWrite = (file: string) => Promise<WritableFile>;
 
 export const openForWrite: OpenForWrite = (file) => fs.promises.open(file, 'w');
+
+/**
+ * Makes the folder `file` goes in. A file where a folder of its path should be is said as such:
+ * recursive mkdir reports it as EEXIST, which reads as if the target itself were taken.
+ */
+export async function makeParentFolder(file: string): Promise<void> {
+  try {
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    throw Object.assign(new Error((err as Error).message), { code: 'ENOTDIR' });
+  }
+}
 
 /** Writes all of `block` (a short write is continued until the block is on disk or a write throws). */
 export async function writeAll(file: WritableFile, block: Buffer): Promise<void> {
@@ -66,5 +80,14 @@ export class SaveFailedError extends Error {
     const why = known ?? (failure instanceof Error ? failure.message : String(failure));
     super(l10n.t('Cannot save to {0}: {1}{2}. Choose another file{3}, then save again.', file, why, known ? ` (${code})` : '', code === 'ENOSPC' || code === 'EDQUOT' ? l10n.t(' or free some space') : ''), { cause: failure });
     this.name = 'SaveFailedError';
+  }
+}
+
+/** Runs a write to `output` (or to its temp or staging files): a failure is said as one to save there. */
+export async function writingTo<T>(output: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    throw err instanceof SaveFailedError ? err : new SaveFailedError(output, err);
   }
 }

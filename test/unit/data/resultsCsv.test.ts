@@ -115,4 +115,48 @@ describe('data: results CSV, joined in bounded memory', () => {
     assert.deepEqual(filesIn(scratch), []);
     assert.deepEqual(filesIn(path.join(dir, 'out')), []);
   });
+
+  it('stages beside the CSV by default, and leaves only the CSV there', async () => {
+    const dir = tempDir('results-beside');
+    const { data, link } = await built(dir, 6);
+    const results = writeData(dir, 'r.jsonl', [0, 1, 2, 4, 5].map((i) => line(succeeded(`r${i}`, `answer ${i}`))).join(''));
+    const outDir = path.join(dir, 'out');
+    fs.mkdirSync(outDir);
+    const staged: string[] = [];
+    const watcher = fs.watch(outDir, (_event, name) => name && staged.push(String(name)));
+    try {
+      await writeResultsCsv({ resultsPaths: [results], link, source: await openDataSource(data), output: path.join(outDir, 'd.results.csv'), partitionBytes: 1 });
+    } finally {
+      watcher.close();
+    }
+    assert.deepEqual(filesIn(outDir), ['d.results.csv']);
+    assert.ok(staged.some((n) => n.startsWith('.d.results.csv.staging-')), `staged elsewhere: ${staged.join(', ')}`);
+  });
+
+  it('a target that cannot be written is said as such (which file, why, what to do) and leaves nothing; a results file that cannot be read is not blamed on the target', async () => {
+    const dir = tempDir('results-target');
+    const { data, link } = await built(dir, 4);
+    const results = writeData(dir, 'r.jsonl', line(succeeded('r0', 'a')));
+    const folder = path.join(dir, 'a-folder.csv');
+    fs.mkdirSync(folder);
+    await assert.rejects(
+      writeResultsCsv({ resultsPaths: [results], link, source: await openDataSource(data), output: folder }),
+      (err: Error) => err.name === 'SaveFailedError' && /^Cannot save to .*a-folder\.csv: it is a folder \(EISDIR\)\. Choose another file, then save again\.$/.test(err.message),
+    );
+    assert.deepEqual(filesIn(folder), []);
+    assert.deepEqual(filesIn(dir).filter((n) => n.includes('staging') || n.endsWith('.part')), []);
+    const underAFile = path.join(dir, 'r.jsonl', 'out.csv');
+    await assert.rejects(
+      writeResultsCsv({ resultsPaths: [results], link, source: await openDataSource(data), output: underAFile }),
+      (err: Error) => err.name === 'SaveFailedError' && /a part of its path is a file, not a folder \(ENOTDIR\)/.test(err.message),
+    );
+    const output = path.join(dir, 'fine.csv');
+    await assert.rejects(
+      // Read after the staging is made: a folder given as results.
+      writeResultsCsv({ resultsPaths: [folder], link, source: await openDataSource(data), output }),
+      (err: Error) => err.name !== 'SaveFailedError' && /a-folder\.csv/.test(err.message),
+    );
+    assert.ok(!fs.existsSync(output));
+    assert.deepEqual(filesIn(dir).filter((n) => n.includes('staging') || n.endsWith('.part')), []);
+  });
 });

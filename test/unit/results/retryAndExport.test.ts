@@ -137,6 +137,17 @@ describe('retry builder and exports', () => {
       assert.equal(classifyBatchText(firstLines(fs.readFileSync(output, 'utf8'))).kind, 'notBatch', 'saved results are not a batch file');
     });
 
+    it('a target that cannot be written is said as one (which file, why, what to do), with no temp file left; a missing results file is not blamed on it', async () => {
+      const folder = fs.mkdtempSync(path.join(dir, 'export-folder-'));
+      await assert.rejects(exportResults({ resultsPath, output: folder }), (err: unknown) => err instanceof SaveFailedError && /^Cannot save to .*export-folder-.*: it is a folder \(EISDIR\)\. Choose another file, then save again\.$/.test(err.message));
+      const file = writeJsonl(path.join(dir, 'export-not-a-folder.jsonl'), ['{}']);
+      await assert.rejects(exportResults({ resultsPath, output: path.join(file, 'x.jsonl') }), (err: unknown) => err instanceof SaveFailedError && /a part of its path is a file, not a folder \(ENOTDIR\)/.test(err.message));
+      const output = path.join(dir, 'export-missing.jsonl');
+      await assert.rejects(exportResults({ resultsPath: path.join(dir, 'no-such-results.jsonl'), output }), (err: unknown) => !(err instanceof SaveFailedError));
+      assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('export-') && f.endsWith('.part')), []);
+      assert.ok(!fs.existsSync(output));
+    });
+
     it('saves one section: an outcome or one error category', async () => {
       const errors = path.join(dir, 'export-errored.jsonl');
       await exportResults({ resultsPath, output: errors, section: 'errored' });
@@ -251,7 +262,7 @@ describe('retry builder and exports', () => {
 
     it('a target whose folder is a file rejects at once', async () => {
       const file = writeJsonl(path.join(dir, 'not-a-folder.jsonl'), ['{}']);
-      await assert.rejects(settles(mergeResults({ parts, output: path.join(file, 'x.jsonl') })), (err: unknown) => err instanceof SaveFailedError && /ENOTDIR|EEXIST/.test(err.message));
+      await assert.rejects(settles(mergeResults({ parts, output: path.join(file, 'x.jsonl') })), (err: unknown) => err instanceof SaveFailedError && /a part of its path is a file, not a folder \(ENOTDIR\)/.test(err.message));
     });
 
     it('a full disk rejects at once, removes its temp file and leaves an earlier file at the target as it was', async () => {
