@@ -28,7 +28,7 @@ const MODELS = ['claude-sonnet-4-5', 'claude-haiku-4-5', 'claude-opus-4-7'];
 export function generateBatch(file: string, lines: number): number {
   const next = random(42);
   // A pool of prompt texts, combined per line, keeps generation fast but lines distinct.
-  const pool = Array.from({ length: 400 }, () => paragraph(next, 620));
+  const pool = Array.from({ length: 400 }, () => paragraph(next, 596));
   const systems = Array.from({ length: 20 }, () => paragraph(next, 280));
   const fd = fs.openSync(file, 'w');
   let bytes = 0;
