@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AccountScopedStorage } from '../../src/domain/accountData';
 import { SubmissionRegistry, type SubmissionRecord } from '../../src/domain/submissionRegistry';
-import { AccountStore } from '../../src/vscode/account/accountStore';
+import { AccountStore, SYNCED_ACCOUNTS_KEY } from '../../src/vscode/account/accountStore';
 import type { ScriptedUi } from './scriptedUi';
 import { extensionApi, logFiles, scriptUi, useEmulator, writeBatchFile, type TestEmulator } from './helpers';
 
@@ -355,6 +355,22 @@ describe('accounts: two accounts in the running extension', () => {
     assert.notEqual(personalAgain.id, personal.id);
     assert.doesNotMatch(ui.messages('info').at(-1)!, /are back/);
     assert.equal(registry.get(workBatch), undefined);
+  });
+
+  it('an account removed on another machine (its name gone by Settings Sync) gets its local data back when its key is added here again', async () => {
+    const { keys, registry, results, globalState } = await extensionApi();
+    const work = await addAccount('Work', WORK_KEY);
+    const workBatch = await submit(1);
+    fs.mkdirSync(results.dir, { recursive: true });
+    await addAccount('Personal', PERSONAL_KEY);
+    // What Settings Sync brings when another machine removed Work: the names without it.
+    const synced = globalState.get<{ accounts: { id: string; name: string }[] }>(SYNCED_ACCOUNTS_KEY)!;
+    await globalState.update(SYNCED_ACCOUNTS_KEY, { accounts: synced.accounts.filter((a) => a.id !== work.id) });
+    assert.equal(keys.get(work.id), undefined);
+    const again = await addAccount('Work', WORK_KEY);
+    assert.equal(again.id, work.id, 'the key of this machine did not find its data');
+    assert.ok(registry.get(workBatch));
+    assert.match(ui.messages('info').at(-1)!, /are back/);
   });
 
   it('Clear API Key, then Set API Key with the same key: the local records of before are there again', async () => {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { rememberSecret, resolveApiKey, type ResolvedKey } from '../../api';
 import { accountDataPlaces, type AccountDataPlaces } from '../../domain/accountData';
@@ -36,6 +38,8 @@ export type { AccountView } from '../../domain/accounts';
 export { SYNCED_ACCOUNTS_KEY };
 /** This machine's side: the account last chosen, base URLs, who owns the data of before accounts. */
 const MACHINE_KEY = 'claudeBatches.accounts.machine';
+/** At most this many ids with data and no account are asked for their key when an account is added. */
+const MAX_ORPHANS_ASKED = 50;
 
 interface MachineState {
   activeId?: string;
@@ -174,13 +178,28 @@ export class AccountStore extends DisposableObject {
     const state = this.state();
     const machine = this.machine();
     const found = takeKeptAccount(machine.kept, keyFingerprint(key), state);
-    const id = found.id ?? randomBytes(6).toString('hex');
+    const orphan = found.id === undefined ? await this.orphanWithKey(key, state, machine.legacyOwner) : undefined;
+    const id = found.id ?? orphan ?? randomBytes(6).toString('hex');
+    const restored = (found.id ?? orphan) !== undefined;
     const next = addAccount(state, id, name, baseUrl);
     if (!next.ok) return next;
     await this.secrets.store(accountSecretKey(id), key);
     // The data of before belongs to nobody yet (there was no key): the first account takes it.
     await this.save(next.value, machine.legacyOwner ?? id, found.kept);
-    return { ok: true, value: { ...this.get(id)!, restoredData: found.id !== undefined } };
+    return { ok: true, value: { ...this.get(id)!, restoredData: restored } };
+  }
+
+  /**
+   * An account that went from the list without this machine removing it (Settings Sync brought
+   * its removal from another machine) leaves its key here under its id, beside its data: an
+   * account added with that key takes the id back. Only ids with data here are asked about.
+   */
+  private async orphanWithKey(key: string, state: AccountsState, legacyOwner: string | undefined): Promise<string | undefined> {
+    const named = new Set(state.accounts.map((a) => a.id));
+    const folders = await fs.promises.readdir(path.join(this.storageRoot, 'accounts')).catch(() => [] as string[]);
+    const candidates = [...new Set([...(legacyOwner ? [legacyOwner] : []), ...folders])].filter((id) => !named.has(id) && id !== ENVIRONMENT_ACCOUNT_ID && /^[A-Za-z0-9_-]{1,40}$/.test(id)).slice(0, MAX_ORPHANS_ASKED);
+    for (const id of candidates) if ((await this.secrets.get(accountSecretKey(id)))?.trim() === key.trim()) return id;
+    return undefined;
   }
 
   async rename(accountId: string, name: string): Promise<Checked<AccountView>> {
