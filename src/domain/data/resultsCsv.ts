@@ -37,6 +37,11 @@ export interface ResultsCsvOptions {
   /** Bytes of result lines per partition (tests make it small). Default PARTITION_BYTES. */
   partitionBytes?: number;
   /**
+   * A partition larger than this (skewed result sizes: a few records with most of the text) is
+   * read line by line from its file, not held whole. Default MAX_PARTITION_IN_MEMORY.
+   */
+  maxPartitionInMemory?: number;
+  /**
    * Where the partitions are written. Default a hidden folder beside the output: the disk that
    * will hold the CSV, not the system's temp folder (often memory, often small).
    */
@@ -61,6 +66,10 @@ const PARTITION_BYTES = 4 * 1024 * 1024;
 const APPEND_BYTES = 64 * 1024;
 /** A line in a partition file: its record's position and its length (two uint32), then its bytes. */
 const FRAME_BYTES = 8;
+/** The most of one partition held in memory at once; a larger one is read from its file as needed. */
+const MAX_PARTITION_IN_MEMORY = 32 * 1024 * 1024;
+/** Bytes read at a time when a large partition's frames are listed. */
+const SCAN_BYTES = 1024 * 1024;
 
 /** The text of a succeeded message: its text blocks joined. */
 function messageText(result: Result): string {
@@ -182,72 +191,151 @@ class Partitions {
   }
 
   /**
-   * A partition's lines, and its file removed (empty when it has none). They are read into one
-   * buffer reused from partition to partition: what `take` returned before is overwritten.
+   * A partition's lines by record, its file removed once read (none: no line). Up to `maxInMemory`
+   * bytes they are read into one buffer reused from partition to partition (what `take` returned
+   * before is let go); a larger partition stays in its file, each line read when it is asked for.
    */
-  async take(part: number): Promise<Buffer> {
+  async take(part: number, first: number, size: number, maxInMemory: number): Promise<PartitionIndex> {
     const file = this.file(part);
     let handle: fs.promises.FileHandle;
     try {
       handle = await fs.promises.open(file, 'r');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new PartitionIndex(first, size, EMPTY_LINES);
       throw err;
     }
+    let kept = false;
     try {
-      const { size } = await handle.stat();
-      if (this.reading.length < size) this.reading = Buffer.allocUnsafe(size);
+      const { size: bytes } = await handle.stat();
+      if (bytes > maxInMemory) {
+        const index = new PartitionIndex(first, size, fileLines(handle, file));
+        await index.scanFile(handle, bytes);
+        kept = true;
+        return index;
+      }
+      if (this.reading.length < bytes) this.reading = Buffer.allocUnsafe(bytes);
       let read = 0;
-      while (read < size) {
-        const { bytesRead } = await handle.read(this.reading, read, size - read, read);
+      while (read < bytes) {
+        const { bytesRead } = await handle.read(this.reading, read, bytes - read, read);
         if (bytesRead === 0) break;
         read += bytesRead;
       }
-      return this.reading.subarray(0, read);
+      const data = this.reading.subarray(0, read);
+      const index = new PartitionIndex(first, size, bufferLines(data));
+      index.scanBuffer(data);
+      return index;
     } finally {
-      await handle.close();
-      await fs.promises.rm(file, { force: true });
+      if (!kept) {
+        await handle.close();
+        await fs.promises.rm(file, { force: true });
+      }
     }
   }
 }
 
+/** Where a partition's lines are read from: its bytes in memory, or its file. */
+interface PartitionLines {
+  /** The line whose frame starts at `at` and holds `length` bytes. */
+  line(at: number, length: number): Buffer | Promise<Buffer>;
+  /** Lets go of the file, if any (the partition is done). */
+  close(): Promise<void>;
+}
+
+const EMPTY_LINES: PartitionLines = { line: () => Buffer.alloc(0), close: async () => undefined };
+
+function bufferLines(data: Buffer): PartitionLines {
+  return { line: (at, length) => data.subarray(at + FRAME_BYTES, at + FRAME_BYTES + length), close: async () => undefined };
+}
+
+function fileLines(handle: fs.promises.FileHandle, file: string): PartitionLines {
+  return {
+    async line(at, length) {
+      const line = Buffer.allocUnsafe(length);
+      let read = 0;
+      while (read < length) {
+        const { bytesRead } = await handle.read(line, read, length - read, at + FRAME_BYTES + read);
+        if (bytesRead === 0) break;
+        read += bytesRead;
+      }
+      return line.subarray(0, read);
+    },
+    async close() {
+      await handle.close().catch(() => undefined);
+      await fs.promises.rm(file, { force: true });
+    },
+  };
+}
+
 /** One partition's lines by record: the frame of each record's last line, and of earlier ones when it has several. */
 class PartitionIndex {
-  private readonly last: Int32Array;
-  private readonly earlier = new Map<number, number[]>();
+  /** Per record of the partition, where its last line's frame starts (-1: none) and its length. */
+  private readonly last: Float64Array;
+  private readonly lastLength: Int32Array;
+  private readonly earlier = new Map<number, [at: number, length: number][]>();
 
   constructor(
-    private readonly data: Buffer,
     private readonly first: number,
     size: number,
+    private readonly lines: PartitionLines,
   ) {
-    this.last = new Int32Array(size).fill(-1);
-    for (let at = 0; at + FRAME_BYTES <= data.length; at += FRAME_BYTES + data.readUInt32LE(at + 4)) {
-      const local = data.readUInt32LE(at) - first;
-      if (local < 0 || local >= size) continue;
-      const previous = this.last[local];
-      if (previous !== -1) {
-        const list = this.earlier.get(local);
-        if (list) list.push(previous);
-        else this.earlier.set(local, [previous]);
+    this.last = new Float64Array(size).fill(-1);
+    this.lastLength = new Int32Array(size);
+  }
+
+  private add(record: number, at: number, length: number): void {
+    const local = record - this.first;
+    if (local < 0 || local >= this.last.length) return;
+    const previous = this.last[local];
+    if (previous !== -1) {
+      const list = this.earlier.get(local);
+      const entry: [number, number] = [previous, this.lastLength[local]];
+      if (list) list.push(entry);
+      else this.earlier.set(local, [entry]);
+    }
+    this.last[local] = at;
+    this.lastLength[local] = length;
+  }
+
+  /** Lists the frames of a partition held in memory. */
+  scanBuffer(data: Buffer): void {
+    for (let at = 0; at + FRAME_BYTES <= data.length; at += FRAME_BYTES + data.readUInt32LE(at + 4)) this.add(data.readUInt32LE(at), at, data.readUInt32LE(at + 4));
+  }
+
+  /** Lists the frames of a partition left in its file, a block at a time (its lines are skipped, not read). */
+  async scanFile(handle: fs.promises.FileHandle, bytes: number): Promise<void> {
+    const block = Buffer.allocUnsafe(SCAN_BYTES);
+    let position = 0;
+    while (position + FRAME_BYTES <= bytes) {
+      const { bytesRead } = await handle.read(block, 0, Math.min(SCAN_BYTES, bytes - position), position);
+      if (bytesRead < FRAME_BYTES) break;
+      let at = 0;
+      while (at + FRAME_BYTES <= bytesRead) {
+        const length = block.readUInt32LE(at + 4);
+        this.add(block.readUInt32LE(at), position + at, length);
+        at += FRAME_BYTES + length;
       }
-      this.last[local] = at;
+      // The next frame starts at `at` (within the next block, or past a long line skipped whole).
+      position += at;
     }
   }
 
   /** The result of record `record` whose custom_id is `id`: its last line that is a result with that id. */
-  result(record: number, id: string): Result | undefined {
+  async result(record: number, id: string): Promise<Result | undefined> {
     const local = record - this.first;
     if (local < 0 || local >= this.last.length || this.last[local] === -1) return undefined;
     const earlier = this.earlier.get(local) ?? [];
     // The last line first, then the earlier ones from the latest back.
     for (let k = earlier.length; k >= 0; k--) {
-      const at = k === earlier.length ? this.last[local] : earlier[k];
-      const start = at + FRAME_BYTES;
-      const parsed = parsedResult(this.data, start, start + this.data.readUInt32LE(at + 4));
+      const [at, length] = k === earlier.length ? [this.last[local], this.lastLength[local]] : earlier[k];
+      const line = await this.lines.line(at, length);
+      const parsed = parsedResult(line, 0, line.length);
       if (parsed && parsed.custom_id === id) return parsed.result;
     }
     return undefined;
+  }
+
+  close(): Promise<void> {
+    return this.lines.close();
   }
 }
 
@@ -262,6 +350,7 @@ export async function writeResultsCsv(options: ResultsCsvOptions): Promise<Resul
   let resultsBytes = 0;
   for (const file of options.resultsPaths) resultsBytes += (await fs.promises.stat(file)).size;
   const partitionBytes = options.partitionBytes ?? PARTITION_BYTES;
+  const maxInMemory = options.maxPartitionInMemory ?? MAX_PARTITION_IN_MEMORY;
   // Records per partition, for about `partitionBytes` of result lines each.
   const perPartition = Math.max(1, resultsBytes === 0 ? ids.length : Math.floor((ids.length * partitionBytes) / resultsBytes));
   const partitionOf = (record: number) => Math.floor(record / perPartition);
@@ -276,6 +365,8 @@ export async function writeResultsCsv(options: ResultsCsvOptions): Promise<Resul
   const scratch = await writing(() => fs.promises.mkdtemp(path.join(options.tempDir ?? path.dirname(options.output), `.${path.basename(options.output)}.staging-`)));
   const temp = `${options.output}.${process.pid}.part`;
   let handle: fs.promises.FileHandle | undefined;
+  /** The partition pass 2 is in (its file, when it is read from there, closed when it is left). */
+  let current: PartitionIndex | undefined;
   try {
     // Pass 1: each result line to its partition.
     const partitions = new Partitions(scratch);
@@ -328,14 +419,14 @@ export async function writeResultsCsv(options: ResultsCsvOptions): Promise<Resul
     const header = csvRow([...link.columns, ...resultColumnNames(link.columns)]);
     await room(header.length);
     used += block.write(header, used, 'utf8');
-    let current: PartitionIndex | undefined;
     let currentPart = -1;
     const enter = async (part: number) => {
       while (currentPart < part) {
         currentPart++;
-        const data = await partitions.take(currentPart);
+        await current?.close();
+        current = undefined;
         const first = currentPart * perPartition;
-        current = new PartitionIndex(data, first, Math.max(0, Math.min(perPartition, ids.length - first)));
+        current = await partitions.take(currentPart, first, Math.max(0, Math.min(perPartition, ids.length - first)), maxInMemory);
       }
     };
     let read = 0;
@@ -346,7 +437,7 @@ export async function writeResultsCsv(options: ResultsCsvOptions): Promise<Resul
       let result: Result | undefined;
       if (id) {
         await enter(partitionOf(record));
-        result = current?.result(record, id);
+        result = await current?.result(record, id);
       }
       const data = item.kind === 'record' ? link.columns.map((c) => fieldText(item.get(c) ?? '')) : link.columns.map(() => '');
       const row = csvRow([...data, ...resultCells(result, !id)]);
@@ -368,8 +459,10 @@ export async function writeResultsCsv(options: ResultsCsvOptions): Promise<Resul
       const id = ids[record];
       if (!id) continue;
       await enter(partitionOf(record));
-      if (current?.result(record, id)) unmatched++;
+      if (await current?.result(record, id)) unmatched++;
     }
+    await current?.close();
+    current = undefined;
     summary.unmatchedResults = unmatched;
     await writing(() => fs.promises.rename(temp, options.output));
     return summary;
@@ -378,6 +471,7 @@ export async function writeResultsCsv(options: ResultsCsvOptions): Promise<Resul
     await fs.promises.rm(temp, { force: true });
     throw err;
   } finally {
+    await current?.close();
     await fs.promises.rm(scratch, { recursive: true, force: true });
   }
 }

@@ -38,14 +38,16 @@ describe('data: results CSV, joined in bounded memory', () => {
         ),
         fc.integer({ min: 1, max: 3 }),
         fc.integer({ min: 1, max: 4000 }),
-        async (answeredRows, files, partitionBytes) => {
+        // Held in memory, or (skewed sizes) read line by line from the partition's file.
+        fc.constantFrom(0, 64, 1 << 20),
+        async (answeredRows, files, partitionBytes, maxPartitionInMemory) => {
           // The answered rows, in the order drawn, dealt over `files` results files.
           const contents = Array.from({ length: files }, () => '');
           answeredRows.forEach((i, k) => (contents[k % files] += line(succeeded(`r${i}`, `answer ${i}`))));
           const resultsPaths = contents.map((c, f) => writeData(dir, `results-${f}.jsonl`, c));
           const scratch = tempDir('results-scratch');
           const output = path.join(dir, 'out.csv');
-          const summary = await writeResultsCsv({ resultsPaths, link, source: await openDataSource(data), output, partitionBytes, tempDir: scratch });
+          const summary = await writeResultsCsv({ resultsPaths, link, source: await openDataSource(data), output, partitionBytes, maxPartitionInMemory, tempDir: scratch });
           const expected = texts.map((t, i) => (i === 3 ? csvRow(['', '', 'not_sent', '', '', '', '', '', '']) : answeredRows.includes(i) ? answered(`r${i}`, t, `answer ${i}`) : unanswered(`r${i}`, t)));
           assert.equal(fs.readFileSync(output, 'utf8'), HEADER + expected.join(''));
           assert.deepEqual(summary, { rows, withResult: answeredRows.length, withoutResult: rows - 1 - answeredRows.length, notSent: 1, unmatchedResults: 0 });
@@ -73,12 +75,29 @@ describe('data: results CSV, joined in bounded memory', () => {
       '{"custom_id":"r\\u0031","result":{"type":"expired"}}\n',
       line(succeeded('r2', 'only')),
     ].join('');
-    for (const partitionBytes of [1, 1 << 20]) {
-      const output = path.join(dir, `out-${partitionBytes}.csv`);
-      const summary = await writeResultsCsv({ resultsPaths: [writeData(dir, 'r.jsonl', results)], link, source: await openDataSource(data), output, partitionBytes });
+    for (const [partitionBytes, maxPartitionInMemory] of [[1, undefined], [1 << 20, undefined], [1 << 20, 0], [1 << 20, 100]]) {
+      const output = path.join(dir, `out-${partitionBytes}-${maxPartitionInMemory}.csv`);
+      const summary = await writeResultsCsv({ resultsPaths: [writeData(dir, 'r.jsonl', results)], link, source: await openDataSource(data), output, partitionBytes, maxPartitionInMemory });
       assert.equal(fs.readFileSync(output, 'utf8'), HEADER + answered('r0', texts[0], 'second') + csvRow(['r1', texts[1], 'expired', '', '', '', '', '', '']) + answered('r2', texts[2], 'only'));
       assert.deepEqual(summary, { rows: 3, withResult: 3, withoutResult: 0, notSent: 0, unmatchedResults: 2 });
     }
+  });
+
+  it('a partition left in its file (skewed sizes) is read right across its blocks, long lines and all, and nothing of it stays', async () => {
+    const dir = tempDir('results-skewed');
+    const rows = 24;
+    const { data, link, texts } = await built(dir, rows);
+    // Answers of 90 KB to 1.6 MB: frames straddle the 1 MB blocks of the scan, and one line is longer than a block.
+    const answer = (i: number) => `${i}:`.padEnd(i === 7 ? 1_600_000 : 90_000 + i * 997, String.fromCharCode(97 + (i % 26)));
+    const order = Array.from({ length: rows }, (_, i) => i).filter((i) => i !== 3).reverse();
+    const results = writeData(dir, 'r.jsonl', order.map((i) => line(succeeded(`r${i}`, answer(i)))).join(''));
+    const scratch = tempDir('results-skewed-scratch');
+    const output = path.join(dir, 'out.csv');
+    const summary = await writeResultsCsv({ resultsPaths: [results], link, source: await openDataSource(data), output, partitionBytes: 1 << 30, maxPartitionInMemory: 1 << 20, tempDir: scratch });
+    assert.deepEqual(summary, { rows, withResult: rows - 1, withoutResult: 0, notSent: 1, unmatchedResults: 0 });
+    const expected = texts.map((t, i) => (i === 3 ? csvRow(['', '', 'not_sent', '', '', '', '', '', '']) : answered(`r${i}`, t, answer(i))));
+    assert.ok(fs.readFileSync(output, 'utf8') === HEADER + expected.join(''), 'the CSV differs from the data joined with its answers');
+    assert.deepEqual(filesIn(scratch), []);
   });
 
   it('counts as unmatched the results of records the data no longer has', async () => {
