@@ -214,13 +214,7 @@ class Partitions {
         return index;
       }
       if (this.reading.length < bytes) this.reading = Buffer.allocUnsafe(bytes);
-      let read = 0;
-      while (read < bytes) {
-        const { bytesRead } = await handle.read(this.reading, read, bytes - read, read);
-        if (bytesRead === 0) break;
-        read += bytesRead;
-      }
-      const data = this.reading.subarray(0, read);
+      const data = await readAt(handle, this.reading.subarray(0, bytes), 0);
       const index = new PartitionIndex(first, size, bufferLines(data));
       index.scanBuffer(data);
       return index;
@@ -231,6 +225,17 @@ class Partitions {
       }
     }
   }
+}
+
+/** Fills `into` from `position` of the file (less at its end): the part filled. */
+async function readAt(handle: fs.promises.FileHandle, into: Buffer, position: number): Promise<Buffer> {
+  let read = 0;
+  while (read < into.length) {
+    const { bytesRead } = await handle.read(into, read, into.length - read, position + read);
+    if (bytesRead === 0) break;
+    read += bytesRead;
+  }
+  return into.subarray(0, read);
 }
 
 /** Where a partition's lines are read from: its bytes in memory, or its file. */
@@ -249,16 +254,7 @@ function bufferLines(data: Buffer): PartitionLines {
 
 function fileLines(handle: fs.promises.FileHandle, file: string): PartitionLines {
   return {
-    async line(at, length) {
-      const line = Buffer.allocUnsafe(length);
-      let read = 0;
-      while (read < length) {
-        const { bytesRead } = await handle.read(line, read, length - read, at + FRAME_BYTES + read);
-        if (bytesRead === 0) break;
-        read += bytesRead;
-      }
-      return line.subarray(0, read);
-    },
+    line: (at, length) => readAt(handle, Buffer.allocUnsafe(length), at + FRAME_BYTES),
     async close() {
       await handle.close().catch(() => undefined);
       await fs.promises.rm(file, { force: true });
