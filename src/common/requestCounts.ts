@@ -44,3 +44,8 @@ export function outcomeSummary(counts: Counts, style: 'symbols' | 'words'): stri
   if (style === 'symbols') return shown.map((o) => `${formatCount(counts[o])} ${SYMBOLS[o]}`).join(' ');
   return shown.map((o) => OUTCOME_WORDS[o](formatCount(counts[o]))).join(', ');
 }
+
+/** `1 request`, `1,000 requests`: each form a whole message, for translations with other plurals. */
+export function requestsText(n: number): string {
+  return n === 1 ? l10n.t('1 request') : l10n.t('{0} requests', formatCount(n));
+}

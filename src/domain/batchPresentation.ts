@@ -5,7 +5,7 @@ import type { MessageBatch } from '../api';
 import { apiHasResults, hasFailures, isEnded, isRunning, statusText } from '../common/batchStatus';
 import { formatCount, formatDate, formatDuration } from '../common/format';
 import { markdownText } from './markdown';
-import { outcomeSummary, totalRequests } from '../common/requestCounts';
+import { outcomeSummary, requestsText, totalRequests } from '../common/requestCounts';
 import { batchName, recordLabel, type SubmissionRecord } from './submissionRegistry';
 
 /** The API deletes a batch's results this many days after the batch was created. */
@@ -51,10 +51,6 @@ export function batchRowAccessibleLabel(batch: MessageBatch, record: SubmissionR
   return `${record?.label ? recordLabel(record) : batchRowLabel(batch, record)}, ${status}, ${batch.id}`;
 }
 
-/** `1 request`, `1,000 requests`: each form a whole message, for translations with other plurals. */
-function requestsText(n: number): string {
-  return n === 1 ? l10n.t('1 request') : l10n.t('{0} requests', formatCount(n));
-}
 
 /** How an ended batch ended, in a word. */
 function endedWord(batch: MessageBatch): string {

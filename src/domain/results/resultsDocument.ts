@@ -21,6 +21,7 @@ import { modelName, tokenLine } from './resultUsage';
 import type { MessageBatch, MessageBatchResult } from '../../api';
 import { resultsDeletedAt } from '../batchPresentation';
 import { formatCount, formatDate, formatDuration, formatUsd } from '../../common/format';
+import { requestsText } from '../../common/requestCounts';
 import { keyField, LineBudget, renderContent } from './contentRendering';
 import { errorMessageOf, errorRequestIdOf, errorTypeOf, parseSectionId, type Outcome, type SectionId } from './outcomes';
 import { type EntryList, type ErrorGroup, type ResultEntry, type ResultsSummary } from './resultsSummary';
@@ -153,7 +154,6 @@ function heading(mark: string, text: string): string {
 
 /** `1 result` / `2 results`: each form a whole message. */
 const resultsWord = (n: number) => (n === 1 ? l10n.t('1 result') : l10n.t('{0} results', formatCount(n)));
-const requestsWord = (n: number) => (n === 1 ? l10n.t('1 request') : l10n.t('{0} requests', formatCount(n)));
 
 /** The model as the usage keeps it: the key of results without one is shown in words. */
 
@@ -347,7 +347,7 @@ function addHeader(doc: DocumentBuilder, summary: ResultsSummary, options: Rende
       for (const [model, usage] of models) {
         const usd = cost.perModel[model]?.usd;
         const price = usd === undefined ? l10n.t('no price: not in the total') : formatUsd(usd);
-        field(doc, '', l10n.t('{0}: {1} for {2}, {3} in / {4} out tokens', modelName(model), price, requestsWord(usage.requests), formatCount(usage.inputTokens), formatCount(usage.outputTokens)));
+        field(doc, '', l10n.t('{0}: {1} for {2}, {3} in / {4} out tokens', modelName(model), price, requestsText(usage.requests), formatCount(usage.inputTokens), formatCount(usage.outputTokens)));
       }
     }
   }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { estimateCost } from '../../domain/cost';
 import { formatCount, formatUsd } from '../../common/format';
+import { requestsText } from '../../common/requestCounts';
 import { DisposableObject } from '../../domain/lifecycle';
 import { CommandIds } from '../commands/commandIds';
 import { commandOf } from '../commands/commandRunner';
@@ -30,7 +31,7 @@ export class SubmitCodeLens extends DisposableObject implements vscode.CodeLensP
     const top = new vscode.Range(0, 0, 0, 0);
     const models = Object.keys(result.models).length;
     const parts = [
-      result.requestCount === 1 ? vscode.l10n.t('1 request') : vscode.l10n.t('{0} requests', formatCount(result.requestCount)),
+      requestsText(result.requestCount),
       models === 1 ? vscode.l10n.t('1 model') : vscode.l10n.t('{0} models', formatCount(models)),
     ];
     const cost = estimateCost(result.models, Settings.prices());

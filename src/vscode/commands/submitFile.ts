@@ -5,6 +5,7 @@ import type { MessageBatch } from '../../api';
 import { fileSource, scanBatchFile, type BatchFileScan, type BatchSource } from '../../domain/batchUpload';
 import { estimateCost } from '../../domain/cost';
 import { formatBytes, formatCount, formatDate, formatUsd } from '../../common/format';
+import { requestsText } from '../../common/requestCounts';
 import { classifyBatchText, CLASSIFY_BYTES, DEFAULT_MAX_BYTES, firstLines, RuleCode, type BatchFileClassification, type BatchValidation, type Diagnostic } from '../../domain/jsonl';
 import { NotRegularFileError, openRegularFile } from '../../domain/regularFile';
 import { planSubmission, submitParts, type AmbiguousChoice, type AmbiguousQuestion, type SubmitPartsOptions } from '../../domain/submission';
@@ -154,7 +155,7 @@ async function confirm(source: SubmitSource, scan: BatchFileScan): Promise<void>
     .sort((a, b) => b[1].requests - a[1].requests)
     .map(([model, s]) => `${model} (${formatCount(s.requests)})`)
     .join(', ');
-  const count = validation.requestCount === 1 ? vscode.l10n.t('1 request') : vscode.l10n.t('{0} requests', formatCount(validation.requestCount));
+  const count = requestsText(validation.requestCount);
   const title =
     parts.length > 1 ? vscode.l10n.t('Submit {0} from {1} as {2} batches?', count, source.name, parts.length) : vscode.l10n.t('Submit {0} from {1} as a batch?', count, source.name);
   const split =
