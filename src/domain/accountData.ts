@@ -59,7 +59,8 @@ const ACCOUNT_FOLDERS = ['results', 'announced'] as const;
 
 /**
  * Deletes one account's local data: its global-state entries and its folders (for the owner of
- * the data of before, only those folders: its folder is global storage itself).
+ * the data of before, only those folders: its folder is global storage itself). `storage` is
+ * global state as it is, not one account's view of it: the account's keys are named here.
  */
 export async function deleteAccountData(storage: KeyValueStorage, places: AccountDataPlaces): Promise<void> {
   for (const key of ACCOUNT_STATE_KEYS) await storage.update(places.key(key), undefined);

@@ -342,6 +342,10 @@ describe('accounts: two accounts in the running extension', () => {
     ui.verify();
     assert.ok(!fs.existsSync(personalDir), 'the deleted results are still there');
     assert.equal(keys.active()?.implicit, true, 'ANTHROPIC_API_KEY is what is left');
+    // Its memories in global state are gone too, and nothing written after the removal brings one back.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const left = ['claudeBatches.submissions', 'claudeBatches.unfinished', 'claudeBatches.announcedEnds'].filter((key) => globalState.get(`${key}@${personal.id}`) !== undefined);
+    assert.deepEqual(left, [], 'memories of Personal are left in global state');
     assert.equal(registry.get(workBatch), undefined);
 
     // The same key added again gets the kept data back; a key whose data was deleted starts afresh.

@@ -241,10 +241,13 @@ export class AccountStore extends DisposableObject {
   private async save(state: AccountsState, legacyOwner = this.machine().legacyOwner, kept = this.machine().kept): Promise<void> {
     const { synced, local } = serializeAccounts(state);
     const before = this.active()?.id;
+    // Both writes are started (global state answers reads with them at once) before anything
+    // hears of another account: whatever it reads then is the new list, never the one of before
+    // (where a removed account could still be the first, so in use, and get written to).
+    const writes = Promise.all([this.memento.update(SYNCED_ACCOUNTS_KEY, synced), this.memento.update(MACHINE_KEY, { ...local, legacyOwner, kept } satisfies MachineState)]);
     this.activeId = local.activeId;
     if (activeAccount(state, this.environmentKeySet)?.id !== before) this.activeChanged.fire();
-    await this.memento.update(SYNCED_ACCOUNTS_KEY, synced);
-    await this.memento.update(MACHINE_KEY, { ...local, legacyOwner, kept } satisfies MachineState);
+    await writes;
     this.changed.fire();
   }
 

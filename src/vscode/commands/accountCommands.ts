@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { checkApiKey, describeError, rememberSecret } from '../../api';
-import { deleteAccountData, storageOf } from '../../domain/accountData';
+import { deleteAccountData } from '../../domain/accountData';
 import { checkAccountName, checkBaseUrl, ENVIRONMENT_ACCOUNT_ID, freeAccountName, migratedAccountName, parseAccounts } from '../../domain/accounts';
 import type { KeyValueStorage } from '../../domain/submissionRegistry';
 import type { AccountStore, AccountView } from '../account/accountStore';
@@ -273,7 +273,7 @@ export async function removeAccount({ keys, log, globalState }: AccountDeps): Pr
   if (choice !== keep && choice !== drop) throw new UserCancelled();
   const places = keys.places(account.id);
   await keys.remove(account.id, choice === keep);
-  if (choice === drop) await deleteAccountData(storageOf(globalState, places), places);
+  if (choice === drop) await deleteAccountData(globalState, places);
   log.info(`Account "${account.name}" removed${choice === drop ? ' with its local data' : '; its local data was kept'}.`);
   void ui().info(
     choice === drop

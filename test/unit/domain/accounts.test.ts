@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   accountSecretKey,
@@ -25,7 +27,7 @@ import {
   setActive,
   type AccountsState,
 } from '../../../src/domain/accounts';
-import { accountDataPlaces, AccountScopedStorage } from '../../../src/domain/accountData';
+import { accountDataPlaces, AccountScopedStorage, deleteAccountData } from '../../../src/domain/accountData';
 import { mayHaveUnfinished } from '../../../src/domain/unfinishedBatches';
 import { hasSeveralAccounts, storedAccountIds, SYNCED_ACCOUNTS_KEY } from '../../../src/domain/accountsAtStart';
 import { SubmissionRegistry, type KeyValueStorage } from '../../../src/domain/submissionRegistry';
@@ -211,7 +213,9 @@ class MemoryStorage implements KeyValueStorage {
     return this.data.get(key) as T | undefined;
   }
   async update(key: string, value: unknown): Promise<void> {
-    this.data.set(key, value);
+    // As VS Code's global state: undefined removes the key.
+    if (value === undefined) this.data.delete(key);
+    else this.data.set(key, value);
   }
 }
 
@@ -225,6 +229,24 @@ describe('accounts: each account\'s local data apart', () => {
     assert.equal(owner.dir, root);
     assert.equal(other.key('claudeBatches.submissions'), 'claudeBatches.submissions@a1');
     assert.equal(other.dir, path.join(root, 'accounts', 'a1'));
+  });
+
+  it('deleting an account\'s data removes its own global-state entries and folders, and nothing of another account', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-account-data-'));
+    const storage = new MemoryStorage();
+    const keys = ['claudeBatches.submissions', 'claudeBatches.unfinished', 'claudeBatches.announcedEnds'];
+    for (const key of keys) for (const k of [key, `${key}@a1`, `${key}@a2`]) storage.data.set(k, { kept: k });
+    const a1 = accountDataPlaces(dir, 'a1', 'default');
+    const owner = accountDataPlaces(dir, 'default', 'default');
+    for (const places of [a1, owner, accountDataPlaces(dir, 'a2', 'default')]) for (const folder of ['results', 'announced']) fs.mkdirSync(path.join(places.dir, folder), { recursive: true });
+    await deleteAccountData(storage, a1);
+    assert.deepEqual(keys.filter((key) => storage.data.has(`${key}@a1`)), [], 'the entries of a1 are left');
+    assert.deepEqual([...storage.data.keys()].filter((k) => !k.endsWith('@a1')).length, keys.length * 2, 'another account\'s entries went too');
+    assert.ok(!fs.existsSync(a1.dir));
+    assert.ok(fs.existsSync(path.join(dir, 'accounts', 'a2', 'results')));
+    await deleteAccountData(storage, owner);
+    assert.deepEqual(keys.filter((key) => storage.data.has(key)), [], 'the entries of the data of before are left');
+    assert.ok(fs.existsSync(dir) && !fs.existsSync(path.join(dir, 'results')) && fs.existsSync(path.join(dir, 'accounts', 'a2')), 'global storage itself, or another account\'s folder, went');
   });
 
   it('a start looks for batches to watch in every account\'s memory', () => {
