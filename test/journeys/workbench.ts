@@ -94,11 +94,37 @@ export async function widenSidebar(page: Page, width = 560): Promise<void> {
   await page.mouse.up();
 }
 
-/** Waits until a notification toast containing the text shows, and returns its text. */
+/**
+ * Waits until a notification toast containing the text shows, and returns its text. A toast can
+ * be gone before it is looked at (VS Code hides an information toast after 15 s, and shows none
+ * while the notification center is open): the notification is then looked for in the center,
+ * which keeps every one, and the run says so.
+ */
 export async function notification(page: Page, text: RegExp, timeout = 30_000): Promise<string> {
   const toast = page.locator('.notification-toast').filter({ hasText: text });
-  await toast.first().waitFor({ state: 'visible', timeout });
-  return (await toast.first().innerText()).trim();
+  try {
+    await toast.first().waitFor({ state: 'visible', timeout });
+    return (await toast.first().innerText()).trim();
+  } catch (err) {
+    const listed = await inNotificationCenter(page, text);
+    if (listed === undefined) throw err;
+    console.log(`      (the notification ${String(text)} was found in the notification center: its toast was not seen)`);
+    return listed;
+  }
+}
+
+/** The text of a notification in the notification center, or undefined; the center is closed again. */
+async function inNotificationCenter(page: Page, text: RegExp): Promise<string | undefined> {
+  await runCommand(page, 'Notifications: Show Notifications').catch(() => undefined);
+  const item = page.locator('.notifications-center .notification-list-item').filter({ hasText: text }).first();
+  try {
+    await item.waitFor({ state: 'visible', timeout: 5_000 });
+    return (await item.innerText()).trim();
+  } catch {
+    return undefined;
+  } finally {
+    await runCommand(page, 'Notifications: Hide Notifications').catch(() => undefined);
+  }
 }
 
 /** Closes every notification toast, so the next step starts clean. */
