@@ -206,6 +206,17 @@ export function keepAccountData(kept: Readonly<Record<string, string>>, fingerpr
 }
 
 /**
+ * The ids whose data may be a removed account's with its key still on this machine (its name went
+ * by Settings Sync): the owner of the data of before and the account folders found, less the
+ * accounts there are, at most `max`. Names found on disk are checked as ids are.
+ */
+export function orphanCandidates(state: AccountsState, legacyOwner: string | undefined, folders: readonly string[], max = MAX_KEPT_ACCOUNTS): string[] {
+  const named = new Set(state.accounts.map((a) => a.id));
+  const found = new Set([...(legacyOwner ? [legacyOwner] : []), ...folders]);
+  return [...found].filter((id) => !named.has(id) && id !== ENVIRONMENT_ACCOUNT_ID && ID_SHAPE.test(id)).slice(0, max);
+}
+
+/**
  * The id an account added with the key of `fingerprint` takes: the removed account's whose data
  * was kept (its results and records come back), unless an account has that id now; else none.
  */

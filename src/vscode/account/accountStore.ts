@@ -14,6 +14,7 @@ import {
   ENVIRONMENT_ACCOUNT_ID,
   keepAccountData,
   keyFingerprint,
+  orphanCandidates,
   parseKeptAccounts,
   takeKeptAccount,
   LEGACY_SECRET_KEY,
@@ -38,8 +39,6 @@ export type { AccountView } from '../../domain/accounts';
 export { SYNCED_ACCOUNTS_KEY };
 /** This machine's side: the account last chosen, base URLs, who owns the data of before accounts. */
 const MACHINE_KEY = 'claudeBatches.accounts.machine';
-/** At most this many ids with data and no account are asked for their key when an account is added. */
-const MAX_ORPHANS_ASKED = 50;
 
 interface MachineState {
   activeId?: string;
@@ -195,10 +194,8 @@ export class AccountStore extends DisposableObject {
    * account added with that key takes the id back. Only ids with data here are asked about.
    */
   private async orphanWithKey(key: string, state: AccountsState, legacyOwner: string | undefined): Promise<string | undefined> {
-    const named = new Set(state.accounts.map((a) => a.id));
     const folders = await fs.promises.readdir(path.join(this.storageRoot, 'accounts')).catch(() => [] as string[]);
-    const candidates = [...new Set([...(legacyOwner ? [legacyOwner] : []), ...folders])].filter((id) => !named.has(id) && id !== ENVIRONMENT_ACCOUNT_ID && /^[A-Za-z0-9_-]{1,40}$/.test(id)).slice(0, MAX_ORPHANS_ASKED);
-    for (const id of candidates) if ((await this.secrets.get(accountSecretKey(id)))?.trim() === key.trim()) return id;
+    for (const id of orphanCandidates(state, legacyOwner, folders)) if ((await this.secrets.get(accountSecretKey(id)))?.trim() === key.trim()) return id;
     return undefined;
   }
 

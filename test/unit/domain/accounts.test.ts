@@ -16,6 +16,7 @@ import {
   keyFingerprint,
   MAX_ACCOUNTS,
   MAX_KEPT_ACCOUNTS,
+  orphanCandidates,
   parseKeptAccounts,
   takeKeptAccount,
   migrateAccounts,
@@ -181,6 +182,13 @@ describe('accounts: the kept data of a removed account comes back with its key',
     assert.equal(Object.keys(kept).length, MAX_KEPT_ACCOUNTS);
     assert.equal(Object.values(kept).at(-1), `id${MAX_KEPT_ACCOUNTS + 4}`);
     assert.ok(!Object.values(kept).includes('id0'));
+  });
+
+  it('the ids asked for a key at an add: the owner of the data of before and the folders found, less the accounts there are, checked and bounded', () => {
+    const state = two();
+    assert.deepEqual(orphanCandidates(state, 'default', ['a1', 'gone1', 'default', ENVIRONMENT_ACCOUNT_ID, '..', 'x'.repeat(41), '.hidden']), ['default', 'gone1']);
+    assert.deepEqual(orphanCandidates(state, undefined, []), []);
+    assert.equal(orphanCandidates(EMPTY_ACCOUNTS, undefined, Array.from({ length: 500 }, (_, i) => `f${i}`)).length, MAX_KEPT_ACCOUNTS);
   });
 
   it('what is stored is read whatever it holds: malformed entries dropped, bounded', () => {
